@@ -1,0 +1,82 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../db/database.js';
+import type { ApiKeyTable } from '../db/schema.js';
+import type { Scope } from '../http/auth.js';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scope: Scope;
+  clientId: string | null;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const columns = ['id', 'name', 'scope', 'client_id', 'key_prefix', 'created_at', 'last_used_at', 'revoked_at'] as const;
+
+function toApiKey(row: Pick<Selectable<ApiKeyTable>, (typeof columns)[number]>): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    clientId: row.client_id,
+    prefix: row.key_prefix,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+export async function insertApiKey(
+  db: Executor,
+  mspId: string,
+  values: { name: string; scope: Scope; clientId: string | null; prefix: string; hash: Buffer },
+): Promise<ApiKey> {
+  const row = await db
+    .insertInto('api_keys')
+    .values({
+      msp_id: mspId,
+      name: values.name,
+      scope: values.scope,
+      client_id: values.clientId,
+      key_prefix: values.prefix,
+      key_hash: values.hash,
+    })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  return toApiKey(row);
+}
+
+export async function listApiKeys(
+  db: Executor,
+  mspId: string,
+  page: { limit: number; afterId?: string | undefined },
+): Promise<ApiKey[]> {
+  let query = db.selectFrom('api_keys').select(columns).where('msp_id', '=', mspId);
+  if (page.afterId) query = query.where('id', '>', page.afterId);
+  const rows = await query.orderBy('id').limit(page.limit).execute();
+  return rows.map(toApiKey);
+}
+
+export async function findApiKey(db: Executor, mspId: string, keyId: string): Promise<ApiKey | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(columns)
+    .where('msp_id', '=', mspId)
+    .where('id', '=', keyId)
+    .executeTakeFirst();
+  return row && toApiKey(row);
+}
+
+export async function revokeApiKey(db: Executor, mspId: string, keyId: string): Promise<ApiKey | undefined> {
+  const row = await db
+    .updateTable('api_keys')
+    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(new Date())) }))
+    .where('msp_id', '=', mspId)
+    .where('id', '=', keyId)
+    .returning(columns)
+    .executeTakeFirst();
+  return row && toApiKey(row);
+}

@@ -1,0 +1,60 @@
+import type { Db, Executor } from '../db/database.js';
+import { findClient } from '../clients/client.repository.js';
+import { generateApiKey, type AuthContext, type Authenticator, type Scope } from '../http/auth.js';
+import { invalid, notFound } from '../http/errors.js';
+import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import * as keys from './api-key.repository.js';
+import type { ApiKey } from './api-key.repository.js';
+import type { CreateApiKey } from './api-key.schemas.js';
+
+/** Creates a key and answers it with its secret, which is never stored and never shown again. */
+export async function issueApiKey(
+  db: Executor,
+  mspId: string,
+  input: { name: string; scope: Scope; clientId?: string | null | undefined },
+): Promise<ApiKey & { key: string }> {
+  const generated = generateApiKey();
+  const key = await keys.insertApiKey(db, mspId, {
+    name: input.name,
+    scope: input.scope,
+    clientId: input.clientId ?? null,
+    prefix: generated.prefix,
+    hash: generated.hash,
+  });
+  return { ...key, key: generated.secret };
+}
+
+export async function createApiKey(db: Db, auth: AuthContext, input: CreateApiKey): Promise<ApiKey & { key: string }> {
+  if (input.clientId) {
+    if (input.scope === 'admin') {
+      throw invalid('body.scope', 'a key limited to one client can have the read or write scope only');
+    }
+    if (!(await findClient(db, auth.mspId, input.clientId))) throw invalid('body.clientId', 'is not a client of yours');
+  }
+  return issueApiKey(db, auth.mspId, input);
+}
+
+export async function listApiKeys(
+  db: Db,
+  auth: AuthContext,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
+  const after = decodeCursor(query.cursor, 1) as [string] | undefined;
+  const items = await keys.listApiKeys(db, auth.mspId, { limit: query.limit + 1, afterId: after?.[0] });
+  const more = items.length > query.limit;
+  const page = more ? items.slice(0, query.limit) : items;
+  const last = page.at(-1);
+  return { items: page, nextCursor: more && last ? encodeCursor([last.id]) : null };
+}
+
+export async function revokeApiKey(
+  db: Db,
+  authenticator: Authenticator,
+  auth: AuthContext,
+  keyId: string,
+): Promise<ApiKey> {
+  const key = await keys.revokeApiKey(db, auth.mspId, keyId);
+  if (!key) throw notFound('API key');
+  authenticator.forget(key.id);
+  return key;
+}

@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { sql } from 'kysely';
+import type { AppContext } from './app-context.js';
+import { renderApiDocs } from './http/docs.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
+import { mountRoute } from './http/route.js';
+import { apiRoutes } from './routes.js';
+import { packageVersion } from './shared/version.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<boolean>;
+}
+
+/** Builds the HTTP app from its dependencies; no side effects, no listening. */
+export function createApp(context: AppContext, options: { readinessChecks?: ReadinessCheck[] } = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: context.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, boolean> = {};
+    checks.database = await sql`select 1`
+      .execute(context.database.db)
+      .then(() => true)
+      .catch(() => false);
+    for (const readiness of options.readinessChecks ?? []) {
+      checks[readiness.name] = await readiness.check().catch(() => false);
+    }
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  let openApi: unknown;
+  const openApiDocument = () =>
+    (openApi ??= buildOpenApiDocument(apiRoutes, {
+      serverUrl: `${context.config.publicUrl ?? ''}/api/v1`,
+      version: packageVersion,
+    }));
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.get('/docs', (_req, res) => {
+    res
+      .type('html')
+      .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(renderApiDocs(openApiDocument() as Parameters<typeof renderApiDocs>[0]));
+  });
+
+  const api = express.Router();
+  const authenticate = context.authenticator.authenticate.bind(context.authenticator);
+  for (const route of apiRoutes) mountRoute(api, route, authenticate, context);
+  api.use((req, res, next) => {
+    const allowed = apiRoutes.filter((route) => matches(route.path, req.path)).map((route) => route.method.toUpperCase());
+    if (allowed.length === 0) {
+      next();
+      return;
+    }
+    res.setHeader('Allow', allowed.join(', '));
+    sendProblem(res, 405, 'method_not_allowed', `${req.method} is not allowed here; use ${allowed.join(', ')}`);
+  });
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(context.logger));
+  return app;
+}
+
+function matches(pattern: string, path: string): boolean {
+  const expression = new RegExp(`^${pattern.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
+  return expression.test(path);
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { currency, isoDate, paginationQuery, requiredText, text, uuid } from '../http/schemas.js';
+
+export const clientSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  currency: z.string(),
+  fiscalYearStartMonth: z.int().min(1).max(12),
+  contactName: z.string().nullable(),
+  contactEmail: z.string().nullable(),
+  vcioName: z.string().nullable(),
+  nextMeetingOn: z.string().nullable().describe('YYYY-MM-DD'),
+  notes: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Client = z.infer<typeof clientSchema>;
+
+const clientFields = {
+  name: requiredText(200),
+  currency: currency.optional().describe("ISO 4217 code; defaults to the MSP's currency"),
+  fiscalYearStartMonth: z.int().min(1, 'must be a month from 1 to 12').max(12, 'must be a month from 1 to 12'),
+  contactName: text(200).nullable(),
+  contactEmail: z.email('must be an email address').max(320).nullable(),
+  vcioName: text(200).nullable(),
+  nextMeetingOn: isoDate.nullable(),
+  notes: text(10_000).nullable(),
+};
+
+export const createClientBody = z.strictObject({
+  ...clientFields,
+  fiscalYearStartMonth: clientFields.fiscalYearStartMonth.default(1),
+  contactName: clientFields.contactName.optional(),
+  contactEmail: clientFields.contactEmail.optional(),
+  vcioName: clientFields.vcioName.optional(),
+  nextMeetingOn: clientFields.nextMeetingOn.optional(),
+  notes: clientFields.notes.optional(),
+});
+export type CreateClient = z.output<typeof createClientBody>;
+
+export const updateClientBody = z.strictObject(clientFields).partial();
+export type UpdateClient = z.output<typeof updateClientBody>;
+
+export const clientParams = z.object({ clientId: uuid });
+
+export const listClientsQuery = z.strictObject({
+  ...paginationQuery,
+  q: z.string().trim().min(1).max(200).optional().describe('Matches part of the name, case-insensitively'),
+});

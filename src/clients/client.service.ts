@@ -1,0 +1,67 @@
+import type { Db } from '../db/database.js';
+import type { AuthContext } from '../http/auth.js';
+import { AppError, conflict, notFound } from '../http/errors.js';
+import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { findMsp } from '../msps/msp.repository.js';
+import * as clients from './client.repository.js';
+import type { Client, CreateClient, UpdateClient } from './client.schemas.js';
+
+export async function createClient(db: Db, auth: AuthContext, input: CreateClient): Promise<Client> {
+  if (auth.clientId !== null) {
+    throw new AppError('forbidden', 403, 'This key is limited to one client and cannot create clients');
+  }
+  const msp = await findMsp(db, auth.mspId);
+  if (!msp) throw notFound('MSP');
+  await assertNameFree(db, auth.mspId, input.name);
+  return clients.insertClient(db, auth.mspId, { ...input, currency: input.currency ?? msp.currency });
+}
+
+/** The client, or a 404 that does not tell another tenant's client from one that does not exist. */
+export async function getClient(db: Db, auth: AuthContext, clientId: string): Promise<Client> {
+  if (auth.clientId !== null && auth.clientId !== clientId) throw notFound('client');
+  const client = await clients.findClient(db, auth.mspId, clientId);
+  if (!client) throw notFound('client');
+  return client;
+}
+
+export async function listClients(
+  db: Db,
+  auth: AuthContext,
+  query: { q?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: Client[]; nextCursor: string | null }> {
+  const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+  const items = await clients.listClients(db, auth.mspId, {
+    q: query.q,
+    onlyClientId: auth.clientId,
+    limit: query.limit + 1,
+    after,
+  });
+  const more = items.length > query.limit;
+  const page = more ? items.slice(0, query.limit) : items;
+  const last = page.at(-1);
+  return { items: page, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+export async function updateClient(db: Db, auth: AuthContext, clientId: string, changes: UpdateClient): Promise<Client> {
+  await getClient(db, auth, clientId);
+  if (changes.name !== undefined) await assertNameFree(db, auth.mspId, changes.name, clientId);
+  const client = await clients.updateClient(db, auth.mspId, clientId, changes);
+  if (!client) throw notFound('client');
+  return client;
+}
+
+export async function deleteClient(db: Db, auth: AuthContext, clientId: string): Promise<void> {
+  if (auth.clientId !== null) {
+    throw new AppError('forbidden', 403, 'This key is limited to one client and cannot delete it');
+  }
+  if (!(await clients.deleteClient(db, auth.mspId, clientId))) throw notFound('client');
+}
+
+async function assertNameFree(db: Db, mspId: string, name: string, exceptId?: string): Promise<void> {
+  const existing = await clients.findClientByName(db, mspId, name);
+  if (existing && existing.id !== exceptId) {
+    throw conflict(`A client named "${existing.name}" already exists`, [
+      { path: 'body.name', message: 'is already used by another client' },
+    ]);
+  }
+}

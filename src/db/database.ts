@@ -1,0 +1,79 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { pgTypeParsers } from './driver-types.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { DB } from './schema.js';
+
+export type Db = Kysely<DB>;
+export type Tx = Transaction<DB>;
+/** Anything a repository can run a query on: the database or a transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface Database {
+  readonly kind: 'embedded' | 'postgres';
+  readonly db: Db;
+  /** Where the data lives, for logs: a directory or a URL with the password hidden. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A postgres:// URL; without it the embedded database under `dataDir` is used. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Pool size on PostgreSQL. */
+  maxConnections?: number;
+  /** An embedded database started from this dump (a tarball from PGlite's dumpDataDir); used by tests. */
+  embeddedSnapshot?: Blob;
+  /** Keep the embedded database in memory only; used by tests. */
+  inMemory?: boolean;
+}
+
+/** The one factory that picks the dialect. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.maxConnections ?? 10,
+      types: pgTypeParsers,
+      application_name: 'vcio-planner',
+    });
+    // An idle client that loses its server must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { kind: 'postgres', db, location: redactUrl(options.databaseUrl), close: () => db.destroy() };
+  }
+
+  let dataDir: string | undefined;
+  if (!options.inMemory) {
+    dataDir = path.join(options.dataDir, 'pglite');
+    await fs.mkdir(dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.embeddedSnapshot ? { loadDataDir: options.embeddedSnapshot } : {}),
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'embedded',
+    db,
+    location: dataDir ?? 'memory',
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}

@@ -1,0 +1,230 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** DATE columns travel as `YYYY-MM-DD` strings in both drivers (see driver-types.ts). */
+export type DateColumn = string;
+/** timestamptz columns are read as Date and written as Date or left to their defaults. */
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type DateSource = 'manual' | 'import' | 'sync' | 'catalogue';
+
+export interface MspTable {
+  id: Generated<string>;
+  name: string;
+  currency: Generated<string>;
+  page_size: Generated<'letter' | 'a4'>;
+  accent_color: Generated<string>;
+  footer_text: string | null;
+  logo_mime: string | null;
+  logo_data: Buffer | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ClientTable {
+  id: Generated<string>;
+  msp_id: string;
+  name: string;
+  currency: string;
+  fiscal_year_start_month: Generated<number>;
+  contact_name: string | null;
+  contact_email: string | null;
+  vcio_name: string | null;
+  next_meeting_on: DateColumn | null;
+  notes: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface ApiKeyTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string | null;
+  name: string;
+  scope: 'admin' | 'write' | 'read';
+  key_prefix: string;
+  key_hash: Buffer;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface LifecyclePolicyTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string | null;
+  category: string;
+  lifecycle_months: number | null;
+  replacement_cost: number | null;
+  annual_escalation_bps: number | null;
+  due_soon_days: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface AssetTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string;
+  name: string;
+  category: string;
+  manufacturer: string | null;
+  model: string | null;
+  serial_number: string | null;
+  asset_tag: string | null;
+  location: string | null;
+  assigned_to: string | null;
+  operating_system: string | null;
+  purchased_on: DateColumn | null;
+  purchased_on_source: DateSource | null;
+  in_service_on: DateColumn | null;
+  in_service_on_source: DateSource | null;
+  warranty_expires_on: DateColumn | null;
+  warranty_expires_on_source: DateSource | null;
+  end_of_support_on: DateColumn | null;
+  end_of_support_on_source: DateSource | null;
+  purchase_cost: number | null;
+  replacement_cost: number | null;
+  lifecycle_months: number | null;
+  status: Generated<'active' | 'in_storage' | 'retired' | 'disposed'>;
+  notes: string | null;
+  external_source: string | null;
+  external_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface RecurringCostTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string;
+  name: string;
+  vendor: string | null;
+  amount: number;
+  quantity: Generated<number>;
+  interval: 'month' | 'year';
+  starts_on: DateColumn;
+  ends_on: DateColumn | null;
+  annual_escalation_bps: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface InitiativeTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string;
+  title: string;
+  summary: string | null;
+  priority: Generated<'low' | 'medium' | 'high' | 'critical'>;
+  target_on: DateColumn | null;
+  capex_cost: Generated<number>;
+  monthly_opex_cost: Generated<number>;
+  opex_months: number | null;
+  status: Generated<'proposed' | 'approved' | 'in_progress' | 'completed' | 'declined' | 'deferred'>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface InitiativeAssetTable {
+  msp_id: string;
+  initiative_id: string;
+  asset_id: string;
+}
+
+export interface DecisionTable {
+  id: Generated<string>;
+  msp_id: string;
+  initiative_id: string;
+  decision: 'approved' | 'declined' | 'deferred';
+  decided_by: string;
+  role: string | null;
+  note: string | null;
+  decided_at: Generated<Date>;
+}
+
+export interface PacketTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string;
+  as_of: DateColumn;
+  period_label: string;
+  scenario: 'committed' | 'proposed';
+  periods: number;
+  sha256: string;
+  page_count: number;
+  size_bytes: number;
+  pdf: Buffer | null;
+  figures: ColumnType<unknown, string | undefined, string>;
+  created_at: Generated<Date>;
+}
+
+export interface SchemaMigrationTable {
+  name: string;
+  applied_at: Generated<Date>;
+}
+
+export interface DB {
+  msps: MspTable;
+  clients: ClientTable;
+  api_keys: ApiKeyTable;
+  lifecycle_policies: LifecyclePolicyTable;
+  assets: AssetTable;
+  recurring_costs: RecurringCostTable;
+  initiatives: InitiativeTable;
+  initiative_assets: InitiativeAssetTable;
+  decisions: DecisionTable;
+  packets: PacketTable;
+  schema_migrations: SchemaMigrationTable;
+}
+
+/**
+ * Builds the list of a table's columns, checked by the compiler to name every column of the row type exactly
+ * once. A test compares these lists with the migrated database, so the types cannot drift from the schema.
+ */
+function columnsOf<Row>() {
+  return <const Names extends readonly (keyof Row & string)[]>(
+    names: Names & ([Exclude<keyof Row, Names[number]>] extends [never] ? unknown : { missing: Exclude<keyof Row, Names[number]> }),
+  ): readonly string[] => names;
+}
+
+export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
+  msps: columnsOf<MspTable>()([
+    'id', 'name', 'currency', 'page_size', 'accent_color', 'footer_text', 'logo_mime', 'logo_data', 'created_at',
+    'updated_at',
+  ]),
+  clients: columnsOf<ClientTable>()([
+    'id', 'msp_id', 'name', 'currency', 'fiscal_year_start_month', 'contact_name', 'contact_email', 'vcio_name',
+    'next_meeting_on', 'notes', 'created_at', 'updated_at',
+  ]),
+  api_keys: columnsOf<ApiKeyTable>()([
+    'id', 'msp_id', 'client_id', 'name', 'scope', 'key_prefix', 'key_hash', 'created_at', 'last_used_at',
+    'revoked_at',
+  ]),
+  lifecycle_policies: columnsOf<LifecyclePolicyTable>()([
+    'id', 'msp_id', 'client_id', 'category', 'lifecycle_months', 'replacement_cost', 'annual_escalation_bps',
+    'due_soon_days', 'created_at', 'updated_at',
+  ]),
+  assets: columnsOf<AssetTable>()([
+    'id', 'msp_id', 'client_id', 'name', 'category', 'manufacturer', 'model', 'serial_number', 'asset_tag',
+    'location', 'assigned_to', 'operating_system', 'purchased_on', 'purchased_on_source', 'in_service_on',
+    'in_service_on_source', 'warranty_expires_on', 'warranty_expires_on_source', 'end_of_support_on',
+    'end_of_support_on_source', 'purchase_cost', 'replacement_cost', 'lifecycle_months', 'status', 'notes',
+    'external_source', 'external_id', 'created_at', 'updated_at',
+  ]),
+  recurring_costs: columnsOf<RecurringCostTable>()([
+    'id', 'msp_id', 'client_id', 'name', 'vendor', 'amount', 'quantity', 'interval', 'starts_on', 'ends_on',
+    'annual_escalation_bps', 'created_at', 'updated_at',
+  ]),
+  initiatives: columnsOf<InitiativeTable>()([
+    'id', 'msp_id', 'client_id', 'title', 'summary', 'priority', 'target_on', 'capex_cost', 'monthly_opex_cost',
+    'opex_months', 'status', 'created_at', 'updated_at',
+  ]),
+  initiative_assets: columnsOf<InitiativeAssetTable>()(['msp_id', 'initiative_id', 'asset_id']),
+  decisions: columnsOf<DecisionTable>()([
+    'id', 'msp_id', 'initiative_id', 'decision', 'decided_by', 'role', 'note', 'decided_at',
+  ]),
+  packets: columnsOf<PacketTable>()([
+    'id', 'msp_id', 'client_id', 'as_of', 'period_label', 'scenario', 'periods', 'sha256', 'page_count',
+    'size_bytes', 'pdf', 'figures', 'created_at',
+  ]),
+  schema_migrations: columnsOf<SchemaMigrationTable>()(['name', 'applied_at']),
+};

@@ -1,0 +1,164 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { AppError, type FieldError } from './errors.js';
+import type { AuthContext, Scope } from './auth.js';
+import type { AppContext } from '../app-context.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  /** The JSON body; omit for responses without one. */
+  schema?: z.ZodType;
+  /** Other media types this response may carry (CSV, PDF, HTML, iCalendar), documented as strings. */
+  contentTypes?: string[];
+}
+
+/** What a handler gets: the validated, typed inputs and the caller's identity. */
+export interface RouteContext<Params, Query, Body> {
+  params: Params;
+  query: Query;
+  body: Body;
+  auth: AuthContext;
+  app: AppContext;
+  req: Request;
+  res: Response;
+}
+
+/** A JSON reply; a handler that writes the response itself (CSV, PDF) returns undefined. */
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: HttpMethod;
+  /** Express-style path below /api/v1, e.g. `/clients/:clientId/assets`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** The least scope the key needs. */
+  scope: Scope;
+  /** Routes a client-limited key may not call even within its client (MSP-wide administration). */
+  mspWide?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Media types accepted for the body; JSON when omitted. */
+  bodyContentTypes?: string[];
+  /** Largest accepted body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  responses: Record<number, ResponseSpec>;
+  handler: (context: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply | undefined>;
+}
+
+/** Declares a route; the generics carry the zod types through to the handler's context. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  route: RouteDefinition<P, Q, B>,
+): RouteDefinition {
+  return route as unknown as RouteDefinition;
+}
+
+/** Turns zod issues into field errors whose path says where the value was (`body.assets[3].name`). */
+export function toFieldErrors(location: string, issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((issue) => {
+    const base = formatPath(location, issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath(location, [...issue.path, key]), message: 'is not a known field' }));
+    }
+    return [{ path: base, message: issue.message }];
+  });
+}
+
+function formatPath(location: string, path: readonly PropertyKey[]): string {
+  let out = location;
+  for (const segment of path) {
+    out += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
+  }
+  return out;
+}
+
+function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, location: string, errors: FieldError[]) {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  errors.push(...toFieldErrors(location, result.error.issues));
+  return undefined;
+}
+
+export function mountRoute(
+  router: Router,
+  route: RouteDefinition,
+  authenticate: (req: Request, route: RouteDefinition, params: Record<string, unknown>) => Promise<AuthContext>,
+  app: AppContext,
+): void {
+  router[route.method](route.path, ...bodyParsers(route), async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      // Authenticate before validating so that an anonymous caller learns nothing about the input rules.
+      const rawParams = req.params as Record<string, unknown>;
+      const auth = await authenticate(req, route, rawParams);
+      const errors: FieldError[] = [];
+      const params = parsePart(route.params, rawParams, 'params', errors);
+      if (errors.length > 0) throw new AppError('not_found', 404, 'No such resource');
+      const query = parsePart(route.query ?? z.strictObject({}), normalizeQuery(req.query), 'query', errors);
+      let body: unknown;
+      if (route.body) {
+        body = parsePart(route.body, req.body, 'body', errors);
+      }
+      if (errors.length > 0) throw new AppError('validation_failed', 400, 'The request is not valid', errors);
+      const reply = await route.handler({ params, query, body, auth, app, req, res });
+      if (reply && !res.headersSent) {
+        for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+        if (reply.body === undefined) res.status(reply.status ?? 204).end();
+        else res.status(reply.status ?? 200).json(reply.body);
+      }
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
+/** Express gives repeated query keys as arrays; a repeated key is not meaningful here, so the last one wins. */
+function normalizeQuery(query: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    out[key] = Array.isArray(value) ? value.at(-1) : value;
+  }
+  return out;
+}
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Checks the body's media type and parses it with the route's own size limit: JSON into a value, any other
+ * accepted type (CSV, images) into a Buffer for the handler.
+ */
+function bodyParsers(route: RouteDefinition): RequestHandler[] {
+  if (!route.body) return [];
+  const accepted = route.bodyContentTypes ?? ['application/json'];
+  const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const guard: RequestHandler = (req, _res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is(accepted)) {
+      next(
+        new AppError('unsupported_media_type', 415, `Send the body as ${accepted.join(' or ')}`, [
+          { path: 'header.content-type', message: `must be ${accepted.join(' or ')}` },
+        ]),
+      );
+      return;
+    }
+    next();
+  };
+  const parsers: RequestHandler[] = [guard];
+  if (accepted.includes('application/json')) parsers.push(express.json({ limit, strict: false, type: 'application/json' }));
+  const others = accepted.filter((type) => type !== 'application/json');
+  if (others.length > 0) parsers.push(express.raw({ limit, type: others }));
+  return parsers;
+}

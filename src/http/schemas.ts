@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { invalid } from './errors.js';
+
+/** A real calendar date `YYYY-MM-DD` between 1900 and 2199 (zod's ISO date already rejects 2023-02-30). */
+export const isoDate = z.iso
+  .date({ error: 'must be a real calendar date as YYYY-MM-DD' })
+  .refine((value) => value >= '1900-01-01' && value <= '2199-12-31', 'must be between 1900-01-01 and 2199-12-31');
+
+/** Money in minor units (cents): a non-negative whole number up to 10^14. */
+export const money = z
+  .int({ error: 'must be a whole number of minor units (cents)' })
+  .min(0, 'must not be negative')
+  .max(100_000_000_000_000, 'is too large');
+
+export const uuid = z.uuid({ error: 'must be a UUID' });
+
+export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+
+/** Optional free text: trimmed, empty becomes null. */
+export const text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .transform((value) => {
+      const trimmed = value.trim();
+      return trimmed === '' ? null : trimmed;
+    });
+
+/** Required text: trimmed and not empty. */
+export const requiredText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const paginationQuery = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+};
+
+export const listPage = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** Cursors are opaque to clients: the last row's sort key, base64url-encoded JSON. */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, length: number): (string | number)[] | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(key) &&
+      key.length === length &&
+      key.every((part) => typeof part === 'string' || typeof part === 'number')
+    ) {
+      return key as (string | number)[];
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw invalid('query.cursor', 'is not a cursor this API returned');
+}
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});

@@ -1,0 +1,238 @@
+/**
+ * The refresh clock of one asset (SPEC §3 "Refresh clock of one asset"), as Appendix A's `lifecycle` object.
+ * Pure: the end-of-support catalogue is injected as a lookup function.
+ */
+import {
+  type DateKey,
+  type IsoDate,
+  addDaysToKey,
+  addMonthsToKey,
+  dateKeyOf,
+  isoDateOfKey,
+} from '../forecast/dates.js';
+import type {
+  AssetCategory,
+  EndOfSupportLookup,
+  ForecastAsset,
+  LifecycleOverrides,
+  LifecyclePolicy,
+  PoliciesByCategory,
+} from '../forecast/forecast.types.js';
+
+export type LifecycleStatus = 'ok' | 'due_soon' | 'overdue' | 'undated' | 'inactive';
+export type WarrantyStatus = 'unknown' | 'expired' | 'expiring' | 'active';
+export type DueReason = 'age' | 'end_of_support';
+export type EndOfSupportSource = 'asset' | 'catalogue';
+
+export const DEFAULT_LIFECYCLE_MONTHS = 36;
+export const DEFAULT_DUE_SOON_DAYS = 180;
+export const WARRANTY_EXPIRING_DAYS = 90;
+
+export interface LifecycleContext {
+  readonly asOf: IsoDate;
+  readonly mspPolicies?: PoliciesByCategory;
+  readonly clientPolicies?: PoliciesByCategory;
+  readonly lifecycleOverrides?: LifecycleOverrides;
+  readonly endOfSupportLookup?: EndOfSupportLookup;
+}
+
+/** Appendix A: `Asset.lifecycle`. */
+export interface LifecycleClock {
+  lifecycleMonths: number;
+  /** Null when the asset is undated or inactive: it has no clock running. */
+  dueOn: IsoDate | null;
+  dueReason: DueReason | null;
+  status: LifecycleStatus;
+  warrantyStatus: WarrantyStatus;
+  endOfSupportOn: IsoDate | null;
+  endOfSupportSource: EndOfSupportSource | null;
+}
+
+/** A category's policy, resolved through the layers once per context rather than once per asset. */
+export interface CategoryRules {
+  /** Policy layers only (what-if override ?? client ?? MSP ?? 36); an asset's own override still wins. */
+  readonly lifecycleMonths: number;
+  readonly replacementCost: number | null;
+  readonly escalationBps: number;
+  /** Last day that still counts as due soon: asOf + the due-soon window. */
+  readonly dueSoonLimitKey: DateKey;
+}
+
+/** Keys a list of policy rows by category. */
+export function policiesByCategory(policies: Iterable<LifecyclePolicy>): PoliciesByCategory {
+  const byCategory: Partial<Record<AssetCategory, LifecyclePolicy>> = {};
+  for (const policy of policies) byCategory[policy.category] = policy;
+  return byCategory;
+}
+
+const NO_DATE = -1;
+/** Distinct operating-system spellings remembered per context; a runaway set falls back to plain lookups. */
+const END_OF_SUPPORT_CACHE_LIMIT = 10_000;
+
+/** The context, digested for many assets: per-category rules and a memoised end-of-support catalogue. */
+export class LifecycleRules {
+  readonly asOfKey: DateKey;
+  readonly warrantyExpiringLimitKey: DateKey;
+  private readonly categories = new Map<string, CategoryRules>();
+  private readonly endOfSupportCache = new Map<string, DateKey>();
+
+  constructor(private readonly context: LifecycleContext) {
+    this.asOfKey = dateKeyOf(context.asOf);
+    this.warrantyExpiringLimitKey = addDaysToKey(this.asOfKey, WARRANTY_EXPIRING_DAYS);
+    for (const [category, months] of Object.entries(context.lifecycleOverrides ?? {})) {
+      assertLifecycleMonths(months, `lifecycleOverrides.${category}`);
+    }
+  }
+
+  forCategory(category: AssetCategory): CategoryRules {
+    const cached = this.categories.get(category);
+    if (cached !== undefined) return cached;
+    const client = this.context.clientPolicies?.[category];
+    const msp = this.context.mspPolicies?.[category];
+    // The what-if override replaces the policy layers, not the asset's own override: an asset with its own
+    // lifecycle months was set by hand for a reason ("this server gets 60 months"), and a "what if laptops
+    // lasted 48 months" question is about the policy, so it must not silently rewrite such exceptions.
+    const lifecycleMonths =
+      this.context.lifecycleOverrides?.[category] ??
+      client?.lifecycleMonths ??
+      msp?.lifecycleMonths ??
+      DEFAULT_LIFECYCLE_MONTHS;
+    assertLifecycleMonths(lifecycleMonths, `${category} lifecycle policy`);
+    const dueSoonDays = client?.dueSoonDays ?? msp?.dueSoonDays ?? DEFAULT_DUE_SOON_DAYS;
+    const rules: CategoryRules = {
+      lifecycleMonths,
+      replacementCost: client?.replacementCost ?? msp?.replacementCost ?? null,
+      escalationBps: client?.annualEscalationBps ?? msp?.annualEscalationBps ?? 0,
+      dueSoonLimitKey: addDaysToKey(this.asOfKey, dueSoonDays),
+    };
+    this.categories.set(category, rules);
+    return rules;
+  }
+
+  /** The catalogue's end of support for an operating system, or -1 when it has none. */
+  catalogueEndOfSupportKey(operatingSystem: string): DateKey {
+    const lookup = this.context.endOfSupportLookup;
+    if (lookup === undefined) return NO_DATE;
+    const cached = this.endOfSupportCache.get(operatingSystem);
+    if (cached !== undefined) return cached;
+    const match = lookup(operatingSystem);
+    const key = match === null ? NO_DATE : dateKeyOf(match.endOfSupportOn);
+    if (this.endOfSupportCache.size < END_OF_SUPPORT_CACHE_LIMIT)
+      this.endOfSupportCache.set(operatingSystem, key);
+    return key;
+  }
+}
+
+const rulesByContext = new WeakMap<LifecycleContext, LifecycleRules>();
+
+/** The rules of a context, built once per context object. */
+export function lifecycleRulesOf(context: LifecycleContext): LifecycleRules {
+  let rules = rulesByContext.get(context);
+  if (rules === undefined) {
+    rules = new LifecycleRules(context);
+    rulesByContext.set(context, rules);
+  }
+  return rules;
+}
+
+/**
+ * The clock as integers, written into a caller-owned object so that the forecast can run it for a million
+ * assets without allocating. Date fields are DateKeys, -1 for none.
+ */
+export interface ClockFacts {
+  /** Only active and in-storage assets count (SPEC §3). */
+  counted: boolean;
+  lifecycleMonths: number;
+  inServiceKey: DateKey;
+  dueKey: DateKey;
+  dueReason: DueReason;
+  endOfSupportKey: DateKey;
+  endOfSupportSource: EndOfSupportSource | null;
+}
+
+export function emptyClockFacts(): ClockFacts {
+  return {
+    counted: false,
+    lifecycleMonths: 0,
+    inServiceKey: NO_DATE,
+    dueKey: NO_DATE,
+    dueReason: 'age',
+    endOfSupportKey: NO_DATE,
+    endOfSupportSource: null,
+  };
+}
+
+export function computeClockFacts(asset: ForecastAsset, rules: LifecycleRules, out: ClockFacts): void {
+  const lifecycleMonths = asset.lifecycleMonths ?? rules.forCategory(asset.category).lifecycleMonths;
+  if (asset.lifecycleMonths !== null)
+    assertLifecycleMonths(lifecycleMonths, `asset ${asset.id} lifecycleMonths`);
+  out.lifecycleMonths = lifecycleMonths;
+  out.counted = asset.status === 'active' || asset.status === 'in_storage';
+
+  if (asset.endOfSupportOn !== null) {
+    out.endOfSupportKey = dateKeyOf(asset.endOfSupportOn);
+    out.endOfSupportSource = 'asset';
+  } else {
+    const os = asset.operatingSystem;
+    out.endOfSupportKey = os === null || os === '' ? NO_DATE : rules.catalogueEndOfSupportKey(os);
+    out.endOfSupportSource = out.endOfSupportKey === NO_DATE ? null : 'catalogue';
+  }
+
+  const inService = asset.inServiceOn ?? asset.purchasedOn;
+  out.inServiceKey = inService === null ? NO_DATE : dateKeyOf(inService);
+  out.dueKey = NO_DATE;
+  out.dueReason = 'age';
+  // An undated asset has no clock, even with a known end of support: SPEC §3 gives it no refresh event.
+  if (!out.counted || out.inServiceKey === NO_DATE) return;
+  const ageDueKey = addMonthsToKey(out.inServiceKey, lifecycleMonths);
+  if (out.endOfSupportKey !== NO_DATE && out.endOfSupportKey < ageDueKey) {
+    out.dueKey = out.endOfSupportKey;
+    out.dueReason = 'end_of_support';
+  } else {
+    out.dueKey = ageDueKey;
+  }
+}
+
+export function lifecycleStatusOf(
+  facts: ClockFacts,
+  category: CategoryRules,
+  asOfKey: DateKey,
+): LifecycleStatus {
+  if (!facts.counted) return 'inactive';
+  if (facts.inServiceKey === NO_DATE) return 'undated';
+  if (facts.dueKey < asOfKey) return 'overdue';
+  return facts.dueKey <= category.dueSoonLimitKey ? 'due_soon' : 'ok';
+}
+
+export function warrantyStatusOf(warrantyExpiresOn: IsoDate | null, rules: LifecycleRules): WarrantyStatus {
+  if (warrantyExpiresOn === null) return 'unknown';
+  const key = dateKeyOf(warrantyExpiresOn);
+  if (key < rules.asOfKey) return 'expired';
+  return key <= rules.warrantyExpiringLimitKey ? 'expiring' : 'active';
+}
+
+/** The asset's clock at `asOf`. Pass the same context (or its rules) for many assets to reuse the work. */
+export function refreshClockOf(
+  asset: ForecastAsset,
+  context: LifecycleContext | LifecycleRules,
+): LifecycleClock {
+  const rules = context instanceof LifecycleRules ? context : lifecycleRulesOf(context);
+  const facts = emptyClockFacts();
+  computeClockFacts(asset, rules, facts);
+  const hasClock = facts.dueKey !== NO_DATE;
+  return {
+    lifecycleMonths: facts.lifecycleMonths,
+    dueOn: hasClock ? isoDateOfKey(facts.dueKey) : null,
+    dueReason: hasClock ? facts.dueReason : null,
+    status: lifecycleStatusOf(facts, rules.forCategory(asset.category), rules.asOfKey),
+    warrantyStatus: warrantyStatusOf(asset.warrantyExpiresOn, rules),
+    endOfSupportOn: facts.endOfSupportKey === NO_DATE ? null : isoDateOfKey(facts.endOfSupportKey),
+    endOfSupportSource: facts.endOfSupportSource,
+  };
+}
+
+function assertLifecycleMonths(months: number, what: string): void {
+  if (!Number.isSafeInteger(months) || months < 1) {
+    throw new RangeError(`${what} must be a positive whole number of months, got ${months}`);
+  }
+}

@@ -1,0 +1,40 @@
+import { defineRoute } from '../http/route.js';
+import { notFound } from '../http/errors.js';
+import { findMsp, updateMsp } from './msp.repository.js';
+import { mspSchema, updateMspBody } from './msp.schemas.js';
+
+const tag = 'MSP';
+
+export const mspRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/msp',
+    operationId: 'getMsp',
+    summary: "The calling key's MSP: name, default currency and packet branding",
+    tag,
+    scope: 'read',
+    mspWide: true,
+    responses: { 200: { description: 'The MSP', schema: mspSchema } },
+    handler: async ({ app, auth }) => {
+      const msp = await findMsp(app.database.db, auth.mspId);
+      if (!msp) throw notFound('MSP');
+      return { body: msp };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/msp',
+    operationId: 'updateMsp',
+    summary: "Change the MSP's name, default currency or packet branding",
+    tag,
+    scope: 'admin',
+    mspWide: true,
+    body: updateMspBody,
+    responses: { 200: { description: 'The changed MSP', schema: mspSchema } },
+    handler: async ({ app, auth, body }) => {
+      const msp = await updateMsp(app.database.db, auth.mspId, body);
+      if (!msp) throw notFound('MSP');
+      return { body: msp };
+    },
+  }),
+];

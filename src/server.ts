@@ -1,0 +1,108 @@
+import fs from 'node:fs/promises';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { AppContext } from './app-context.js';
+import type { Config } from './config/config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrator.js';
+import { loadDemo } from './demo/demo.service.js';
+import { Authenticator } from './http/auth.js';
+import type { Clock } from './shared/clock.js';
+
+export interface RunningServer {
+  url: string;
+  context: AppContext;
+  /** Printed once at start-up for a newcomer: the demo key, when demo data was loaded. */
+  demoApiKey: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Where the embedded deployment keeps the demo key so that later starts can show it again. */
+export const demoKeyFile = (dataDir: string) => path.join(dataDir, 'demo-api-key.txt');
+
+/** Opens and migrates the database; the caller closes it. */
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const { applied } = await migrate(database.db);
+    logger.info({ database: database.kind, location: database.location, applied }, 'database ready');
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/**
+ * Starts the service: database, migrations, the demo book on a fresh embedded database, then HTTP.
+ * Shutdown runs in the opposite order: HTTP, then the browser, then the database.
+ */
+export async function startServer(options: {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  demo: boolean;
+}): Promise<RunningServer> {
+  const { config, logger, clock } = options;
+  const database = await openMigratedDatabase(config, logger);
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    const demoApiKey = options.demo && database.kind === 'embedded' ? await ensureDemo(database, config, clock, logger) : undefined;
+    const authenticator = new Authenticator(database.db, { rateLimitPerMinute: config.rateLimitPerMinute });
+    const context: AppContext = { database, config, clock, logger, authenticator };
+    const app = createApp(context);
+    const server = await listen(app, config.port);
+    closers.unshift(() => closeServer(server));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.publicUrl ?? `http://localhost:${port}`;
+    logger.info({ url }, 'listening');
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      context,
+      demoApiKey,
+      close: () =>
+        (closing ??= (async () => {
+          for (const close of closers) {
+            await close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
+          }
+        })()),
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Loads the demo the first time an embedded database starts empty; later starts show the saved key. */
+async function ensureDemo(database: Database, config: Config, clock: Clock, logger: Logger): Promise<string | undefined> {
+  const existing = await database.db.selectFrom('msps').select('id').limit(1).executeTakeFirst();
+  if (existing) {
+    return fs.readFile(demoKeyFile(config.dataDir), 'utf8').then((text) => text.trim(), () => undefined);
+  }
+  const demo = await loadDemo(database.db, clock);
+  await fs.mkdir(config.dataDir, { recursive: true });
+  await fs.writeFile(demoKeyFile(config.dataDir), `${demo.apiKey}\n`, { mode: 0o600 });
+  logger.info({ msp: demo.msp.name, clients: demo.clients }, 'demo data loaded');
+  return demo.apiKey;
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Idle keep-alive connections would hold close() open; active requests are allowed to finish.
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  });
+}
