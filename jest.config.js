@@ -27,7 +27,7 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts', '<rootDir>/tests/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalSetup: '<rootDir>/tests/support/global-setup.mjs',
     },
   ],
 };

@@ -17,6 +17,8 @@ export interface Database {
   readonly db: Db;
   /** Where the data lives, for logs: a directory or a URL with the password hidden. */
   readonly location: string;
+  /** The embedded database's data directory as a tarball (to start other embedded databases from it). */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     kind: 'embedded',
     db,
     location: dataDir ?? 'memory',
+    snapshot: async () => (await pglite.dumpDataDir('none')) as Blob,
     close: async () => {
       await db.destroy();
       await pglite.close();

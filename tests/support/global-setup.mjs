@@ -1,0 +1,7 @@
+// Jest loads global setup outside its own module transform, so the TypeScript preparation runs through tsx.
+import { tsImport } from 'tsx/esm/api';
+
+export default async function globalSetup() {
+  const { prepareTestDatabases } = await tsImport('./prepare-databases.ts', import.meta.url);
+  await prepareTestDatabases();
+}

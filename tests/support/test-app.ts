@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
+import type { AppContext } from '../../src/app-context.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { Database } from '../../src/db/database.js';
+import { Authenticator } from '../../src/http/auth.js';
+import { createMsp } from '../../src/msps/msp.service.js';
+import { fixedClock, type Clock } from '../../src/shared/clock.js';
+import { openTestDatabase } from './test-database.js';
+
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface TestApp {
+  url: string;
+  database: Database;
+  context: AppContext;
+  /** A new MSP with its admin key. */
+  createTenant(name?: string): Promise<Tenant>;
+  close(): Promise<void>;
+}
+
+export interface Tenant {
+  mspId: string;
+  key: string;
+  api: ApiClient;
+}
+
+export interface ApiClient {
+  get<T = any>(path: string, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  delete<T = any>(path: string, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  /** Any request, with the body sent as given (a string is sent raw). */
+  raw<T = any>(method: string, path: string, init?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<TestResponse<T>>;
+}
+
+export const unique = (label: string): string => `${label} ${crypto.randomUUID().slice(0, 8)}`;
+
+/** The real app over HTTP on an ephemeral port, against the test database. */
+export async function startTestApp(options: { clock?: Clock; rateLimitPerMinute?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const config = loadConfig({ DATA_DIR: '/tmp/vcio-test-data', LOG_LEVEL: 'silent', ...options.env });
+  const clock = options.clock ?? fixedClock('2026-11-22');
+  const logger = pino({ level: 'silent' });
+  const authenticator = new Authenticator(database.db, {
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+  });
+  const context: AppContext = { database, config, clock, logger, authenticator };
+  const app = createApp(context);
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    database,
+    context,
+    async createTenant(name = unique('Test MSP')) {
+      const created = await createMsp(database.db, { name });
+      return { mspId: created.msp.id, key: created.apiKey, api: apiClient(url, created.apiKey) };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
+
+export function apiClient(baseUrl: string, key: string | undefined): ApiClient {
+  const send = async (method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string> } = {}) => {
+    // Paths are relative to /api/v1 unless they name a top-level page (/healthz, /docs, /api/...).
+    const absolute = /^\/(api\/|healthz|readyz|docs)/.test(path);
+    const response = await fetch(`${baseUrl}${absolute ? path : `/api/v1${path}`}`, {
+      method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers },
+      body: init.body,
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: body as any, text };
+  };
+  const json = (method: string) => (path: string, body?: unknown, headers?: Record<string, string>) =>
+    send(method, path, body === undefined ? { headers } : { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  return {
+    get: (path, headers) => send('GET', path, { headers }),
+    delete: (path, headers) => send('DELETE', path, { headers }),
+    post: json('POST'),
+    put: json('PUT'),
+    patch: json('PATCH'),
+    raw: send,
+  };
+}
