@@ -99,13 +99,27 @@ export interface LevellingResult {
 export const MAX_LEVELLING_WINDOW_MONTHS = 120;
 export const DEFAULT_SEARCH_NODE_LIMIT = 250_000;
 
-/** One placement of one event: quarter, months moved and the escalated cost there. */
-interface Placements {
-  /** Options of event e are [start[e], start[e + 1]); the first is always "stay" (δ = 0). */
+/**
+ * The search problem. Event e (0 ≤ e < count) has placements [start[e], start[e + 1]), "stay" (δ = 0) first
+ * and then the others by distance; a placement is a quarter, the months moved and the escalated cost there.
+ */
+interface Problem {
+  readonly count: number;
   readonly start: Int32Array;
   readonly quarter: Int32Array;
   readonly delta: Int32Array;
   readonly size: Float64Array;
+  /** Capex no move can change, per quarter: initiatives and the events that cannot or need not move. */
+  readonly fixed: Float64Array;
+  readonly cap: number;
+}
+
+/** A complete plan and its score, compared in the order (overflow, moved, monthsMoved). */
+interface Plan {
+  readonly choice: Int32Array;
+  readonly overflow: number;
+  readonly moved: number;
+  readonly monthsMoved: number;
 }
 
 export function levelRefreshes(
@@ -115,8 +129,9 @@ export function levelRefreshes(
 ): LevellingResult {
   const { quarterlyCapexCap: cap, windowMonths } = options;
   const nodeLimit = options.searchNodeLimit ?? DEFAULT_SEARCH_NODE_LIMIT;
-  if (!Number.isSafeInteger(cap) || cap < 0)
+  if (!Number.isSafeInteger(cap) || cap < 0) {
     throw new RangeError('quarterlyCapexCap must be a whole amount ≥ 0');
+  }
   if (!Number.isInteger(windowMonths) || windowMonths < 0 || windowMonths > MAX_LEVELLING_WINDOW_MONTHS) {
     throw new RangeError(`windowMonths must be a whole number from 0 to ${MAX_LEVELLING_WINDOW_MONTHS}`);
   }
@@ -126,62 +141,30 @@ export function levelRefreshes(
   const recurringCosts = [...(inputs.recurringCosts ?? [])];
   const initiatives = [...(inputs.initiatives ?? [])];
   const quarterContext = quarterContextOf(context);
-  const resolved = resolveForecastContext(quarterContext);
-  const { asOfKey, horizon, rules } = resolved;
-  const quarterCount = horizon.periods.length;
-  const quarterOf = (key: DateKey) => Math.floor((monthIndexOfKey(key) - horizon.firstMonthIndex) / 3);
-
-  const fixed = new Float64Array(quarterCount);
-  const fixedCapex = forecast(quarterContext, { initiatives });
-  fixedCapex.periods.forEach((period, q) => (fixed[q] = period.capex.initiatives));
-
+  const { horizon } = resolveForecastContext(quarterContext);
   const events = assets.flatMap((asset) => refreshEventsOf(asset, quarterContext));
-  // Only events with a cost and somewhere to go take part in the search; the rest are fixed load.
-  const movable: number[] = [];
-  const starts: number[] = [0];
-  const quarters: number[] = [];
-  const deltas: number[] = [];
-  const sizes: number[] = [];
-  for (const [index, event] of events.entries()) {
-    const dateKey = dateKeyOf(event.date);
-    const before = quarters.length;
-    if (event.amount > 0) {
-      const bps = rules.forCategory(event.category).escalationBps;
-      placementsOf(dateKey, event.baseCost, bps, windowMonths, asOfKey, horizon.endKey, quarterOf, {
-        quarters,
-        deltas,
-        sizes,
-      });
-    }
-    if (quarters.length - before > 1) {
-      movable.push(index);
-      starts.push(quarters.length);
-    } else {
-      quarters.length = deltas.length = sizes.length = before;
-      fixed[quarterOf(dateKey)]! += event.amount;
-    }
-  }
-  const placements: Placements = {
-    start: Int32Array.from(starts),
-    quarter: Int32Array.from(quarters),
-    delta: Int32Array.from(deltas),
-    size: Float64Array.from(sizes),
-  };
+  const { problem, movable } = problemOf(quarterContext, events, initiatives, windowMonths, cap);
 
-  const greedy = levelGreedily(placements, movable.length, fixed, cap);
-  const searched = branchAndBound(placements, movable.length, fixed, cap, greedy, nodeLimit);
+  const stay = planOf(problem, problem.start.slice(0, problem.count));
+  const heuristic = [
+    stay,
+    arrange(problem, (a) => relieveWithRoom(a)),
+    arrange(problem, (a) => (sweep(a, 1), sweep(a, -1), relieveWithRoom(a))),
+    arrange(problem, (a) => (sweep(a, -1), sweep(a, 1), relieveWithRoom(a))),
+  ].reduce((best, plan) => (isBetter(plan, best) ? plan : best));
+  const plan = branchAndBound(problem, heuristic, nodeLimit);
 
   const levelled: RefreshEvent[] = [...events];
   const moves: RefreshMove[] = [];
-  const loads = Float64Array.from(fixed);
+  const loads = Float64Array.from(problem.fixed);
   movable.forEach((eventIndex, e) => {
-    const option = searched.choice[e]!;
-    loads[placements.quarter[option]!]! += placements.size[option]!;
-    const delta = placements.delta[option]!;
+    const option = plan.choice[e]!;
+    const amount = problem.size[option]!;
+    loads[problem.quarter[option]!]! += amount;
+    const delta = problem.delta[option]!;
     if (delta === 0) return;
     const event = events[eventIndex]!;
     const toDate = isoDateOfKey(addMonthsToKey(dateKeyOf(event.date), delta));
-    const amount = placements.size[option]!;
     levelled[eventIndex] = { ...event, date: toDate, amount };
     moves.push({
       assetId: event.assetId,
@@ -219,16 +202,10 @@ export function levelRefreshes(
       refreshBaseCost: sum(events, 'baseCost'),
       refreshCapexBefore: sum(events, 'amount'),
       refreshCapexAfter: sum(levelled, 'amount'),
-      overflowBefore: overflowOf(
-        placements,
-        movable.length,
-        fixed,
-        cap,
-        stayChoice(placements, movable.length),
-      ),
-      overflowAfter: searched.overflow,
+      overflowBefore: stay.overflow,
+      overflowAfter: plan.overflow,
     },
-    optimal: searched.optimal,
+    optimal: plan.optimal,
   };
 }
 
@@ -244,190 +221,309 @@ function quarterContextOf(context: ForecastContext): ForecastContext {
   return { ...context, granularity: 'quarter', periods };
 }
 
-interface PlacementLists {
-  quarters: number[];
-  deltas: number[];
-  sizes: number[];
-}
-
-/**
- * Appends an event's placements: stay first, then the others by distance. Within one quarter only placements
- * that no other beats on both cost and distance are kept; dropping the rest cannot make any plan worse, since
- * the cap only sees the quarter.
- */
-function placementsOf(
-  dateKey: DateKey,
-  baseCost: number,
-  bps: number,
+/** The search problem of a quarterly context; `movable[e]` is event e's index in `events`. */
+function problemOf(
+  quarterContext: ForecastContext,
+  events: readonly RefreshEvent[],
+  initiatives: readonly Initiative[],
   windowMonths: number,
-  asOfKey: DateKey,
-  endKey: DateKey,
-  quarterOf: (key: DateKey) => number,
-  out: PlacementLists,
-): void {
-  const candidates: { quarter: number; delta: number; size: number }[] = [];
-  for (let delta = -windowMonths; delta <= windowMonths; delta++) {
-    const movedKey = addMonthsToKey(dateKey, delta);
-    if (movedKey < asOfKey || movedKey > endKey) continue;
-    const years = Math.floor(wholeMonthsBetweenKeys(asOfKey, movedKey) / 12);
-    candidates.push({ quarter: quarterOf(movedKey), delta, size: escalate(baseCost, bps, years) });
-  }
-  const distance = (c: { delta: number }) => Math.abs(c.delta);
-  candidates.sort(
-    (a, b) => a.quarter - b.quarter || a.size - b.size || distance(a) - distance(b) || a.delta - b.delta,
+  cap: number,
+): { problem: Problem; movable: number[] } {
+  const { asOfKey, horizon, rules } = resolveForecastContext(quarterContext);
+  const quarterOf = (key: DateKey) => Math.floor((monthIndexOfKey(key) - horizon.firstMonthIndex) / 3);
+  const fixed = new Float64Array(horizon.periods.length);
+  forecast(quarterContext, { initiatives }).periods.forEach(
+    (period, q) => (fixed[q] = period.capex.initiatives),
   );
-  // Sorted by cost within each quarter, so a placement is kept when it is nearer than every cheaper one.
-  const kept: typeof candidates = [];
-  let nearest = Infinity;
-  candidates.forEach((c, i) => {
-    if (i === 0 || candidates[i - 1]!.quarter !== c.quarter) nearest = Infinity;
-    if (distance(c) < nearest) {
-      kept.push(c);
-      nearest = distance(c);
+
+  const movable: number[] = [];
+  const starts = [0];
+  const quarters: number[] = [];
+  const deltas: number[] = [];
+  const sizes: number[] = [];
+  events.forEach((event, index) => {
+    const dateKey = dateKeyOf(event.date);
+    const placements =
+      event.amount > 0 && windowMonths > 0
+        ? placementsOf(dateKey, event, rules.forCategory(event.category).escalationBps, windowMonths)
+        : [];
+    if (placements.length < 2) {
+      fixed[quarterOf(dateKey)]! += event.amount;
+      return;
     }
+    movable.push(index);
+    for (const placement of placements) {
+      quarters.push(placement.quarter);
+      deltas.push(placement.delta);
+      sizes.push(placement.size);
+    }
+    starts.push(quarters.length);
   });
-  kept.sort((a, b) => distance(a) - distance(b) || a.size - b.size || a.delta - b.delta);
-  for (const c of kept) {
-    out.quarters.push(c.quarter);
-    out.deltas.push(c.delta);
-    out.sizes.push(c.size);
+  const problem: Problem = {
+    count: movable.length,
+    start: Int32Array.from(starts),
+    quarter: Int32Array.from(quarters),
+    delta: Int32Array.from(deltas),
+    size: Float64Array.from(sizes),
+    fixed,
+    cap,
+  };
+  return { problem, movable };
+
+  /**
+   * Stay first, then the others by distance. Within one quarter only placements that no other beats on both
+   * cost and distance are kept: the cap sees only the quarter, so dropping the rest cannot make a plan worse.
+   */
+  function placementsOf(dateKey: DateKey, event: RefreshEvent, bps: number, window: number) {
+    const candidates: { quarter: number; delta: number; size: number }[] = [];
+    for (let delta = -window; delta <= window; delta++) {
+      const movedKey = addMonthsToKey(dateKey, delta);
+      if (movedKey < asOfKey || movedKey > horizon.endKey) continue;
+      const years = Math.floor(wholeMonthsBetweenKeys(asOfKey, movedKey) / 12);
+      candidates.push({ quarter: quarterOf(movedKey), delta, size: escalate(event.baseCost, bps, years) });
+    }
+    const distance = (c: { delta: number }) => Math.abs(c.delta);
+    candidates.sort(
+      (a, b) => a.quarter - b.quarter || a.size - b.size || distance(a) - distance(b) || a.delta - b.delta,
+    );
+    // Sorted by cost within each quarter, so a placement is kept when it is nearer than every cheaper one.
+    const kept: typeof candidates = [];
+    let nearest = Infinity;
+    candidates.forEach((c, i) => {
+      if (i === 0 || candidates[i - 1]!.quarter !== c.quarter) nearest = Infinity;
+      if (distance(c) < nearest) {
+        kept.push(c);
+        nearest = distance(c);
+      }
+    });
+    return kept.sort((a, b) => distance(a) - distance(b) || a.size - b.size || a.delta - b.delta);
   }
 }
 
-interface Plan {
-  choice: Int32Array;
-  overflow: number;
-  moved: number;
-  monthsMoved: number;
-}
-
-function stayChoice(placements: Placements, count: number): Int32Array {
-  return placements.start.slice(0, count);
-}
-
-function overflowOf(
-  placements: Placements,
-  count: number,
-  fixed: Float64Array,
-  cap: number,
-  choice: Int32Array,
-) {
-  const loads = Float64Array.from(fixed);
-  for (let e = 0; e < count; e++) loads[placements.quarter[choice[e]!]!]! += placements.size[choice[e]!]!;
-  return loads.reduce((total, load) => total + Math.max(0, load - cap), 0);
-}
-
-function planOf(
-  placements: Placements,
-  count: number,
-  fixed: Float64Array,
-  cap: number,
-  choice: Int32Array,
-): Plan {
+function planOf(problem: Problem, choice: Int32Array): Plan {
+  const loads = Float64Array.from(problem.fixed);
   let moved = 0;
   let monthsMoved = 0;
-  for (let e = 0; e < count; e++) {
-    const delta = placements.delta[choice[e]!]!;
-    if (delta !== 0) moved++;
-    monthsMoved += Math.abs(delta);
+  for (let e = 0; e < problem.count; e++) {
+    const option = choice[e]!;
+    loads[problem.quarter[option]!]! += problem.size[option]!;
+    if (problem.delta[option] !== 0) moved++;
+    monthsMoved += Math.abs(problem.delta[option]!);
   }
-  return { choice, overflow: overflowOf(placements, count, fixed, cap, choice), moved, monthsMoved };
+  const overflow = loads.reduce((total, load) => total + Math.max(0, load - problem.cap), 0);
+  return { choice, overflow, moved, monthsMoved };
 }
 
-/**
- * A quick first plan. Quarters are visited in date order; while one is over the cap, one event still on its
- * own date moves to a placement whose quarter has room for it: an event big enough to clear the overflow if
- * there is one (nearest first, then the smallest such), else the biggest. A move never puts a quarter over the
- * cap, so a quarter once cleared stays clear.
- */
-function levelGreedily(placements: Placements, count: number, fixed: Float64Array, cap: number): Plan {
-  const { start, quarter, delta, size } = placements;
-  const choice = stayChoice(placements, count);
-  const loads = Float64Array.from(fixed);
-  const staying: number[][] = Array.from({ length: fixed.length }, () => []);
-  for (let e = 0; e < count; e++) {
-    loads[quarter[start[e]!]!]! += size[start[e]!]!;
-    staying[quarter[start[e]!]!]!.push(e);
-  }
-  for (let q = 0; q < loads.length; q++) {
-    while (loads[q]! > cap) {
-      const over = loads[q]! - cap;
-      let best = -1;
-      let bestEvent = -1;
-      let bestClears = false;
-      for (const e of staying[q]!) {
-        if (choice[e] !== start[e]) continue;
-        const current = size[start[e]!]!;
-        const clears = current >= over;
-        for (let o = start[e]! + 1; o < start[e + 1]!; o++) {
-          const target = quarter[o]!;
-          if (target === q || loads[target]! + size[o]! > cap) continue;
-          if (
-            best < 0 ||
-            isBetterGreedyMove(clears, current, Math.abs(delta[o]!), bestClears, bestEvent, best)
-          ) {
-            best = o;
-            bestEvent = e;
-            bestClears = clears;
-          }
-        }
-      }
-      if (best < 0) break;
-      loads[q]! -= size[start[bestEvent]!]!;
-      loads[quarter[best]!]! += size[best]!;
-      choice[bestEvent] = best;
+function isBetter(a: Plan, b: Plan): boolean {
+  if (a.overflow !== b.overflow) return a.overflow < b.overflow;
+  if (a.moved !== b.moved) return a.moved < b.moved;
+  return a.monthsMoved < b.monthsMoved;
+}
+
+/** A plan being built by the heuristics: where each event is, and each quarter's load. */
+class Arrangement {
+  readonly choice: Int32Array;
+  readonly loads: Float64Array;
+  /** Events that are or were in each quarter; `eventsIn` filters out those that have left. */
+  private readonly visitors: number[][];
+
+  constructor(readonly problem: Problem) {
+    this.choice = problem.start.slice(0, problem.count);
+    this.loads = Float64Array.from(problem.fixed);
+    this.visitors = Array.from({ length: problem.fixed.length }, () => []);
+    for (let e = 0; e < problem.count; e++) {
+      this.loads[this.quarterOf(e)]! += this.sizeOf(e);
+      this.visitors[this.quarterOf(e)]!.push(e);
     }
   }
-  return planOf(placements, count, fixed, cap, choice);
 
-  function isBetterGreedyMove(
-    clears: boolean,
-    current: number,
-    distance: number,
-    bestClears: boolean,
-    bestEvent: number,
-    best: number,
-  ): boolean {
-    if (clears !== bestClears) return clears;
-    const bestCurrent = size[start[bestEvent]!]!;
-    const bestDistance = Math.abs(delta[best]!);
-    if (clears) return distance !== bestDistance ? distance < bestDistance : current < bestCurrent;
-    return current !== bestCurrent ? current > bestCurrent : distance < bestDistance;
+  quarterOf(e: number): number {
+    return this.problem.quarter[this.choice[e]!]!;
+  }
+
+  sizeOf(e: number): number {
+    return this.problem.size[this.choice[e]!]!;
+  }
+
+  excess(q: number): number {
+    return this.loads[q]! - this.problem.cap;
+  }
+
+  eventsIn(q: number): number[] {
+    return this.visitors[q]!.filter((e) => this.quarterOf(e) === q);
+  }
+
+  move(e: number, option: number): void {
+    this.loads[this.quarterOf(e)]! -= this.sizeOf(e);
+    this.choice[e] = option;
+    this.loads[this.quarterOf(e)]! += this.sizeOf(e);
+    this.visitors[this.quarterOf(e)]!.push(e);
+  }
+
+  /** The change in total overflow if event e took `option`. */
+  overflowChange(e: number, option: number): number {
+    const { cap, quarter, size } = this.problem;
+    const over = (load: number) => Math.max(0, load - cap);
+    const from = this.quarterOf(e);
+    const to = quarter[option]!;
+    if (from === to)
+      return over(this.loads[from]! - this.sizeOf(e) + size[option]!) - over(this.loads[from]!);
+    return (
+      over(this.loads[from]! - this.sizeOf(e)) -
+      over(this.loads[from]!) +
+      over(this.loads[to]! + size[option]!) -
+      over(this.loads[to]!)
+    );
+  }
+}
+
+function arrange(problem: Problem, build: (arrangement: Arrangement) => void): Plan {
+  const arrangement = new Arrangement(problem);
+  build(arrangement);
+  tidy(arrangement);
+  return planOf(problem, arrangement.choice);
+}
+
+/**
+ * Takes one event out of over-full quarter q to the placement `target` picks for it (-1: none). Prefers an
+ * event big enough to clear the excess, the smallest such, then the nearest; otherwise the biggest. Returns
+ * false when no event can go anywhere.
+ */
+function moveOneOut(arrangement: Arrangement, q: number, target: (e: number) => number): boolean {
+  const excess = arrangement.excess(q);
+  const { delta } = arrangement.problem;
+  let bestEvent = -1;
+  let bestOption = -1;
+  let bestClears = false;
+  let bestSize = 0;
+  for (const e of arrangement.eventsIn(q)) {
+    const option = target(e);
+    if (option < 0) continue;
+    const size = arrangement.sizeOf(e);
+    const clears = size >= excess;
+    const better =
+      bestEvent < 0 ||
+      (clears !== bestClears
+        ? clears
+        : size !== bestSize
+          ? clears
+            ? size < bestSize
+            : size > bestSize
+          : Math.abs(delta[option]!) < Math.abs(delta[bestOption]!));
+    if (better) {
+      bestEvent = e;
+      bestOption = option;
+      bestClears = clears;
+      bestSize = size;
+    }
+  }
+  if (bestEvent < 0) return false;
+  arrangement.move(bestEvent, bestOption);
+  return true;
+}
+
+/** The nearest placement of e, other than its quarter q, whose quarter has room for it and passes `allowed`. */
+function placementWithRoom(
+  arrangement: Arrangement,
+  e: number,
+  q: number,
+  allowed: (target: number) => boolean,
+) {
+  const { start, quarter, size, cap } = arrangement.problem;
+  for (let option = start[e]!; option < start[e + 1]!; option++) {
+    const target = quarter[option]!;
+    if (target !== q && allowed(target) && arrangement.loads[target]! + size[option]! <= cap) return option;
+  }
+  return -1;
+}
+
+/**
+ * Quarters in date order; an over-full one sends events to placements whose quarter has room for them. A
+ * move never puts a quarter over the cap, so a quarter once cleared stays clear.
+ */
+function relieveWithRoom(arrangement: Arrangement): void {
+  const anywhere = () => true;
+  for (let q = 0; q < arrangement.loads.length; q++) {
+    while (
+      arrangement.excess(q) > 0 &&
+      moveOneOut(arrangement, q, (e) => placementWithRoom(arrangement, e, q, anywhere))
+    );
   }
 }
 
 /**
- * Depth-first branch and bound over the events, biggest first, each trying "stay" and then its nearer
- * placements first. A node is pruned when a lower bound on every completion is no better than the incumbent:
- * overflow so far plus whatever the remaining events' smallest costs cannot fit into the slack left in all
- * quarters, with the moves and months so far (both only grow). Exhaustive within the node limit, so its
- * answer is then optimal; it starts from the greedy plan, so it is never worse than that.
+ * One pass in a direction (1: forward in time). An over-full quarter first sends events to quarters with
+ * room, then carries the excess on to the next quarter it can reach, which deals with it in its turn. This
+ * finds the chains a single move cannot: Q1 over, Q2 full, Q3 empty, each event moving one quarter at most.
  */
-function branchAndBound(
-  placements: Placements,
-  count: number,
-  fixed: Float64Array,
-  cap: number,
-  incumbent: Plan,
-  nodeLimit: number,
-): Plan & { optimal: boolean } {
-  const { start, quarter, delta, size } = placements;
-  const largest = (e: number) => {
-    let max = 0;
-    for (let o = start[e]!; o < start[e + 1]!; o++) max = Math.max(max, size[o]!);
-    return max;
+function sweep(arrangement: Arrangement, direction: 1 | -1): void {
+  const { start, quarter, size } = arrangement.problem;
+  const quarterCount = arrangement.loads.length;
+  for (let i = 0; i < quarterCount; i++) {
+    const q = direction === 1 ? i : quarterCount - 1 - i;
+    const ahead = (target: number) => (target - q) * direction > 0;
+    const carry = (e: number) => {
+      let best = -1;
+      for (let option = start[e]!; option < start[e + 1]!; option++) {
+        if (!ahead(quarter[option]!)) continue;
+        const distance = Math.abs(quarter[option]! - q);
+        const bestDistance = best < 0 ? Infinity : Math.abs(quarter[best]! - q);
+        if (distance < bestDistance || (distance === bestDistance && size[option]! < size[best]!))
+          best = option;
+      }
+      return best;
+    };
+    while (
+      arrangement.excess(q) > 0 &&
+      (moveOneOut(arrangement, q, (e) => placementWithRoom(arrangement, e, q, () => true)) ||
+        moveOneOut(arrangement, q, carry))
+    );
+  }
+}
+
+/**
+ * Undoes what the heuristics did needlessly: each moved event goes back to the nearest placement (stay
+ * first) that adds no overflow. Every step shortens a move, so it ends.
+ */
+function tidy(arrangement: Arrangement): void {
+  const { count, start, delta } = arrangement.problem;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let e = 0; e < count; e++) {
+      const distance = Math.abs(delta[arrangement.choice[e]!]!);
+      for (let option = start[e]!; option < start[e + 1]! && Math.abs(delta[option]!) < distance; option++) {
+        if (arrangement.overflowChange(e, option) <= 0) {
+          arrangement.move(e, option);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Depth-first branch and bound over the events, biggest first, each trying stay and then nearer placements
+ * first. A node is cut when a lower bound on every completion is no better than the incumbent: the overflow
+ * so far plus whatever the remaining events' cheapest costs cannot fit into the slack left in all quarters,
+ * with the moves and months so far (both only grow). Within the node limit it is exhaustive, so its answer is
+ * optimal; it starts from the heuristic plan, so it is never worse than that.
+ */
+function branchAndBound(problem: Problem, incumbent: Plan, nodeLimit: number): Plan & { optimal: boolean } {
+  const { count, start, quarter, delta, size, fixed, cap } = problem;
+  const extreme = (e: number, pick: (a: number, b: number) => number, initial: number) => {
+    let value = initial;
+    for (let o = start[e]!; o < start[e + 1]!; o++) value = pick(value, size[o]!);
+    return value;
   };
-  const smallest = (e: number) => {
-    let min = Infinity;
-    for (let o = start[e]!; o < start[e + 1]!; o++) min = Math.min(min, size[o]!);
-    return min;
-  };
+  const largest = (e: number) => extreme(e, Math.max, 0);
+  const options = (e: number) => start[e + 1]! - start[e]!;
   const order = Array.from({ length: count }, (_, e) => e).sort(
-    (a, b) => largest(b) - largest(a) || start[a + 1]! - start[a]! - (start[b + 1]! - start[b]!) || a - b,
+    (a, b) => largest(b) - largest(a) || options(a) - options(b) || a - b,
   );
-  const remainingSmallest = new Float64Array(count + 1);
+  const remainingCheapest = new Float64Array(count + 1);
   for (let level = count - 1; level >= 0; level--) {
-    remainingSmallest[level] = remainingSmallest[level + 1]! + smallest(order[level]!);
+    remainingCheapest[level] = remainingCheapest[level + 1]! + extreme(order[level]!, Math.min, Infinity);
   }
 
   const loads = Float64Array.from(fixed);
@@ -452,33 +548,33 @@ function branchAndBound(
   };
 
   let best = incumbent;
-  const beats = (bound: number) =>
-    bound !== best.overflow
-      ? bound < best.overflow
-      : moved !== best.moved
-        ? moved < best.moved
-        : monthsMoved < best.monthsMoved;
+  const canBeat = (level: number) =>
+    isBetter(
+      {
+        choice: best.choice,
+        overflow: overflow + Math.max(0, remainingCheapest[level]! - slack),
+        moved,
+        monthsMoved,
+      },
+      best,
+    );
+  if (!canBeat(0)) return { ...best, optimal: true };
 
-  if (count === 0 || !beats(overflow + Math.max(0, remainingSmallest[0]! - slack))) {
-    return { ...best, optimal: true };
-  }
-  // cursor[level]: the placement tried at that level, relative to the event's first; -1 before the first.
+  // cursor[level]: the placement tried at that level, counted from the event's first; -1 before the first.
   const cursor = new Int32Array(count).fill(-1);
   let nodes = 0;
-  let level = 0;
-  while (level >= 0) {
+  for (let level = 0; level >= 0;) {
     const e = order[level]!;
-    const first = start[e]!;
-    if (cursor[level]! >= 0) place(first + cursor[level]!, -1);
+    if (cursor[level]! >= 0) place(start[e]! + cursor[level]!, -1);
     cursor[level]!++;
-    if (first + cursor[level]! >= start[e + 1]!) {
+    if (start[e]! + cursor[level]! >= start[e + 1]!) {
       cursor[level] = -1;
       level--;
       continue;
     }
     if (++nodes > nodeLimit) return { ...best, optimal: false };
-    place(first + cursor[level]!, 1);
-    if (!beats(overflow + Math.max(0, remainingSmallest[level + 1]! - slack))) continue;
+    place(start[e]! + cursor[level]!, 1);
+    if (!canBeat(level + 1)) continue;
     if (level + 1 < count) {
       level++;
       continue;

@@ -12,7 +12,8 @@ import catalogueJson from './end-of-support-catalogue.json' with { type: 'json' 
  * Conventions when the text is less specific than the catalogue:
  * - Windows 10/11 without a release (22H2, 24H2...): the date of the newest catalogued release of that edition
  *   family. Feature updates are free, so an unversioned device is assumed current; for Windows 10 this is the
- *   final 22H2 date, for Windows 11 it moves forward as releases are added.
+ *   final 22H2 date, for Windows 11 it moves forward as releases are added. A release name the catalogue
+ *   does not know ("27H2") returns null instead.
  * - Windows 10/11 without a recognisable edition: the Home/Pro family, whose servicing is the shorter one.
  * - LTSB/LTSC without a year or build: the earliest date of that channel's releases, because moving between
  *   LTSC releases needs a reinstall or a new licence.
@@ -237,6 +238,8 @@ const WINDOWS_BUILD = /(?<![\w.])(?:10\.0\.)?(\d{5})(?!\w)/g;
 const WINDOWS_FEATURE_RELEASE = new RegExp(
   `(?<![\\w.])(${[...featureReleaseByToken.keys()].map(escapeRegExp).join('|')})(?![\\w.])`,
 );
+/** Any half-year release name, catalogued or not ("27h2" before the catalogue knows it). */
+const WINDOWS_HALF_YEAR_RELEASE = /(?<![\w.])\d{2}h[12](?![\w.])/;
 const WINDOWS_LONG_TERM = /\blts[bc]\b|\blong term servicing\b/;
 const WINDOWS_LONG_TERM_BRANCH = /\bltsb\b|\blong term servicing branch\b/;
 const WINDOWS_LONG_TERM_YEAR = new RegExp(
@@ -318,7 +321,11 @@ function matchWindowsClient(text: string): EndOfSupportEntry | null {
     !WINDOWS_PRO.test(text) && WINDOWS_ENTERPRISE_OR_EDUCATION.test(text) ? ENTERPRISE_EDUCATION : HOME_PRO;
   const releaseToken = WINDOWS_FEATURE_RELEASE.exec(text)?.[1];
   const release = fromBuild?.release ?? featureReleaseByToken.get(releaseToken ?? '');
-  if (release === undefined) return featureReleaseFallback.get(`${product}|${family}`) ?? null;
+  if (release === undefined) {
+    // A named release the catalogue does not know is not "no release": do not guess its date.
+    if (WINDOWS_HALF_YEAR_RELEASE.test(text)) return null;
+    return featureReleaseFallback.get(`${product}|${family}`) ?? null;
+  }
   return entryAt(product, family, release) ?? entryAt(product, null, release) ?? null;
 }
 
@@ -427,9 +434,32 @@ function matchEntry(text: string): EndOfSupportEntry | null {
   return null;
 }
 
-// Insertion-ordered map used as a FIFO cache: a portfolio repeats a few hundred distinct spellings, so
-// eviction is rare and recency tracking would cost more than it saves.
-const matchCache = new Map<string, EndOfSupportMatch | null>();
+// Insertion-ordered maps used as FIFO caches: a portfolio repeats a few hundred distinct spellings, so eviction
+// is rare and recency tracking would cost more than it saves. The raw-text cache skips normalisation on repeats;
+// the normalised one shares the matching work between spellings that differ only in case or punctuation.
+const rawTextCache = new Map<string, EndOfSupportMatch | null>();
+const normalizedTextCache = new Map<string, EndOfSupportMatch | null>();
+
+function remember(
+  cache: Map<string, EndOfSupportMatch | null>,
+  key: string,
+  match: EndOfSupportMatch | null,
+): void {
+  if (cache.size >= MATCH_CACHE_LIMIT) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(key, match);
+}
+
+function lookupNormalized(text: string): EndOfSupportMatch | null {
+  const cached = normalizedTextCache.get(text);
+  if (cached !== undefined) return cached;
+  const entry = text === '' ? null : matchEntry(text);
+  const match = entry === null ? null : (matchByEntry.get(entry) ?? null);
+  remember(normalizedTextCache, text, match);
+  return match;
+}
 
 /**
  * The catalogue's end-of-support row for an asset's operating system text, or null when the text names
@@ -437,17 +467,9 @@ const matchCache = new Map<string, EndOfSupportMatch | null>();
  */
 export function lookupEndOfSupport(operatingSystem: string | null | undefined): EndOfSupportMatch | null {
   if (typeof operatingSystem !== 'string' || operatingSystem.length > MAX_INPUT_LENGTH) return null;
-  const text = normalizeOperatingSystem(operatingSystem);
-  if (text === '') return null;
-  const cached = matchCache.get(text);
+  const cached = rawTextCache.get(operatingSystem);
   if (cached !== undefined) return cached;
-
-  const entry = matchEntry(text);
-  const match = entry === null ? null : (matchByEntry.get(entry) ?? null);
-  if (matchCache.size >= MATCH_CACHE_LIMIT) {
-    const oldest = matchCache.keys().next();
-    if (!oldest.done) matchCache.delete(oldest.value);
-  }
-  matchCache.set(text, match);
+  const match = lookupNormalized(normalizeOperatingSystem(operatingSystem));
+  remember(rawTextCache, operatingSystem, match);
   return match;
 }

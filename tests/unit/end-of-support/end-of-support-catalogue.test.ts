@@ -107,7 +107,12 @@ describe('end-of-support catalogue data', () => {
   test('when the catalogue lists Ubuntu LTS releases, then each names Expanded Security Maintenance', () => {
     const lts = entries.filter((entry) => /^Ubuntu \d{2}\.04 LTS$/.test(entry.product));
     expect(lts.map((entry) => entry.product)).toEqual(
-      expect.arrayContaining(['Ubuntu 14.04 LTS', 'Ubuntu 16.04 LTS', 'Ubuntu 18.04 LTS', 'Ubuntu 20.04 LTS']),
+      expect.arrayContaining([
+        'Ubuntu 14.04 LTS',
+        'Ubuntu 16.04 LTS',
+        'Ubuntu 18.04 LTS',
+        'Ubuntu 20.04 LTS',
+      ]),
     );
     for (const entry of lts) expect(entry.notes).toMatch(/Expanded Security Maintenance/);
   });
