@@ -88,9 +88,19 @@ export async function listClients(db: Executor, mspId: string, filter: ClientLis
   return rows.map(toClient);
 }
 
-export async function listAllClientIds(db: Executor, mspId: string): Promise<string[]> {
-  const rows = await db.selectFrom('clients').select('id').where('msp_id', '=', mspId).orderBy('name').execute();
-  return rows.map((row) => row.id);
+/** Every client of the MSP by name: the few columns a book-of-business view needs. */
+export async function listClientSummaries(
+  db: Executor,
+  mspId: string,
+): Promise<{ id: string; name: string; currency: string; fiscalYearStartMonth: number }[]> {
+  const rows = await db
+    .selectFrom('clients')
+    .select(['id', 'name', 'currency', 'fiscal_year_start_month'])
+    .where('msp_id', '=', mspId)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, name: row.name, currency: row.currency, fiscalYearStartMonth: row.fiscal_year_start_month }));
 }
 
 export async function updateClient(

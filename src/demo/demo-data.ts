@@ -140,7 +140,7 @@ function buildAssets(
       const inService = subDays(purchased, -between(3, 21));
       const undated = next() < 0.03;
       const unpriced = next() < 0.04;
-      const cost = between(blueprint.cost[0], blueprint.cost[1] / 100) * 100;
+      const cost = between(blueprint.cost[0] / 100, blueprint.cost[1] / 100) * 100;
       const roll = next();
       const status = roll < 0.04 ? 'in_storage' : roll < 0.07 ? 'retired' : 'active';
       const person = `${pick(firstNames)} ${pick(lastNames)}`;

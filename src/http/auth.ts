@@ -62,7 +62,8 @@ export class Authenticator {
   }
 
   async authenticate(req: Request, route: RouteDefinition, params: Record<string, unknown>): Promise<AuthContext> {
-    const context = await this.verify(req.get('authorization'));
+    const queryToken = route.allowQueryToken && typeof req.query.token === 'string' ? req.query.token : undefined;
+    const context = await this.verify(req.get('authorization') ?? (queryToken ? `Bearer ${queryToken}` : undefined));
     this.consumeToken(context.keyId);
     if (scopeRank[context.scope] < scopeRank[route.scope]) {
       throw new AppError('forbidden', 403, `This operation needs a key with the ${route.scope} scope`);

@@ -48,6 +48,8 @@ export interface RouteDefinition<
   scope: Scope;
   /** Routes a client-limited key may not call even within its client (MSP-wide administration). */
   mspWide?: boolean;
+  /** Also accept the key as `?token=` (calendar feeds: calendar apps cannot send headers). */
+  allowQueryToken?: boolean;
   params?: P;
   query?: Q;
   body?: B;

@@ -16,11 +16,16 @@ export const uuid = z.uuid({ error: 'must be a UUID' });
 
 export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
 
+/** PostgreSQL text cannot hold NUL; refusing it here names the field instead of failing in the database. */
+const noNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL characters';
+
 /** Optional free text: trimmed, empty becomes null. */
 export const text = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
+    .refine(noNul, NUL_MESSAGE)
     .transform((value) => {
       const trimmed = value.trim();
       return trimmed === '' ? null : trimmed;
@@ -28,7 +33,7 @@ export const text = (max: number) =>
 
 /** Required text: trimmed and not empty. */
 export const requiredText = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(noNul, NUL_MESSAGE);
 
 export const paginationQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -25,7 +25,8 @@ describe('the service over HTTP', () => {
   });
 
   it('when no key, a malformed header or an unknown key is sent, then the answer is 401 problem+json', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer vcio_nope' }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer vcio_nope' }];
+    for (const headers of attempts) {
       const response = await apiClient(app.url, undefined).get('/clients', headers);
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);

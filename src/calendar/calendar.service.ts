@@ -1,0 +1,97 @@
+import type { Db } from '../db/database.js';
+import { getClient } from '../clients/client.service.js';
+import { assetBatches, listRecurringCosts, loadPolicies } from '../forecast/forecast.repository.js';
+import { horizonOf } from '../forecast/fiscal-calendar.js';
+import { refreshEventsOf } from '../forecast/forecast.js';
+import { addMonths } from '../forecast/dates.js';
+import type { ForecastContext } from '../forecast/forecast.types.js';
+import type { AuthContext } from '../http/auth.js';
+import { lookupEndOfSupport } from '../lifecycle/end-of-support.js';
+import { renderCalendar, type CalendarEvent } from './icalendar.js';
+
+const formatMoney = (amount: number, currency: string) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
+
+/**
+ * The client's lifecycle calendar for the vCIO: refresh due dates, warranty expirations, annual renewals and
+ * contract ends over the next `quarters` fiscal quarters.
+ */
+export async function clientCalendar(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  options: { asOf: string; quarters: number; now: Date },
+): Promise<string> {
+  const client = await getClient(db, auth, clientId);
+  const policies = await loadPolicies(db, auth.mspId, clientId);
+  const context: ForecastContext = {
+    asOf: options.asOf,
+    granularity: 'quarter',
+    periods: options.quarters,
+    fiscalYearStartMonth: client.fiscalYearStartMonth,
+    mspPolicies: policies.msp,
+    clientPolicies: policies.byClient.get(clientId) ?? {},
+    endOfSupportLookup: (os) => lookupEndOfSupport(os),
+  };
+  const horizon = horizonOf(context);
+  const end = horizon.periods.at(-1)!.end;
+  const within = (date: string | null): date is string => date !== null && date >= options.asOf && date <= end;
+  const events: CalendarEvent[] = [];
+
+  for await (const batch of assetBatches(db, auth.mspId, { clientId })) {
+    for (const asset of batch) {
+      for (const event of refreshEventsOf(asset, context)) {
+        const reason = event.reason === 'end_of_support' ? 'operating system end of support' : 'end of lifecycle';
+        events.push({
+          uid: `refresh-${asset.id}-${event.date}@vcio-planner`,
+          date: event.date,
+          summary: `${event.overdue ? 'Overdue refresh' : 'Refresh due'}: ${asset.name}`,
+          description: `${client.name}: replace ${asset.name} (${asset.category}), ${reason}. Budget ${formatMoney(event.amount, client.currency)}.`,
+          categories: ['Refresh'],
+        });
+      }
+      if (within(asset.warrantyExpiresOn)) {
+        events.push({
+          uid: `warranty-${asset.id}-${asset.warrantyExpiresOn}@vcio-planner`,
+          date: asset.warrantyExpiresOn,
+          summary: `Warranty expires: ${asset.name}`,
+          description: `${client.name}: the warranty of ${asset.name} (${asset.category}) ends.`,
+          categories: ['Warranty'],
+        });
+      }
+    }
+  }
+
+  for (const cost of await listRecurringCosts(db, auth.mspId, clientId)) {
+    if (cost.interval === 'year') {
+      for (let year = 0; ; year += 1) {
+        const date = addMonths(cost.startsOn, 12 * year);
+        if (date > end || (cost.endsOn !== null && date > cost.endsOn)) break;
+        if (date < options.asOf) continue;
+        events.push({
+          uid: `renewal-${cost.id}-${date}@vcio-planner`,
+          date,
+          summary: `Renewal: ${cost.name}`,
+          description: `${client.name}: ${cost.name}${cost.vendor ? ` (${cost.vendor})` : ''} renews.`,
+          categories: ['Renewal'],
+        });
+      }
+    }
+    if (within(cost.endsOn)) {
+      events.push({
+        uid: `contract-end-${cost.id}-${cost.endsOn}@vcio-planner`,
+        date: cost.endsOn,
+        summary: `Contract ends: ${cost.name}`,
+        description: `${client.name}: ${cost.name}${cost.vendor ? ` (${cost.vendor})` : ''} ends; renew, replace or cancel.`,
+        categories: ['Renewal'],
+      });
+    }
+  }
+  events.sort((a, b) => (a.date === b.date ? a.uid.localeCompare(b.uid) : a.date < b.date ? -1 : 1));
+  return renderCalendar({
+    name: `${client.name} — lifecycle`,
+    description: `Refreshes, warranties and renewals for ${client.name}`,
+    generatedAt: options.now,
+    events,
+  });
+}

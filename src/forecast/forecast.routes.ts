@@ -1,0 +1,58 @@
+import { AppError } from '../http/errors.js';
+import { defineRoute } from '../http/route.js';
+import { clientParams } from '../clients/client.schemas.js';
+import { forecastToCsv } from './forecast-csv.js';
+import { clientForecastQuery, clientForecastSchema, portfolioQuery, portfolioSchema } from './forecast.schemas.js';
+import * as service from './forecast.service.js';
+
+const tag = 'Forecasts';
+
+export const forecastRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/clients/:clientId/forecast',
+    operationId: 'getClientForecast',
+    summary: "A client's capex/opex forecast by fiscal quarter or year (JSON, or CSV with Accept: text/csv)",
+    description:
+      'Refresh events from every active or in-storage asset, recurring costs and initiatives of the scenario, by ' +
+      "fiscal period of the client's fiscal calendar (SPEC §3). With include=items each period lists the charges " +
+      'that sum to its cells. lifecycleMonths=laptop:48 is a what-if for this request only. The CSV has one row per ' +
+      'period, a subtotal row per fiscal year and a horizon total.',
+    tag,
+    scope: 'read',
+    params: clientParams,
+    query: clientForecastQuery,
+    responses: {
+      200: { description: 'The forecast', schema: clientForecastSchema, contentTypes: ['text/csv'] },
+      406: { description: 'Neither JSON nor CSV is acceptable to the caller' },
+    },
+    handler: async ({ app, auth, params, query, req, res }) => {
+      const format = req.accepts(['application/json', 'text/csv']);
+      if (!format) throw new AppError('not_acceptable', 406, 'This resource is available as application/json or text/csv');
+      const forecast = await service.clientForecast(app.database.db, auth, params.clientId, query, app.clock.today());
+      if (format === 'text/csv') {
+        res
+          .status(200)
+          .type('text/csv; charset=utf-8')
+          .setHeader('Content-Disposition', `attachment; filename="forecast-${forecast.asOf}.csv"`)
+          .send(forecastToCsv(forecast));
+        return undefined;
+      }
+      return { body: forecast };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/forecast',
+    operationId: 'getPortfolioForecast',
+    summary: 'The book of business: every client of the MSP in one forecast, per client and per period',
+    tag,
+    scope: 'read',
+    mspWide: true,
+    query: portfolioQuery,
+    responses: { 200: { description: 'The portfolio forecast', schema: portfolioSchema } },
+    handler: async ({ app, auth, query }) => ({
+      body: await service.portfolioForecast(app.database.db, auth, query, app.clock.today()),
+    }),
+  }),
+];

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { isoDate, uuid } from '../http/schemas.js';
+import { ASSET_CATEGORIES, type AssetCategory } from './forecast.types.js';
+import { MAX_PERIOD_COUNT } from './fiscal-calendar.js';
+
+const capex = z.object({ refresh: z.int(), initiatives: z.int(), total: z.int() });
+const opex = z.object({ recurring: z.int(), initiatives: z.int(), total: z.int() });
+
+export const forecastItemSchema = z.object({
+  type: z.enum(['refresh', 'recurring', 'initiative_capex', 'initiative_opex']),
+  refId: uuid,
+  name: z.string(),
+  date: z.string(),
+  amount: z.int(),
+  overdue: z.boolean(),
+});
+
+export const forecastPeriodSchema = z.object({
+  key: z.string().describe('FY2027-Q1 or FY2027'),
+  label: z.string().describe('FY2027 Q1 or FY2027'),
+  start: z.string(),
+  end: z.string(),
+  capex,
+  opex,
+  total: z.int(),
+  refreshCount: z.int(),
+  items: z.array(forecastItemSchema).optional().describe('With include=items: the charges that sum to the cells'),
+});
+
+export const forecastTotalsSchema = z.object({ capex, opex, total: z.int(), refreshCount: z.int() });
+export const forecastCountsSchema = z.object({ undated: z.int(), unpriced: z.int(), overdue: z.int() });
+
+export const clientForecastSchema = z.object({
+  clientId: uuid,
+  currency: z.string(),
+  asOf: z.string(),
+  granularity: z.enum(['quarter', 'year']),
+  scenario: z.enum(['committed', 'proposed']),
+  fiscalYearStartMonth: z.int(),
+  lifecycleOverrides: z.record(z.string(), z.int()).describe('What-if lifecycle months per category, as applied'),
+  periods: z.array(forecastPeriodSchema),
+  totals: forecastTotalsSchema,
+  counts: forecastCountsSchema,
+});
+
+/**
+ * `laptop:48,desktop:60` → { laptop: 48, desktop: 60 }: what-if lifecycle months per category for one forecast.
+ * They replace the MSP and client policies for those categories; an asset's own lifecycle override still wins.
+ */
+export const lifecycleOverridesParam = z
+  .string()
+  .max(1000)
+  .transform((value, ctx) => {
+    const overrides: Partial<Record<AssetCategory, number>> = {};
+    for (const part of value.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+      const match = /^([a-z_]+):(\d{1,3})$/.exec(part);
+      const category = match?.[1] as AssetCategory | undefined;
+      const months = Number(match?.[2]);
+      if (!match || !ASSET_CATEGORIES.includes(category!) || months < 1 || months > 600) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not category:months with a known category and 1–600 months` });
+        return z.NEVER;
+      }
+      overrides[category!] = months;
+    }
+    return overrides;
+  })
+  .describe('What-if lifecycle months per category, e.g. laptop:48,desktop:60');
+
+const horizonFields = {
+  asOf: isoDate.optional().describe('Defaults to today (UTC)'),
+  granularity: z.enum(['quarter', 'year']).default('quarter'),
+  periods: z.coerce.number().int().min(1).optional().describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
+  scenario: z.enum(['committed', 'proposed']).default('committed'),
+  lifecycleMonths: lifecycleOverridesParam.optional(),
+};
+
+function checkPeriods(value: { granularity: 'quarter' | 'year'; periods?: number | undefined }, ctx: z.RefinementCtx) {
+  const max = MAX_PERIOD_COUNT[value.granularity];
+  if (value.periods !== undefined && value.periods > max) {
+    ctx.addIssue({ code: 'custom', path: ['periods'], message: `must be at most ${max} for granularity ${value.granularity}` });
+  }
+}
+
+export const clientForecastQuery = z
+  .strictObject({ ...horizonFields, include: z.enum(['items']).optional().describe('items: list every charge per period') })
+  .superRefine(checkPeriods);
+
+export const portfolioQuery = z
+  .strictObject({
+    ...horizonFields,
+    fiscalYearStartMonth: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(12)
+      .default(1)
+      .describe("One fiscal calendar for every client so that periods line up (default: calendar quarters)"),
+  })
+  .superRefine(checkPeriods);
+
+export const portfolioClientSchema = z.object({
+  clientId: uuid,
+  name: z.string(),
+  currency: z.string(),
+  periods: z.array(z.object({ key: z.string(), capex: z.int(), opex: z.int(), total: z.int(), refreshCount: z.int() })),
+  totals: forecastTotalsSchema,
+  counts: forecastCountsSchema,
+});
+
+export const portfolioSchema = z.object({
+  asOf: z.string(),
+  granularity: z.enum(['quarter', 'year']),
+  scenario: z.enum(['committed', 'proposed']),
+  fiscalYearStartMonth: z.int(),
+  periods: z.array(z.object({ key: z.string(), label: z.string(), start: z.string(), end: z.string() })),
+  currencies: z
+    .array(z.object({ currency: z.string(), clients: z.int(), periods: z.array(forecastPeriodSchema), totals: forecastTotalsSchema, counts: forecastCountsSchema }))
+    .describe('Book-of-business totals, one entry per currency (amounts in different currencies are never added)'),
+  clients: z.array(portfolioClientSchema),
+});
