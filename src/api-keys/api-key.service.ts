@@ -2,7 +2,7 @@ import type { Db, Executor } from '../db/database.js';
 import { findClient } from '../clients/client.repository.js';
 import { generateApiKey, type AuthContext, type Authenticator, type Scope } from '../http/auth.js';
 import { invalid, notFound } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import * as keys from './api-key.repository.js';
 import type { ApiKey } from './api-key.repository.js';
 import type { CreateApiKey } from './api-key.schemas.js';
@@ -39,7 +39,7 @@ export async function listApiKeys(
   auth: AuthContext,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
-  const after = decodeCursor(query.cursor, 1) as [string] | undefined;
+  const after = decodeTypedCursor(query.cursor, ['uuid']);
   const items = await keys.listApiKeys(db, auth.mspId, { limit: query.limit + 1, afterId: after?.[0] });
   const more = items.length > query.limit;
   const page = more ? items.slice(0, query.limit) : items;

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { AuthContext } from '../http/auth.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import { findMsp } from '../msps/msp.repository.js';
 import * as clients from './client.repository.js';
 import type { Client, CreateClient, UpdateClient } from './client.schemas.js';
@@ -29,7 +29,7 @@ export async function listClients(
   auth: AuthContext,
   query: { q?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ items: Client[]; nextCursor: string | null }> {
-  const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+  const after = decodeTypedCursor(query.cursor, ['text', 'uuid']);
   const items = await clients.listClients(db, auth.mspId, {
     q: query.q,
     onlyClientId: auth.clientId,
