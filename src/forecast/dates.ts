@@ -34,8 +34,9 @@ function digit(value: string, at: number): number {
 
 /** The packed key of an ISO date, or -1 when `value` is not a real calendar date in `YYYY-MM-DD` form. */
 function tryDateKey(value: string): DateKey {
-  if (value.length !== 10 || value.charCodeAt(4) !== CHAR_DASH || value.charCodeAt(7) !== CHAR_DASH)
+  if (value.length !== 10 || value.charCodeAt(4) !== CHAR_DASH || value.charCodeAt(7) !== CHAR_DASH) {
     return -1;
+  }
   const y0 = digit(value, 0);
   const y1 = digit(value, 1);
   const y2 = digit(value, 2);
@@ -67,8 +68,9 @@ export function isoDateOfKey(key: DateKey): IsoDate {
   const monthIndex = key >> 5;
   const year = Math.floor(monthIndex / 12);
   // Four-digit years only: anything else is not an ISO date the database or API would accept.
-  if (year < 0 || year > 9999)
+  if (year < 0 || year > 9999) {
     throw new RangeError(`Date outside years 0000–9999 (month index ${monthIndex})`);
+  }
   const month = (monthIndex % 12) + 1;
   const day = key & 31;
   return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;

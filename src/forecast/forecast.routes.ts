@@ -2,7 +2,14 @@ import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
 import { clientParams } from '../clients/client.schemas.js';
 import { forecastToCsv } from './forecast-csv.js';
-import { clientForecastQuery, clientForecastSchema, portfolioQuery, portfolioSchema } from './forecast.schemas.js';
+import {
+  clientForecastQuery,
+  clientForecastSchema,
+  levelForecastBody,
+  levelledForecastSchema,
+  portfolioQuery,
+  portfolioSchema,
+} from './forecast.schemas.js';
 import * as service from './forecast.service.js';
 
 const tag = 'Forecasts';
@@ -40,6 +47,29 @@ export const forecastRoutes = [
       }
       return { body: forecast };
     },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/clients/:clientId/forecast/level',
+    operationId: 'levelClientForecast',
+    summary: 'What-if: level refreshes under a per-quarter capex cap by moving them within a window of months',
+    description:
+      'Nothing is saved. Answers the levelled forecast, every moved refresh (from, to, months, escalated amount) ' +
+      'and the overflow no move can fix. The pre-escalation total of the refreshes never changes.',
+    tag,
+    scope: 'read',
+    params: clientParams,
+    body: levelForecastBody,
+    responses: { 200: { description: 'The levelled forecast', schema: levelledForecastSchema } },
+    handler: async ({ app, auth, params, body }) => ({
+      body: await service.levelClientForecast(
+        app.database.db,
+        auth,
+        params.clientId,
+        { ...body, lifecycleMonths: body.lifecycleMonths ?? {} },
+        app.clock.today(),
+      ),
+    }),
   }),
   defineRoute({
     method: 'get',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { isoDate, uuid } from '../http/schemas.js';
+import { isoDate, money, uuid } from '../http/schemas.js';
 import { ASSET_CATEGORIES, type AssetCategory } from './forecast.types.js';
 import { MAX_PERIOD_COUNT } from './fiscal-calendar.js';
+import { MAX_LEVELLING_WINDOW_MONTHS } from './levelling.js';
 
 const capex = z.object({ refresh: z.int(), initiatives: z.int(), total: z.int() });
 const opex = z.object({ recurring: z.int(), initiatives: z.int(), total: z.int() });
@@ -97,6 +98,49 @@ export const portfolioQuery = z
       .describe("One fiscal calendar for every client so that periods line up (default: calendar quarters)"),
   })
   .superRefine(checkPeriods);
+
+export const levelForecastBody = z
+  .strictObject({
+    asOf: horizonFields.asOf,
+    granularity: horizonFields.granularity,
+    periods: z.int().min(1).optional().describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
+    scenario: horizonFields.scenario,
+    lifecycleMonths: z
+      .partialRecord(z.enum(ASSET_CATEGORIES), z.int().min(1).max(600))
+      .optional()
+      .describe('What-if lifecycle months per category, e.g. { "laptop": 48 }'),
+    quarterlyCapexCap: money.describe('Most capex (refresh + initiatives) any fiscal quarter may carry, minor units'),
+    windowMonths: z.int().min(0).max(MAX_LEVELLING_WINDOW_MONTHS).describe('How many months each refresh may move, earlier or later'),
+    include: z.enum(['items']).optional(),
+  })
+  .superRefine(checkPeriods);
+
+const moveSchema = z.object({
+  assetId: uuid,
+  name: z.string(),
+  fromDate: z.string(),
+  toDate: z.string(),
+  monthsMoved: z.int().describe('Negative: brought forward'),
+  amount: z.int().describe('The escalated cost at its new date'),
+});
+
+export const levelledForecastSchema = z.object({
+  quarterlyCapexCap: z.int(),
+  windowMonths: z.int(),
+  forecast: clientForecastSchema,
+  moves: z.array(moveSchema),
+  overflow: z
+    .array(z.object({ key: z.string(), label: z.string(), start: z.string(), end: z.string(), capex: z.int(), cap: z.int(), overflow: z.int() }))
+    .describe('Quarters still over the cap that no move within the window can fix'),
+  totals: z.object({
+    refreshBaseCost: z.int().describe('Before escalation: the same before and after levelling'),
+    refreshCapexBefore: z.int(),
+    refreshCapexAfter: z.int(),
+    overflowBefore: z.int(),
+    overflowAfter: z.int(),
+  }),
+  optimal: z.boolean().describe('True when no plan has less overflow (the search completed)'),
+});
 
 export const portfolioClientSchema = z.object({
   clientId: uuid,

@@ -6,6 +6,7 @@ import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from './cells.js';
 import { fiscalPeriods } from './fiscal-calendar.js';
 import { createForecastAccumulator, type ForecastAccumulator } from './forecast.js';
+import { levelRefreshes, type LevellingResult } from './levelling.js';
 import * as repository from './forecast.repository.js';
 import type {
   ForecastContext,
@@ -33,6 +34,28 @@ function inSnapshot<T>(db: Db, work: (trx: Executor) => Promise<T>): Promise<T> 
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
 }
 
+/** The forecast context of one client: its fiscal calendar, its and the MSP's policies, the request's what-ifs. */
+async function clientContext(
+  trx: Executor,
+  mspId: string,
+  client: { id: string; fiscalYearStartMonth: number },
+  query: HorizonQuery,
+  today: string,
+): Promise<ForecastContext> {
+  const policies = await repository.loadPolicies(trx, mspId, client.id);
+  return {
+    asOf: query.asOf ?? today,
+    granularity: query.granularity,
+    periods: query.periods,
+    scenario: query.scenario,
+    fiscalYearStartMonth: client.fiscalYearStartMonth,
+    mspPolicies: policies.msp,
+    clientPolicies: policies.byClient.get(client.id) ?? {},
+    lifecycleOverrides: query.lifecycleMonths ?? {},
+    endOfSupportLookup,
+  };
+}
+
 export async function clientForecast(
   db: Db,
   auth: AuthContext,
@@ -42,18 +65,7 @@ export async function clientForecast(
 ): Promise<ClientForecast> {
   const client = await getClient(db, auth, clientId);
   return inSnapshot(db, async (trx) => {
-    const policies = await repository.loadPolicies(trx, auth.mspId, clientId);
-    const context: ForecastContext = {
-      asOf: query.asOf ?? today,
-      granularity: query.granularity,
-      periods: query.periods,
-      scenario: query.scenario,
-      fiscalYearStartMonth: client.fiscalYearStartMonth,
-      mspPolicies: policies.msp,
-      clientPolicies: policies.byClient.get(clientId) ?? {},
-      lifecycleOverrides: query.lifecycleMonths ?? {},
-      endOfSupportLookup,
-    };
+    const context = await clientContext(trx, auth.mspId, client, query, today);
     const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId })) accumulator.addAssets(batch);
     accumulator.addRecurringCosts(await repository.listRecurringCosts(trx, auth.mspId, clientId));
@@ -63,6 +75,42 @@ export async function clientForecast(
       currency: client.currency,
       lifecycleOverrides: context.lifecycleOverrides ?? {},
       ...accumulator.result(),
+    };
+  });
+}
+
+export type LevelledForecast = Omit<LevellingResult, 'forecast'> & { forecast: ClientForecast; quarterlyCapexCap: number; windowMonths: number };
+
+/**
+ * The what-if "keep every quarter's capex under a cap by moving refreshes up to N months": the levelled forecast,
+ * every moved event and what no move can fix.
+ */
+export async function levelClientForecast(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  query: HorizonQuery & { quarterlyCapexCap: number; windowMonths: number; include?: 'items' | undefined },
+  today: string,
+): Promise<LevelledForecast> {
+  const client = await getClient(db, auth, clientId);
+  return inSnapshot(db, async (trx) => {
+    const context = await clientContext(trx, auth.mspId, client, query, today);
+    const assets = [];
+    for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId })) assets.push(...batch);
+    const result = levelRefreshes(
+      context,
+      {
+        assets,
+        recurringCosts: await repository.listRecurringCosts(trx, auth.mspId, clientId),
+        initiatives: await repository.listInitiatives(trx, auth.mspId, clientId),
+      },
+      { quarterlyCapexCap: query.quarterlyCapexCap, windowMonths: query.windowMonths, includeItems: query.include === 'items' },
+    );
+    return {
+      ...result,
+      quarterlyCapexCap: query.quarterlyCapexCap,
+      windowMonths: query.windowMonths,
+      forecast: { clientId, currency: client.currency, lifecycleOverrides: context.lifecycleOverrides ?? {}, ...result.forecast },
     };
   });
 }

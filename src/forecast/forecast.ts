@@ -162,7 +162,8 @@ class Accumulator implements ForecastAccumulator {
     amount: number,
     overdue: boolean,
   ): void {
-    this.items?.[period]!.push({ type, refId, name, date: isoDateOfKey(dateKey), amount, overdue });
+    if (this.items === null) return;
+    this.items[period]!.push({ type, refId, name, date: isoDateOfKey(dateKey), amount, overdue });
   }
 
   addAssets(assets: Iterable<ForecastAsset>): void {
@@ -204,9 +205,7 @@ class Accumulator implements ForecastAccumulator {
         const period = this.periodIndex(dateKey);
         this.refresh[period]! += amount;
         this.refreshCount[period]!++;
-        if (this.items !== null) {
-          this.addItem(period, 'refresh', asset.id, asset.name, dateKey, amount, overdue && cycle === 0);
-        }
+        this.addItem(period, 'refresh', asset.id, asset.name, dateKey, amount, overdue && cycle === 0);
       }
     }
   }

@@ -5,19 +5,24 @@
  * The problem. Each refresh event may move by δ ∈ [−W, W] months (addMonths from its own date), never before
  * asOf and never past the horizon's end. Its escalated cost depends on where it lands; initiative capex is
  * fixed. Minimise, in this order: (1) the total overflow Σ max(0, capex(q) − cap), (2) the number of events
- * moved, (3) the months moved. Deciding whether overflow 0 is reachable is NP-hard (with every window covering
- * every quarter it is bin packing), so no fast algorithm can promise it; a greedy by deadline, for one, fails
- * on sizes like {6, 4, 4, 3, 3} into two quarters of 10.
+ * moved, (3) the months moved. Deciding whether overflow 0 is reachable is NP-hard (when every window covers
+ * every quarter it is bin packing), so no fast algorithm can promise it, and the usual greedies miss easy
+ * cases: first-fit decreasing cannot split {4, 4, 3, 3, 3, 3} into two quarters of 10.
  *
- * What this module guarantees instead, and what the tests check:
- * - Always: the base (pre-escalation) refresh total and the set of events are unchanged; every move stays in
- *   its window and the horizon; no quarter that was within the cap is pushed over it by the greedy pass, and
- *   the plan returned is never worse, in the order above, than that greedy plan.
- * - `optimal: true` (the branch and bound finished within `searchNodeLimit`): no plan has less overflow, so
- *   when a cap-respecting plan exists the result respects the cap; and among the plans with that overflow
- *   none moves fewer events, or the same number by fewer months.
+ * How. Cheap heuristics build a first plan (moves into quarters with room; sweeps that carry an excess on to
+ * the next quarter, which finds chains of moves; single-event local search), then a branch and bound over
+ * every placement of every event improves on it until it has searched everything or spent `searchNodeLimit`.
  *
- * Each move re-anchors nothing: the asset's later cycles stay where its clock puts them. Re-anchoring would
+ * What it guarantees, and what the tests check:
+ * - Always: the same events, each asset's base (pre-escalation) cost unchanged, so the base total is
+ *   unchanged; every move within its window and the horizon; a plan no worse, in the order above, than not
+ *   moving at all.
+ * - With `optimal: true` (the search finished): no plan has less overflow, so whenever a plan within the cap
+ *   exists the result is within the cap; and no plan with that overflow moves fewer events, or as many by
+ *   fewer months. Small and typical plans finish well inside the default limit; a large, tight one may not,
+ *   and then the result is the best plan found.
+ *
+ * A move re-anchors nothing: the asset's later cycles stay where its clock puts them. Re-anchoring would
  * push events in or out of the horizon and change the budget being levelled.
  */
 import {
@@ -366,8 +371,9 @@ class Arrangement {
     const over = (load: number) => Math.max(0, load - cap);
     const from = this.quarterOf(e);
     const to = quarter[option]!;
-    if (from === to)
+    if (from === to) {
       return over(this.loads[from]! - this.sizeOf(e) + size[option]!) - over(this.loads[from]!);
+    }
     return (
       over(this.loads[from]! - this.sizeOf(e)) -
       over(this.loads[from]!) +
@@ -380,7 +386,7 @@ class Arrangement {
 function arrange(problem: Problem, build: (arrangement: Arrangement) => void): Plan {
   const arrangement = new Arrangement(problem);
   build(arrangement);
-  tidy(arrangement);
+  improveLocally(arrangement);
   return planOf(problem, arrangement.choice);
 }
 
@@ -468,8 +474,9 @@ function sweep(arrangement: Arrangement, direction: 1 | -1): void {
         if (!ahead(quarter[option]!)) continue;
         const distance = Math.abs(quarter[option]! - q);
         const bestDistance = best < 0 ? Infinity : Math.abs(quarter[best]! - q);
-        if (distance < bestDistance || (distance === bestDistance && size[option]! < size[best]!))
+        if (distance < bestDistance || (distance === bestDistance && size[option]! < size[best]!)) {
           best = option;
+        }
       }
       return best;
     };
@@ -482,17 +489,20 @@ function sweep(arrangement: Arrangement, direction: 1 | -1): void {
 }
 
 /**
- * Undoes what the heuristics did needlessly: each moved event goes back to the nearest placement (stay
- * first) that adds no overflow. Every step shortens a move, so it ends.
+ * Single-event local search to finish a heuristic plan: an event takes another placement when that lowers
+ * the total overflow (a cheaper month across an escalation anniversary, say), or keeps it and shortens the
+ * move (undoing what a sweep did needlessly). Each step improves (overflow, months moved), so it ends.
  */
-function tidy(arrangement: Arrangement): void {
+function improveLocally(arrangement: Arrangement): void {
   const { count, start, delta } = arrangement.problem;
   for (let changed = true; changed;) {
     changed = false;
     for (let e = 0; e < count; e++) {
       const distance = Math.abs(delta[arrangement.choice[e]!]!);
-      for (let option = start[e]!; option < start[e + 1]! && Math.abs(delta[option]!) < distance; option++) {
-        if (arrangement.overflowChange(e, option) <= 0) {
+      for (let option = start[e]!; option < start[e + 1]!; option++) {
+        if (option === arrangement.choice[e]) continue;
+        const change = arrangement.overflowChange(e, option);
+        if (change < 0 || (change === 0 && Math.abs(delta[option]!) < distance)) {
           arrangement.move(e, option);
           changed = true;
           break;
@@ -548,16 +558,13 @@ function branchAndBound(problem: Problem, incumbent: Plan, nodeLimit: number): P
   };
 
   let best = incumbent;
-  const canBeat = (level: number) =>
-    isBetter(
-      {
-        choice: best.choice,
-        overflow: overflow + Math.max(0, remainingCheapest[level]! - slack),
-        moved,
-        monthsMoved,
-      },
-      best,
-    );
+  // Could some completion of the current partial plan beat the best so far? Its bound, compared as isBetter.
+  const canBeat = (level: number) => {
+    const bound = overflow + Math.max(0, remainingCheapest[level]! - slack);
+    if (bound !== best.overflow) return bound < best.overflow;
+    if (moved !== best.moved) return moved < best.moved;
+    return monthsMoved < best.monthsMoved;
+  };
   if (!canBeat(0)) return { ...best, optimal: true };
 
   // cursor[level]: the placement tried at that level, counted from the event's first; -1 before the first.

@@ -28,7 +28,7 @@ interface EscalationFactor {
   /** The same factor as doubles, when both terms are exact integers in double precision; else 0. */
   readonly numeratorNumber: number;
   readonly denominatorNumber: number;
-  /** The largest |base| whose product with the numerator is still an exact double (0: never). */
+  /** The largest |base| whose product with the numerator is still an exact double (-1: none). */
   readonly maxExactBase: number;
 }
 
@@ -59,7 +59,7 @@ function escalationFactor(bps: number, years: number): EscalationFactor {
     denominator,
     numeratorNumber,
     denominatorNumber: exact ? Number(denominator) : 0,
-    maxExactBase: exact ? Math.floor(Number.MAX_SAFE_INTEGER / numeratorNumber) : 0,
+    maxExactBase: exact ? Math.floor(Number.MAX_SAFE_INTEGER / numeratorNumber) : -1,
   };
   byYear[years] = factor;
   return factor;
@@ -73,12 +73,14 @@ function escalationFactor(bps: number, years: number): EscalationFactor {
 export function escalate(base: number, bps: number, years: number, quantity = 1): number {
   const amount = quantity === 1 && Number.isSafeInteger(base) ? base : multiplyExactOrNaN(base, quantity);
   if (years === 0 || bps === 0) {
-    if (Number.isNaN(amount))
+    if (Number.isNaN(amount)) {
       throw new RangeError(`Amount ${base} × ${quantity} exceeds the safe integer range`);
+    }
     return amount;
   }
-  if (!Number.isSafeInteger(bps) || bps <= -BASIS_POINTS)
+  if (!Number.isSafeInteger(bps) || bps <= -BASIS_POINTS) {
     throw new RangeError(`Invalid escalation bps: ${bps}`);
+  }
   if (!Number.isSafeInteger(years) || years < 0) throw new RangeError(`Invalid escalation years: ${years}`);
   const factor = escalationFactor(bps, years);
   // amount × quantity is past 2^53 (bigint columns allow it): compute exactly and let the range check decide.

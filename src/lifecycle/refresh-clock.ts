@@ -117,8 +117,9 @@ export class LifecycleRules {
     if (cached !== undefined) return cached;
     const match = lookup(operatingSystem);
     const key = match === null ? NO_DATE : dateKeyOf(match.endOfSupportOn);
-    if (this.endOfSupportCache.size < END_OF_SUPPORT_CACHE_LIMIT)
+    if (this.endOfSupportCache.size < END_OF_SUPPORT_CACHE_LIMIT) {
       this.endOfSupportCache.set(operatingSystem, key);
+    }
     return key;
   }
 }
@@ -164,8 +165,9 @@ export function emptyClockFacts(): ClockFacts {
 
 export function computeClockFacts(asset: ForecastAsset, rules: LifecycleRules, out: ClockFacts): void {
   const lifecycleMonths = asset.lifecycleMonths ?? rules.forCategory(asset.category).lifecycleMonths;
-  if (asset.lifecycleMonths !== null)
+  if (asset.lifecycleMonths !== null) {
     assertLifecycleMonths(lifecycleMonths, `asset ${asset.id} lifecycleMonths`);
+  }
   out.lifecycleMonths = lifecycleMonths;
   out.counted = asset.status === 'active' || asset.status === 'in_storage';
 

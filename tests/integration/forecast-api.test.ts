@@ -137,6 +137,23 @@ describe('the forecast API', () => {
     expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(path);
   });
 
+  it('when refreshes are levelled under a quarterly cap, then the overdue ones move to the next quarter and the cap holds', async () => {
+    const response = await tenant.api.post(`/clients/${clientId}/forecast/level`, { periods: 5, quarterlyCapexCap: 500_000, windowMonths: 3 });
+    expect(response.status).toBe(200);
+    const { forecast, moves, overflow, totals, optimal } = response.body;
+    // FY2027 Q2 held 680,000 of capex: the 500,000 initiative cannot move, the two overdue refreshes can.
+    expect(moves.map((move: any) => move.name).sort()).toEqual(['B', 'C']);
+    expect(overflow).toEqual([]);
+    expect(optimal).toBe(true);
+    for (const period of forecast.periods) expect(period.capex.total).toBeLessThanOrEqual(500_000);
+    expect(totals.refreshBaseCost).toBe(100_000 + 80_000 + 150_000 + 150_000 + 150_000);
+    expect(totals.overflowBefore).toBe(180_000);
+    expect(totals.overflowAfter).toBe(0);
+    const invalid = await tenant.api.post(`/clients/${clientId}/forecast/level`, { quarterlyCapexCap: -1, windowMonths: 500 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((error: any) => error.path).sort()).toEqual(['body.quarterlyCapexCap', 'body.windowMonths']);
+  });
+
   it('when the portfolio is asked, then the client appears with the same totals as its own forecast', async () => {
     const other = await createClient(tenant.api, { fiscalYearStartMonth: 1 });
     await createAsset(tenant.api, other, { category: 'laptop', inServiceOn: '2024-02-10' });

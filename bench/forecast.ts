@@ -1,0 +1,106 @@
+/**
+ * npm run bench:forecast — the forecast engine on PostgreSQL at the scale of a large MSP.
+ * 1,000,000 assets across 2,000 clients (BENCH_ASSETS / BENCH_CLIENTS to change). Prints:
+ *  (a) per-client forecast p50/p99 for a 500-asset client (the service the API calls);
+ *  (b) the portfolio forecast of every client over 20 quarters: time and peak memory;
+ *  (c) the ratio of (b) to a baseline measured in the same run: one SQL pass that reads the same asset columns
+ *      and sums them by quarter;
+ *  and the portfolio's peak heap at a quarter and at all of the assets, to show memory does not grow with them.
+ */
+import { sql } from 'kysely';
+import { clientForecast, portfolioForecast } from '../src/forecast/forecast.service.js';
+import type { AuthContext } from '../src/http/auth.js';
+import { fmt, scratchDatabase, timeRuns, withMemoryPeak } from './support.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000);
+const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
+const AS_OF = '2026-11-22';
+
+async function main() {
+  const scratch = await scratchDatabase('vcio_bench_forecast');
+  const { db } = scratch.database;
+  try {
+    console.log(`Loading ${ASSETS.toLocaleString('en-US')} assets across ${CLIENTS} clients…`);
+    const loadStart = Date.now();
+    const msp = await db.insertInto('msps').values({ name: 'Bench MSP' }).returning('id').executeTakeFirstOrThrow();
+    const small = await db.insertInto('msps').values({ name: 'Quarter-size MSP' }).returning('id').executeTakeFirstOrThrow();
+    for (const [mspId, clients, assets] of [
+      [msp.id, CLIENTS, ASSETS],
+      [small.id, Math.max(1, CLIENTS / 4), ASSETS / 4],
+    ] as const) {
+      await sql`
+        insert into clients (msp_id, name, currency, fiscal_year_start_month)
+        select ${mspId}::uuid, 'Client ' || lpad(g::text, 5, '0'), 'USD', 1 + (g % 12)
+        from generate_series(1, ${clients}::int) g`.execute(db);
+      await sql`
+        insert into lifecycle_policies (msp_id, category, lifecycle_months, replacement_cost, annual_escalation_bps)
+        values (${mspId}::uuid, 'laptop', 48, 150000, 300), (${mspId}::uuid, 'desktop', 60, 110000, 300),
+               (${mspId}::uuid, 'server', 60, 950000, 400)`.execute(db);
+      // Assets spread evenly over the clients, with ages from 0 to 8 years, a few undated, unpriced and retired.
+      await sql`
+        with c as (select id, row_number() over (order by name) - 1 as n from clients where msp_id = ${mspId}::uuid)
+        insert into assets (msp_id, client_id, name, category, status, operating_system, purchased_on,
+                            purchased_on_source, purchase_cost, replacement_cost)
+        select ${mspId}::uuid, c.id, 'Asset ' || g,
+               (array['laptop','desktop','server','network_switch','firewall','wireless_ap','printer','ups'])[1 + g % 8],
+               case when g % 50 = 0 then 'retired' else 'active' end,
+               case when g % 7 = 0 then 'Windows 10 Pro 22H2' when g % 7 = 1 then 'Windows 11 Pro 23H2' else null end,
+               case when g % 97 = 0 then null else date '2026-11-22' - (g % 2920) end,
+               case when g % 97 = 0 then null else 'import' end,
+               case when g % 89 = 0 then null else 50000 + (g % 400) * 1000 end,
+               null
+        from generate_series(0, ${assets}::int - 1) g join c on c.n = g % ${clients}::int`.execute(db);
+      await sql`
+        insert into recurring_costs (msp_id, client_id, name, amount, quantity, interval, starts_on, annual_escalation_bps)
+        select msp_id, id, 'Managed services', 15000, 25, 'month', date '2024-01-15', 300 from clients where msp_id = ${mspId}::uuid`.execute(db);
+      await sql`
+        insert into initiatives (msp_id, client_id, title, status, target_on, capex_cost, monthly_opex_cost, opex_months)
+        select msp_id, id, 'Firewall refresh', 'approved', date '2027-03-01', 400000, 2000, 36 from clients where msp_id = ${mspId}::uuid`.execute(db);
+    }
+    await sql`analyze`.execute(db);
+    console.log(`Loaded in ${fmt((Date.now() - loadStart) / 1000)} s`);
+
+    const auth: AuthContext = { keyId: 'bench', mspId: msp.id, clientId: null, scope: 'read' };
+    const smallAuth: AuthContext = { ...auth, mspId: small.id };
+    const client = await db.selectFrom('clients').select('id').where('msp_id', '=', msp.id).orderBy('name').executeTakeFirstOrThrow();
+    const count = await db.selectFrom('assets').select((eb) => eb.fn.countAll<number>().as('n')).where('client_id', '=', client.id).executeTakeFirstOrThrow();
+
+    // (a) one client
+    for (let i = 0; i < 20; i += 1) await clientForecast(db, auth, client.id, { granularity: 'quarter', scenario: 'committed' }, AS_OF);
+    const perClient = await timeRuns(200, () => clientForecast(db, auth, client.id, { granularity: 'quarter', scenario: 'committed' }, AS_OF));
+
+    // (c) baseline: the same asset columns, read and summed by quarter in one SQL pass.
+    const baselineQuery = () => sql`
+      select date_trunc('quarter', coalesce(in_service_on, purchased_on) + make_interval(months => coalesce(lifecycle_months, 48)))::date as quarter,
+             count(*) as refreshes,
+             sum(coalesce(replacement_cost, purchase_cost, 0)) as amount,
+             count(operating_system), count(warranty_expires_on), count(end_of_support_on), count(category), count(name)
+      from assets where msp_id = ${msp.id}::uuid and status in ('active', 'in_storage')
+      group by 1`.execute(db);
+    await baselineQuery();
+    const baseline = await timeRuns(3, baselineQuery);
+
+    // (b) the portfolio
+    const portfolioQuery = { granularity: 'quarter' as const, periods: 20, scenario: 'committed' as const, fiscalYearStartMonth: 1 };
+    await portfolioForecast(db, smallAuth, portfolioQuery, AS_OF);
+    const quarterSize = await withMemoryPeak(() => portfolioForecast(db, smallAuth, portfolioQuery, AS_OF));
+    const full = await withMemoryPeak(() => portfolioForecast(db, auth, portfolioQuery, AS_OF));
+    const fullAgain = await withMemoryPeak(() => portfolioForecast(db, auth, portfolioQuery, AS_OF));
+    const portfolioMs = Math.min(full.ms, fullAgain.ms);
+
+    console.log('');
+    console.log(`(a) per-client forecast, ${count.n} assets, 12 quarters: p50 ${fmt(perClient.p50, 2)} ms, p99 ${fmt(perClient.p99, 2)} ms (target p50 < 20 ms)`);
+    console.log(`(b) portfolio, ${CLIENTS} clients, ${ASSETS.toLocaleString('en-US')} assets, 20 quarters: ${fmt(portfolioMs / 1000, 2)} s, ` +
+      `peak heap ${fmt(full.peakHeapMb)} MB (from ${fmt(full.startHeapMb)} MB), peak RSS ${fmt(full.peakRssMb)} MB`);
+    console.log(`    memory vs assets: a quarter of the assets peaks at ${fmt(quarterSize.peakHeapMb - quarterSize.startHeapMb)} MB of heap growth, ` +
+      `all of them at ${fmt(full.peakHeapMb - full.startHeapMb)} MB`);
+    console.log(`(c) baseline, one SQL pass summing the same columns by quarter: ${fmt(baseline.p50 / 1000, 2)} s`);
+    console.log(`    ratio portfolio / baseline: ${fmt(portfolioMs / baseline.p50, 2)}× (target ≤ 3×)`);
+    const usd = full.result.currencies[0]!;
+    console.log(`    portfolio check: ${usd.clients} clients, ${usd.totals.refreshCount.toLocaleString('en-US')} refreshes, total ${usd.totals.total.toLocaleString('en-US')} cents`);
+  } finally {
+    await scratch.drop();
+  }
+}
+
+await main();
