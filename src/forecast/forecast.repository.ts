@@ -117,8 +117,9 @@ export async function* assetBatches(
       .where('status', 'in', ['active', 'in_storage']);
     if (options.clientId) query = query.where('client_id', '=', options.clientId);
     if (after) {
+      // A row comparison, so that PostgreSQL seeks in the (msp_id, client_id, id) index instead of rescanning.
       const { clientId, id } = after;
-      query = query.where((eb) => eb.or([eb('client_id', '>', clientId), eb.and([eb('client_id', '=', clientId), eb('id', '>', id)])]));
+      query = query.where((eb) => eb(eb.refTuple('client_id', 'id'), '>', eb.tuple(clientId, id)));
     }
     const rows = await query.orderBy('client_id').orderBy('id').limit(batchSize).execute();
     if (rows.length === 0) return;

@@ -1,0 +1,209 @@
+/**
+ * npm run bench:packet — the roadmap packet of the demo's largest client, on the embedded database, warm.
+ * Prints, each at concurrency 1 and 2:
+ *  (a) the full packet path (forecast + reads + view model + HTML + render on the shared renderer): p50/p95 and PDFs/s;
+ *  (b) the baseline, measured in the same run: raw Puppeteer `page.pdf` of the very same HTML on pages that are
+ *      already open (the floor any renderer could reach), and the ratio of (a) to it;
+ *  (c) the naive variant: launch a browser per request, render, close; and how many times faster (a) is;
+ *  and the Chromium process tree's memory (RSS from /proc) at the start and after --renders renders (default 500).
+ * Flags: --iterations N (timed runs per variant and concurrency, default 40), --renders N, --quick (10 and 50).
+ */
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import puppeteer, { type Browser, type PDFOptions } from 'puppeteer-core';
+import { openDatabase } from '../src/db/database.js';
+import { migrate } from '../src/db/migrator.js';
+import { loadDemo } from '../src/demo/demo.service.js';
+import type { AuthContext } from '../src/http/auth.js';
+import { preparePacket, renderPdf } from '../src/packets/packet.service.js';
+import { chromiumArgs, createProfileDir, locateChromium, removeProfileDir, runningAsRoot } from '../src/render/chromium.js';
+import { createRenderer } from '../src/render/renderer.js';
+import { fixedClock } from '../src/shared/clock.js';
+import { percentile } from './support.js';
+
+const AS_OF = '2026-11-22';
+const argument = (name: string): number | undefined => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : undefined;
+};
+const quick = process.argv.includes('--quick');
+const ITERATIONS = argument('iterations') ?? (quick ? 10 : 40);
+const RENDERS = argument('renders') ?? (quick ? 50 : 500);
+const LAUNCH_ITERATIONS = Math.max(5, Math.round(ITERATIONS / 4));
+
+interface Measured {
+  p50: number;
+  p95: number;
+  perSecond: number;
+}
+
+/** Runs `total` calls of `work` with `concurrency` in flight; latency per call, throughput over the whole run. */
+async function measure(total: number, concurrency: number, work: (worker: number) => Promise<unknown>): Promise<Measured> {
+  const times: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < total) {
+        next += 1;
+        const start = performance.now();
+        await work(worker);
+        times.push(performance.now() - start);
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), perSecond: (total / elapsed) * 1000 };
+}
+
+/** Resident memory of a process and all its descendants, in MB, from /proc. */
+function treeRssMb(rootPid: number | undefined): number {
+  if (rootPid === undefined) return NaN;
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone
+    }
+  }
+  let kb = 0;
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    try {
+      kb += Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return kb / 1024;
+}
+
+const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
+const row = (label: string, m: Measured) =>
+  console.log(`  ${label.padEnd(44)} p50 ${ms(m.p50)}  p95 ${ms(m.p95)}  ${m.perSecond.toFixed(2).padStart(6)} PDFs/s`);
+
+async function main() {
+  const location = locateChromium({ configuredPath: process.env.PUPPETEER_EXECUTABLE_PATH });
+  if (!location.found) throw new Error(location.reason);
+  const database = await openDatabase({ dataDir: '', inMemory: true });
+  await migrate(database.db);
+  const clock = fixedClock(AS_OF);
+  const demo = await loadDemo(database.db, clock);
+  const largest = [...demo.clients].sort((a, b) => b.assets - a.assets)[0]!;
+  const auth: AuthContext = { keyId: 'bench', mspId: demo.msp.id, clientId: null, scope: 'admin' };
+  const request = { asOf: AS_OF, periods: 12, scenario: 'committed' as const };
+  const deps = { db: database.db, clock };
+
+  const renderer = createRenderer({ concurrency: 2, maxQueue: 8, executablePath: location.executablePath, logger: pino({ level: 'warn' }) });
+  await renderer.start();
+  const fullPath = async () => renderPdf(renderer, await preparePacket(deps, auth, largest.id, request));
+
+  const prepared = await preparePacket(deps, auth, largest.id, request);
+  const first = await renderPdf(renderer, prepared);
+  console.log(
+    `Packet of ${largest.name} (${largest.assets} assets): ${first.pageCount} pages, ${Math.round(first.pdf.byteLength / 1024)} KB, ` +
+      `HTML ${Math.round(prepared.document.html.length / 1024)} KB; ${ITERATIONS} timed runs per row (${LAUNCH_ITERATIONS} for launch-per-request)`,
+  );
+  const pdfOptions: PDFOptions = {
+    format: prepared.pageSize === 'a4' ? 'A4' : 'Letter',
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: prepared.document.headerTemplate,
+    footerTemplate: prepared.document.footerTemplate,
+    margin: { top: '20mm', bottom: '20mm', left: '15mm', right: '15mm' },
+    preferCSSPageSize: false,
+    tagged: false,
+    outline: false,
+  };
+  const launch = async (): Promise<{ browser: Browser; profile: string }> => {
+    const profile = createProfileDir();
+    const browser = await puppeteer.launch({
+      executablePath: location.executablePath,
+      headless: true,
+      pipe: true,
+      userDataDir: profile,
+      args: chromiumArgs({ runningAsRoot: runningAsRoot() }),
+    });
+    return { browser, profile };
+  };
+
+  // Baseline: one browser, pages already open, the same HTML straight into page.pdf.
+  const baseline = await launch();
+  const pages = await Promise.all([baseline.browser.newPage(), baseline.browser.newPage()]);
+  for (const page of pages) await page.setJavaScriptEnabled(false);
+  const rawPdf = async (worker: number) => {
+    const page = pages[worker]!;
+    await page.setContent(prepared.document.html, { waitUntil: 'load' });
+    return page.pdf(pdfOptions);
+  };
+  const launchPerRequest = async () => {
+    const { browser, profile } = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.setJavaScriptEnabled(false);
+      await page.setContent(prepared.document.html, { waitUntil: 'load' });
+      return await page.pdf(pdfOptions);
+    } finally {
+      await browser.close();
+      await removeProfileDir(profile);
+    }
+  };
+
+  // Warm every path before timing it.
+  for (let i = 0; i < 3; i += 1) {
+    await fullPath();
+    await rawPdf(0);
+    await rawPdf(1);
+  }
+  await launchPerRequest();
+
+  const results: Record<string, Measured> = {};
+  for (const concurrency of [1, 2]) {
+    console.log(`\nConcurrency ${concurrency}`);
+    results[`full${concurrency}`] = await measure(ITERATIONS, concurrency, fullPath);
+    row('full packet path (this service)', results[`full${concurrency}`]!);
+    results[`raw${concurrency}`] = await measure(ITERATIONS, concurrency, rawPdf);
+    row('baseline: raw page.pdf on an open page', results[`raw${concurrency}`]!);
+    results[`launch${concurrency}`] = await measure(LAUNCH_ITERATIONS, concurrency, launchPerRequest);
+    row('naive: launch, render, close per request', results[`launch${concurrency}`]!);
+    const full = results[`full${concurrency}`]!;
+    const raw = results[`raw${concurrency}`]!;
+    const naive = results[`launch${concurrency}`]!;
+    console.log(
+      `  ratios: full/raw p50 ${(full.p50 / raw.p50).toFixed(2)}×, throughput ${(full.perSecond / raw.perSecond).toFixed(2)}× of raw; ` +
+        `vs launch-per-request: p50 ${(naive.p50 / full.p50).toFixed(2)}× faster, throughput ${(full.perSecond / naive.perSecond).toFixed(2)}×`,
+    );
+  }
+  await baseline.browser.close();
+  await removeProfileDir(baseline.profile);
+
+  console.log(`\nChromium memory over ${RENDERS} renders of the full path at concurrency 2`);
+  const startPid = renderer.status().browserPid;
+  const startRss = treeRssMb(startPid);
+  let peakRss = startRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, treeRssMb(renderer.status().browserPid));
+  }, 250);
+  await measure(RENDERS, 2, fullPath);
+  clearInterval(sampler);
+  const endPid = renderer.status().browserPid;
+  const endRss = treeRssMb(endPid);
+  console.log(`  browser tree RSS at start ${startRss.toFixed(0)} MB (pid ${startPid}), after ${RENDERS} renders ${endRss.toFixed(0)} MB (pid ${endPid}), peak ${peakRss.toFixed(0)} MB`);
+  console.log(`  ratio end/start ${(endRss / startRss).toFixed(2)}×; browser relaunches ${renderer.metrics().launches - 1} (recycled every 200 renders by design)`);
+
+  await renderer.close();
+  await database.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
