@@ -6,7 +6,8 @@
  *      already open (the floor any renderer could reach), and the ratio of (a) to it;
  *  (c) the naive variant: launch a browser per request, render, close; and how many times faster (a) is;
  *  and the Chromium process tree's memory (RSS from /proc) at the start and after --renders renders (default 500).
- * Flags: --iterations N (timed runs per variant and concurrency, default 40), --renders N, --quick (10 and 50).
+ * Flags: --iterations N (timed runs per variant and concurrency, default 40), --renders N, --quick (10 and 50),
+ * --smallest (the demo's smallest client instead of its largest).
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -97,7 +98,9 @@ async function main() {
   await migrate(database.db);
   const clock = fixedClock(AS_OF);
   const demo = await loadDemo(database.db, clock);
-  const largest = [...demo.clients].sort((a, b) => b.assets - a.assets)[0]!;
+  // The largest client by default; --smallest shows the same comparison where the launch cost dominates.
+  const bySize = [...demo.clients].sort((a, b) => b.assets - a.assets);
+  const largest = process.argv.includes('--smallest') ? bySize.at(-1)! : bySize[0]!;
   const auth: AuthContext = { keyId: 'bench', mspId: demo.msp.id, clientId: null, scope: 'admin' };
   const request = { asOf: AS_OF, periods: 12, scenario: 'committed' as const };
   const deps = { db: database.db, clock };
@@ -170,6 +173,8 @@ async function main() {
     console.log(`\nConcurrency ${concurrency}`);
     results[`full${concurrency}`] = await measure(ITERATIONS, concurrency, fullPath);
     row('full packet path (this service)', results[`full${concurrency}`]!);
+    results[`renderer${concurrency}`] = await measure(ITERATIONS, concurrency, () => renderPdf(renderer, prepared));
+    row('  of which the renderer alone (same HTML)', results[`renderer${concurrency}`]!);
     results[`raw${concurrency}`] = await measure(ITERATIONS, concurrency, rawPdf);
     row('baseline: raw page.pdf on an open page', results[`raw${concurrency}`]!);
     results[`launch${concurrency}`] = await measure(LAUNCH_ITERATIONS, concurrency, launchPerRequest);

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { Authenticator } from './http/auth.js';
+import type { PacketQueue } from './packet-runs/packet-queue.js';
+import type { Renderer } from './render/renderer.js';
 import type { Clock } from './shared/clock.js';
 
 /** What the app is built from; tests build their own. Nothing here is created on import. */
@@ -11,4 +13,8 @@ export interface AppContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly authenticator: Authenticator;
+  /** Renders PDFs (packets); absent where the process makes none, and PDF routes then answer 503. */
+  readonly renderer?: Renderer;
+  /** Queues packet runs; absent where runs cannot be worked (embedded without a renderer), and starting one is a 503. */
+  readonly packetQueue?: PacketQueue;
 }

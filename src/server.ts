@@ -9,6 +9,8 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { loadDemo } from './demo/demo.service.js';
 import { Authenticator } from './http/auth.js';
+import { startPacketQueue } from './packet-runs/packet-run.worker.js';
+import { createRenderer } from './render/renderer.js';
 import type { Clock } from './shared/clock.js';
 
 export interface RunningServer {
@@ -36,8 +38,9 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
 }
 
 /**
- * Starts the service: database, migrations, the demo book on a fresh embedded database, then HTTP.
- * Shutdown runs in the opposite order: HTTP, then the browser, then the database.
+ * Starts the service: database, migrations, the demo book on a fresh embedded database, the browser, the packet
+ * queue, then HTTP. Shutdown runs in the opposite order: HTTP, the queue (running renders finish), the browser,
+ * then the database.
  */
 export async function startServer(options: {
   config: Config;
@@ -51,8 +54,20 @@ export async function startServer(options: {
   try {
     const demoApiKey = options.demo && database.kind === 'embedded' ? await ensureDemo(database, config, clock, logger) : undefined;
     const authenticator = new Authenticator(database.db, { rateLimitPerMinute: config.rateLimitPerMinute });
-    const context: AppContext = { database, config, clock, logger, authenticator };
-    const app = createApp(context);
+    // A missing or broken Chromium is logged and reported by /readyz and the PDF routes; the rest still runs.
+    const renderer = createRenderer({
+      executablePath: config.puppeteerExecutablePath,
+      concurrency: config.renderConcurrency,
+      logger,
+    });
+    closers.unshift(() => renderer.close());
+    const rendering = await renderer.start();
+    // Readiness includes the renderer where one is configured or found; a process without Chromium is still ready.
+    const rendererConfigured = rendering.available || config.puppeteerExecutablePath !== undefined;
+    const packetQueue = await startPacketQueue({ database, config, clock, logger, renderer, canRender: rendering.available });
+    if (packetQueue) closers.unshift(() => packetQueue.stop());
+    const context: AppContext = { database, config, clock, logger, authenticator, renderer, ...(packetQueue ? { packetQueue } : {}) };
+    const app = createApp(context, { readinessChecks: rendererConfigured ? [renderer.readinessCheck()] : [] });
     const server = await listen(app, config.port);
     closers.unshift(() => closeServer(server));
     const address = server.address();

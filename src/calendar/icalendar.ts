@@ -21,14 +21,24 @@ export interface CalendarFeed {
   events: CalendarEvent[];
 }
 
+/** Control characters other than the line breaks (escaped before this runs) are not allowed in TEXT values. */
+function withoutControlCharacters(value: string): string {
+  let out = '';
+  for (const char of value) {
+    const code = char.charCodeAt(0);
+    if (code >= 0x20 && code !== 0x7f) out += char;
+  }
+  return out;
+}
+
 export function escapeText(value: string): string {
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n')
-    // Other control characters are not allowed in TEXT values.
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  return withoutControlCharacters(
+    value
+      .replace(/\\/g, '\\\\')
+      .replace(/;/g, '\\;')
+      .replace(/,/g, '\\,')
+      .replace(/\r\n|\r|\n/g, '\\n'),
+  );
 }
 
 /** Folds a content line into pieces of at most 75 octets, continuation lines starting with one space. */

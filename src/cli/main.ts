@@ -3,7 +3,9 @@ import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrator.js';
 import { loadDemo } from '../demo/demo.service.js';
+import { registerImportCommand } from '../imports/import.cli.js';
 import { createMsp } from '../msps/msp.service.js';
+import { registerPacketsCommand, registerWorkerCommand } from '../packet-runs/packet-runs.cli.js';
 import { openMigratedDatabase, startServer } from '../server.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
@@ -119,6 +121,10 @@ export function buildProgram(): Command {
         await database.close();
       }
     });
+
+  registerImportCommand(program);
+  registerWorkerCommand(program);
+  registerPacketsCommand(program);
 
   return program;
 }

@@ -24,6 +24,7 @@ const configSchema = z.object({
   RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   PUPPETEER_EXECUTABLE_PATH: optionalString,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  PACKET_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
 });
 
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   readonly renderConcurrency: number;
   readonly puppeteerExecutablePath: string | undefined;
   readonly rateLimitPerMinute: number;
+  /** A packet job whose worker sends no heartbeat for this long (it died) is retried by another worker. */
+  readonly packetJobHeartbeatSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     renderConcurrency: values.RENDER_CONCURRENCY ?? Math.max(1, os.availableParallelism()),
     puppeteerExecutablePath: values.PUPPETEER_EXECUTABLE_PATH,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+    packetJobHeartbeatSeconds: values.PACKET_JOB_HEARTBEAT_SECONDS,
   });
 }
 

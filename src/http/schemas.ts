@@ -73,3 +73,25 @@ export const problemSchema = z.object({
   code: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
+
+const cursorPartTests = {
+  text: (part: unknown) => typeof part === 'string' && !part.includes('\u0000'),
+  uuid: (part: unknown) => typeof part === 'string' && uuid.safeParse(part).success,
+  date: (part: unknown) => typeof part === 'string' && isoDate.safeParse(part).success,
+} as const;
+
+/**
+ * A cursor whose parts are checked against the sort key they stand for, so that a tampered cursor is a 400 on
+ * `query.cursor` rather than a value the database refuses.
+ */
+export function decodeTypedCursor<const Parts extends readonly (keyof typeof cursorPartTests)[]>(
+  cursor: string | undefined,
+  parts: Parts,
+): { -readonly [K in keyof Parts]: string } | undefined {
+  const key = decodeCursor(cursor, parts.length);
+  if (key === undefined) return undefined;
+  if (!parts.every((part, index) => cursorPartTests[part](key[index]))) {
+    throw invalid('query.cursor', 'is not a cursor this API returned');
+  }
+  return key as { -readonly [K in keyof Parts]: string };
+}

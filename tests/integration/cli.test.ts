@@ -53,7 +53,7 @@ describe('the vcio-planner command', () => {
   it('when an MSP is created with --json, then it prints the MSP and an admin key that is stored only as a hash', async () => {
     const migrated = await cli(['migrate'], { DATA_DIR: dataDir });
     expect(migrated.code).toBe(0);
-    expect(migrated.stdout).toMatch(/Applied 1 migration|up to date/);
+    expect(migrated.stdout).toMatch(/Applied \d+ migration|up to date/);
 
     const run = await cli(['msp', 'create', '--name', 'Acme IT', '--currency', 'CAD', '--json'], { DATA_DIR: dataDir });
     expect(run.code).toBe(0);

@@ -2,6 +2,8 @@
 import { tsImport } from 'tsx/esm/api';
 
 export default async function globalSetup() {
+  // Names this run's databases; the jest workers inherit it.
+  process.env.VCIO_TEST_RUN = String(process.pid);
   const { prepareTestDatabases } = await tsImport('./prepare-databases.ts', import.meta.url);
   await prepareTestDatabases();
 }

@@ -5,6 +5,7 @@ import {
   SNAPSHOT_PATH,
   TEMPLATE_DATABASE,
   WORKER_DATABASE_PREFIX,
+  isStaleTestDatabase,
   testDatabaseUrl,
   urlForDatabase,
   withAdminClient,
@@ -18,11 +19,8 @@ export async function prepareTestDatabases(): Promise<void> {
   const baseUrl = testDatabaseUrl();
   if (baseUrl) {
     await withAdminClient(baseUrl, async (client) => {
-      const { rows } = await client.query<{ datname: string }>(
-        'select datname from pg_database where datname = $1 or datname like $2',
-        [TEMPLATE_DATABASE, `${WORKER_DATABASE_PREFIX}%`],
-      );
-      for (const { datname } of rows) {
+      const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'vcio\\_test\\_%'");
+      for (const { datname } of rows.filter((row) => isStaleTestDatabase(row.datname))) {
         await client.query(`drop database if exists "${datname}" with (force)`);
       }
       await client.query(`create database "${TEMPLATE_DATABASE}"`);
@@ -43,4 +41,19 @@ export async function prepareTestDatabases(): Promise<void> {
   } finally {
     await embedded.close();
   }
+}
+
+/** Removes what this run created. */
+export async function dropTestDatabases(): Promise<void> {
+  const baseUrl = testDatabaseUrl();
+  if (baseUrl) {
+    await withAdminClient(baseUrl, async (client) => {
+      const { rows } = await client.query<{ datname: string }>(
+        'select datname from pg_database where datname = $1 or datname like $2',
+        [TEMPLATE_DATABASE, `${WORKER_DATABASE_PREFIX}%`],
+      );
+      for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
+    });
+  }
+  await fs.rm(SNAPSHOT_PATH, { force: true });
 }

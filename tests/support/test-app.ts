@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import { Authenticator } from '../../src/http/auth.js';
 import { createMsp } from '../../src/msps/msp.service.js';
+import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
 import { openTestDatabase } from './test-database.js';
 
@@ -45,7 +46,9 @@ export interface ApiClient {
 export const unique = (label: string): string => `${label} ${crypto.randomUUID().slice(0, 8)}`;
 
 /** The real app over HTTP on an ephemeral port, against the test database. */
-export async function startTestApp(options: { clock?: Clock; rateLimitPerMinute?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Clock; rateLimitPerMinute?: number; env?: Record<string, string>; renderer?: boolean | RendererOptions } = {},
+): Promise<TestApp> {
   const database = await openTestDatabase();
   const config = loadConfig({ DATA_DIR: '/tmp/vcio-test-data', LOG_LEVEL: 'silent', ...options.env });
   const clock = options.clock ?? fixedClock('2026-11-22');
@@ -53,8 +56,11 @@ export async function startTestApp(options: { clock?: Clock; rateLimitPerMinute?
   const authenticator = new Authenticator(database.db, {
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
   });
-  const context: AppContext = { database, config, clock, logger, authenticator };
-  const app = createApp(context);
+  // PDF tests ask for a real renderer (system Chromium); the others run without one.
+  const renderer = options.renderer ? createRenderer({ concurrency: 2, logger, ...(options.renderer === true ? {} : options.renderer) }) : undefined;
+  await renderer?.start();
+  const context: AppContext = { database, config, clock, logger, authenticator, ...(renderer ? { renderer } : {}) };
+  const app = createApp(context, { readinessChecks: renderer ? [renderer.readinessCheck()] : [] });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -71,6 +77,7 @@ export async function startTestApp(options: { clock?: Clock; rateLimitPerMinute?
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await renderer?.close();
       await database.close();
     },
   };

@@ -1,0 +1,32 @@
+import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+import type { Executor } from './database.js';
+import type { DB } from './schema.js';
+
+/**
+ * A query whose SQL is built and compiled once, on first use; each later call only binds its values. Meant for hot
+ * single-row reads, where building and compiling with Kysely costs about as much as the database round trip.
+ * `build` must use its string arguments as bound values only (never to shape the SQL).
+ */
+export function compiledOnce<Args extends readonly string[], Row>(
+  build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
+): (db: Executor, ...args: Args) => Promise<Row[]> {
+  let compiled: { query: CompiledQuery<Row>; argumentAt: (number | undefined)[] } | undefined;
+  return async (db, ...args) => {
+    if (!compiled) {
+      const sentinels = args.map((_, index) => `\u0000compiled-once-argument-${index}`) as unknown as Args;
+      const query = build(db, ...sentinels).compile();
+      const argumentAt = query.parameters.map((parameter) => {
+        const index = (sentinels as readonly unknown[]).indexOf(parameter);
+        return index === -1 ? undefined : index;
+      });
+      compiled = { query, argumentAt };
+    }
+    const { query, argumentAt } = compiled;
+    const parameters = query.parameters.map((constant, position) => {
+      const index = argumentAt[position];
+      return index === undefined ? constant : args[index];
+    });
+    const result = await db.executeQuery<Row>({ ...query, parameters });
+    return result.rows;
+  };
+}

@@ -1,0 +1,121 @@
+import { sql, type Selectable } from 'kysely';
+import type { AssetCategory, AssetStatus } from '../assets/asset.schemas.js';
+import type { Executor } from '../db/database.js';
+import type { AssetTable } from '../db/schema.js';
+import type { ExistingAsset } from './import-plan.js';
+
+const matchColumns = [
+  'id',
+  'name',
+  'category',
+  'manufacturer',
+  'model',
+  'serial_number',
+  'asset_tag',
+  'location',
+  'assigned_to',
+  'operating_system',
+  'purchased_on',
+  'purchased_on_source',
+  'in_service_on',
+  'in_service_on_source',
+  'warranty_expires_on',
+  'warranty_expires_on_source',
+  'end_of_support_on',
+  'end_of_support_on_source',
+  'purchase_cost',
+  'replacement_cost',
+  'lifecycle_months',
+  'status',
+  'notes',
+  'external_source',
+  'external_id',
+] as const;
+
+function toExistingAsset(row: Pick<Selectable<AssetTable>, (typeof matchColumns)[number]>): ExistingAsset {
+  return {
+    id: row.id,
+    fields: {
+      name: row.name,
+      category: row.category as AssetCategory,
+      manufacturer: row.manufacturer,
+      model: row.model,
+      serialNumber: row.serial_number,
+      assetTag: row.asset_tag,
+      location: row.location,
+      assignedTo: row.assigned_to,
+      operatingSystem: row.operating_system,
+      purchasedOn: row.purchased_on,
+      inServiceOn: row.in_service_on,
+      warrantyExpiresOn: row.warranty_expires_on,
+      endOfSupportOn: row.end_of_support_on,
+      purchaseCost: row.purchase_cost,
+      replacementCost: row.replacement_cost,
+      lifecycleMonths: row.lifecycle_months,
+      status: row.status as AssetStatus,
+      notes: row.notes,
+      externalSource: row.external_source,
+      externalId: row.external_id,
+    },
+    dateSources: {
+      purchasedOn: row.purchased_on_source,
+      inServiceOn: row.in_service_on_source,
+      warrantyExpiresOn: row.warranty_expires_on_source,
+      endOfSupportOn: row.end_of_support_on_source,
+    },
+  };
+}
+
+/** Every asset of the client, with the fields an import compares. */
+export async function listAssetsToMatch(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+): Promise<ExistingAsset[]> {
+  const rows = await db
+    .selectFrom('assets')
+    .select(matchColumns)
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId)
+    .execute();
+  return rows.map(toExistingAsset);
+}
+
+/**
+ * Serialises imports into one client until the transaction ends, so that two concurrent imports cannot both
+ * decide to create the same asset tag.
+ */
+export async function lockClientImports(db: Executor, clientId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`assets-import:${clientId}`}, 0))`.execute(db);
+}
+
+export interface ImportTarget {
+  mspId: string;
+  mspName: string;
+  clientId: string;
+  clientName: string;
+  currency: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * For the operator's CLI, which works on the whole database: the clients with this id, or with this name
+ * (case-insensitively) in any MSP.
+ */
+export async function findImportTargets(db: Executor, idOrName: string): Promise<ImportTarget[]> {
+  let query = db
+    .selectFrom('clients')
+    .innerJoin('msps', 'msps.id', 'clients.msp_id')
+    .select([
+      'clients.id as clientId',
+      'clients.name as clientName',
+      'clients.currency as currency',
+      'msps.id as mspId',
+      'msps.name as mspName',
+    ]);
+  query = UUID.test(idOrName)
+    ? query.where('clients.id', '=', idOrName)
+    : query.where((eb) => eb(eb.fn('lower', ['clients.name']), '=', idOrName.trim().toLowerCase()));
+  return query.orderBy('msps.name').orderBy('clients.id').execute();
+}

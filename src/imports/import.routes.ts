@@ -1,0 +1,141 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import { AppError, invalid } from '../http/errors.js';
+import { defineRoute, toFieldErrors } from '../http/route.js';
+import type { ImportIssue } from './import-plan.js';
+import {
+  columnMappingSchema,
+  IMPORT_MEDIA_TYPES,
+  importParams,
+  importQuery,
+  importRejectedSchema,
+  importResultSchema,
+  MAX_IMPORT_BYTES,
+  type ImportResult,
+} from './import.schemas.js';
+import * as service from './import.service.js';
+import { headerParameter, MultipartError, parseMultipart } from './multipart.js';
+import type { ColumnMapping } from './presets.js';
+
+const uploadBody = z.custom<Buffer>((value) => Buffer.isBuffer(value) && value.length > 0, {
+  message: 'must be a CSV file (send it as text/csv, or as the "file" part of multipart/form-data)',
+});
+
+interface Upload {
+  bytes: Buffer;
+  charset: string | undefined;
+  mapping: ColumnMapping | undefined;
+}
+
+/** The file and its options from either a raw CSV body or a form with `file` and an optional `mapping`. */
+function readUpload(req: Request, body: Buffer): Upload {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!req.is('multipart/form-data')) {
+    return { bytes: body, charset: headerParameter(contentType, 'charset'), mapping: undefined };
+  }
+  let parts;
+  try {
+    parts = parseMultipart(body, contentType);
+  } catch (error) {
+    if (error instanceof MultipartError) throw invalid('body', error.message);
+    throw error;
+  }
+  const file = parts.find((part) => part.name === 'file');
+  if (!file || file.data.length === 0) throw invalid('body.file', 'is required: the CSV file to import');
+  const mappingPart = parts.find((part) => part.name === 'mapping');
+  let mapping: ColumnMapping | undefined;
+  const mappingText = mappingPart?.data.toString('utf8').trim();
+  if (mappingText) {
+    let json: unknown;
+    try {
+      json = JSON.parse(mappingText);
+    } catch {
+      throw invalid('body.mapping', 'must be a JSON object such as {"Device": "name"}');
+    }
+    const parsed = columnMappingSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError(
+        'validation_failed',
+        400,
+        'The request is not valid',
+        toFieldErrors('body.mapping', parsed.error.issues),
+      );
+    }
+    mapping = parsed.data;
+  }
+  return {
+    bytes: file.data,
+    charset: file.contentType ? headerParameter(file.contentType, 'charset') : undefined,
+    mapping,
+  };
+}
+
+function issuePath(issue: ImportIssue): string {
+  const row = issue.row === null ? 'file' : `row ${issue.row}`;
+  return issue.column ? `${row}, column ${issue.column}` : row;
+}
+
+function rejected(result: ImportResult) {
+  return {
+    type: 'https://vcio-planner.dev/problems/import-rejected',
+    title: 'Unprocessable Content',
+    status: 422,
+    detail: `The file has ${result.errorCount} error${result.errorCount === 1 ? '' : 's'}; nothing was imported`,
+    code: 'import_rejected',
+    ...result,
+    errors: result.errors.map((issue) => ({ ...issue, path: issuePath(issue) })),
+  };
+}
+
+export const importRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/clients/:clientId/imports',
+    operationId: 'importAssets',
+    summary: "Import assets from a CSV file into a client's inventory",
+    description:
+      'Send the CSV as the body (text/csv) or as the `file` part of multipart/form-data, with an optional `mapping` ' +
+      'part (JSON: your column header → our field). A dry run by default; with commit=true the whole file is ' +
+      'written in one transaction, and only when no row has an error. Assets are recognised by External Id, else ' +
+      'Asset Tag, else Serial Number, so importing the same file again changes nothing. Blank cells keep stored ' +
+      'values. Dates are YYYY-MM-DD or M/D/YY(YY) (two-digit years 00–69 are 20xx, 70–99 19xx); amounts like ' +
+      '$1,234.56 become minor units of the client currency.',
+    tag: 'Imports',
+    scope: 'write',
+    params: importParams,
+    query: importQuery,
+    body: uploadBody,
+    bodyContentTypes: IMPORT_MEDIA_TYPES,
+    bodyLimit: MAX_IMPORT_BYTES,
+    responses: {
+      200: {
+        description: 'What the import did (commit=true) or would do (a dry run)',
+        schema: importResultSchema,
+      },
+      422: {
+        description: 'commit=true and the file has errors: nothing was written',
+        schema: importRejectedSchema,
+      },
+    },
+    handler: async ({ app, auth, params, query, body, req }) => {
+      const upload = readUpload(req, body);
+      const result = await service.importAssets(app.database.db, auth, params.clientId, {
+        bytes: upload.bytes,
+        charset: upload.charset,
+        mapping: upload.mapping,
+        preset: query.preset,
+        commit: query.commit,
+        source: query.source,
+        dateOrder: query.dateOrder,
+      });
+      if (query.commit && !result.committed) {
+        return {
+          status: 422,
+          headers: { 'content-type': 'application/problem+json' },
+          body: rejected(result),
+        };
+      }
+      return { body: result };
+    },
+  }),
+];

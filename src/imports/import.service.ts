@@ -1,0 +1,137 @@
+import { insertAssets, updateAssets } from '../assets/asset.repository.js';
+import { getClient } from '../clients/client.service.js';
+import type { Db } from '../db/database.js';
+import type { AuthContext } from '../http/auth.js';
+import { CsvFormatError, readCsv, type CsvTable } from './csv.js';
+import {
+  planImport,
+  reconcile,
+  type ImportIssue,
+  type ImportPlan,
+  type Reconciliation,
+} from './import-plan.js';
+import { listAssetsToMatch, lockClientImports } from './import.repository.js';
+import { MAX_LISTED_ISSUES, type ImportResult } from './import.schemas.js';
+import type { ColumnMapping, PresetId } from './presets.js';
+import type { DateOrder } from './values.js';
+
+export interface ImportRequest {
+  /** The file as uploaded. */
+  bytes: Uint8Array;
+  /** A charset the upload declared (`text/csv; charset=windows-1252`); detected when absent. */
+  charset?: string | undefined;
+  preset: PresetId;
+  mapping?: ColumnMapping | undefined;
+  /** False: report what would happen and write nothing. */
+  commit: boolean;
+  source?: string | undefined;
+  dateOrder: DateOrder;
+}
+
+export interface ImportTarget {
+  mspId: string;
+  clientId: string;
+  /** Amounts are read into this currency's minor units. */
+  currency: string;
+}
+
+/** Rows an UPDATE … FROM jsonb_to_recordset carries per statement. */
+const UPDATE_BATCH = 5000;
+
+/** The API's entry: the caller must be able to see the client; another tenant's client is a 404. */
+export async function importAssets(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  request: ImportRequest,
+): Promise<ImportResult> {
+  const client = await getClient(db, auth, clientId);
+  return importIntoClient(db, { mspId: auth.mspId, clientId, currency: client.currency }, request);
+}
+
+/**
+ * Reads the file, matches it with the client's assets and, when asked to commit and nothing is wrong, writes
+ * every create and update in one transaction. With any error nothing is written and `committed` is false.
+ */
+export async function importIntoClient(
+  db: Db,
+  target: ImportTarget,
+  request: ImportRequest,
+): Promise<ImportResult> {
+  let table: CsvTable;
+  try {
+    table = readCsv(request.bytes, { charset: request.charset });
+  } catch (error) {
+    if (error instanceof CsvFormatError) return unreadableFile(request.preset, error);
+    throw error;
+  }
+  const plan = planImport(table, {
+    preset: request.preset,
+    mapping: request.mapping,
+    currency: target.currency,
+    dateOrder: request.dateOrder,
+    externalSource: request.source,
+  });
+
+  if (!request.commit || plan.errors.length > 0) {
+    const existing = await listAssetsToMatch(db, target.mspId, target.clientId);
+    return summarize(plan, reconcile(plan, existing), false);
+  }
+
+  return db.transaction().execute(async (trx) => {
+    await lockClientImports(trx, target.clientId);
+    const existing = await listAssetsToMatch(trx, target.mspId, target.clientId);
+    const reconciliation = reconcile(plan, existing);
+    if (reconciliation.errors.length > 0) return summarize(plan, reconciliation, false);
+    await insertAssets(trx, target.mspId, target.clientId, reconciliation.creates);
+    for (let start = 0; start < reconciliation.updates.length; start += UPDATE_BATCH) {
+      await updateAssets(
+        trx,
+        target.mspId,
+        target.clientId,
+        reconciliation.updates.slice(start, start + UPDATE_BATCH),
+      );
+    }
+    return summarize(plan, reconciliation, true);
+  });
+}
+
+function byRow(a: ImportIssue, b: ImportIssue): number {
+  return (a.row ?? 0) - (b.row ?? 0);
+}
+
+function summarize(plan: ImportPlan, reconciliation: Reconciliation, committed: boolean): ImportResult {
+  const errors = [...plan.errors, ...reconciliation.errors].sort(byRow);
+  const warnings = [...plan.warnings, ...reconciliation.warnings].sort(byRow);
+  return {
+    committed,
+    preset: plan.preset,
+    rows: plan.rows,
+    created: reconciliation.creates.length,
+    updated: reconciliation.updates.length,
+    unchanged: reconciliation.unchanged,
+    errorCount: errors.length,
+    errors: errors.slice(0, MAX_LISTED_ISSUES),
+    warningCount: warnings.length,
+    warnings: warnings.slice(0, MAX_LISTED_ISSUES),
+    file: { encoding: plan.encoding, delimiter: plan.delimiter, headerRow: plan.headerRow },
+    columns: plan.columns,
+  };
+}
+
+function unreadableFile(preset: PresetId, error: CsvFormatError): ImportResult {
+  return {
+    committed: false,
+    preset,
+    rows: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    errorCount: 1,
+    errors: [{ row: error.row, column: null, value: null, message: error.message }],
+    warningCount: 0,
+    warnings: [],
+    file: null,
+    columns: [],
+  };
+}

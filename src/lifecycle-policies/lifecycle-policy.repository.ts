@@ -1,0 +1,122 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Expression, ExpressionBuilder, Selectable } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Executor } from '../db/database.js';
+import type { LifecyclePolicyTable } from '../db/schema.js';
+import type { AssetCategory } from '../assets/asset.schemas.js';
+import type { LifecyclePolicy, PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
+
+const columns = ['client_id', 'category', 'lifecycle_months', 'replacement_cost', 'annual_escalation_bps', 'due_soon_days'] as const;
+
+function toPolicy(row: Pick<Selectable<LifecyclePolicyTable>, (typeof columns)[number]>): LifecyclePolicy {
+  return {
+    category: row.category as AssetCategory,
+    lifecycleMonths: row.lifecycle_months,
+    replacementCost: row.replacement_cost,
+    annualEscalationBps: row.annual_escalation_bps,
+    dueSoonDays: row.due_soon_days,
+  };
+}
+
+/** The policies of one level: the MSP's own (clientId null) or one client's overrides. */
+export async function listPolicies(db: Executor, mspId: string, clientId: string | null): Promise<LifecyclePolicy[]> {
+  let query = db.selectFrom('lifecycle_policies').select(columns).where('msp_id', '=', mspId);
+  query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
+  const rows = await query.orderBy('category').execute();
+  return rows.map(toPolicy);
+}
+
+export interface PoliciesInEffect {
+  msp: LifecyclePolicy[];
+  client: LifecyclePolicy[];
+}
+
+type PolicyRow = Pick<Selectable<LifecyclePolicyTable>, (typeof columns)[number]>;
+
+function splitLevels(rows: readonly PolicyRow[]): PoliciesInEffect {
+  return {
+    msp: rows.filter((row) => row.client_id === null).map(toPolicy),
+    client: rows.filter((row) => row.client_id !== null).map(toPolicy),
+  };
+}
+
+const appliesToClient = (clientId: Expression<string>) => (eb: ExpressionBuilder<DB, 'lifecycle_policies'>) =>
+  eb.or([eb('lifecycle_policies.client_id', 'is', null), eb('lifecycle_policies.client_id', '=', clientId)]);
+
+/**
+ * For embedding in a query over `clients`: the policies (both levels) that apply to the row's client, as a JSON
+ * array, which saves the caller a round trip.
+ */
+export function clientPoliciesJson(eb: ExpressionBuilder<DB, 'clients'>) {
+  return jsonArrayFrom(
+    eb
+      .selectFrom('lifecycle_policies')
+      .select(columns)
+      .whereRef('lifecycle_policies.msp_id', '=', 'clients.msp_id')
+      .where(appliesToClient(eb.ref('clients.id'))),
+  );
+}
+
+/** Both levels that apply to one client, or undefined when the client is not the MSP's; one query. */
+export async function findPoliciesInEffect(db: Executor, mspId: string, clientId: string): Promise<PoliciesInEffect | undefined> {
+  const row = await db
+    .selectFrom('clients')
+    .select((eb) => clientPoliciesJson(eb).as('policies'))
+    .where('clients.msp_id', '=', mspId)
+    .where('clients.id', '=', clientId)
+    .executeTakeFirst();
+  return row && splitLevels(row.policies);
+}
+
+export async function findPolicy(
+  db: Executor,
+  mspId: string,
+  clientId: string | null,
+  category: AssetCategory,
+): Promise<LifecyclePolicy | undefined> {
+  let query = db.selectFrom('lifecycle_policies').select(columns).where('msp_id', '=', mspId).where('category', '=', category);
+  query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
+  const row = await query.executeTakeFirst();
+  return row && toPolicy(row);
+}
+
+/** Creates or replaces the policy of one category at one level. */
+export async function upsertPolicy(
+  db: Executor,
+  mspId: string,
+  clientId: string | null,
+  category: AssetCategory,
+  values: PutLifecyclePolicy,
+): Promise<LifecyclePolicy> {
+  const fields = {
+    lifecycle_months: values.lifecycleMonths ?? null,
+    replacement_cost: values.replacementCost ?? null,
+    annual_escalation_bps: values.annualEscalationBps ?? null,
+    due_soon_days: values.dueSoonDays ?? null,
+  };
+  const row = await db
+    .insertInto('lifecycle_policies')
+    .values({ msp_id: mspId, client_id: clientId, category, ...fields })
+    // The two partial unique indexes: one for MSP-level rows, one for client-level rows.
+    .onConflict((oc) =>
+      (clientId === null
+        ? oc.columns(['msp_id', 'category']).where('client_id', 'is', null)
+        : oc.columns(['msp_id', 'client_id', 'category']).where('client_id', 'is not', null)
+      ).doUpdateSet({ ...fields, updated_at: new Date() }),
+    )
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  return toPolicy(row);
+}
+
+export async function deletePolicy(
+  db: Executor,
+  mspId: string,
+  clientId: string | null,
+  category: AssetCategory,
+): Promise<boolean> {
+  let query = db.deleteFrom('lifecycle_policies').where('msp_id', '=', mspId).where('category', '=', category);
+  query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
+  const result = await query.executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -1,0 +1,226 @@
+import type { DatabaseConnection } from 'kysely';
+import {
+  fromKysely,
+  fromPglite,
+  PgBoss,
+  type ConstructorOptions,
+  type Db as QueueDb,
+  type Job,
+  type PGliteLike,
+} from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database, Db, Executor } from '../db/database.js';
+
+/** One packet to make: the packet key. Every run waiting for the same key takes the packet its job makes. */
+export interface PacketJobData {
+  mspId: string;
+  clientId: string;
+  asOf: string;
+  periodLabel: string;
+  scenario: 'committed' | 'proposed';
+  periods: number;
+}
+
+export interface PacketJob {
+  id: string;
+  data: PacketJobData;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  attempt: number;
+  /** Aborted when the queue takes the job back (its heartbeat was missed, or the worker is stopping). */
+  signal: AbortSignal;
+}
+
+export interface PacketJobHandlers {
+  render(job: PacketJob): Promise<void>;
+  /** The job failed for good: its retries ran out, or every worker that took it died. */
+  failed(job: PacketJob): Promise<void>;
+}
+
+export interface PacketQueueOptions {
+  database: Database;
+  /** The PostgreSQL URL, where pg-boss keeps a small pool of its own; unused on the embedded database. */
+  databaseUrl?: string | undefined;
+  /** A job whose worker sends no heartbeat for this long is failed and retried, on this or another worker. */
+  heartbeatSeconds: number;
+  /** Retries after the first attempt. Default 2 (three attempts). */
+  retryLimit?: number;
+  /** The first retry's delay; later ones back off exponentially (with jitter) up to a minute. Default 2. */
+  retryDelaySeconds?: number;
+  /** How often an idle worker looks for jobs. Default 1. */
+  pollingIntervalSeconds?: number;
+  logger: Logger;
+}
+
+export const RENDER_QUEUE = 'packet-render';
+export const FAILED_QUEUE = 'packet-render-failed';
+const SCHEMA = 'pgboss';
+/** The longest a render job may stay active whatever its heartbeat says: far beyond any real packet. */
+const EXPIRE_SECONDS = 15 * 60;
+
+/**
+ * The durable queue of packet renders, on pg-boss in the application's own database.
+ *
+ * On PostgreSQL pg-boss has its own small pool, so any number of API and worker processes share the queue. On
+ * the embedded database (one process, one connection) it runs through the application's Kysely instance, each
+ * statement on the connection Kysely hands out, so that pg-boss's statements queue up behind the application's
+ * transactions instead of landing inside them.
+ *
+ * Jobs are enqueued in the caller's transaction, so a run's rows and its jobs are committed together.
+ */
+export class PacketQueue {
+  readonly #boss: PgBoss;
+  readonly #options: PacketQueueOptions;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(boss: PgBoss, options: PacketQueueOptions) {
+    this.#boss = boss;
+    this.#options = options;
+  }
+
+  /** Starts pg-boss (installing or upgrading its schema, `pgboss`, when needed) and creates the queues. */
+  static async open(options: PacketQueueOptions): Promise<PacketQueue> {
+    const { database, logger } = options;
+    // The supervisor fails jobs whose heartbeat stopped; it has to look at least as often as heartbeats are due.
+    const superviseSeconds = Math.max(1, Math.min(60, Math.floor(options.heartbeatSeconds / 2)));
+    const common: ConstructorOptions = {
+      schema: SCHEMA,
+      superviseIntervalSeconds: superviseSeconds,
+      monitorIntervalSeconds: superviseSeconds,
+      schedule: false,
+    };
+    let boss: PgBoss;
+    if (database.kind === 'postgres') {
+      if (!options.databaseUrl) throw new Error('The packet queue needs the PostgreSQL URL');
+      boss = new PgBoss({
+        ...common,
+        connectionString: options.databaseUrl,
+        max: 4,
+        application_name: 'vcio-planner-queue',
+      });
+    } else {
+      boss = new PgBoss({ ...common, db: embeddedQueueDb(database.db), backend: 'pglite' });
+    }
+    const log = logger.child({ component: 'packet-queue' });
+    boss.on('error', (error) => log.error({ err: error }, 'packet queue error'));
+    boss.on('warning', (warning) => log.warn({ warning }, 'packet queue warning'));
+    await boss.start();
+    try {
+      const retry = {
+        retryLimit: options.retryLimit ?? 2,
+        retryDelay: options.retryDelaySeconds ?? 2,
+        retryBackoff: true,
+        retryDelayMax: 60,
+      };
+      await ensureQueue(boss, FAILED_QUEUE, { ...retry, retryLimit: 5 });
+      // One queued or active job per packet key: a second run for the same packet waits for the first one's job.
+      await ensureQueue(
+        boss,
+        RENDER_QUEUE,
+        {
+          ...retry,
+          expireInSeconds: EXPIRE_SECONDS,
+          heartbeatSeconds: options.heartbeatSeconds,
+          deadLetter: FAILED_QUEUE,
+        },
+        'exclusive',
+      );
+    } catch (error) {
+      await boss.stop({ graceful: false }).catch(() => undefined);
+      throw error;
+    }
+    return new PacketQueue(boss, options);
+  }
+
+  /**
+   * Queues the render of one packet in the caller's transaction; null when a job for the same key is already
+   * queued or running (that job's packet serves the caller as well).
+   */
+  enqueue(trx: Executor, key: string, data: PacketJobData): Promise<string | null> {
+    return this.#boss.send(RENDER_QUEUE, data, { singletonKey: key, db: transactionDb(trx) });
+  }
+
+  /** Whether a job for the key is waiting, retrying or running, read in the caller's transaction. */
+  async hasPendingJob(trx: Executor, key: string): Promise<boolean> {
+    const jobs = await this.#boss.findJobs(RENDER_QUEUE, { key, db: transactionDb(trx), limit: 1000 });
+    return jobs.some((job) =>
+      ['created', 'retry', 'active'].includes((job as { state?: string }).state ?? ''),
+    );
+  }
+
+  /** Works both queues in this process: `concurrency` renders at a time. */
+  async work(handlers: PacketJobHandlers, options: { concurrency: number }): Promise<void> {
+    const polling = { pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 1 };
+    await this.#boss.work<PacketJobData>(
+      RENDER_QUEUE,
+      { ...polling, batchSize: 1, localConcurrency: Math.max(1, options.concurrency) },
+      async ([job]) => {
+        if (job) await handlers.render(toPacketJob(job));
+      },
+    );
+    await this.#boss.work<PacketJobData>(FAILED_QUEUE, { ...polling, batchSize: 1 }, async ([job]) => {
+      if (job) await handlers.failed(toPacketJob(job));
+    });
+  }
+
+  /**
+   * Takes no more jobs, waits up to `timeoutMs` for the running ones, hands back any still running (they are
+   * retried, here or on another worker) and closes pg-boss's connections.
+   */
+  stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#stopping ??= this.#boss.stop({ graceful: true, timeout: options.timeoutMs ?? 30_000, close: true });
+    return this.#stopping;
+  }
+}
+
+async function ensureQueue(
+  boss: PgBoss,
+  name: string,
+  options: Record<string, unknown>,
+  policy: 'standard' | 'exclusive' = 'standard',
+): Promise<void> {
+  if (await boss.getQueue(name)) {
+    // Settings may have changed since the queue was created (PACKET_JOB_HEARTBEAT_SECONDS); the policy cannot.
+    await boss.updateQueue(name, options);
+  } else {
+    await boss.createQueue(name, { ...options, policy });
+  }
+}
+
+function toPacketJob(job: Job<PacketJobData>): PacketJob {
+  return { id: job.id, data: job.data, attempt: job.retryCount + 1, signal: job.signal };
+}
+
+/** pg-boss statements inside the caller's transaction (the transactional enqueue). */
+function transactionDb(trx: Executor): QueueDb {
+  return fromKysely(trx);
+}
+
+/**
+ * pg-boss over the embedded database. pg-boss sends some scripts of several statements and reads the rows of
+ * each (a maintenance batch's count, a lock's row); Kysely's driver answers with the last statement's rows only,
+ * so each statement runs through pg-boss's own PGlite adapter, on the PGlite connection that Kysely hands out and
+ * holds for the duration.
+ */
+function embeddedQueueDb(db: Db): QueueDb {
+  const adapters = new WeakMap<PGliteLike, QueueDb>();
+  return {
+    executeSql: (text, values) =>
+      db.getExecutor().provideConnection(async (connection) => {
+        const pglite = pgliteOf(connection);
+        let adapter = adapters.get(pglite);
+        if (!adapter) {
+          adapter = fromPglite(pglite);
+          adapters.set(pglite, adapter);
+        }
+        return adapter.executeSql(text, values);
+      }),
+  };
+}
+
+function pgliteOf(connection: DatabaseConnection): PGliteLike {
+  const pglite = (connection as { pglite?: Partial<PGliteLike> }).pglite;
+  if (typeof pglite?.query !== 'function' || typeof pglite.exec !== 'function') {
+    throw new Error('The embedded packet queue needs the PGlite connection of src/db/pglite-dialect.ts');
+  }
+  return pglite as PGliteLike;
+}

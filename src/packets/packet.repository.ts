@@ -1,0 +1,298 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../db/database.js';
+import type { PacketTable } from '../db/schema.js';
+import type { AssetCategory, AssetStatus, ForecastAsset, InitiativeStatus } from '../forecast/forecast.types.js';
+import type { Packet } from './packet.schemas.js';
+
+/** Reads and writes of the packet feature. Every query is scoped by MSP. */
+
+const packetColumns = [
+  'id', 'client_id', 'as_of', 'period_label', 'scenario', 'sha256', 'page_count', 'size_bytes', 'created_at',
+] as const;
+
+/**
+ * created_at to the microsecond as text: a cursor must round-trip PostgreSQL's precision, which a JS Date
+ * (milliseconds) does not.
+ */
+const createdKey = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function toPacket(row: Pick<Selectable<PacketTable>, (typeof packetColumns)[number]>): Packet {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    asOf: row.as_of,
+    periodLabel: row.period_label,
+    scenario: row.scenario,
+    sha256: row.sha256,
+    pageCount: row.page_count,
+    sizeBytes: row.size_bytes,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export interface NewPacket {
+  clientId: string;
+  asOf: string;
+  periodLabel: string;
+  scenario: 'committed' | 'proposed';
+  periods: number;
+  sha256: string;
+  pageCount: number;
+  pdf: Buffer;
+  figures: unknown;
+  /** From the injected clock, like every other timestamp the service records (decisions included). */
+  createdAt: Date;
+}
+
+export async function insertPacket(db: Executor, mspId: string, packet: NewPacket): Promise<Packet> {
+  const row = await db
+    .insertInto('packets')
+    .values({
+      msp_id: mspId,
+      client_id: packet.clientId,
+      as_of: packet.asOf,
+      period_label: packet.periodLabel,
+      scenario: packet.scenario,
+      periods: packet.periods,
+      sha256: packet.sha256,
+      page_count: packet.pageCount,
+      size_bytes: packet.pdf.byteLength,
+      pdf: packet.pdf,
+      figures: JSON.stringify(packet.figures),
+      created_at: packet.createdAt,
+    })
+    .returning(packetColumns)
+    .executeTakeFirstOrThrow();
+  return toPacket(row);
+}
+
+/** Newest first; `after` is the last row's (createdKey, id) of the previous page. */
+export async function listPackets(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  page: { limit: number; after?: [string, string] | undefined },
+): Promise<(Packet & { cursorKey: string })[]> {
+  let query = db
+    .selectFrom('packets')
+    .select([...packetColumns, createdKey.as('created_key')])
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId);
+  if (page.after) {
+    const [key, id] = page.after;
+    const at = sql<Date>`cast(${key} as timestamptz)`;
+    query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+  return rows.map((row) => ({ ...toPacket(row), cursorKey: row.created_key }));
+}
+
+export async function findPacketPdf(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  packetId: string,
+): Promise<{ packet: Packet; pdf: Buffer } | undefined> {
+  const row = await db
+    .selectFrom('packets')
+    .select([...packetColumns, 'pdf'])
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId)
+    .where('id', '=', packetId)
+    .executeTakeFirst();
+  if (!row?.pdf) return undefined;
+  return { packet: toPacket(row), pdf: Buffer.from(row.pdf) };
+}
+
+/** An asset as the inventory appendix lists it: the forecast's fields plus where and whose it is. */
+export interface InventoryAsset extends ForecastAsset {
+  manufacturer: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  assetTag: string | null;
+  location: string | null;
+  assignedTo: string | null;
+}
+
+/** Every asset of the client, retired and disposed ones included, by category and name. */
+export async function listInventory(db: Executor, mspId: string, clientId: string): Promise<InventoryAsset[]> {
+  const rows = await db
+    .selectFrom('assets')
+    .select([
+      'id', 'name', 'category', 'status', 'manufacturer', 'model', 'serial_number', 'asset_tag', 'location',
+      'assigned_to', 'operating_system', 'purchased_on', 'in_service_on', 'warranty_expires_on', 'end_of_support_on',
+      'purchase_cost', 'replacement_cost', 'lifecycle_months',
+    ])
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId)
+    .orderBy('category')
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    category: row.category as AssetCategory,
+    status: row.status as AssetStatus,
+    manufacturer: row.manufacturer,
+    model: row.model,
+    serialNumber: row.serial_number,
+    assetTag: row.asset_tag,
+    location: row.location,
+    assignedTo: row.assigned_to,
+    operatingSystem: row.operating_system,
+    purchasedOn: row.purchased_on,
+    inServiceOn: row.in_service_on,
+    warrantyExpiresOn: row.warranty_expires_on,
+    endOfSupportOn: row.end_of_support_on,
+    purchaseCost: row.purchase_cost,
+    replacementCost: row.replacement_cost,
+    lifecycleMonths: row.lifecycle_months,
+  }));
+}
+
+export interface RecordedDecision {
+  decision: 'approved' | 'declined' | 'deferred';
+  decidedBy: string;
+  role: string | null;
+  note: string | null;
+  decidedAt: Date;
+}
+
+export interface RoadmapInitiative {
+  id: string;
+  title: string;
+  summary: string | null;
+  priority: 'low' | 'medium' | 'high' | 'critical';
+  targetOn: string | null;
+  capexCost: number;
+  monthlyOpexCost: number;
+  opexMonths: number | null;
+  status: InitiativeStatus;
+  linkedAssets: number;
+  decisions: RecordedDecision[];
+}
+
+/** Every initiative of the client with its decisions (oldest first) and how many assets it concerns. */
+export async function listRoadmapInitiatives(db: Executor, mspId: string, clientId: string): Promise<RoadmapInitiative[]> {
+  const rows = await db
+    .selectFrom('initiatives as i')
+    .select([
+      'i.id', 'i.title', 'i.summary', 'i.priority', 'i.target_on', 'i.capex_cost', 'i.monthly_opex_cost', 'i.opex_months',
+      'i.status',
+      (eb) =>
+        eb
+          .selectFrom('initiative_assets as ia')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('ia.initiative_id', '=', 'i.id')
+          .where('ia.msp_id', '=', mspId)
+          .as('linked_assets'),
+    ])
+    .where('i.msp_id', '=', mspId)
+    .where('i.client_id', '=', clientId)
+    .orderBy(sql`i.target_on asc nulls last`)
+    .orderBy('i.title')
+    .orderBy('i.id')
+    .execute();
+  const decisions = (await decisionsOfClient(db, mspId, clientId).execute()).map(toDecisionEntry);
+  const byInitiative = new Map<string, RecordedDecision[]>();
+  for (const row of decisions) {
+    const list = byInitiative.get(row.initiativeId) ?? [];
+    list.push(row);
+    byInitiative.set(row.initiativeId, list);
+  }
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    summary: row.summary,
+    priority: row.priority,
+    targetOn: row.target_on,
+    capexCost: row.capex_cost,
+    monthlyOpexCost: row.monthly_opex_cost,
+    opexMonths: row.opex_months,
+    status: row.status,
+    linkedAssets: Number(row.linked_assets ?? 0),
+    decisions: byInitiative.get(row.id) ?? [],
+  }));
+}
+
+export interface DecisionEntry extends RecordedDecision {
+  initiativeId: string;
+  initiativeTitle: string;
+}
+
+function decisionsOfClient(db: Executor, mspId: string, clientId: string) {
+  return db
+    .selectFrom('decisions as d')
+    .innerJoin('initiatives as i', (join) => join.onRef('i.id', '=', 'd.initiative_id').onRef('i.msp_id', '=', 'd.msp_id'))
+    .select(['d.initiative_id', 'i.title', 'd.decision', 'd.decided_by', 'd.role', 'd.note', 'd.decided_at'])
+    .where('d.msp_id', '=', mspId)
+    .where('i.client_id', '=', clientId)
+    .orderBy('d.decided_at')
+    .orderBy('d.id');
+}
+
+type DecisionRow = Awaited<ReturnType<ReturnType<typeof decisionsOfClient>['execute']>>[number];
+
+function toDecisionEntry(row: DecisionRow): DecisionEntry {
+  return {
+    initiativeId: row.initiative_id,
+    initiativeTitle: row.title,
+    decision: row.decision,
+    decidedBy: row.decided_by,
+    role: row.role,
+    note: row.note,
+    decidedAt: row.decided_at,
+  };
+}
+
+/**
+ * The decisions recorded after the client's latest packet (all of them before its first), and when that
+ * packet was made. The comparison runs in the database, at its own timestamp precision.
+ */
+export async function listDecisionsSinceLastPacket(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+): Promise<{ lastPacketAt: Date | null; decisions: DecisionEntry[] }> {
+  const last = await db
+    .selectFrom('packets')
+    .select((eb) => eb.fn.max('created_at').as('last'))
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  const lastPacketAt = (last?.last as Date | null | undefined) ?? null;
+  let query = decisionsOfClient(db, mspId, clientId);
+  if (lastPacketAt !== null) {
+    const latest = db
+      .selectFrom('packets')
+      .select((eb) => eb.fn.max('created_at').as('last'))
+      .where('msp_id', '=', mspId)
+      .where('client_id', '=', clientId);
+    query = query.where('d.decided_at', '>', latest);
+  }
+  return { lastPacketAt, decisions: (await query.execute()).map(toDecisionEntry) };
+}
+
+/**
+ * For the operator's CLI, which has no key: clients whose id or name (case-insensitive) is `client`, optionally
+ * in the MSP whose id or name is `msp`. The one query here not scoped to a known MSP, because finding the MSP is
+ * its purpose.
+ */
+export async function findClientsForOperator(
+  db: Executor,
+  client: string,
+  msp?: string,
+): Promise<{ id: string; name: string; mspId: string; mspName: string }[]> {
+  const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  let query = db
+    .selectFrom('clients as c')
+    .innerJoin('msps as m', 'm.id', 'c.msp_id')
+    .select(['c.id', 'c.name', 'c.msp_id', 'm.name as msp_name'])
+    .where((eb) => (isUuid(client) ? eb('c.id', '=', client) : eb(eb.fn('lower', ['c.name']), '=', client.toLowerCase())));
+  if (msp !== undefined) {
+    query = query.where((eb) => (isUuid(msp) ? eb('m.id', '=', msp) : eb(eb.fn('lower', ['m.name']), '=', msp.toLowerCase())));
+  }
+  const rows = await query.orderBy('m.name').orderBy('c.id').limit(20).execute();
+  return rows.map((row) => ({ id: row.id, name: row.name, mspId: row.msp_id, mspName: row.msp_name }));
+}
