@@ -4,6 +4,7 @@ import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrator.js';
 import { loadDemo } from '../demo/demo.service.js';
 import { registerImportCommand } from '../imports/import.cli.js';
+import { registerPacketCommand } from '../packets/packet.cli.js';
 import { createMsp } from '../msps/msp.service.js';
 import { registerPacketsCommand, registerWorkerCommand } from '../packet-runs/packet-runs.cli.js';
 import { openMigratedDatabase, startServer } from '../server.js';
@@ -123,6 +124,7 @@ export function buildProgram(): Command {
     });
 
   registerImportCommand(program);
+  registerPacketCommand(program);
   registerWorkerCommand(program);
   registerPacketsCommand(program);
 
