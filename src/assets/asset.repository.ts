@@ -15,10 +15,18 @@ const columns = [
 
 type AssetRow = Pick<Selectable<AssetTable>, (typeof columns)[number]>;
 
-function toAsset(row: AssetRow): AssetRecord {
+/** The columns behind {@link AssetFields}, for any query that reads an asset's own fields. */
+export const assetFieldColumns = [
+  'name', 'category', 'manufacturer', 'model', 'serial_number', 'asset_tag', 'location', 'assigned_to',
+  'operating_system', 'purchased_on', 'in_service_on', 'warranty_expires_on', 'end_of_support_on', 'purchase_cost',
+  'replacement_cost', 'lifecycle_months', 'status', 'notes', 'external_source', 'external_id',
+] as const;
+
+export type AssetFieldRow = Pick<Selectable<AssetTable>, (typeof assetFieldColumns)[number]>;
+
+/** The one mapping from an asset row to its domain fields. */
+export function assetFieldsOf(row: AssetFieldRow): AssetFields {
   return {
-    id: row.id,
-    clientId: row.client_id,
     name: row.name,
     category: row.category as AssetCategory,
     manufacturer: row.manufacturer,
@@ -35,10 +43,18 @@ function toAsset(row: AssetRow): AssetRecord {
     purchaseCost: row.purchase_cost,
     replacementCost: row.replacement_cost,
     lifecycleMonths: row.lifecycle_months,
-    status: row.status,
+    status: row.status as AssetStatus,
     notes: row.notes,
     externalSource: row.external_source,
     externalId: row.external_id,
+  };
+}
+
+function toAsset(row: AssetRow): AssetRecord {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    ...assetFieldsOf(row),
     dateSources: {
       purchasedOn: row.purchased_on_source,
       inServiceOn: row.in_service_on_source,

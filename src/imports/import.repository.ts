@@ -1,62 +1,22 @@
 import { sql, type Selectable } from 'kysely';
-import type { AssetCategory, AssetStatus } from '../assets/asset.schemas.js';
+import { assetFieldColumns, assetFieldsOf } from '../assets/asset.repository.js';
 import type { Executor } from '../db/database.js';
 import type { AssetTable } from '../db/schema.js';
 import type { ExistingAsset } from './import-plan.js';
 
 const matchColumns = [
   'id',
-  'name',
-  'category',
-  'manufacturer',
-  'model',
-  'serial_number',
-  'asset_tag',
-  'location',
-  'assigned_to',
-  'operating_system',
-  'purchased_on',
+  ...assetFieldColumns,
   'purchased_on_source',
-  'in_service_on',
   'in_service_on_source',
-  'warranty_expires_on',
   'warranty_expires_on_source',
-  'end_of_support_on',
   'end_of_support_on_source',
-  'purchase_cost',
-  'replacement_cost',
-  'lifecycle_months',
-  'status',
-  'notes',
-  'external_source',
-  'external_id',
 ] as const;
 
 function toExistingAsset(row: Pick<Selectable<AssetTable>, (typeof matchColumns)[number]>): ExistingAsset {
   return {
     id: row.id,
-    fields: {
-      name: row.name,
-      category: row.category as AssetCategory,
-      manufacturer: row.manufacturer,
-      model: row.model,
-      serialNumber: row.serial_number,
-      assetTag: row.asset_tag,
-      location: row.location,
-      assignedTo: row.assigned_to,
-      operatingSystem: row.operating_system,
-      purchasedOn: row.purchased_on,
-      inServiceOn: row.in_service_on,
-      warrantyExpiresOn: row.warranty_expires_on,
-      endOfSupportOn: row.end_of_support_on,
-      purchaseCost: row.purchase_cost,
-      replacementCost: row.replacement_cost,
-      lifecycleMonths: row.lifecycle_months,
-      status: row.status as AssetStatus,
-      notes: row.notes,
-      externalSource: row.external_source,
-      externalId: row.external_id,
-    },
+    fields: assetFieldsOf(row),
     dateSources: {
       purchasedOn: row.purchased_on_source,
       inServiceOn: row.in_service_on_source,

@@ -1,7 +1,8 @@
 import { sql, type Selectable } from 'kysely';
+import { assetFieldColumns, assetFieldsOf } from '../assets/asset.repository.js';
 import type { Executor } from '../db/database.js';
 import type { PacketTable } from '../db/schema.js';
-import type { AssetCategory, AssetStatus, ForecastAsset, InitiativeStatus } from '../forecast/forecast.types.js';
+import type { ForecastAsset, InitiativeStatus } from '../forecast/forecast.types.js';
 import type { Packet } from './packet.schemas.js';
 
 /** Reads and writes of the packet feature. Every query is scoped by MSP. */
@@ -118,37 +119,14 @@ export interface InventoryAsset extends ForecastAsset {
 export async function listInventory(db: Executor, mspId: string, clientId: string): Promise<InventoryAsset[]> {
   const rows = await db
     .selectFrom('assets')
-    .select([
-      'id', 'name', 'category', 'status', 'manufacturer', 'model', 'serial_number', 'asset_tag', 'location',
-      'assigned_to', 'operating_system', 'purchased_on', 'in_service_on', 'warranty_expires_on', 'end_of_support_on',
-      'purchase_cost', 'replacement_cost', 'lifecycle_months',
-    ])
+    .select(['id', ...assetFieldColumns])
     .where('msp_id', '=', mspId)
     .where('client_id', '=', clientId)
     .orderBy('category')
     .orderBy('name')
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    category: row.category as AssetCategory,
-    status: row.status as AssetStatus,
-    manufacturer: row.manufacturer,
-    model: row.model,
-    serialNumber: row.serial_number,
-    assetTag: row.asset_tag,
-    location: row.location,
-    assignedTo: row.assigned_to,
-    operatingSystem: row.operating_system,
-    purchasedOn: row.purchased_on,
-    inServiceOn: row.in_service_on,
-    warrantyExpiresOn: row.warranty_expires_on,
-    endOfSupportOn: row.end_of_support_on,
-    purchaseCost: row.purchase_cost,
-    replacementCost: row.replacement_cost,
-    lifecycleMonths: row.lifecycle_months,
-  }));
+  return rows.map((row) => ({ id: row.id, ...assetFieldsOf(row) }));
 }
 
 export interface RecordedDecision {
