@@ -93,9 +93,52 @@ export function chromiumArgs(options: { runningAsRoot: boolean }): string[] {
 // Chromium refuses to start its sandbox as root; elsewhere the sandbox stays on.
 export const runningAsRoot = (): boolean => process.getuid?.() === 0;
 
+const profilePrefix = 'vcio-chromium-';
+
 /** A fresh, private profile directory for one browser launch. */
 export function createProfileDir(parent: string = os.tmpdir()): string {
-  return fs.mkdtempSync(path.join(parent, 'vcio-chromium-'));
+  return fs.mkdtempSync(path.join(parent, profilePrefix));
+}
+
+/**
+ * Removes profiles that a process killed before it could clean up left behind. A running Chromium holds
+ * `SingletonLock` (a link to `<host>-<pid>`) in its profile; a profile whose lock names a dead process on this
+ * host is abandoned, and so is one with no lock that is older than a launch could take.
+ */
+export async function removeAbandonedProfiles(
+  parent: string = os.tmpdir(),
+  unlockedAgeMs = 10 * 60_000,
+): Promise<string[]> {
+  const removed: string[] = [];
+  const entries = await fs.promises.readdir(parent).catch(() => [] as string[]);
+  for (const entry of entries.filter((name) => name.startsWith(profilePrefix))) {
+    const dir = path.join(parent, entry);
+    if (await profileAbandoned(dir, unlockedAgeMs)) {
+      await removeProfileDir(dir).then(
+        () => removed.push(dir),
+        () => undefined,
+      );
+    }
+  }
+  return removed;
+}
+
+async function profileAbandoned(dir: string, unlockedAgeMs: number): Promise<boolean> {
+  const lock = await fs.promises.readlink(path.join(dir, 'SingletonLock')).catch(() => undefined);
+  if (lock === undefined) {
+    const stat = await fs.promises.stat(dir).catch(() => undefined);
+    return stat !== undefined && stat.isDirectory() && Date.now() - stat.mtimeMs > unlockedAgeMs;
+  }
+  const separator = lock.lastIndexOf('-');
+  const host = lock.slice(0, separator);
+  const pid = Number(lock.slice(separator + 1));
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Removes a profile directory; Chromium may still be flushing files into it for a moment after exit. */

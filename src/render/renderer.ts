@@ -19,6 +19,7 @@ import {
   createProfileDir,
   killBrowserProcesses,
   locateChromium,
+  removeAbandonedProfiles,
   removeProfileDir,
   runningAsRoot,
   type ChromiumLocation,
@@ -175,6 +176,7 @@ type AttemptOutcome = { result: RenderedPdf } | { error: unknown } | { deadline:
 const headerFooterMargin: PDFMargin = { top: '20mm', bottom: '20mm', left: '15mm', right: '15mm' };
 const emptyTemplate = '<span></span>';
 const launchRetryAfterMs = 5_000;
+const loadGraceMs = 3_000;
 
 /**
  * Turns HTML into PDF with one long-lived headless Chromium and a small pool of reused pages. Documents are
@@ -229,8 +231,13 @@ export class Renderer {
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'renderer' });
   }
 
-  /** Launches the browser now rather than on the first render. Never throws: a problem shows in status(). */
+  /**
+   * Launches the browser now rather than on the first render, after clearing away profiles that killed
+   * processes left behind. Never throws: a problem shows in status().
+   */
   async start(): Promise<RendererStatus> {
+    const abandoned = await removeAbandonedProfiles(this.#profileParentDir).catch(() => []);
+    if (abandoned.length > 0) this.#logger.info({ removed: abandoned }, 'removed abandoned browser profiles');
     if (!this.#location.found) {
       this.#logger.warn({ reason: this.#location.reason }, 'PDF rendering is unavailable');
     } else if (!this.#closing && !this.#session) {
@@ -559,19 +566,37 @@ export class Renderer {
   /**
    * Replaces the page's document with the HTML (no request is made for it; the page stays at about:blank)
    * and waits until it has loaded. Chromium sometimes never fires `load` for a document whose resources
-   * were blocked (an external SVG `<use>` does it), so "the network has been idle" counts as loaded too:
-   * with every request refused, nothing more can arrive.
+   * were blocked (an external SVG `<use>` does it), so "the network has gone idle" counts as loaded too,
+   * and so, in the end, does a short grace after the DOM is ready: with every request refused, nothing
+   * more can arrive.
    */
   async #loadDocument(pooled: PooledPage, attempt: RenderAttempt, html: string): Promise<void> {
+    let grace: NodeJS.Timeout | undefined;
     const loaded = new Promise<void>((resolve) => {
       let opened = false;
       attempt.onLifecycle = (name) => {
-        if (name === 'init') opened = true;
-        else if (opened && (name === 'load' || name === 'networkIdle')) resolve();
+        if (name === 'init') {
+          opened = true;
+        } else if (opened && (name === 'load' || name === 'networkIdle')) {
+          resolve();
+        } else if (opened && name === 'DOMContentLoaded') {
+          grace = setTimeout(() => {
+            this.#logger.warn(
+              { graceMs: loadGraceMs },
+              'the document never finished loading; printing it as it is',
+            );
+            resolve();
+          }, loadGraceMs);
+        }
       };
     });
-    await pooled.cdp.send('Page.setDocumentContent', { frameId: pooled.mainFrameId, html });
-    await loaded;
+    try {
+      await pooled.cdp.send('Page.setDocumentContent', { frameId: pooled.mainFrameId, html });
+      await loaded;
+    } finally {
+      clearTimeout(grace);
+      attempt.onLifecycle = undefined;
+    }
   }
 
   #onRequest(pooled: PooledPage, request: HTTPRequest): void {

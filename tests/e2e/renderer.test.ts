@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { AppError } from '../../src/http/errors.js';
 import { locateChromium } from '../../src/render/chromium.js';
 import { contentSecurityPolicyMeta, withContentSecurityPolicy } from '../../src/render/html-safety.js';
@@ -20,7 +19,7 @@ const renderers: Renderer[] = [];
 /** A renderer whose browser profiles live in a directory of its own, so its processes can be found. */
 function newRenderer(options: RendererOptions = {}): { renderer: Renderer; profiles: string } {
   const profiles = fs.mkdtempSync(path.join(workDir, 'profiles-'));
-  const renderer = createRenderer({ concurrency: 2, profileParentDir: profiles, logger: pino({ level: 'warn' }, pino.destination(2)), ...options });
+  const renderer = createRenderer({ concurrency: 2, profileParentDir: profiles, ...options });
   renderers.push(renderer);
   return { renderer, profiles };
 }
@@ -248,7 +247,10 @@ describe('hostile documents', () => {
           `<svg width="20" height="20"><image href="${url}/svg-image" width="20" height="20"/></svg>`,
         ),
     ],
-    ['SVG use only', (url) => documentOf(`<svg width="20" height="20"><use href="${url}/sprite.svg#icon"/></svg>`)],
+    [
+      'SVG use only',
+      (url) => documentOf(`<svg width="20" height="20"><use href="${url}/sprite.svg#icon"/></svg>`),
+    ],
     ['an image input', (url) => documentOf(`<form><input type="image" src="${url}/input-image"></form>`)],
     [
       'audio, sources and tracks',
@@ -364,6 +366,18 @@ describe('hostile documents', () => {
     expect(leaks()).toEqual({ hits: [], connections: 0 });
   });
 
+  test('when a fragment without <head> gets the Content-Security-Policy, then the policy still applies', async () => {
+    const html = withContentSecurityPolicy(
+      `<header><img src="${canary.url}/fragment-img"></header><p>Fragment</p>`,
+    );
+
+    const result = await shared.render({ html, pageSize: 'letter' });
+
+    expect(html.startsWith(contentSecurityPolicyMeta())).toBe(true);
+    expect(result.blockedRequests).toBe(0);
+    expect(pdfText(result.pdf)).toContain('Fragment');
+  });
+
   test('when all hostile renders are done, then the server still saw no connection at all', async () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(canary.connections).toBe(0);
@@ -432,8 +446,7 @@ describe('load and failure', () => {
     const status = renderer.status();
     expect(status.browserPid).not.toBe(firstPid);
     expect(status.launched).toBe(true);
-    await waitFor(() => !processGroupAlive(firstPid));
-    expect(fs.readdirSync(profiles)).toHaveLength(1);
+    await waitFor(() => !processGroupAlive(firstPid) && fs.readdirSync(profiles).length === 1);
   });
 
   test('when the browser has done recycleAfter renders, then it is replaced and the old one is gone', async () => {
@@ -481,6 +494,32 @@ describe('load and failure', () => {
     ).rejects.toMatchObject({
       code: 'renderer_unavailable',
     });
+  });
+});
+
+describe('abandoned profiles', () => {
+  test('when a killed process left its browser profile behind, then start() removes it and spares live ones', async () => {
+    const profiles = fs.mkdtempSync(path.join(workDir, 'profiles-'));
+    const profile = (name: string, lock?: string) => {
+      const dir = path.join(profiles, `vcio-chromium-${name}`);
+      fs.mkdirSync(dir);
+      if (lock) fs.symlinkSync(lock, path.join(dir, 'SingletonLock'));
+      return dir;
+    };
+    const deadPid = execFileSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).trim();
+    const abandoned = profile('abandoned', `${os.hostname()}-${deadPid}`);
+    const live = profile('live', `${os.hostname()}-${process.pid}`);
+    const launching = profile('launching');
+    const renderer = createRenderer({ concurrency: 1, profileParentDir: profiles });
+    renderers.push(renderer);
+
+    await renderer.start();
+
+    expect(fs.existsSync(abandoned)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+    expect(fs.existsSync(launching)).toBe(true);
+    await renderer.close();
+    expect(fs.readdirSync(profiles).sort()).toEqual(['vcio-chromium-launching', 'vcio-chromium-live']);
   });
 });
 
