@@ -195,7 +195,9 @@ async function main() {
   const startRss = treeRssMb(startPid);
   let peakRss = startRss;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, treeRssMb(renderer.status().browserPid));
+    // Between a recycled browser and its successor there is no pid to sample.
+    const sample = treeRssMb(renderer.status().browserPid);
+    if (!Number.isNaN(sample)) peakRss = Math.max(peakRss, sample);
   }, 250);
   await measure(RENDERS, 2, fullPath);
   clearInterval(sampler);
