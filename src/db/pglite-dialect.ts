@@ -96,8 +96,9 @@ class PGliteDriver implements Driver {
   }
 }
 
-class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+export class PGliteConnection implements DatabaseConnection {
+  /** The embedded database itself, for a client that speaks to PGlite directly on this connection (pg-boss). */
+  constructor(readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // A query without parameters may be a whole script (a migration); PGlite runs those only through the

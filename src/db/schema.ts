@@ -157,6 +157,35 @@ export interface PacketTable {
   created_at: Generated<Date>;
 }
 
+export type PacketRunStatus = 'queued' | 'running' | 'done' | 'failed';
+export type PacketRunClientStatus = 'queued' | 'rendering' | 'done' | 'failed';
+
+export type PacketRunTable = {
+  id: Generated<string>;
+  msp_id: string;
+  as_of: DateColumn;
+  period_label: string | null;
+  scenario: 'committed' | 'proposed';
+  periods: number;
+  status: Generated<PacketRunStatus>;
+  total: number;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+};
+
+export type PacketRunClientTable = {
+  run_id: string;
+  msp_id: string;
+  client_id: string;
+  period_label: string;
+  packet_key: string;
+  status: Generated<PacketRunClientStatus>;
+  packet_id: string | null;
+  attempts: Generated<number>;
+  error: string | null;
+  updated_at: Timestamp;
+};
+
 export interface SchemaMigrationTable {
   name: string;
   applied_at: Generated<Date>;
@@ -173,6 +202,8 @@ export interface DB {
   initiative_assets: InitiativeAssetTable;
   decisions: DecisionTable;
   packets: PacketTable;
+  packet_runs: PacketRunTable;
+  packet_run_clients: PacketRunClientTable;
   schema_migrations: SchemaMigrationTable;
 }
 
@@ -182,49 +213,174 @@ export interface DB {
  */
 function columnsOf<Row>() {
   return <const Names extends readonly (keyof Row & string)[]>(
-    names: Names & ([Exclude<keyof Row, Names[number]>] extends [never] ? unknown : { missing: Exclude<keyof Row, Names[number]> }),
+    names: Names &
+      ([Exclude<keyof Row, Names[number]>] extends [never]
+        ? unknown
+        : { missing: Exclude<keyof Row, Names[number]> }),
   ): readonly string[] => names;
 }
 
 export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
   msps: columnsOf<MspTable>()([
-    'id', 'name', 'currency', 'page_size', 'accent_color', 'footer_text', 'logo_mime', 'logo_data', 'created_at',
+    'id',
+    'name',
+    'currency',
+    'page_size',
+    'accent_color',
+    'footer_text',
+    'logo_mime',
+    'logo_data',
+    'created_at',
     'updated_at',
   ]),
   clients: columnsOf<ClientTable>()([
-    'id', 'msp_id', 'name', 'currency', 'fiscal_year_start_month', 'contact_name', 'contact_email', 'vcio_name',
-    'next_meeting_on', 'notes', 'created_at', 'updated_at',
+    'id',
+    'msp_id',
+    'name',
+    'currency',
+    'fiscal_year_start_month',
+    'contact_name',
+    'contact_email',
+    'vcio_name',
+    'next_meeting_on',
+    'notes',
+    'created_at',
+    'updated_at',
   ]),
   api_keys: columnsOf<ApiKeyTable>()([
-    'id', 'msp_id', 'client_id', 'name', 'scope', 'key_prefix', 'key_hash', 'created_at', 'last_used_at',
+    'id',
+    'msp_id',
+    'client_id',
+    'name',
+    'scope',
+    'key_prefix',
+    'key_hash',
+    'created_at',
+    'last_used_at',
     'revoked_at',
   ]),
   lifecycle_policies: columnsOf<LifecyclePolicyTable>()([
-    'id', 'msp_id', 'client_id', 'category', 'lifecycle_months', 'replacement_cost', 'annual_escalation_bps',
-    'due_soon_days', 'created_at', 'updated_at',
+    'id',
+    'msp_id',
+    'client_id',
+    'category',
+    'lifecycle_months',
+    'replacement_cost',
+    'annual_escalation_bps',
+    'due_soon_days',
+    'created_at',
+    'updated_at',
   ]),
   assets: columnsOf<AssetTable>()([
-    'id', 'msp_id', 'client_id', 'name', 'category', 'manufacturer', 'model', 'serial_number', 'asset_tag',
-    'location', 'assigned_to', 'operating_system', 'purchased_on', 'purchased_on_source', 'in_service_on',
-    'in_service_on_source', 'warranty_expires_on', 'warranty_expires_on_source', 'end_of_support_on',
-    'end_of_support_on_source', 'purchase_cost', 'replacement_cost', 'lifecycle_months', 'status', 'notes',
-    'external_source', 'external_id', 'created_at', 'updated_at',
+    'id',
+    'msp_id',
+    'client_id',
+    'name',
+    'category',
+    'manufacturer',
+    'model',
+    'serial_number',
+    'asset_tag',
+    'location',
+    'assigned_to',
+    'operating_system',
+    'purchased_on',
+    'purchased_on_source',
+    'in_service_on',
+    'in_service_on_source',
+    'warranty_expires_on',
+    'warranty_expires_on_source',
+    'end_of_support_on',
+    'end_of_support_on_source',
+    'purchase_cost',
+    'replacement_cost',
+    'lifecycle_months',
+    'status',
+    'notes',
+    'external_source',
+    'external_id',
+    'created_at',
+    'updated_at',
   ]),
   recurring_costs: columnsOf<RecurringCostTable>()([
-    'id', 'msp_id', 'client_id', 'name', 'vendor', 'amount', 'quantity', 'interval', 'starts_on', 'ends_on',
-    'annual_escalation_bps', 'created_at', 'updated_at',
+    'id',
+    'msp_id',
+    'client_id',
+    'name',
+    'vendor',
+    'amount',
+    'quantity',
+    'interval',
+    'starts_on',
+    'ends_on',
+    'annual_escalation_bps',
+    'created_at',
+    'updated_at',
   ]),
   initiatives: columnsOf<InitiativeTable>()([
-    'id', 'msp_id', 'client_id', 'title', 'summary', 'priority', 'target_on', 'capex_cost', 'monthly_opex_cost',
-    'opex_months', 'status', 'created_at', 'updated_at',
+    'id',
+    'msp_id',
+    'client_id',
+    'title',
+    'summary',
+    'priority',
+    'target_on',
+    'capex_cost',
+    'monthly_opex_cost',
+    'opex_months',
+    'status',
+    'created_at',
+    'updated_at',
   ]),
   initiative_assets: columnsOf<InitiativeAssetTable>()(['msp_id', 'initiative_id', 'asset_id']),
   decisions: columnsOf<DecisionTable>()([
-    'id', 'msp_id', 'initiative_id', 'decision', 'decided_by', 'role', 'note', 'decided_at',
+    'id',
+    'msp_id',
+    'initiative_id',
+    'decision',
+    'decided_by',
+    'role',
+    'note',
+    'decided_at',
   ]),
   packets: columnsOf<PacketTable>()([
-    'id', 'msp_id', 'client_id', 'as_of', 'period_label', 'scenario', 'periods', 'sha256', 'page_count',
-    'size_bytes', 'pdf', 'figures', 'created_at',
+    'id',
+    'msp_id',
+    'client_id',
+    'as_of',
+    'period_label',
+    'scenario',
+    'periods',
+    'sha256',
+    'page_count',
+    'size_bytes',
+    'pdf',
+    'figures',
+    'created_at',
+  ]),
+  packet_runs: columnsOf<PacketRunTable>()([
+    'id',
+    'msp_id',
+    'as_of',
+    'period_label',
+    'scenario',
+    'periods',
+    'status',
+    'total',
+    'created_at',
+    'finished_at',
+  ]),
+  packet_run_clients: columnsOf<PacketRunClientTable>()([
+    'run_id',
+    'msp_id',
+    'client_id',
+    'period_label',
+    'packet_key',
+    'status',
+    'packet_id',
+    'attempts',
+    'error',
+    'updated_at',
   ]),
   schema_migrations: columnsOf<SchemaMigrationTable>()(['name', 'applied_at']),
 };

@@ -10,6 +10,7 @@ import {
 } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database, Db, Executor } from '../db/database.js';
+import { PGliteConnection } from '../db/pglite-dialect.js';
 
 /** One packet to make: the packet key. Every run waiting for the same key takes the packet its job makes. */
 export interface PacketJobData {
@@ -96,6 +97,8 @@ export class PacketQueue {
         connectionString: options.databaseUrl,
         max: 4,
         application_name: 'vcio-planner-queue',
+        // Idle workers are woken by NOTIFY when a run is queued, rather than at their next poll.
+        useListenNotify: true,
       });
     } else {
       boss = new PgBoss({ ...common, db: embeddedQueueDb(database.db), backend: 'pglite' });
@@ -121,6 +124,7 @@ export class PacketQueue {
           expireInSeconds: EXPIRE_SECONDS,
           heartbeatSeconds: options.heartbeatSeconds,
           deadLetter: FAILED_QUEUE,
+          notify: true,
         },
         'exclusive',
       );
@@ -149,17 +153,34 @@ export class PacketQueue {
 
   /** Works both queues in this process: `concurrency` renders at a time. */
   async work(handlers: PacketJobHandlers, options: { concurrency: number }): Promise<void> {
-    const polling = { pollingIntervalSeconds: this.#options.pollingIntervalSeconds ?? 1 };
+    const interval = this.#options.pollingIntervalSeconds ?? 1;
+    // With NOTIFY a new job wakes idle workers at once; polling still finds retries as they come due.
+    const polling = { pollingIntervalSeconds: interval, notifyPollingIntervalSeconds: Math.max(interval, 2) };
     await this.#boss.work<PacketJobData>(
       RENDER_QUEUE,
       { ...polling, batchSize: 1, localConcurrency: Math.max(1, options.concurrency) },
       async ([job]) => {
-        if (job) await handlers.render(toPacketJob(job));
+        try {
+          if (job) await handlers.render(toPacketJob(job));
+        } finally {
+          this.#wakeRenderWorkers();
+        }
       },
     );
     await this.#boss.work<PacketJobData>(FAILED_QUEUE, { ...polling, batchSize: 1 }, async ([job]) => {
       if (job) await handlers.failed(toPacketJob(job));
     });
+  }
+
+  /**
+   * A pg-boss worker waits out its polling interval after each job; while a run has jobs left that is idle
+   * time. Waking this process's render workers when a job ends makes them fetch again at once; one that finds
+   * nothing goes back to polling.
+   */
+  #wakeRenderWorkers(): void {
+    for (const worker of this.#boss.getWipData()) {
+      if (worker.name === RENDER_QUEUE) this.#boss.notifyWorker(worker.id);
+    }
   }
 
   /**
@@ -172,18 +193,16 @@ export class PacketQueue {
   }
 }
 
+/** Creates the queue (a no-op when it exists, whoever starts first) and applies this process's settings. */
 async function ensureQueue(
   boss: PgBoss,
   name: string,
   options: Record<string, unknown>,
   policy: 'standard' | 'exclusive' = 'standard',
 ): Promise<void> {
-  if (await boss.getQueue(name)) {
-    // Settings may have changed since the queue was created (PACKET_JOB_HEARTBEAT_SECONDS); the policy cannot.
-    await boss.updateQueue(name, options);
-  } else {
-    await boss.createQueue(name, { ...options, policy });
-  }
+  await boss.createQueue(name, { ...options, policy });
+  // Settings may have changed since the queue was created (PACKET_JOB_HEARTBEAT_SECONDS); its policy cannot.
+  await boss.updateQueue(name, options);
 }
 
 function toPacketJob(job: Job<PacketJobData>): PacketJob {
@@ -218,9 +237,8 @@ function embeddedQueueDb(db: Db): QueueDb {
 }
 
 function pgliteOf(connection: DatabaseConnection): PGliteLike {
-  const pglite = (connection as { pglite?: Partial<PGliteLike> }).pglite;
-  if (typeof pglite?.query !== 'function' || typeof pglite.exec !== 'function') {
+  if (!(connection instanceof PGliteConnection)) {
     throw new Error('The embedded packet queue needs the PGlite connection of src/db/pglite-dialect.ts');
   }
-  return pglite as PGliteLike;
+  return connection.pglite as unknown as PGliteLike;
 }

@@ -6,16 +6,22 @@ import type { PacketRunClientStatus, PacketRunStatus, PacketRunTables } from './
 
 const tables = (db: Executor) => db.withTables<PacketRunTables>();
 
+/** How many of a run's clients (`c`) stand where. */
+const countColumns = {
+  total: sql<number>`count(*)::int`,
+  queued: sql<number>`(count(*) filter (where c.status = 'queued'))::int`,
+  done: sql<number>`(count(*) filter (where c.status = 'done'))::int`,
+  failed: sql<number>`(count(*) filter (where c.status = 'failed'))::int`,
+};
+
 export interface PacketRunRow {
   id: string;
   asOf: string;
   periodLabel: string | null;
   scenario: 'committed' | 'proposed';
   periods: number;
-  status: PacketRunStatus;
-  total: number;
-  done: number;
-  failed: number;
+  /** Read live from the clients (the run's own status column is what the service last recorded from them). */
+  counts: RunCounts;
   createdAt: Date;
   finishedAt: Date | null;
   /** created_at to the microsecond, for cursors. */
@@ -65,18 +71,29 @@ export async function findClientsOfMsp(
   }));
 }
 
+/** The first half of the two-key advisory locks on packet keys ('pk'), apart from every other advisory lock. */
+const PACKET_KEY_LOCKS = 0x706b;
 /**
- * Takes a transaction-scoped lock on each packet key, in key order (so that two transactions locking overlapping
- * sets cannot deadlock). The job that stores a key's packet takes the same lock, so a run is either created
- * before that job marks the waiting clients done, or sees the packet.
+ * Packet keys share this many locks. A run of thousands of clients then holds a bounded number of locks (they
+ * count against PostgreSQL's shared lock table); two keys in one bucket merely wait for each other briefly.
+ */
+const PACKET_KEY_LOCK_BUCKETS = 64;
+
+/**
+ * Takes the transaction-scoped locks of the packet keys, in bucket order (so that two transactions locking
+ * overlapping sets cannot deadlock). The job that stores a key's packet takes the same lock, so a run is either
+ * created before that job marks the waiting clients done, or sees the packet.
  */
 export async function lockPacketKeys(db: Executor, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  const sorted = [...new Set(keys)].sort();
   await sql`
     select count(*) from (
-      select pg_advisory_xact_lock(hashtextextended(k, 0))
-      from (select k from unnest(${sql.val(sorted)}::text[]) as k order by k) as sorted_keys
+      select pg_advisory_xact_lock(${PACKET_KEY_LOCKS}::int, bucket)
+      from (
+        select distinct (hashtextextended(k, 0) & ${PACKET_KEY_LOCK_BUCKETS - 1})::int as bucket
+        from unnest(${sql.val([...keys])}::text[]) as k
+        order by bucket
+      ) as buckets
     ) as locked`.execute(db);
 }
 
@@ -104,6 +121,34 @@ export async function findLatestPackets(
   return rows.map((row) => ({ clientId: row.client_id, periodLabel: row.period_label, packetId: row.id }));
 }
 
+/** The newest packet with exactly this key, if any. */
+export async function findPacketOfKey(
+  db: Executor,
+  key: {
+    mspId: string;
+    clientId: string;
+    asOf: string;
+    periodLabel: string;
+    scenario: 'committed' | 'proposed';
+    periods: number;
+  },
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('packets')
+    .select('id')
+    .where('msp_id', '=', key.mspId)
+    .where('client_id', '=', key.clientId)
+    .where('as_of', '=', key.asOf)
+    .where('period_label', '=', key.periodLabel)
+    .where('scenario', '=', key.scenario)
+    .where('periods', '=', key.periods)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 export async function insertRun(
   db: Executor,
   mspId: string,
@@ -124,8 +169,6 @@ export async function insertRun(
       scenario: run.scenario,
       periods: run.periods,
       total: run.total,
-      // An empty run is finished as it starts; settleRuns decides for the others.
-      ...(run.total === 0 ? { status: 'done' as const, finished_at: sql<Date>`now()` } : {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -231,49 +274,75 @@ export async function markFailed(
   return rows.map((row) => row.run_id);
 }
 
+/** How a run's clients stand. */
+export interface RunCounts {
+  total: number;
+  queued: number;
+  done: number;
+  failed: number;
+}
+
 /**
- * Brings the runs' own status, total and finish time in line with their clients. Each run row is locked first (in
- * id order): every change to a run's clients is followed by this in the same transaction, so the last of two
- * concurrent changes reads the first one's result and nothing is left `running` after its last client settled.
- * Call it inside a transaction.
+ * Locks the runs' rows (in id order, so that two transactions cannot deadlock on them). Every change to a run's
+ * clients is followed by this and a recount in the same transaction, so the last of two concurrent changes reads
+ * the other's result.
  */
-export async function settleRuns(db: Executor, mspId: string, runIds: readonly string[]): Promise<void> {
-  const ids = [...new Set(runIds)].sort();
-  if (ids.length === 0) return;
+export async function lockRuns(db: Executor, mspId: string, runIds: readonly string[]): Promise<void> {
   await tables(db)
     .selectFrom('packet_runs')
     .select('id')
     .where('msp_id', '=', mspId)
-    .where('id', '=', sql<string>`any(${sql.val(ids)}::uuid[])`)
+    .where('id', '=', sql<string>`any(${sql.val(runIds)}::uuid[])`)
     .orderBy('id')
     .forUpdate()
     .execute();
-  await sql`
-    with counts as (
-      select run_id,
-        count(*)::int as total,
-        count(*) filter (where status = 'done')::int as done,
-        count(*) filter (where status = 'failed')::int as failed,
-        count(*) filter (where status = 'queued')::int as queued
-      from packet_run_clients
-      where msp_id = ${mspId} and run_id = any(${sql.val(ids)}::uuid[])
-      group by run_id
-    ), next as (
-      select run_id, total,
-        case
-          when done + failed = total then case when done > 0 then 'done' else 'failed' end
-          when queued = total then 'queued'
-          else 'running'
-        end as status
-      from counts
-    )
-    update packet_runs r
-    set status = next.status,
-      total = next.total,
-      finished_at = case when next.status in ('done', 'failed') then coalesce(r.finished_at, now()) end
-    from next
-    where r.msp_id = ${mspId} and r.id = next.run_id
-      and (r.status <> next.status or r.total <> next.total)`.execute(db);
+}
+
+export async function countRunClients(
+  db: Executor,
+  mspId: string,
+  runIds: readonly string[],
+): Promise<Map<string, RunCounts>> {
+  const rows = await tables(db)
+    .selectFrom('packet_run_clients as c')
+    .select([
+      'c.run_id',
+      countColumns.total.as('total'),
+      countColumns.queued.as('queued'),
+      countColumns.done.as('done'),
+      countColumns.failed.as('failed'),
+    ])
+    .where('c.msp_id', '=', mspId)
+    .where('c.run_id', '=', sql<string>`any(${sql.val(runIds)}::uuid[])`)
+    .groupBy('c.run_id')
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.run_id,
+      { total: row.total, queued: row.queued, done: row.done, failed: row.failed },
+    ]),
+  );
+}
+
+/** Records a run's status and size; the finish time is set when it first settles. */
+export async function updateRunStatus(
+  db: Executor,
+  mspId: string,
+  runId: string,
+  run: { status: PacketRunStatus; total: number },
+): Promise<void> {
+  const settled = run.status === 'done' || run.status === 'failed';
+  await tables(db)
+    .updateTable('packet_runs')
+    .set({
+      status: run.status,
+      total: run.total,
+      finished_at: settled ? sql<Date>`coalesce(finished_at, now())` : null,
+    })
+    .where('msp_id', '=', mspId)
+    .where('id', '=', runId)
+    .where((eb) => eb.or([eb('status', '<>', run.status), eb('total', '<>', run.total)]))
+    .execute();
 }
 
 /** Runs with their client counts: the newest first, or one by id. */
@@ -285,9 +354,10 @@ function runsWithCounts(db: Executor, mspId: string) {
         eb
           .selectFrom('packet_run_clients as c')
           .select([
-            sql<number>`count(*)::int`.as('total'),
-            sql<number>`(count(*) filter (where c.status = 'done'))::int`.as('done'),
-            sql<number>`(count(*) filter (where c.status = 'failed'))::int`.as('failed'),
+            countColumns.total.as('total'),
+            countColumns.queued.as('queued'),
+            countColumns.done.as('done'),
+            countColumns.failed.as('failed'),
           ])
           .whereRef('c.run_id', '=', 'r.id')
           .where('c.msp_id', '=', mspId)
@@ -300,10 +370,10 @@ function runsWithCounts(db: Executor, mspId: string) {
       'r.period_label',
       'r.scenario',
       'r.periods',
-      'r.status',
       'r.created_at',
       'r.finished_at',
       'n.total',
+      'n.queued',
       'n.done',
       'n.failed',
       sql<string>`to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
@@ -322,10 +392,7 @@ function toRun(row: RunWithCounts): PacketRunRow {
     periodLabel: row.period_label,
     scenario: row.scenario,
     periods: row.periods,
-    status: row.status,
-    total: row.total ?? 0,
-    done: row.done ?? 0,
-    failed: row.failed ?? 0,
+    counts: { total: row.total ?? 0, queued: row.queued ?? 0, done: row.done ?? 0, failed: row.failed ?? 0 },
     createdAt: row.created_at,
     finishedAt: row.finished_at,
     cursorKey: row.created_key,

@@ -10,6 +10,7 @@ import type { Renderer } from '../render/renderer.js';
 import type { Clock } from '../shared/clock.js';
 import type { PacketJob, PacketJobData, PacketQueue } from './packet-queue.js';
 import * as runs from './packet-run.repository.js';
+import type { PacketRunStatus } from './packet-run.tables.js';
 import type {
   CreatePacketRun,
   PacketRun,
@@ -107,10 +108,8 @@ export async function startPacketRun(
       if (!existing.has(`${job.data.clientId}|${job.data.periodLabel}`))
         await queue.enqueue(trx, job.key, job.data);
     }
-    await runs.settleRuns(trx, auth.mspId, [runId]);
-    const run = await runs.findRun(trx, auth.mspId, runId);
-    if (!run) throw new Error(`packet run ${runId} vanished while it was created`);
-    return { id: run.id, status: run.status, total: run.total };
+    const [status] = await settleRuns(trx, auth.mspId, [runId]);
+    return { id: runId, status: status!, total: jobs.length };
   });
 }
 
@@ -131,6 +130,36 @@ async function namedClients(db: Db, mspId: string, ids: readonly string[]) {
   });
   if (errors.length > 0) throw new AppError('validation_failed', 400, 'The request is not valid', errors);
   return [...seen].map((id) => found.get(id)!);
+}
+
+/**
+ * Where a run stands: done once every client has a packet or has failed for good (failed when all of them failed;
+ * an empty run is done), queued while none has started, running in between.
+ */
+export function runStatusOf(counts: runs.RunCounts): PacketRunStatus {
+  if (counts.done + counts.failed === counts.total)
+    return counts.done > 0 || counts.total === 0 ? 'done' : 'failed';
+  return counts.queued === counts.total ? 'queued' : 'running';
+}
+
+/**
+ * Records the runs' status, size and finish time from their clients. Called in the transaction that changed the
+ * clients, after locking the runs, so that of two workers settling the last two clients of a run, the second one
+ * sees the first one's change. Returns the statuses in the order of `runIds` (an empty run's is `done`).
+ */
+async function settleRuns(trx: Tx, mspId: string, runIds: readonly string[]): Promise<PacketRunStatus[]> {
+  const ids = [...new Set(runIds)].sort();
+  if (ids.length === 0) return [];
+  await runs.lockRuns(trx, mspId, ids);
+  const counts = await runs.countRunClients(trx, mspId, ids);
+  const statuses = new Map<string, PacketRunStatus>();
+  for (const id of ids) {
+    const current = counts.get(id) ?? { total: 0, queued: 0, done: 0, failed: 0 };
+    const status = runStatusOf(current);
+    statuses.set(id, status);
+    await runs.updateRunStatus(trx, mspId, id, { status, total: current.total });
+  }
+  return runIds.map((id) => statuses.get(id)!);
 }
 
 export async function getPacketRun(db: Db, auth: AuthContext, runId: string): Promise<PacketRun> {
@@ -165,10 +194,10 @@ export async function listPacketRuns(
 function toSummary(run: runs.PacketRunRow): PacketRunSummary {
   return {
     id: run.id,
-    status: run.status,
-    total: run.total,
-    done: run.done,
-    failed: run.failed,
+    status: runStatusOf(run.counts),
+    total: run.counts.total,
+    done: run.counts.done,
+    failed: run.counts.failed,
     asOf: run.asOf,
     periodLabel: run.periodLabel,
     scenario: run.scenario,
@@ -201,9 +230,11 @@ function isRunCursor(key: readonly (string | number)[]): key is [string, string]
 }
 
 /**
- * One attempt at a packet job: the clients waiting for its key are marked rendering; a packet that exists by now
- * is taken as it is; otherwise the packet is prepared and rendered, then stored and handed to every waiting
- * client in one transaction. A failed attempt is recorded on the clients and thrown, for the queue to retry.
+ * One attempt at a packet job: the clients waiting for its key are marked rendering; unless the packet exists by
+ * now (another run's job, or POST …/packets, made it), it is prepared and rendered; then, under the key's lock,
+ * it is stored and handed to every waiting client in one transaction, so that a run created meanwhile either
+ * committed its client before (and is marked here) or sees the packet. A failed attempt is recorded on the
+ * clients and thrown, for the queue to retry.
  */
 export async function renderQueuedPacket(deps: PacketWorkDependencies, job: PacketJob): Promise<void> {
   const { db } = deps;
@@ -211,70 +242,64 @@ export async function renderQueuedPacket(deps: PacketWorkDependencies, job: Pack
   const packetKey = packetKeyOf(key);
   const waiting = await db.transaction().execute(async (trx) => {
     const changed = await runs.markRendering(trx, key.mspId, packetKey, job.attempt);
-    await runs.settleRuns(trx, key.mspId, changed);
+    await settleRuns(trx, key.mspId, changed);
     return changed.length;
   });
   // Every run that wanted this packet has it already, or its client was deleted.
   if (waiting === 0) return;
   try {
-    const [existing] = await runs
-      .findLatestPackets(db, key.mspId, { ...key, clientIds: [key.clientId] })
-      .then((found) => found.filter((packet) => packet.periodLabel === key.periodLabel));
-    if (existing) {
-      await finishKey(deps, key, packetKey, async () => existing.packetId);
-      return;
-    }
-    const prepared = await preparePacket({ db, clock: deps.clock }, jobAuth(key.mspId), key.clientId, key);
-    const rendered = await renderPdf(requireRenderer(deps.renderer), prepared);
+    const made = (await runs.findPacketOfKey(db, key)) ? undefined : await makePacket(deps, key);
     if (job.signal.aborted) throw new Error('The queue took the job back while it was rendering');
-    await finishKey(deps, key, packetKey, async (trx) => {
-      const packet = await insertPacket(trx, key.mspId, {
-        clientId: key.clientId,
-        asOf: prepared.asOf,
-        periodLabel: prepared.periodLabel,
-        scenario: prepared.scenario,
-        periods: prepared.periods,
-        sha256: crypto.createHash('sha256').update(rendered.pdf).digest('hex'),
-        pageCount: rendered.pageCount,
-        pdf: rendered.pdf,
-        figures: prepared.figures,
-        createdAt: deps.clock.now(),
-      });
-      return packet.id;
+    await db.transaction().execute(async (trx) => {
+      await runs.lockPacketKeys(trx, [packetKey]);
+      const packetId =
+        (await runs.findPacketOfKey(trx, key)) ?? (made && (await storePacket(trx, deps.clock, key, made)));
+      if (!packetId) throw new Error('The packet this job was to take is gone');
+      await settleRuns(trx, key.mspId, await runs.markDone(trx, key.mspId, packetKey, packetId));
     });
   } catch (error) {
     await db
       .transaction()
       .execute(async (trx) => {
-        await runs.settleRuns(
-          trx,
-          key.mspId,
-          await runs.markAttemptFailed(trx, key.mspId, packetKey, describeFailure(error)),
-        );
+        const changed = await runs.markAttemptFailed(trx, key.mspId, packetKey, describeFailure(error));
+        await settleRuns(trx, key.mspId, changed);
       })
       .catch(() => undefined);
     throw error;
   }
 }
 
-/**
- * Stores (or takes) the key's packet and marks every client waiting for it done, under the key's lock: a run
- * created meanwhile either committed its waiting client before (and is marked here) or sees the packet.
- */
-async function finishKey(
-  deps: PacketWorkDependencies,
+async function makePacket(deps: PacketWorkDependencies, key: PacketJobData) {
+  const prepared = await preparePacket(
+    { db: deps.db, clock: deps.clock },
+    jobAuth(key.mspId),
+    key.clientId,
+    key,
+  );
+  return { prepared, rendered: await renderPdf(requireRenderer(deps.renderer), prepared) };
+}
+
+/** Stores the packet as POST …/packets does, with its checksum and the figures it showed. */
+async function storePacket(
+  trx: Tx,
+  clock: Clock,
   key: PacketJobData,
-  packetKey: string,
-  packetOf: (trx: Tx) => Promise<string>,
-): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    await runs.lockPacketKeys(trx, [packetKey]);
-    const [stored] = (
-      await runs.findLatestPackets(trx, key.mspId, { ...key, clientIds: [key.clientId] })
-    ).filter((packet) => packet.periodLabel === key.periodLabel);
-    const packetId = stored?.packetId ?? (await packetOf(trx));
-    await runs.settleRuns(trx, key.mspId, await runs.markDone(trx, key.mspId, packetKey, packetId));
+  made: Awaited<ReturnType<typeof makePacket>>,
+) {
+  const { prepared, rendered } = made;
+  const packet = await insertPacket(trx, key.mspId, {
+    clientId: key.clientId,
+    asOf: prepared.asOf,
+    periodLabel: prepared.periodLabel,
+    scenario: prepared.scenario,
+    periods: prepared.periods,
+    sha256: crypto.createHash('sha256').update(rendered.pdf).digest('hex'),
+    pageCount: rendered.pageCount,
+    pdf: rendered.pdf,
+    figures: prepared.figures,
+    createdAt: clock.now(),
   });
+  return packet.id;
 }
 
 /**
@@ -296,7 +321,7 @@ export async function failQueuedPacket(
       packetKey,
       'The worker rendering it stopped before it finished',
     );
-    await runs.settleRuns(trx, key.mspId, changed);
+    await settleRuns(trx, key.mspId, changed);
   });
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { isIsoDate } from '../forecast/dates.js';
@@ -194,7 +195,8 @@ export function registerPacketsCommand(program: Command): void {
     .option('--json', 'print { run, files } as JSON')
     .action(async (options: PacketsOptions) => {
       const config = loadConfig(process.env);
-      const logger = createLogger({ logLevel: 'warn' });
+      // Warnings go to standard error, so that `--json` output stays one JSON document.
+      const logger = pino({ level: 'warn', base: { service: 'vcio-planner' } }, pino.destination(2));
       const database = await openMigratedDatabase(config, logger);
       const embedded = database.kind === 'embedded';
       let renderer: Renderer | undefined;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,12 @@ import { createRenderer, type Renderer } from '../../src/render/renderer.js';
 import { fixedClock } from '../../src/shared/clock.js';
 import { packageRoot } from '../../src/shared/paths.js';
 import { testDatabaseUrl, urlForDatabase, WORKER_DATABASE_PREFIX } from '../support/databases.js';
-import { clientLimitedApi, createAsset, createClient, createRecurringCost } from '../support/planner-factories.js';
+import {
+  clientLimitedApi,
+  createAsset,
+  createClient,
+  createRecurringCost,
+} from '../support/planner-factories.js';
 import { apiClient, startTestApp, unique, type ApiClient, type Tenant } from '../support/test-app.js';
 import { openTestDatabase } from '../support/test-database.js';
 
@@ -56,7 +62,8 @@ async function startRunApp(options: { work?: boolean } = {}): Promise<RunApp> {
       pollingIntervalSeconds: 0.5,
       logger,
     });
-    if (options.work !== false) await workPacketQueue({ db: database.db, clock, renderer, queue, concurrency: 2, logger });
+    if (options.work !== false)
+      await workPacketQueue({ db: database.db, clock, renderer, queue, concurrency: 2, logger });
   } catch (error) {
     await queue?.stop();
     await renderer?.close();
@@ -96,14 +103,19 @@ async function startRunApp(options: { work?: boolean } = {}): Promise<RunApp> {
 }
 
 /** Polls the run until every client is settled; returns it with every `done` count seen on the way. */
-async function waitForRun(api: ApiClient, runId: string, timeoutMs = 50_000): Promise<{ run: any; doneSeen: number[] }> {
+async function waitForRun(
+  api: ApiClient,
+  runId: string,
+  timeoutMs = 50_000,
+): Promise<{ run: any; doneSeen: number[] }> {
   const doneSeen: number[] = [];
   const until = Date.now() + timeoutMs;
   for (;;) {
     const response = await api.get(`/packet-runs/${runId}`);
     expect(response.status).toBe(200);
     doneSeen.push(response.body.done);
-    if (response.body.status === 'done' || response.body.status === 'failed') return { run: response.body, doneSeen };
+    if (response.body.status === 'done' || response.body.status === 'failed')
+      return { run: response.body, doneSeen };
     if (Date.now() > until) throw new Error(`run ${runId} did not finish: ${response.text}`);
     await delay(150);
   }
@@ -111,7 +123,11 @@ async function waitForRun(api: ApiClient, runId: string, timeoutMs = 50_000): Pr
 
 async function clientWithAssets(api: ApiClient, fields: Record<string, unknown> = {}): Promise<string> {
   const clientId = await createClient(api, fields);
-  await createAsset(api, clientId, { category: 'server', inServiceOn: '2022-03-01', replacementCost: 900_000 });
+  await createAsset(api, clientId, {
+    category: 'server',
+    inServiceOn: '2022-03-01',
+    replacementCost: 900_000,
+  });
   await createAsset(api, clientId, { category: 'laptop', purchasedOn: '2024-06-15', purchaseCost: 140_000 });
   return clientId;
 }
@@ -143,15 +159,31 @@ describe('packet runs', () => {
 
     const { run, doneSeen } = await waitForRun(api, started.body.id);
     expect(doneSeen).toEqual([...doneSeen].sort((a, b) => a - b));
-    expect(run).toMatchObject({ id: started.body.id, status: 'done', total: 2, done: 2, failed: 0, asOf: '2026-11-22', periodLabel: null });
+    expect(run).toMatchObject({
+      id: started.body.id,
+      status: 'done',
+      total: 2,
+      done: 2,
+      failed: 0,
+      asOf: '2026-11-22',
+      periodLabel: null,
+    });
     expect(run.finishedAt).toEqual(expect.any(String));
+    const stored = await sql<{ status: string; total: number }>`
+      select status, total from packet_runs where id = ${run.id}`.execute(app.database.db);
+    expect(stored.rows).toEqual([{ status: 'done', total: 2 }]);
     const byClient = new Map<string, any>(run.clients.map((client: any) => [client.clientId, client]));
     for (const clientId of [calendarYear, julyYear]) {
-      expect(byClient.get(clientId)).toMatchObject({ status: 'done', packetId: expect.any(String), attempts: 1 });
+      expect(byClient.get(clientId)).toMatchObject({
+        status: 'done',
+        packetId: expect.any(String),
+        attempts: 1,
+      });
       expect(byClient.get(clientId)).not.toHaveProperty('error');
     }
 
-    const labels = async (clientId: string) => (await api.get(`/clients/${clientId}/packets`)).body.items.map((p: any) => p.periodLabel);
+    const labels = async (clientId: string) =>
+      (await api.get(`/clients/${clientId}/packets`)).body.items.map((p: any) => p.periodLabel);
     expect(await labels(calendarYear)).toEqual(['FY2026 Q4 roadmap review']);
     expect(await labels(julyYear)).toEqual(['FY2027 Q2 roadmap review']);
     const pdf = await api.get(`/clients/${julyYear}/packets/${byClient.get(julyYear).packetId}.pdf`);
@@ -171,10 +203,15 @@ describe('packet runs', () => {
     expect(second.status).toBe(202);
     expect(second.body).toMatchObject({ status: 'done', total: 1 });
     const reused = (await api.get(`/packet-runs/${second.body.id}`)).body;
-    expect(reused.clients).toEqual([expect.objectContaining({ clientId, status: 'done', packetId, attempts: 0 })]);
+    expect(reused.clients).toEqual([
+      expect.objectContaining({ clientId, status: 'done', packetId, attempts: 0 }),
+    ]);
 
     // Another meeting is another packet.
-    const other = await waitForRun(api, (await api.post('/packet-runs', { ...body, periodLabel: 'Board review' })).body.id);
+    const other = await waitForRun(
+      api,
+      (await api.post('/packet-runs', { ...body, periodLabel: 'Board review' })).body.id,
+    );
     expect(other.run.clients[0].packetId).not.toBe(packetId);
     expect((await api.get(`/clients/${clientId}/packets`)).body.items).toHaveLength(2);
   });
@@ -200,19 +237,28 @@ describe('packet runs', () => {
       api.post('/packet-runs', { asOf: '2026-11-22', periodLabel: 'Mixed run', clientIds: [bad, good] }),
       api.post('/packet-runs', { asOf: '2026-11-22', periodLabel: 'Failing run', clientIds: [bad] }),
     ]);
-    const [mixedRun, allBadRun] = await Promise.all([waitForRun(api, mixed.body.id), waitForRun(api, allBad.body.id)]);
+    const [mixedRun, allBadRun] = await Promise.all([
+      waitForRun(api, mixed.body.id),
+      waitForRun(api, allBad.body.id),
+    ]);
 
     expect(mixedRun.run).toMatchObject({ status: 'done', total: 2, done: 1, failed: 1 });
-    const clients = new Map<string, any>(mixedRun.run.clients.map((client: any) => [client.clientId, client]));
+    const clients = new Map<string, any>(
+      mixedRun.run.clients.map((client: any) => [client.clientId, client]),
+    );
     expect(clients.get(good)).toMatchObject({ status: 'done', attempts: 1, packetId: expect.any(String) });
-    expect(clients.get(bad)).toMatchObject({ status: 'failed', attempts: 3, error: expect.stringMatching(/\S/) });
+    expect(clients.get(bad)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: expect.stringMatching(/\S/),
+    });
     expect(clients.get(bad)).not.toHaveProperty('packetId');
 
     expect(allBadRun.run).toMatchObject({ status: 'failed', total: 1, done: 0, failed: 1 });
     expect(allBadRun.run.finishedAt).toEqual(expect.any(String));
   });
 
-  it('when the run names clients that are not the MSP’s, or names one twice, then it is a 400 naming each, and nothing is queued', async () => {
+  it('when the run names clients that are not the MSP’s, or names one twice, then it is a 400 naming each and nothing is queued; an MSP without clients gets an empty run, done at once', async () => {
     const { api } = await app.createTenant();
     const other = await app.createTenant();
     const mine = await createClient(api);
@@ -232,6 +278,10 @@ describe('packet runs', () => {
     expect(response.body.errors).toHaveLength(3);
     expect((await api.get('/packet-runs')).body.items).toEqual([]);
 
+    const empty = await (await app.createTenant()).api.post('/packet-runs', {});
+    expect(empty.status).toBe(202);
+    expect(empty.body).toEqual({ id: expect.any(String), status: 'done', total: 0 });
+
     for (const [body, path] of [
       [{ clientIds: [] }, 'body.clientIds'],
       [{ clientIds: ['not-a-uuid'] }, 'body.clientIds[0]'],
@@ -249,9 +299,11 @@ describe('packet runs', () => {
     const owner = await app.createTenant();
     const stranger = await app.createTenant();
     const clientId = await clientWithAssets(owner.api);
-    const first = (await owner.api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [clientId] })).body.id;
+    const first = (await owner.api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [clientId] })).body
+      .id;
     await waitForRun(owner.api, first);
-    const second = (await owner.api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [clientId] })).body.id;
+    const second = (await owner.api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [clientId] })).body
+      .id;
 
     const foreign = await stranger.api.get(`/packet-runs/${first}`);
     expect(foreign.status).toBe(404);
@@ -268,7 +320,9 @@ describe('packet runs', () => {
     expect(page2.body).toEqual({ items: [expect.objectContaining({ id: first })], nextCursor: null });
     const tampered = await owner.api.get('/packet-runs?cursor=WyJ4IiwieSJd');
     expect(tampered.status).toBe(400);
-    expect(tampered.body.errors).toEqual([{ path: 'query.cursor', message: 'is not a cursor this API returned' }]);
+    expect(tampered.body.errors).toEqual([
+      { path: 'query.cursor', message: 'is not a cursor this API returned' },
+    ]);
   });
 
   it('when the key is limited to one client or only reads, then starting a run is forbidden', async () => {
@@ -298,18 +352,22 @@ describe('packet runs in a process without the queue', () => {
   });
 });
 
-const tsx = path.join(packageRoot, 'node_modules', '.bin', 'tsx');
 const entry = path.join(packageRoot, 'src', 'cli', 'run.ts');
 
 interface WorkerProcess {
   child: ChildProcess;
   output(): string;
+  /** The exit code, or null when a signal ended it. */
   exited: Promise<number | null>;
 }
 
-/** `vcio-planner worker` in a child process (through tsx, from the sources), resolved once it is taking jobs. */
-async function startWorker(databaseUrl: string): Promise<WorkerProcess> {
-  const child = spawn(tsx, [entry, 'worker'], {
+/**
+ * `vcio-planner worker` in a child process, resolved once it is taking jobs. Node runs the sources with tsx as a
+ * loader (not through the tsx command, whose wrapper process would take a SIGKILL meant for the worker).
+ */
+async function startWorker(databaseUrl: string, tmpDir: string): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, 'worker'], {
+    cwd: packageRoot,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: os.tmpdir(),
@@ -317,15 +375,20 @@ async function startWorker(databaseUrl: string): Promise<WorkerProcess> {
       LOG_LEVEL: 'warn',
       RENDER_CONCURRENCY: '1',
       PACKET_JOB_HEARTBEAT_SECONDS: '10',
+      // A killed worker cannot remove its browser profile; here it is inside a directory the test removes.
+      TMPDIR: tmpDir,
     },
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const until = Date.now() + 30_000;
   while (!/is rendering up to 1 packet/.test(output)) {
-    if (child.exitCode !== null || Date.now() > until) throw new Error(`the worker did not start: ${output}`);
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`the worker did not start: ${output}`);
+    }
     await delay(100);
   }
   return { child, output: () => output, exited };
@@ -337,6 +400,7 @@ describe('packet workers sharing PostgreSQL', () => {
     'when a worker is killed in the middle of a render, then another worker takes the job over and the run completes with one packet per client (needs TEST_DATABASE_URL: workers are separate processes)',
     async () => {
       const app = await startRunApp({ work: false });
+      const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-packet-workers-'));
       const workers: WorkerProcess[] = [];
       try {
         const { api, mspId } = await app.createTenant();
@@ -348,23 +412,27 @@ describe('packet workers sharing PostgreSQL', () => {
           from generate_series(1, 500) as g`.execute(app.database.db);
         const light = await clientWithAssets(api, { name: unique('Light Dental') });
 
-        workers.push(await startWorker(workerUrl!));
+        workers.push(await startWorker(workerUrl!, tmpDir));
         const started = await api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [heavy, light] });
         expect(started.status).toBe(202);
         const until = Date.now() + 30_000;
         for (;;) {
           const run = (await api.get(`/packet-runs/${started.body.id}`)).body;
           if (run.clients.find((client: any) => client.clientId === heavy)?.status === 'rendering') break;
-          if (Date.now() > until) throw new Error(`the heavy packet never started rendering: ${JSON.stringify(run)}`);
+          if (Date.now() > until)
+            throw new Error(`the heavy packet never started rendering: ${JSON.stringify(run)}`);
           await delay(50);
         }
         await delay(500);
         workers[0]!.child.kill('SIGKILL');
         expect(await workers[0]!.exited).toBeNull();
         const afterKill = (await api.get(`/packet-runs/${started.body.id}`)).body;
-        expect(afterKill.clients.find((client: any) => client.clientId === heavy)).toMatchObject({ status: 'rendering', attempts: 1 });
+        expect(afterKill.clients.find((client: any) => client.clientId === heavy)).toMatchObject({
+          status: 'rendering',
+          attempts: 1,
+        });
 
-        workers.push(await startWorker(workerUrl!));
+        workers.push(await startWorker(workerUrl!, tmpDir));
         const { run } = await waitForRun(api, started.body.id, 60_000);
         expect(run).toMatchObject({ status: 'done', total: 2, done: 2, failed: 0 });
         const heavyClient = run.clients.find((client: any) => client.clientId === heavy);
@@ -377,8 +445,13 @@ describe('packet workers sharing PostgreSQL', () => {
         workers[1]!.child.kill('SIGTERM');
         expect(await workers[1]!.exited).toBe(0);
       } finally {
-        for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+        for (const worker of workers) {
+          if (worker.child.exitCode === null && worker.child.signalCode === null)
+            worker.child.kill('SIGKILL');
+          await worker.exited;
+        }
         await app.close();
+        await fs.rm(tmpDir, { recursive: true, force: true });
       }
     },
     120_000,
