@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type UpdateObject } from 'kysely';
+import type { DB } from '../db/schema.js';
 import type { Executor } from '../db/database.js';
 import type { PacketRunClientStatus, PacketRunStatus, PacketRunTables } from './packet-run.tables.js';
 
@@ -203,75 +204,81 @@ export async function insertRunClients(
 /** The runs whose waiting clients changed, for settleRuns. */
 type ChangedRuns = string[];
 
+type WaitingClientChange = UpdateObject<DB, 'packet_run_clients'>;
+
+/** Applies a change to every client still waiting on the key's packet; answers the runs they belong to. */
+async function updateWaitingClients(
+  db: Executor,
+  mspId: string,
+  packetKey: string,
+  change: WaitingClientChange,
+): Promise<ChangedRuns> {
+  const rows = await tables(db)
+    .updateTable('packet_run_clients')
+    .set(change)
+    .where('msp_id', '=', mspId)
+    .where('packet_key', '=', packetKey)
+    .where('status', 'in', ['queued', 'rendering'])
+    .returning('run_id')
+    .execute();
+  return rows.map((row) => row.run_id);
+}
+
 /** A job for the key started an attempt: its waiting clients are rendering (a previous attempt's error is cleared). */
-export async function markRendering(
+export function markRendering(
   db: Executor,
   mspId: string,
   packetKey: string,
   attempt: number,
 ): Promise<ChangedRuns> {
-  const rows = await tables(db)
-    .updateTable('packet_run_clients')
-    .set({ status: 'rendering', attempts: attempt, error: null, updated_at: sql<Date>`now()` })
-    .where('msp_id', '=', mspId)
-    .where('packet_key', '=', packetKey)
-    .where('status', 'in', ['queued', 'rendering'])
-    .returning('run_id')
-    .execute();
-  return rows.map((row) => row.run_id);
+  return updateWaitingClients(db, mspId, packetKey, {
+    status: 'rendering',
+    attempts: attempt,
+    error: null,
+    updated_at: sql<Date>`now()`,
+  });
 }
 
 /** An attempt failed and the job will be retried: the clients wait again, showing why. */
-export async function markAttemptFailed(
+export function markAttemptFailed(
   db: Executor,
   mspId: string,
   packetKey: string,
   error: string,
 ): Promise<ChangedRuns> {
-  const rows = await tables(db)
-    .updateTable('packet_run_clients')
-    .set({ status: 'queued', error: error.slice(0, 1000), updated_at: sql<Date>`now()` })
-    .where('msp_id', '=', mspId)
-    .where('packet_key', '=', packetKey)
-    .where('status', 'in', ['queued', 'rendering'])
-    .returning('run_id')
-    .execute();
-  return rows.map((row) => row.run_id);
+  return updateWaitingClients(db, mspId, packetKey, {
+    status: 'queued',
+    error: error.slice(0, 1000),
+    updated_at: sql<Date>`now()`,
+  });
 }
 
-export async function markDone(
+export function markDone(
   db: Executor,
   mspId: string,
   packetKey: string,
   packetId: string,
 ): Promise<ChangedRuns> {
-  const rows = await tables(db)
-    .updateTable('packet_run_clients')
-    .set({ status: 'done', packet_id: packetId, error: null, updated_at: sql<Date>`now()` })
-    .where('msp_id', '=', mspId)
-    .where('packet_key', '=', packetKey)
-    .where('status', 'in', ['queued', 'rendering'])
-    .returning('run_id')
-    .execute();
-  return rows.map((row) => row.run_id);
+  return updateWaitingClients(db, mspId, packetKey, {
+    status: 'done',
+    packet_id: packetId,
+    error: null,
+    updated_at: sql<Date>`now()`,
+  });
 }
 
 /** The key's job failed for good; a client without an error of its own gets `reason`. */
-export async function markFailed(
+export function markFailed(
   db: Executor,
   mspId: string,
   packetKey: string,
   reason: string,
 ): Promise<ChangedRuns> {
-  const rows = await tables(db)
-    .updateTable('packet_run_clients')
-    .set({ status: 'failed', error: sql<string>`coalesce(error, ${reason})`, updated_at: sql<Date>`now()` })
-    .where('msp_id', '=', mspId)
-    .where('packet_key', '=', packetKey)
-    .where('status', 'in', ['queued', 'rendering'])
-    .returning('run_id')
-    .execute();
-  return rows.map((row) => row.run_id);
+  return updateWaitingClients(db, mspId, packetKey, {
+    status: 'failed',
+    error: sql<string>`coalesce(error, ${reason})`,
+    updated_at: sql<Date>`now()`,
+  });
 }
 
 /** How a run's clients stand. */

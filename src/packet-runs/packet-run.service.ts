@@ -1,11 +1,15 @@
-import crypto from 'node:crypto';
 import { listClientSummaries } from '../clients/client.repository.js';
 import type { Db, Tx } from '../db/database.js';
 import type { AuthContext } from '../http/auth.js';
 import { AppError, notFound, type FieldError } from '../http/errors.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
-import { insertPacket } from '../packets/packet.repository.js';
-import { defaultPeriodLabel, preparePacket, renderPdf, requireRenderer } from '../packets/packet.service.js';
+import {
+  defaultPeriodLabel,
+  preparePacket,
+  renderPdf,
+  requireRenderer,
+  storePacket,
+} from '../packets/packet.service.js';
 import type { Renderer } from '../render/renderer.js';
 import type { Clock } from '../shared/clock.js';
 import type { PacketJob, PacketJobData, PacketQueue } from './packet-queue.js';
@@ -253,7 +257,8 @@ export async function renderQueuedPacket(deps: PacketWorkDependencies, job: Pack
     await db.transaction().execute(async (trx) => {
       await runs.lockPacketKeys(trx, [packetKey]);
       const packetId =
-        (await runs.findPacketOfKey(trx, key)) ?? (made && (await storePacket(trx, deps.clock, key, made)));
+        (await runs.findPacketOfKey(trx, key)) ??
+        (made && (await storeMadePacket(trx, deps.clock, key, made)));
       if (!packetId) throw new Error('The packet this job was to take is gone');
       await settleRuns(trx, key.mspId, await runs.markDone(trx, key.mspId, packetKey, packetId));
     });
@@ -280,25 +285,13 @@ async function makePacket(deps: PacketWorkDependencies, key: PacketJobData) {
 }
 
 /** Stores the packet as POST …/packets does, with its checksum and the figures it showed. */
-async function storePacket(
+async function storeMadePacket(
   trx: Tx,
   clock: Clock,
   key: PacketJobData,
   made: Awaited<ReturnType<typeof makePacket>>,
-) {
-  const { prepared, rendered } = made;
-  const packet = await insertPacket(trx, key.mspId, {
-    clientId: key.clientId,
-    asOf: prepared.asOf,
-    periodLabel: prepared.periodLabel,
-    scenario: prepared.scenario,
-    periods: prepared.periods,
-    sha256: crypto.createHash('sha256').update(rendered.pdf).digest('hex'),
-    pageCount: rendered.pageCount,
-    pdf: rendered.pdf,
-    figures: prepared.figures,
-    createdAt: clock.now(),
-  });
+): Promise<string> {
+  const packet = await storePacket(trx, key.mspId, key.clientId, made.prepared, made.rendered, clock.now());
   return packet.id;
 }
 

@@ -1,3 +1,4 @@
+import type { Executor } from '../db/database.js';
 import crypto from 'node:crypto';
 import { getClient } from '../clients/client.service.js';
 import type { Db } from '../db/database.js';
@@ -147,7 +148,20 @@ export async function createPacket(
   // Prepared first, so that another tenant's client is a 404 whether or not this process can render.
   const prepared = await preparePacket(deps, auth, clientId, request);
   const rendered = await renderPdf(requireRenderer(deps.renderer), prepared);
-  const packet = await packets.insertPacket(deps.db, auth.mspId, {
+  const packet = await storePacket(deps.db, auth.mspId, clientId, prepared, rendered, deps.clock.now());
+  return { packet, pdf: rendered.pdf, figures: prepared.figures, renderMs: rendered.renderMs };
+}
+
+/** Stores a rendered packet with its checksum and the figures it showed (also used by packet runs). */
+export function storePacket(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  prepared: Pick<PreparedPacket, 'asOf' | 'periodLabel' | 'scenario' | 'periods' | 'figures'>,
+  rendered: { pdf: Buffer; pageCount: number },
+  createdAt: Date,
+) {
+  return packets.insertPacket(db, mspId, {
     clientId,
     asOf: prepared.asOf,
     periodLabel: prepared.periodLabel,
@@ -157,9 +171,8 @@ export async function createPacket(
     pageCount: rendered.pageCount,
     pdf: rendered.pdf,
     figures: prepared.figures,
-    createdAt: deps.clock.now(),
+    createdAt,
   });
-  return { packet, pdf: rendered.pdf, figures: prepared.figures, renderMs: rendered.renderMs };
 }
 
 export function requireRenderer(renderer: Renderer | undefined): Renderer {
@@ -179,9 +192,15 @@ export async function renderPdf(renderer: Renderer, prepared: Pick<PreparedPacke
     });
   } catch (error) {
     if (error instanceof RenderError && error.reason === 'browser_crashed') {
-      throw new AppError('renderer_unavailable', 503, 'The PDF renderer failed while rendering this packet; try again', undefined, {
-        'Retry-After': '5',
-      });
+      throw new AppError(
+        'renderer_unavailable',
+        503,
+        'The PDF renderer failed while rendering this packet; try again',
+        undefined,
+        {
+          'Retry-After': '5',
+        },
+      );
     }
     throw error;
   }
