@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ASSET_CATEGORIES } from '../forecast/forecast.types.js';
 import { isoDate, money, paginationQuery, requiredText, text, uuid } from '../http/schemas.js';
 
-export const assetCategorySchema = z.enum(ASSET_CATEGORIES).describe('What kind of device or product the asset is');
+export const assetCategorySchema = z
+  .enum(ASSET_CATEGORIES)
+  .describe('What kind of device or product the asset is');
 export const assetStatusSchema = z
   .enum(['active', 'in_storage', 'retired', 'disposed'])
   .describe('Only active and in_storage assets have a refresh clock and count in forecasts');
@@ -29,17 +31,25 @@ const assetFields = {
   assignedTo: text(200).nullable(),
   operatingSystem: text(200)
     .nullable()
-    .describe('As the RMM reports it, e.g. "Microsoft Windows 10 Pro 22H2"; matched against the end-of-support catalogue'),
+    .describe(
+      'As the RMM reports it, e.g. "Microsoft Windows 10 Pro 22H2"; matched against the end-of-support catalogue',
+    ),
   purchasedOn: isoDate.nullable(),
   inServiceOn: isoDate.nullable().describe('Starts the refresh clock; purchasedOn is used when it is empty'),
   warrantyExpiresOn: isoDate.nullable(),
-  endOfSupportOn: isoDate.nullable().describe("Overrides the catalogue's end of support for the operating system"),
+  endOfSupportOn: isoDate
+    .nullable()
+    .describe("Overrides the catalogue's end of support for the operating system"),
   purchaseCost: money.nullable(),
-  replacementCost: money.nullable().describe('Minor units; when empty the lifecycle policy, then purchaseCost, prices the refresh'),
+  replacementCost: money
+    .nullable()
+    .describe('Minor units; when empty the lifecycle policy, then purchaseCost, prices the refresh'),
   lifecycleMonths: lifecycleMonths.nullable().describe('Overrides the lifecycle policy of the category'),
   status: assetStatusSchema,
   notes: text(10_000).nullable(),
-  externalSource: text(100).nullable().describe('The tool the asset comes from (e.g. "ninjaone"); set together with externalId'),
+  externalSource: text(100)
+    .nullable()
+    .describe('The tool the asset comes from (e.g. "ninjaone"); set together with externalId'),
   externalId: text(200).nullable().describe("The asset's id in externalSource; unique per client and source"),
 };
 
@@ -71,6 +81,28 @@ export interface AssetFields {
   externalId: string | null;
 }
 
+/** Every optional field of an asset, unset: the starting point of a new asset before its given fields. */
+export const NO_OPTIONAL_ASSET_FIELDS: Readonly<Omit<AssetFields, 'name' | 'category' | 'status'>> =
+  Object.freeze({
+    manufacturer: null,
+    model: null,
+    serialNumber: null,
+    assetTag: null,
+    location: null,
+    assignedTo: null,
+    operatingSystem: null,
+    purchasedOn: null,
+    inServiceOn: null,
+    warrantyExpiresOn: null,
+    endOfSupportOn: null,
+    purchaseCost: null,
+    replacementCost: null,
+    lifecycleMonths: null,
+    notes: null,
+    externalSource: null,
+    externalId: null,
+  });
+
 export const DATE_FIELDS = ['purchasedOn', 'inServiceOn', 'warrantyExpiresOn', 'endOfSupportOn'] as const;
 export type DateField = (typeof DATE_FIELDS)[number];
 export type DateSources = Record<DateField, DateSource | null>;
@@ -86,7 +118,9 @@ const dateSourcesSchema = z
 
 export const lifecycleSchema = z
   .object({
-    lifecycleMonths: z.int().describe('The lifecycle in effect: asset override, else client policy, else MSP policy, else 36'),
+    lifecycleMonths: z
+      .int()
+      .describe('The lifecycle in effect: asset override, else client policy, else MSP policy, else 36'),
     dueOn: z.string().nullable().describe('YYYY-MM-DD; null when the asset is undated or inactive'),
     dueReason: z.enum(['age', 'end_of_support']).nullable(),
     status: lifecycleStatusSchema,
@@ -132,9 +166,14 @@ const optionalFields = Object.fromEntries(
   Object.entries(assetFields)
     .filter(([name]) => name !== 'name' && name !== 'category')
     .map(([name, schema]) => [name, schema.optional()]),
-) as { [K in Exclude<keyof typeof assetFields, 'name' | 'category'>]: z.ZodOptional<(typeof assetFields)[K]> };
+) as {
+  [K in Exclude<keyof typeof assetFields, 'name' | 'category'>]: z.ZodOptional<(typeof assetFields)[K]>;
+};
 
-const bothOrNeitherExternal = (value: { externalSource?: string | null; externalId?: string | null }, ctx: z.RefinementCtx) => {
+const bothOrNeitherExternal = (
+  value: { externalSource?: string | null; externalId?: string | null },
+  ctx: z.RefinementCtx,
+) => {
   const hasSource = value.externalSource != null;
   const hasId = value.externalId != null;
   if (hasSource !== hasId) {
@@ -157,7 +196,9 @@ export type UpdateAsset = z.output<typeof updateAssetBody>;
 export const clientAssetsParams = z.object({ clientId: uuid });
 export const assetParams = z.object({ clientId: uuid, assetId: uuid });
 
-const asOfQuery = isoDate.optional().describe('The date the lifecycle is computed at (YYYY-MM-DD); today when omitted');
+const asOfQuery = isoDate
+  .optional()
+  .describe('The date the lifecycle is computed at (YYYY-MM-DD); today when omitted');
 
 export const getAssetQuery = z.strictObject({ asOf: asOfQuery });
 
@@ -172,7 +213,9 @@ export const listAssetsQuery = z.strictObject({
     .min(1)
     .max(200)
     .optional()
-    .describe('Matches part of the name, model, serial number, asset tag, assigned to or operating system, case-insensitively'),
+    .describe(
+      'Matches part of the name, model, serial number, asset tag, assigned to or operating system, case-insensitively',
+    ),
   asOf: asOfQuery,
 });
 export type ListAssetsQuery = z.output<typeof listAssetsQuery>;
@@ -202,7 +245,9 @@ export const syncAssetsBody = z
     retireMissing: z
       .boolean()
       .default(false)
-      .describe("Set status retired on this source's active or in-storage assets that the payload does not list"),
+      .describe(
+        "Set status retired on this source's active or in-storage assets that the payload does not list",
+      ),
   })
   .superRefine((value, ctx) => {
     const firstIndex = new Map<string, number>();

@@ -3,11 +3,16 @@ import type { Db, Executor } from '../db/database.js';
 import type { AuthContext } from '../http/auth.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
-import { lifecycleRules, lifecycleRulesFor, policiesInEffect } from '../lifecycle-policies/lifecycle-policy.service.js';
+import {
+  lifecycleRules,
+  lifecycleRulesFor,
+  policiesInEffect,
+} from '../lifecycle-policies/lifecycle-policy.service.js';
 import { refreshClockOf, type LifecycleRules } from '../lifecycle/refresh-clock.js';
 import * as assets from './asset.repository.js';
 import {
   DATE_FIELDS,
+  NO_OPTIONAL_ASSET_FIELDS,
   type Asset,
   type AssetFields,
   type AssetRecord,
@@ -26,26 +31,7 @@ export function withLifecycle(asset: AssetRecord, rules: LifecycleRules): Asset 
   return { ...asset, lifecycle: refreshClockOf(asset, rules) };
 }
 
-const emptyFields: Omit<AssetFields, 'name' | 'category'> = {
-  manufacturer: null,
-  model: null,
-  serialNumber: null,
-  assetTag: null,
-  location: null,
-  assignedTo: null,
-  operatingSystem: null,
-  purchasedOn: null,
-  inServiceOn: null,
-  warrantyExpiresOn: null,
-  endOfSupportOn: null,
-  purchaseCost: null,
-  replacementCost: null,
-  lifecycleMonths: null,
-  status: 'active',
-  notes: null,
-  externalSource: null,
-  externalId: null,
-};
+const emptyFields: Omit<AssetFields, 'name' | 'category'> = { ...NO_OPTIONAL_ASSET_FIELDS, status: 'active' };
 
 /** A new asset's date provenance: every date it has came from `source`. */
 function sourcesOf(fields: AssetFields, source: DateSource): DateSources {
@@ -58,7 +44,11 @@ function sourcesOf(fields: AssetFields, source: DateSource): DateSources {
 }
 
 /** Provenance after a change: a date that changes takes `source`, an unchanged one keeps its own. */
-function changedSources(current: AssetRecord, changes: Partial<AssetFields>, source: DateSource): Partial<DateSources> {
+function changedSources(
+  current: AssetRecord,
+  changes: Partial<AssetFields>,
+  source: DateSource,
+): Partial<DateSources> {
   const out: Partial<DateSources> = {};
   for (const field of DATE_FIELDS) {
     const value = changes[field];
@@ -80,7 +70,13 @@ async function assertExternalIdFree(
   exceptId?: string,
 ): Promise<void> {
   if (fields.externalSource === null || fields.externalId === null) return;
-  const existing = await assets.findAssetByExternalId(db, mspId, clientId, fields.externalSource, fields.externalId);
+  const existing = await assets.findAssetByExternalId(
+    db,
+    mspId,
+    clientId,
+    fields.externalSource,
+    fields.externalId,
+  );
   if (existing && existing.id !== exceptId) {
     throw conflict(`Asset "${existing.name}" already has this external id`, [
       { path: 'body.externalId', message: `is already used by asset ${existing.id} for this externalSource` },
@@ -88,17 +84,37 @@ async function assertExternalIdFree(
   }
 }
 
-export async function createAsset(db: Db, auth: AuthContext, clientId: string, input: CreateAsset, asOf: string): Promise<Asset> {
-  const fields: AssetFields = { ...emptyFields, ...definedEntries(input), name: input.name, category: input.category };
+export async function createAsset(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  input: CreateAsset,
+  asOf: string,
+): Promise<Asset> {
+  const fields: AssetFields = {
+    ...emptyFields,
+    ...definedEntries(input),
+    name: input.name,
+    category: input.category,
+  };
   return db.transaction().execute(async (trx) => {
     await getClient(trx, auth, clientId);
     await assertExternalIdFree(trx, auth.mspId, clientId, fields);
-    const created = await assets.insertAsset(trx, auth.mspId, clientId, { fields, dateSources: sourcesOf(fields, 'manual') });
+    const created = await assets.insertAsset(trx, auth.mspId, clientId, {
+      fields,
+      dateSources: sourcesOf(fields, 'manual'),
+    });
     return withLifecycle(created, await lifecycleRulesFor(trx, auth, clientId, asOf));
   });
 }
 
-export async function getAsset(db: Db, auth: AuthContext, clientId: string, assetId: string, asOf: string): Promise<Asset> {
+export async function getAsset(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  assetId: string,
+  asOf: string,
+): Promise<Asset> {
   // The asset query is scoped to the MSP and the client, so a found asset proves the client too.
   const [asset, inEffect] = await Promise.all([
     assets.findAsset(db, auth.mspId, clientId, assetId),
@@ -173,7 +189,10 @@ export async function updateAsset(
     if (!current) throw notFound('asset');
     const merged = { ...current, ...changes };
     if ((merged.externalSource === null) !== (merged.externalId === null)) {
-      const path = changes.externalId !== undefined || changes.externalSource === undefined ? 'externalId' : 'externalSource';
+      const path =
+        changes.externalId !== undefined || changes.externalSource === undefined
+          ? 'externalId'
+          : 'externalSource';
       throw invalid(`body.${path}`, 'externalSource and externalId are set together');
     }
     if (changes.externalSource !== undefined || changes.externalId !== undefined) {
@@ -188,14 +207,34 @@ export async function updateAsset(
   });
 }
 
-export async function deleteAsset(db: Db, auth: AuthContext, clientId: string, assetId: string): Promise<void> {
+export async function deleteAsset(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  assetId: string,
+): Promise<void> {
   if (!(await assets.deleteAsset(db, auth.mspId, clientId, assetId))) throw notFound('asset');
 }
 
 const syncedFieldNames = [
-  'name', 'category', 'manufacturer', 'model', 'serialNumber', 'assetTag', 'location', 'assignedTo', 'operatingSystem',
-  'purchasedOn', 'inServiceOn', 'warrantyExpiresOn', 'endOfSupportOn', 'purchaseCost', 'replacementCost',
-  'lifecycleMonths', 'status', 'notes',
+  'name',
+  'category',
+  'manufacturer',
+  'model',
+  'serialNumber',
+  'assetTag',
+  'location',
+  'assignedTo',
+  'operatingSystem',
+  'purchasedOn',
+  'inServiceOn',
+  'warrantyExpiresOn',
+  'endOfSupportOn',
+  'purchaseCost',
+  'replacementCost',
+  'lifecycleMonths',
+  'status',
+  'notes',
 ] as const satisfies readonly (keyof SyncAssetItem & keyof AssetFields)[];
 
 /** The fields an item changes on the stored asset, or undefined when every given field already matches. */
@@ -212,7 +251,12 @@ function syncChanges(current: AssetRecord, item: SyncAssetItem): Partial<AssetFi
  * Idempotent bulk upsert by (externalSource, externalId), in one transaction. A field an item leaves out keeps its
  * stored value; dates that change are recorded as coming from `sync`.
  */
-export async function syncAssets(db: Db, auth: AuthContext, clientId: string, input: SyncAssets): Promise<SyncResult> {
+export async function syncAssets(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  input: SyncAssets,
+): Promise<SyncResult> {
   return db.transaction().execute(async (trx) => {
     await getClient(trx, auth, clientId);
     await assets.lockExternalSource(trx, clientId, input.externalSource);
@@ -242,7 +286,14 @@ export async function syncAssets(db: Db, auth: AuthContext, clientId: string, in
         unchanged += 1;
         continue;
       }
-      const { id, clientId: _client, dateSources, createdAt: _created, updatedAt: _updated, ...stored } = current;
+      const {
+        id,
+        clientId: _client,
+        dateSources,
+        createdAt: _created,
+        updatedAt: _updated,
+        ...stored
+      } = current;
       updates.push({
         id,
         fields: { ...stored, ...changes },
@@ -252,12 +303,20 @@ export async function syncAssets(db: Db, auth: AuthContext, clientId: string, in
 
     const listed = new Set(input.assets.map((item) => item.externalId));
     const missing = input.retireMissing
-      ? existing.filter((asset) => !listed.has(asset.externalId!) && (asset.status === 'active' || asset.status === 'in_storage'))
+      ? existing.filter(
+          (asset) =>
+            !listed.has(asset.externalId!) && (asset.status === 'active' || asset.status === 'in_storage'),
+        )
       : [];
 
     const created = await assets.insertAssets(trx, auth.mspId, clientId, creates);
     const updated = await assets.updateAssets(trx, auth.mspId, clientId, updates);
-    const retired = await assets.retireAssets(trx, auth.mspId, clientId, missing.map((asset) => asset.id));
+    const retired = await assets.retireAssets(
+      trx,
+      auth.mspId,
+      clientId,
+      missing.map((asset) => asset.id),
+    );
     return { created, updated, unchanged, retired };
   });
 }

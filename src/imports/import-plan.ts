@@ -14,7 +14,7 @@
  * - Unknown categories and statuses are warnings, not errors: the asset is imported as `other` / `active`.
  */
 import type { AssetFields, DateSources } from '../assets/asset.schemas.js';
-import { DATE_FIELDS } from '../assets/asset.schemas.js';
+import { DATE_FIELDS, NO_OPTIONAL_ASSET_FIELDS } from '../assets/asset.schemas.js';
 import type { CsvTable } from './csv.js';
 import {
   bindColumns,
@@ -427,26 +427,6 @@ export interface Reconciliation {
   warnings: ImportWarning[];
 }
 
-const EMPTY_FIELDS: Omit<AssetFields, 'name' | 'category' | 'status'> = {
-  manufacturer: null,
-  model: null,
-  serialNumber: null,
-  assetTag: null,
-  location: null,
-  assignedTo: null,
-  operatingSystem: null,
-  purchasedOn: null,
-  inServiceOn: null,
-  warrantyExpiresOn: null,
-  endOfSupportOn: null,
-  purchaseCost: null,
-  replacementCost: null,
-  lifecycleMonths: null,
-  notes: null,
-  externalSource: null,
-  externalId: null,
-};
-
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -534,7 +514,7 @@ export function reconcile(plan: ImportPlan, existing: readonly ExistingAsset[]):
         });
       }
       const fields: AssetFields = {
-        ...EMPTY_FIELDS,
+        ...NO_OPTIONAL_ASSET_FIELDS,
         ...values,
         name,
         category: values.category ?? 'other',
