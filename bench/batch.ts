@@ -22,7 +22,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import puppeteer, { type Page, type PDFOptions } from 'puppeteer-core';
+import puppeteer, { type Page } from 'puppeteer-core';
+import { pdfOptionsOf } from '../src/render/renderer.js';
 import type { Database } from '../src/db/database.js';
 import type { AuthContext } from '../src/http/auth.js';
 import { createMsp } from '../src/msps/msp.service.js';
@@ -175,17 +176,11 @@ async function openBaseline(concurrency: number) {
     pages.push(page);
   }
   const render = async (page: Page, prepared: PreparedPacket) => {
-    const options: PDFOptions = {
-      format: prepared.pageSize === 'a4' ? 'A4' : 'Letter',
-      printBackground: true,
-      displayHeaderFooter: true,
+    const options = pdfOptionsOf({
+      pageSize: prepared.pageSize,
       headerTemplate: prepared.document.headerTemplate,
       footerTemplate: prepared.document.footerTemplate,
-      margin: { top: '20mm', bottom: '20mm', left: '15mm', right: '15mm' },
-      preferCSSPageSize: false,
-      tagged: false,
-      outline: false,
-    };
+    });
     await page.setContent(prepared.document.html, { waitUntil: 'load' });
     return page.pdf(options);
   };

@@ -12,14 +12,20 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import puppeteer, { type Browser, type PDFOptions } from 'puppeteer-core';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
 import { loadDemo } from '../src/demo/demo.service.js';
 import type { AuthContext } from '../src/http/auth.js';
 import { preparePacket, renderPdf } from '../src/packets/packet.service.js';
-import { chromiumArgs, createProfileDir, locateChromium, removeProfileDir, runningAsRoot } from '../src/render/chromium.js';
-import { createRenderer } from '../src/render/renderer.js';
+import {
+  chromiumArgs,
+  createProfileDir,
+  locateChromium,
+  removeProfileDir,
+  runningAsRoot,
+} from '../src/render/chromium.js';
+import { createRenderer, pdfOptionsOf } from '../src/render/renderer.js';
 import { fixedClock } from '../src/shared/clock.js';
 import { percentile } from './support.js';
 
@@ -40,7 +46,11 @@ interface Measured {
 }
 
 /** Runs `total` calls of `work` with `concurrency` in flight; latency per call, throughput over the whole run. */
-async function measure(total: number, concurrency: number, work: (worker: number) => Promise<unknown>): Promise<Measured> {
+async function measure(
+  total: number,
+  concurrency: number,
+  work: (worker: number) => Promise<unknown>,
+): Promise<Measured> {
   const times: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -89,7 +99,9 @@ function treeRssMb(rootPid: number | undefined): number {
 
 const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
 const row = (label: string, m: Measured) =>
-  console.log(`  ${label.padEnd(44)} p50 ${ms(m.p50)}  p95 ${ms(m.p95)}  ${m.perSecond.toFixed(2).padStart(6)} PDFs/s`);
+  console.log(
+    `  ${label.padEnd(44)} p50 ${ms(m.p50)}  p95 ${ms(m.p95)}  ${m.perSecond.toFixed(2).padStart(6)} PDFs/s`,
+  );
 
 async function main() {
   const location = locateChromium({ configuredPath: process.env.PUPPETEER_EXECUTABLE_PATH });
@@ -105,7 +117,12 @@ async function main() {
   const request = { asOf: AS_OF, periods: 12, scenario: 'committed' as const };
   const deps = { db: database.db, clock };
 
-  const renderer = createRenderer({ concurrency: 2, maxQueue: 8, executablePath: location.executablePath, logger: pino({ level: 'warn' }) });
+  const renderer = createRenderer({
+    concurrency: 2,
+    maxQueue: 8,
+    executablePath: location.executablePath,
+    logger: pino({ level: 'warn' }),
+  });
   await renderer.start();
   const fullPath = async () => renderPdf(renderer, await preparePacket(deps, auth, largest.id, request));
 
@@ -115,17 +132,11 @@ async function main() {
     `Packet of ${largest.name} (${largest.assets} assets): ${first.pageCount} pages, ${Math.round(first.pdf.byteLength / 1024)} KB, ` +
       `HTML ${Math.round(prepared.document.html.length / 1024)} KB; ${ITERATIONS} timed runs per row (${LAUNCH_ITERATIONS} for launch-per-request)`,
   );
-  const pdfOptions: PDFOptions = {
-    format: prepared.pageSize === 'a4' ? 'A4' : 'Letter',
-    printBackground: true,
-    displayHeaderFooter: true,
+  const pdfOptions = pdfOptionsOf({
+    pageSize: prepared.pageSize,
     headerTemplate: prepared.document.headerTemplate,
     footerTemplate: prepared.document.footerTemplate,
-    margin: { top: '20mm', bottom: '20mm', left: '15mm', right: '15mm' },
-    preferCSSPageSize: false,
-    tagged: false,
-    outline: false,
-  };
+  });
   const launch = async (): Promise<{ browser: Browser; profile: string }> => {
     const profile = createProfileDir();
     const browser = await puppeteer.launch({
@@ -173,7 +184,9 @@ async function main() {
     console.log(`\nConcurrency ${concurrency}`);
     results[`full${concurrency}`] = await measure(ITERATIONS, concurrency, fullPath);
     row('full packet path (this service)', results[`full${concurrency}`]!);
-    results[`renderer${concurrency}`] = await measure(ITERATIONS, concurrency, () => renderPdf(renderer, prepared));
+    results[`renderer${concurrency}`] = await measure(ITERATIONS, concurrency, () =>
+      renderPdf(renderer, prepared),
+    );
     row('  of which the renderer alone (same HTML)', results[`renderer${concurrency}`]!);
     results[`raw${concurrency}`] = await measure(ITERATIONS, concurrency, rawPdf);
     row('baseline: raw page.pdf on an open page', results[`raw${concurrency}`]!);
@@ -203,8 +216,12 @@ async function main() {
   clearInterval(sampler);
   const endPid = renderer.status().browserPid;
   const endRss = treeRssMb(endPid);
-  console.log(`  browser tree RSS at start ${startRss.toFixed(0)} MB (pid ${startPid}), after ${RENDERS} renders ${endRss.toFixed(0)} MB (pid ${endPid}), peak ${peakRss.toFixed(0)} MB`);
-  console.log(`  ratio end/start ${(endRss / startRss).toFixed(2)}×; browser relaunches ${renderer.metrics().launches - 1} (recycled every 200 renders by design)`);
+  console.log(
+    `  browser tree RSS at start ${startRss.toFixed(0)} MB (pid ${startPid}), after ${RENDERS} renders ${endRss.toFixed(0)} MB (pid ${endPid}), peak ${peakRss.toFixed(0)} MB`,
+  );
+  console.log(
+    `  ratio end/start ${(endRss / startRss).toFixed(2)}×; browser relaunches ${renderer.metrics().launches - 1} (recycled every 200 renders by design)`,
+  );
 
   await renderer.close();
   await database.close();

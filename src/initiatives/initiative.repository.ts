@@ -10,11 +10,36 @@ import type {
 } from './initiative.schemas.js';
 
 const columns = [
-  'id', 'title', 'summary', 'priority', 'target_on', 'capex_cost', 'monthly_opex_cost', 'opex_months', 'status',
-  'created_at', 'updated_at',
+  'id',
+  'title',
+  'summary',
+  'priority',
+  'target_on',
+  'capex_cost',
+  'monthly_opex_cost',
+  'opex_months',
+  'status',
+  'created_at',
+  'updated_at',
 ] as const;
 
-function toInitiative(row: Pick<Selectable<InitiativeTable>, (typeof columns)[number]>): InitiativeRecord {
+type InitiativeFieldRow = Pick<
+  Selectable<InitiativeTable>,
+  | 'id'
+  | 'title'
+  | 'summary'
+  | 'priority'
+  | 'target_on'
+  | 'capex_cost'
+  | 'monthly_opex_cost'
+  | 'opex_months'
+  | 'status'
+>;
+
+/** The one mapping from an initiative row to its fields (timestamps, links and decisions are the caller's). */
+export function initiativeFieldsOf(
+  row: InitiativeFieldRow,
+): Omit<InitiativeRecord, 'createdAt' | 'updatedAt'> {
   return {
     id: row.id,
     title: row.title,
@@ -25,6 +50,12 @@ function toInitiative(row: Pick<Selectable<InitiativeTable>, (typeof columns)[nu
     monthlyOpexCost: row.monthly_opex_cost,
     opexMonths: row.opex_months,
     status: row.status,
+  };
+}
+
+function toInitiative(row: Pick<Selectable<InitiativeTable>, (typeof columns)[number]>): InitiativeRecord {
+  return {
+    ...initiativeFieldsOf(row),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -103,7 +134,11 @@ export async function listInitiatives(
   clientId: string,
   filter: InitiativeListFilter,
 ): Promise<InitiativeRecord[]> {
-  let query = db.selectFrom('initiatives').select(columns).where('msp_id', '=', mspId).where('client_id', '=', clientId);
+  let query = db
+    .selectFrom('initiatives')
+    .select(columns)
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.priority) query = query.where('priority', '=', filter.priority);
   if (filter.after) {
@@ -114,7 +149,10 @@ export async function listInitiatives(
   return rows.map(toInitiative);
 }
 
-export const sortKeyOf = (initiative: InitiativeRecord): [string, string] => [initiative.targetOn ?? LAST_DATE, initiative.id];
+export const sortKeyOf = (initiative: InitiativeRecord): [string, string] => [
+  initiative.targetOn ?? LAST_DATE,
+  initiative.id,
+];
 
 export async function updateInitiative(
   db: Executor,
@@ -134,7 +172,12 @@ export async function updateInitiative(
   return row && toInitiative(row);
 }
 
-export async function deleteInitiative(db: Executor, mspId: string, clientId: string, initiativeId: string): Promise<boolean> {
+export async function deleteInitiative(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  initiativeId: string,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('initiatives')
     .where('msp_id', '=', mspId)
@@ -170,7 +213,11 @@ export async function replaceLinkedAssets(
   initiativeId: string,
   assetIds: readonly string[],
 ): Promise<void> {
-  await db.deleteFrom('initiative_assets').where('msp_id', '=', mspId).where('initiative_id', '=', initiativeId).execute();
+  await db
+    .deleteFrom('initiative_assets')
+    .where('msp_id', '=', mspId)
+    .where('initiative_id', '=', initiativeId)
+    .execute();
   if (assetIds.length === 0) return;
   await db
     .insertInto('initiative_assets')

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { assetFieldColumns, assetFieldsOf } from '../assets/asset.repository.js';
+import { initiativeFieldsOf } from '../initiatives/initiative.repository.js';
 import type { Executor } from '../db/database.js';
 import type { PacketTable } from '../db/schema.js';
 import type { ForecastAsset, InitiativeStatus } from '../forecast/forecast.types.js';
@@ -8,7 +9,15 @@ import type { Packet } from './packet.schemas.js';
 /** Reads and writes of the packet feature. Every query is scoped by MSP. */
 
 const packetColumns = [
-  'id', 'client_id', 'as_of', 'period_label', 'scenario', 'sha256', 'page_count', 'size_bytes', 'created_at',
+  'id',
+  'client_id',
+  'as_of',
+  'period_label',
+  'scenario',
+  'sha256',
+  'page_count',
+  'size_bytes',
+  'created_at',
 ] as const;
 
 /**
@@ -82,7 +91,9 @@ export async function listPackets(
   if (page.after) {
     const [key, id] = page.after;
     const at = sql<Date>`cast(${key} as timestamptz)`;
-    query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
+    );
   }
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
   return rows.map((row) => ({ ...toPacket(row), cursorKey: row.created_key }));
@@ -116,7 +127,11 @@ export interface InventoryAsset extends ForecastAsset {
 }
 
 /** Every asset of the client, retired and disposed ones included, by category and name. */
-export async function listInventory(db: Executor, mspId: string, clientId: string): Promise<InventoryAsset[]> {
+export async function listInventory(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+): Promise<InventoryAsset[]> {
   const rows = await db
     .selectFrom('assets')
     .select(['id', ...assetFieldColumns])
@@ -152,11 +167,22 @@ export interface RoadmapInitiative {
 }
 
 /** Every initiative of the client with its decisions (oldest first) and how many assets it concerns. */
-export async function listRoadmapInitiatives(db: Executor, mspId: string, clientId: string): Promise<RoadmapInitiative[]> {
+export async function listRoadmapInitiatives(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+): Promise<RoadmapInitiative[]> {
   const rows = await db
     .selectFrom('initiatives as i')
     .select([
-      'i.id', 'i.title', 'i.summary', 'i.priority', 'i.target_on', 'i.capex_cost', 'i.monthly_opex_cost', 'i.opex_months',
+      'i.id',
+      'i.title',
+      'i.summary',
+      'i.priority',
+      'i.target_on',
+      'i.capex_cost',
+      'i.monthly_opex_cost',
+      'i.opex_months',
       'i.status',
       (eb) =>
         eb
@@ -180,15 +206,7 @@ export async function listRoadmapInitiatives(db: Executor, mspId: string, client
     byInitiative.set(row.initiativeId, list);
   }
   return rows.map((row) => ({
-    id: row.id,
-    title: row.title,
-    summary: row.summary,
-    priority: row.priority,
-    targetOn: row.target_on,
-    capexCost: row.capex_cost,
-    monthlyOpexCost: row.monthly_opex_cost,
-    opexMonths: row.opex_months,
-    status: row.status,
+    ...initiativeFieldsOf(row),
     linkedAssets: Number(row.linked_assets ?? 0),
     decisions: byInitiative.get(row.id) ?? [],
   }));
@@ -202,7 +220,9 @@ export interface DecisionEntry extends RecordedDecision {
 function decisionsOfClient(db: Executor, mspId: string, clientId: string) {
   return db
     .selectFrom('decisions as d')
-    .innerJoin('initiatives as i', (join) => join.onRef('i.id', '=', 'd.initiative_id').onRef('i.msp_id', '=', 'd.msp_id'))
+    .innerJoin('initiatives as i', (join) =>
+      join.onRef('i.id', '=', 'd.initiative_id').onRef('i.msp_id', '=', 'd.msp_id'),
+    )
     .select(['d.initiative_id', 'i.title', 'd.decision', 'd.decided_by', 'd.role', 'd.note', 'd.decided_at'])
     .where('d.msp_id', '=', mspId)
     .where('i.client_id', '=', clientId)
@@ -262,14 +282,19 @@ export async function findClientsForOperator(
   client: string,
   msp?: string,
 ): Promise<{ id: string; name: string; mspId: string; mspName: string }[]> {
-  const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  const isUuid = (value: string) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
   let query = db
     .selectFrom('clients as c')
     .innerJoin('msps as m', 'm.id', 'c.msp_id')
     .select(['c.id', 'c.name', 'c.msp_id', 'm.name as msp_name'])
-    .where((eb) => (isUuid(client) ? eb('c.id', '=', client) : eb(eb.fn('lower', ['c.name']), '=', client.toLowerCase())));
+    .where((eb) =>
+      isUuid(client) ? eb('c.id', '=', client) : eb(eb.fn('lower', ['c.name']), '=', client.toLowerCase()),
+    );
   if (msp !== undefined) {
-    query = query.where((eb) => (isUuid(msp) ? eb('m.id', '=', msp) : eb(eb.fn('lower', ['m.name']), '=', msp.toLowerCase())));
+    query = query.where((eb) =>
+      isUuid(msp) ? eb('m.id', '=', msp) : eb(eb.fn('lower', ['m.name']), '=', msp.toLowerCase()),
+    );
   }
   const rows = await query.orderBy('m.name').orderBy('c.id').limit(20).execute();
   return rows.map((row) => ({ id: row.id, name: row.name, mspId: row.msp_id, mspName: row.msp_name }));

@@ -9,6 +9,7 @@ import puppeteer, {
   type HTTPRequest,
   type Page,
   type PDFMargin,
+  type PDFOptions,
 } from 'puppeteer-core';
 import type { ReadinessCheck } from '../app.js';
 import { AppError } from '../http/errors.js';
@@ -175,6 +176,32 @@ type AttemptOutcome = { result: RenderedPdf } | { error: unknown } | { deadline:
 
 const headerFooterMargin: PDFMargin = { top: '20mm', bottom: '20mm', left: '15mm', right: '15mm' };
 const emptyTemplate = '<span></span>';
+
+/**
+ * The print options of a render request. Exported so that benchmarks print their raw-Chromium baseline with exactly
+ * the options the renderer uses.
+ */
+export function pdfOptionsOf(
+  request: Pick<RenderRequest, 'pageSize' | 'headerTemplate' | 'footerTemplate' | 'margin' | 'tagged'>,
+): PDFOptions {
+  const templates = request.headerTemplate !== undefined || request.footerTemplate !== undefined;
+  return {
+    format: request.pageSize === 'a4' ? 'A4' : 'Letter',
+    // The requested size is the packet's paper; a document's own `@page { size }` does not change it.
+    preferCSSPageSize: false,
+    printBackground: true,
+    displayHeaderFooter: templates,
+    ...(templates
+      ? {
+          headerTemplate: request.headerTemplate ?? emptyTemplate,
+          footerTemplate: request.footerTemplate ?? emptyTemplate,
+        }
+      : {}),
+    ...(request.margin ? { margin: request.margin } : templates ? { margin: headerFooterMargin } : {}),
+    tagged: request.tagged ?? false,
+    outline: false,
+  };
+}
 const launchRetryAfterMs = 5_000;
 const loadGraceMs = 3_000;
 
@@ -652,25 +679,8 @@ export class Renderer {
           'navigation',
           `The document has a meta refresh (${String(refresh).slice(0, 200)}); documents may not navigate`,
         );
-      const templates = request.headerTemplate !== undefined || request.footerTemplate !== undefined;
       attempt.stage = 'printing';
-      return page.pdf({
-        format: request.pageSize === 'a4' ? 'A4' : 'Letter',
-        // The requested size is the packet's paper; a document's own `@page { size }` does not change it.
-        preferCSSPageSize: false,
-        printBackground: true,
-        displayHeaderFooter: templates,
-        ...(templates
-          ? {
-              headerTemplate: request.headerTemplate ?? emptyTemplate,
-              footerTemplate: request.footerTemplate ?? emptyTemplate,
-            }
-          : {}),
-        ...(request.margin ? { margin: request.margin } : templates ? { margin: headerFooterMargin } : {}),
-        tagged: request.tagged ?? false,
-        outline: false,
-        timeout: remaining(),
-      });
+      return page.pdf({ ...pdfOptionsOf(request), timeout: remaining() });
     })();
     printing.catch(() => undefined);
     aborted.catch(() => undefined);
