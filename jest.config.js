@@ -7,7 +7,11 @@ const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
     {
-      jsc: { parser: { syntax: 'typescript', importAttributes: true }, target: 'es2023', experimental: { keepImportAttributes: true } },
+      jsc: {
+        parser: { syntax: 'typescript', importAttributes: true },
+        target: 'es2023',
+        experimental: { keepImportAttributes: true },
+      },
       module: { type: 'es6' },
     },
   ],

@@ -97,11 +97,10 @@ async function serve(seeded: Seeded): Promise<void> {
     res.json({ items: rows.slice(0, 50), nextCursor: rows.length > 50 ? 'more' : null });
   });
   bare.get('/assets/:assetId', async (req, res) => {
-    const { rows } = await pool.query(`select ${assetColumns} from assets where msp_id = $1 and client_id = $2 and id = $3`, [
-      seeded.mspId,
-      seeded.clientId,
-      req.params.assetId,
-    ]);
+    const { rows } = await pool.query(
+      `select ${assetColumns} from assets where msp_id = $1 and client_id = $2 and id = $3`,
+      [seeded.mspId, seeded.clientId, req.params.assetId],
+    );
     if (rows.length === 0) res.status(404).end();
     else res.json(rows[0]);
   });
@@ -125,15 +124,29 @@ async function serve(seeded: Seeded): Promise<void> {
   });
 }
 
-const OPERATING_SYSTEMS = ['Windows 11 Pro', 'Microsoft Windows 10 Pro 22H2', 'Windows Server 2019 Standard', 'macOS 14.5', null];
+const OPERATING_SYSTEMS = [
+  'Windows 11 Pro',
+  'Microsoft Windows 10 Pro 22H2',
+  'Windows Server 2019 Standard',
+  'macOS 14.5',
+  null,
+];
 const CATEGORIES = ['laptop', 'desktop', 'server', 'network_switch', 'firewall', 'printer'] as const;
 
 async function seed(): Promise<Seeded & { drop(): Promise<void> }> {
   const scratch = await scratchDatabase(DATABASE);
   const db = scratch.database.db;
   const { msp, apiKey } = await createMsp(db, { name: 'Bench MSP' });
-  const client = await insertClient(db, msp.id, { name: 'Bench Dental', currency: 'USD', fiscalYearStartMonth: 7 });
-  await upsertPolicy(db, msp.id, null, 'laptop', { lifecycleMonths: 36, replacementCost: 150_000, dueSoonDays: 120 });
+  const client = await insertClient(db, msp.id, {
+    name: 'Bench Dental',
+    currency: 'USD',
+    fiscalYearStartMonth: 7,
+  });
+  await upsertPolicy(db, msp.id, null, 'laptop', {
+    lifecycleMonths: 36,
+    replacementCost: 150_000,
+    dueSoonDays: 120,
+  });
   await upsertPolicy(db, msp.id, null, 'server', { lifecycleMonths: 60, replacementCost: 900_000 });
   await upsertPolicy(db, msp.id, client.id, 'laptop', { lifecycleMonths: 48 });
   const auth = { keyId: 'bench', mspId: msp.id, clientId: null, scope: 'admin' as const };
@@ -150,7 +163,8 @@ async function seed(): Promise<Seeded & { drop(): Promise<void> }> {
       assetTag: `AT-${index}`,
       assignedTo: index % 3 ? `User ${index}` : null,
       operatingSystem: OPERATING_SYSTEMS[index % OPERATING_SYSTEMS.length]!,
-      purchasedOn: index % 17 === 0 ? null : `20${18 + (index % 8)}-${String(1 + (index % 12)).padStart(2, '0')}-15`,
+      purchasedOn:
+        index % 17 === 0 ? null : `20${18 + (index % 8)}-${String(1 + (index % 12)).padStart(2, '0')}-15`,
       warrantyExpiresOn: `20${21 + (index % 8)}-06-30`,
       purchaseCost: 50_000 + index * 100,
       status: index % 25 === 0 ? 'retired' : 'active',
@@ -163,7 +177,14 @@ async function seed(): Promise<Seeded & { drop(): Promise<void> }> {
     .orderBy('name')
     .offset(ASSETS / 2)
     .executeTakeFirstOrThrow();
-  return { url: scratch.url, mspId: msp.id, clientId: client.id, assetId: middle.id, apiKey, drop: scratch.drop };
+  return {
+    url: scratch.url,
+    mspId: msp.id,
+    clientId: client.id,
+    assetId: middle.id,
+    apiKey,
+    drop: scratch.drop,
+  };
 }
 
 interface Measured {
@@ -189,7 +210,10 @@ interface Slice {
 async function postgresCpuMicros(): Promise<number> {
   let ticks = 0;
   try {
-    const { rows } = await monitor!.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [DATABASE]);
+    const { rows } = await monitor!.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = $1',
+      [DATABASE],
+    );
     for (const { pid } of rows) {
       const stat = (await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).trim();
       const fields = /^\d+ \(.*\) (.*)$/.exec(stat)?.[1]?.split(' ');
@@ -214,7 +238,12 @@ function serverCpuMicros(child: ChildProcess): Promise<number> {
   });
 }
 
-async function load(child: ChildProcess, url: string, headers: Record<string, string>, seconds: number): Promise<Slice> {
+async function load(
+  child: ChildProcess,
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<Slice> {
   const [nodeBefore, postgresBefore] = [await serverCpuMicros(child), await postgresCpuMicros()];
   const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: seconds });
   const [nodeAfter, postgresAfter] = [await serverCpuMicros(child), await postgresCpuMicros()];
@@ -234,7 +263,12 @@ async function load(child: ChildProcess, url: string, headers: Record<string, st
  * Baseline and ours in alternating slices, so that a change in background load (other processes on the machine)
  * hits both alike; req/s over all slices, p99 the median of the slices' p99s, CPU per request over all slices.
  */
-async function compare(child: ChildProcess, baselineUrl: string, oursUrl: string, headers: Record<string, string>): Promise<[Measured, Measured]> {
+async function compare(
+  child: ChildProcess,
+  baselineUrl: string,
+  oursUrl: string,
+  headers: Record<string, string>,
+): Promise<[Measured, Measured]> {
   const slices = Math.max(1, Math.round(SECONDS / SLICE_SECONDS));
   const runs: [Slice[], Slice[]] = [[], []];
   for (let slice = 0; slice < slices; slice += 1) {
@@ -263,7 +297,10 @@ async function main(): Promise<void> {
   try {
     child = fork(fileURLToPath(import.meta.url), [], {
       // BENCH_CPU_PROF=dir writes a V8 CPU profile of the servers there, for finding where the time goes.
-      execArgv: [...process.execArgv, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      execArgv: [
+        ...process.execArgv,
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
       env: { ...process.env, BENCH_API_CHILD: JSON.stringify(seeded) },
     });
     const ports = await new Promise<Ports>((resolve, reject) => {
@@ -282,7 +319,9 @@ async function main(): Promise<void> {
       `vCIO Planner API benchmark: ${ASSETS} assets, ${CONNECTIONS} connections, ${SECONDS} s per server and case ` +
         `in alternating ${SLICE_SECONDS} s slices, pool ${POOL_SIZE} each`,
     );
-    console.log('case              server      req/s    p99 ms   CPU ms/req (node + postgres)   ratio ours/baseline');
+    console.log(
+      'case              server      req/s    p99 ms   CPU ms/req (node + postgres)   ratio ours/baseline',
+    );
     const ratios: number[] = [];
     for (const benchCase of cases) {
       // Warm both up (JIT, key cache, connection pools), then measure baseline and ours back to back.
@@ -296,7 +335,9 @@ async function main(): Promise<void> {
         `${server.padEnd(9)}${fmt(measured.requestsPerSecond, 0).padStart(9)} ${fmt(measured.p99, 0).padStart(9)}` +
         `   ${fmt(measured.nodeCpuMs + measured.postgresCpuMs, 2).padStart(6)} (${fmt(measured.nodeCpuMs, 2)} + ${fmt(measured.postgresCpuMs, 2)})`;
       console.log(`${benchCase.name.padEnd(18)}${row('baseline', base)}`);
-      console.log(`${''.padEnd(18)}${row('vcio', mine)}      ${fmt(ratio, 2)} req/s, ${fmt(cpuRatio, 2)} by CPU per request`);
+      console.log(
+        `${''.padEnd(18)}${row('vcio', mine)}      ${fmt(ratio, 2)} req/s, ${fmt(cpuRatio, 2)} by CPU per request`,
+      );
     }
     console.log(`target req/s ratio ≥ 0.70: ${ratios.every((ratio) => ratio >= 0.7) ? 'met' : 'NOT met'}`);
   } finally {

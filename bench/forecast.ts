@@ -23,8 +23,16 @@ async function main() {
   try {
     console.log(`Loading ${ASSETS.toLocaleString('en-US')} assets across ${CLIENTS} clients…`);
     const loadStart = Date.now();
-    const msp = await db.insertInto('msps').values({ name: 'Bench MSP' }).returning('id').executeTakeFirstOrThrow();
-    const small = await db.insertInto('msps').values({ name: 'Quarter-size MSP' }).returning('id').executeTakeFirstOrThrow();
+    const msp = await db
+      .insertInto('msps')
+      .values({ name: 'Bench MSP' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const small = await db
+      .insertInto('msps')
+      .values({ name: 'Quarter-size MSP' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const [mspId, clients, assets] of [
       [msp.id, CLIENTS, ASSETS],
       [small.id, Math.max(1, CLIENTS / 4), ASSETS / 4],
@@ -53,25 +61,42 @@ async function main() {
         from generate_series(0, ${assets}::int - 1) g join c on c.n = g % ${clients}::int`.execute(db);
       await sql`
         insert into recurring_costs (msp_id, client_id, name, amount, quantity, interval, starts_on, annual_escalation_bps)
-        select msp_id, id, 'Managed services', 15000, 25, 'month', date '2024-01-15', 300 from clients where msp_id = ${mspId}::uuid`.execute(db);
+        select msp_id, id, 'Managed services', 15000, 25, 'month', date '2024-01-15', 300 from clients where msp_id = ${mspId}::uuid`.execute(
+        db,
+      );
       await sql`
         insert into initiatives (msp_id, client_id, title, status, target_on, capex_cost, monthly_opex_cost, opex_months)
-        select msp_id, id, 'Firewall refresh', 'approved', date '2027-03-01', 400000, 2000, 36 from clients where msp_id = ${mspId}::uuid`.execute(db);
+        select msp_id, id, 'Firewall refresh', 'approved', date '2027-03-01', 400000, 2000, 36 from clients where msp_id = ${mspId}::uuid`.execute(
+        db,
+      );
     }
     await sql`analyze`.execute(db);
     console.log(`Loaded in ${fmt((Date.now() - loadStart) / 1000)} s`);
 
     const auth: AuthContext = { keyId: 'bench', mspId: msp.id, clientId: null, scope: 'read' };
     const smallAuth: AuthContext = { ...auth, mspId: small.id };
-    const client = await db.selectFrom('clients').select('id').where('msp_id', '=', msp.id).orderBy('name').executeTakeFirstOrThrow();
-    const count = await db.selectFrom('assets').select((eb) => eb.fn.countAll<number>().as('n')).where('client_id', '=', client.id).executeTakeFirstOrThrow();
+    const client = await db
+      .selectFrom('clients')
+      .select('id')
+      .where('msp_id', '=', msp.id)
+      .orderBy('name')
+      .executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom('assets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('client_id', '=', client.id)
+      .executeTakeFirstOrThrow();
 
     // (a) one client
-    for (let i = 0; i < 20; i += 1) await clientForecast(db, auth, client.id, { granularity: 'quarter', scenario: 'committed' }, AS_OF);
-    const perClient = await timeRuns(200, () => clientForecast(db, auth, client.id, { granularity: 'quarter', scenario: 'committed' }, AS_OF));
+    for (let i = 0; i < 20; i += 1)
+      await clientForecast(db, auth, client.id, { granularity: 'quarter', scenario: 'committed' }, AS_OF);
+    const perClient = await timeRuns(200, () =>
+      clientForecast(db, auth, client.id, { granularity: 'quarter', scenario: 'committed' }, AS_OF),
+    );
 
     // (c) baseline: the same asset columns, read and summed by quarter in one SQL pass.
-    const baselineQuery = () => sql`
+    const baselineQuery = () =>
+      sql`
       select date_trunc('quarter', coalesce(in_service_on, purchased_on) + make_interval(months => coalesce(lifecycle_months, 48)))::date as quarter,
              count(*) as refreshes,
              sum(coalesce(replacement_cost, purchase_cost, 0)) as amount,
@@ -86,7 +111,12 @@ async function main() {
     });
 
     // (b) the portfolio
-    const portfolioQuery = { granularity: 'quarter' as const, periods: 20, scenario: 'committed' as const, fiscalYearStartMonth: 1 };
+    const portfolioQuery = {
+      granularity: 'quarter' as const,
+      periods: 20,
+      scenario: 'committed' as const,
+      fiscalYearStartMonth: 1,
+    };
     await portfolioForecast(db, smallAuth, portfolioQuery, AS_OF);
     const quarterSize = await withMemoryPeak(() => portfolioForecast(db, smallAuth, portfolioQuery, AS_OF));
     const full = await withMemoryPeak(() => portfolioForecast(db, auth, portfolioQuery, AS_OF));
@@ -94,17 +124,29 @@ async function main() {
     const portfolioMs = Math.min(full.ms, timings.p50);
 
     console.log('');
-    console.log(`(a) per-client forecast, ${count.n} assets, 12 quarters: p50 ${fmt(perClient.p50, 2)} ms, p99 ${fmt(perClient.p99, 2)} ms (target p50 < 20 ms)`);
-    console.log(`(b) portfolio, ${CLIENTS} clients, ${ASSETS.toLocaleString('en-US')} assets, 20 quarters: ${fmt(portfolioMs / 1000, 2)} s, ` +
-      `peak heap ${fmt(full.peakHeapMb)} MB (from ${fmt(full.startHeapMb)} MB), peak RSS ${fmt(full.peakRssMb)} MB`);
-    console.log(`    memory vs assets: live heap after GC peaks ${fmt(quarterSize.peakLiveHeapMb - quarterSize.startHeapMb)} MB above the start ` +
-      `with a quarter of the assets and ${fmt(full.peakLiveHeapMb - full.startHeapMb)} MB with all of them`);
-    console.log(`(c) baseline, one SQL pass summing the same columns by quarter: ${fmt(baseline.p50 / 1000, 2)} s`);
+    console.log(
+      `(a) per-client forecast, ${count.n} assets, 12 quarters: p50 ${fmt(perClient.p50, 2)} ms, p99 ${fmt(perClient.p99, 2)} ms (target p50 < 20 ms)`,
+    );
+    console.log(
+      `(b) portfolio, ${CLIENTS} clients, ${ASSETS.toLocaleString('en-US')} assets, 20 quarters: ${fmt(portfolioMs / 1000, 2)} s, ` +
+        `peak heap ${fmt(full.peakHeapMb)} MB (from ${fmt(full.startHeapMb)} MB), peak RSS ${fmt(full.peakRssMb)} MB`,
+    );
+    console.log(
+      `    memory vs assets: live heap after GC peaks ${fmt(quarterSize.peakLiveHeapMb - quarterSize.startHeapMb)} MB above the start ` +
+        `with a quarter of the assets and ${fmt(full.peakLiveHeapMb - full.startHeapMb)} MB with all of them`,
+    );
+    console.log(
+      `(c) baseline, one SQL pass summing the same columns by quarter: ${fmt(baseline.p50 / 1000, 2)} s`,
+    );
     console.log(`    ratio portfolio / baseline: ${fmt(portfolioMs / baseline.p50, 2)}× (target ≤ 3×)`);
-    console.log(`    reference: fetching the same columns into the app without computing: ${fmt(fetchOnly.p50 / 1000, 2)} s ` +
-      `(portfolio / fetch ${fmt(portfolioMs / fetchOnly.p50, 2)}×)`);
+    console.log(
+      `    reference: fetching the same columns into the app without computing: ${fmt(fetchOnly.p50 / 1000, 2)} s ` +
+        `(portfolio / fetch ${fmt(portfolioMs / fetchOnly.p50, 2)}×)`,
+    );
     const usd = full.result.currencies[0]!;
-    console.log(`    portfolio check: ${usd.clients} clients, ${usd.totals.refreshCount.toLocaleString('en-US')} refreshes, total ${usd.totals.total.toLocaleString('en-US')} cents`);
+    console.log(
+      `    portfolio check: ${usd.clients} clients, ${usd.totals.refreshCount.toLocaleString('en-US')} refreshes, total ${usd.totals.total.toLocaleString('en-US')} cents`,
+    );
   } finally {
     await scratch.drop();
   }

@@ -24,7 +24,9 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** A freshly created and migrated database; `drop()` removes it. */
-export async function scratchDatabase(name: string): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+export async function scratchDatabase(
+  name: string,
+): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
   await admin(async (client) => {
     await client.query(`drop database if exists "${name}" with (force)`);
     await client.query(`create database "${name}"`);
@@ -48,7 +50,10 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-export async function timeRuns(runs: number, work: () => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; mean: number }> {
+export async function timeRuns(
+  runs: number,
+  work: () => Promise<unknown>,
+): Promise<{ p50: number; p95: number; p99: number; mean: number }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const start = performance.now();
@@ -69,7 +74,16 @@ export async function timeRuns(runs: number, work: () => Promise<unknown>): Prom
  * `peakLiveHeapMb` is the most heap still in use right after a full collection (run with --expose-gc), taken every
  * 200 ms: what the work really holds on to.
  */
-export async function withMemoryPeak<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakHeapMb: number; peakLiveHeapMb: number; peakRssMb: number; startHeapMb: number }> {
+export async function withMemoryPeak<T>(
+  work: () => Promise<T>,
+): Promise<{
+  result: T;
+  ms: number;
+  peakHeapMb: number;
+  peakLiveHeapMb: number;
+  peakRssMb: number;
+  startHeapMb: number;
+}> {
   global.gc?.();
   const startHeap = process.memoryUsage().heapUsed;
   let peakHeap = startHeap;

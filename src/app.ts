@@ -16,7 +16,10 @@ export interface ReadinessCheck {
 }
 
 /** Builds the HTTP app from its dependencies; no side effects, no listening. */
-export function createApp(context: AppContext, options: { readinessChecks?: ReadinessCheck[] } = {}): Express {
+export function createApp(
+  context: AppContext,
+  options: { readinessChecks?: ReadinessCheck[] } = {},
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -31,7 +34,8 @@ export function createApp(context: AppContext, options: { readinessChecks?: Read
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
         // A calendar feed's key may travel in the query string; it never reaches the logs.
@@ -87,13 +91,20 @@ export function createApp(context: AppContext, options: { readinessChecks?: Read
   const authenticate = context.authenticator.authenticate.bind(context.authenticator);
   for (const route of apiRoutes) mountRoute(api, route, authenticate, context);
   api.use((req, res, next) => {
-    const allowed = apiRoutes.filter((route) => matches(route.path, req.path)).map((route) => route.method.toUpperCase());
+    const allowed = apiRoutes
+      .filter((route) => matches(route.path, req.path))
+      .map((route) => route.method.toUpperCase());
     if (allowed.length === 0) {
       next();
       return;
     }
     res.setHeader('Allow', allowed.join(', '));
-    sendProblem(res, 405, 'method_not_allowed', `${req.method} is not allowed here; use ${allowed.join(', ')}`);
+    sendProblem(
+      res,
+      405,
+      'method_not_allowed',
+      `${req.method} is not allowed here; use ${allowed.join(', ')}`,
+    );
   });
   app.use('/api/v1', api);
 

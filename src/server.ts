@@ -52,7 +52,10 @@ export async function startServer(options: {
   const database = await openMigratedDatabase(config, logger);
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
-    const demoApiKey = options.demo && database.kind === 'embedded' ? await ensureDemo(database, config, clock, logger) : undefined;
+    const demoApiKey =
+      options.demo && database.kind === 'embedded'
+        ? await ensureDemo(database, config, clock, logger)
+        : undefined;
     const authenticator = new Authenticator(database.db, { rateLimitPerMinute: config.rateLimitPerMinute });
     // A missing or broken Chromium is logged and reported by /readyz and the PDF routes; the rest still runs.
     const renderer = createRenderer({
@@ -64,10 +67,27 @@ export async function startServer(options: {
     const rendering = await renderer.start();
     // Readiness includes the renderer where one is configured or found; a process without Chromium is still ready.
     const rendererConfigured = rendering.available || config.puppeteerExecutablePath !== undefined;
-    const packetQueue = await startPacketQueue({ database, config, clock, logger, renderer, canRender: rendering.available });
+    const packetQueue = await startPacketQueue({
+      database,
+      config,
+      clock,
+      logger,
+      renderer,
+      canRender: rendering.available,
+    });
     if (packetQueue) closers.unshift(() => packetQueue.stop());
-    const context: AppContext = { database, config, clock, logger, authenticator, renderer, ...(packetQueue ? { packetQueue } : {}) };
-    const app = createApp(context, { readinessChecks: rendererConfigured ? [renderer.readinessCheck()] : [] });
+    const context: AppContext = {
+      database,
+      config,
+      clock,
+      logger,
+      authenticator,
+      renderer,
+      ...(packetQueue ? { packetQueue } : {}),
+    };
+    const app = createApp(context, {
+      readinessChecks: rendererConfigured ? [renderer.readinessCheck()] : [],
+    });
     const server = await listen(app, config.port);
     closers.unshift(() => closeServer(server));
     const address = server.address();
@@ -93,10 +113,18 @@ export async function startServer(options: {
 }
 
 /** Loads the demo the first time an embedded database starts empty; later starts show the saved key. */
-async function ensureDemo(database: Database, config: Config, clock: Clock, logger: Logger): Promise<string | undefined> {
+async function ensureDemo(
+  database: Database,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+): Promise<string | undefined> {
   const existing = await database.db.selectFrom('msps').select('id').limit(1).executeTakeFirst();
   if (existing) {
-    return fs.readFile(demoKeyFile(config.dataDir), 'utf8').then((text) => text.trim(), () => undefined);
+    return fs.readFile(demoKeyFile(config.dataDir), 'utf8').then(
+      (text) => text.trim(),
+      () => undefined,
+    );
   }
   const demo = await loadDemo(database.db, clock);
   await fs.mkdir(config.dataDir, { recursive: true });

@@ -14,7 +14,16 @@ export interface ApiKey {
   revokedAt: string | null;
 }
 
-const columns = ['id', 'name', 'scope', 'client_id', 'key_prefix', 'created_at', 'last_used_at', 'revoked_at'] as const;
+const columns = [
+  'id',
+  'name',
+  'scope',
+  'client_id',
+  'key_prefix',
+  'created_at',
+  'last_used_at',
+  'revoked_at',
+] as const;
 
 function toApiKey(row: Pick<Selectable<ApiKeyTable>, (typeof columns)[number]>): ApiKey {
   return {

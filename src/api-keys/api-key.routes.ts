@@ -1,6 +1,12 @@
 import { defineRoute } from '../http/route.js';
 import { listPage } from '../http/schemas.js';
-import { apiKeyParams, apiKeySchema, createApiKeyBody, createdApiKeySchema, listApiKeysQuery } from './api-key.schemas.js';
+import {
+  apiKeyParams,
+  apiKeySchema,
+  createApiKeyBody,
+  createdApiKeySchema,
+  listApiKeysQuery,
+} from './api-key.schemas.js';
 import * as service from './api-key.service.js';
 
 const tag = 'API keys';
@@ -16,7 +22,9 @@ export const apiKeyRoutes = [
     mspWide: true,
     query: listApiKeysQuery,
     responses: { 200: { description: 'A page of keys', schema: listPage(apiKeySchema) } },
-    handler: async ({ app, auth, query }) => ({ body: await service.listApiKeys(app.database.db, auth, query) }),
+    handler: async ({ app, auth, query }) => ({
+      body: await service.listApiKeys(app.database.db, auth, query),
+    }),
   }),
   defineRoute({
     method: 'post',

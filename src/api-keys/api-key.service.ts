@@ -24,12 +24,17 @@ export async function issueApiKey(
   return { ...key, key: generated.secret };
 }
 
-export async function createApiKey(db: Db, auth: AuthContext, input: CreateApiKey): Promise<ApiKey & { key: string }> {
+export async function createApiKey(
+  db: Db,
+  auth: AuthContext,
+  input: CreateApiKey,
+): Promise<ApiKey & { key: string }> {
   if (input.clientId) {
     if (input.scope === 'admin') {
       throw invalid('body.scope', 'a key limited to one client can have the read or write scope only');
     }
-    if (!(await findClient(db, auth.mspId, input.clientId))) throw invalid('body.clientId', 'is not a client of yours');
+    if (!(await findClient(db, auth.mspId, input.clientId)))
+      throw invalid('body.clientId', 'is not a client of yours');
   }
   return issueApiKey(db, auth.mspId, input);
 }

@@ -6,20 +6,60 @@ import type { AssetTable } from '../db/schema.js';
 import type { AssetCategory, AssetFields, AssetRecord, AssetStatus, DateSources } from './asset.schemas.js';
 
 const columns = [
-  'id', 'client_id', 'name', 'category', 'manufacturer', 'model', 'serial_number', 'asset_tag', 'location',
-  'assigned_to', 'operating_system', 'purchased_on', 'purchased_on_source', 'in_service_on', 'in_service_on_source',
-  'warranty_expires_on', 'warranty_expires_on_source', 'end_of_support_on', 'end_of_support_on_source',
-  'purchase_cost', 'replacement_cost', 'lifecycle_months', 'status', 'notes', 'external_source', 'external_id',
-  'created_at', 'updated_at',
+  'id',
+  'client_id',
+  'name',
+  'category',
+  'manufacturer',
+  'model',
+  'serial_number',
+  'asset_tag',
+  'location',
+  'assigned_to',
+  'operating_system',
+  'purchased_on',
+  'purchased_on_source',
+  'in_service_on',
+  'in_service_on_source',
+  'warranty_expires_on',
+  'warranty_expires_on_source',
+  'end_of_support_on',
+  'end_of_support_on_source',
+  'purchase_cost',
+  'replacement_cost',
+  'lifecycle_months',
+  'status',
+  'notes',
+  'external_source',
+  'external_id',
+  'created_at',
+  'updated_at',
 ] as const;
 
 type AssetRow = Pick<Selectable<AssetTable>, (typeof columns)[number]>;
 
 /** The columns behind {@link AssetFields}, for any query that reads an asset's own fields. */
 export const assetFieldColumns = [
-  'name', 'category', 'manufacturer', 'model', 'serial_number', 'asset_tag', 'location', 'assigned_to',
-  'operating_system', 'purchased_on', 'in_service_on', 'warranty_expires_on', 'end_of_support_on', 'purchase_cost',
-  'replacement_cost', 'lifecycle_months', 'status', 'notes', 'external_source', 'external_id',
+  'name',
+  'category',
+  'manufacturer',
+  'model',
+  'serial_number',
+  'asset_tag',
+  'location',
+  'assigned_to',
+  'operating_system',
+  'purchased_on',
+  'in_service_on',
+  'warranty_expires_on',
+  'end_of_support_on',
+  'purchase_cost',
+  'replacement_cost',
+  'lifecycle_months',
+  'status',
+  'notes',
+  'external_source',
+  'external_id',
 ] as const;
 
 export type AssetFieldRow = Pick<Selectable<AssetTable>, (typeof assetFieldColumns)[number]>;
@@ -102,10 +142,19 @@ export interface NewAsset {
 }
 
 function toInsertable(mspId: string, clientId: string, asset: NewAsset): Insertable<AssetTable> {
-  return { ...toColumns(asset.fields, asset.dateSources), msp_id: mspId, client_id: clientId } as Insertable<AssetTable>;
+  return {
+    ...toColumns(asset.fields, asset.dateSources),
+    msp_id: mspId,
+    client_id: clientId,
+  } as Insertable<AssetTable>;
 }
 
-export async function insertAsset(db: Executor, mspId: string, clientId: string, asset: NewAsset): Promise<AssetRecord> {
+export async function insertAsset(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  asset: NewAsset,
+): Promise<AssetRecord> {
   const row = await db
     .insertInto('assets')
     .values(toInsertable(mspId, clientId, asset))
@@ -120,7 +169,12 @@ const ID_BATCH = 10_000;
 const INSERT_BATCH = 1000;
 
 /** Inserts many assets with multi-row statements; answers how many were written. */
-export async function insertAssets(db: Executor, mspId: string, clientId: string, assets: readonly NewAsset[]): Promise<number> {
+export async function insertAssets(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  assets: readonly NewAsset[],
+): Promise<number> {
   let inserted = 0;
   for (let start = 0; start < assets.length; start += INSERT_BATCH) {
     const batch = assets.slice(start, start + INSERT_BATCH);
@@ -135,7 +189,12 @@ export async function insertAssets(db: Executor, mspId: string, clientId: string
 
 // The hottest read of the API: compiled once, then only bound (see compiledOnce).
 const selectAsset = compiledOnce((db, mspId: string, clientId: string, assetId: string) =>
-  db.selectFrom('assets').select(columns).where('msp_id', '=', mspId).where('client_id', '=', clientId).where('id', '=', assetId),
+  db
+    .selectFrom('assets')
+    .select(columns)
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId)
+    .where('id', '=', assetId),
 );
 
 export async function findAsset(
@@ -212,8 +271,17 @@ export interface AssetListFilter {
 }
 
 /** A page of one client's assets by (name, id). */
-export async function listAssets(db: Executor, mspId: string, clientId: string, filter: AssetListFilter): Promise<AssetRecord[]> {
-  let query = db.selectFrom('assets').select(columns).where('msp_id', '=', mspId).where('client_id', '=', clientId);
+export async function listAssets(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  filter: AssetListFilter,
+): Promise<AssetRecord[]> {
+  let query = db
+    .selectFrom('assets')
+    .select(columns)
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId);
   if (filter.category) query = query.where('category', '=', filter.category);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.clock === 'inactive') query = query.where('status', 'not in', ['active', 'in_storage']);
@@ -222,7 +290,9 @@ export async function listAssets(db: Executor, mspId: string, clientId: string, 
     query =
       filter.clock === 'undated'
         ? query.where('in_service_on', 'is', null).where('purchased_on', 'is', null)
-        : query.where((eb) => eb.or([eb('in_service_on', 'is not', null), eb('purchased_on', 'is not', null)]));
+        : query.where((eb) =>
+            eb.or([eb('in_service_on', 'is not', null), eb('purchased_on', 'is not', null)]),
+          );
   }
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
@@ -239,7 +309,9 @@ export async function listAssets(db: Executor, mspId: string, clientId: string, 
   }
   if (filter.after) {
     const [name, id] = filter.after;
-    query = query.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+    );
   }
   const rows = await query.orderBy('name').orderBy('id').limit(filter.limit).execute();
   return rows.map(toAsset);
@@ -298,7 +370,12 @@ export async function updateAssets(
 }
 
 /** Sets status `retired` on the given assets; answers how many changed. */
-export async function retireAssets(db: Executor, mspId: string, clientId: string, assetIds: readonly string[]): Promise<number> {
+export async function retireAssets(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  assetIds: readonly string[],
+): Promise<number> {
   let retired = 0;
   for (let start = 0; start < assetIds.length; start += ID_BATCH) {
     const result = await db
@@ -317,11 +394,22 @@ export async function retireAssets(db: Executor, mspId: string, clientId: string
  * Serialises syncs of one source into one client until the transaction ends, so that two concurrent syncs
  * cannot both decide to create the same external id.
  */
-export async function lockExternalSource(db: Executor, clientId: string, externalSource: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`assets-sync:${clientId}:${externalSource}`}, 0))`.execute(db);
+export async function lockExternalSource(
+  db: Executor,
+  clientId: string,
+  externalSource: string,
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`assets-sync:${clientId}:${externalSource}`}, 0))`.execute(
+    db,
+  );
 }
 
-export async function deleteAsset(db: Executor, mspId: string, clientId: string, assetId: string): Promise<boolean> {
+export async function deleteAsset(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  assetId: string,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('assets')
     .where('msp_id', '=', mspId)

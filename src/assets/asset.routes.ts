@@ -31,7 +31,13 @@ export const assetRoutes = [
     query: listAssetsQuery,
     responses: { 200: { description: 'A page of assets', schema: listPage(assetSchema) } },
     handler: async ({ app, auth, params, query }) => ({
-      body: await service.listAssets(app.database.db, auth, params.clientId, query, query.asOf ?? app.clock.today()),
+      body: await service.listAssets(
+        app.database.db,
+        auth,
+        params.clientId,
+        query,
+        query.asOf ?? app.clock.today(),
+      ),
     }),
   }),
   defineRoute({
@@ -79,7 +85,13 @@ export const assetRoutes = [
     query: getAssetQuery,
     responses: { 200: { description: 'The asset', schema: assetSchema } },
     handler: async ({ app, auth, params, query }) => ({
-      body: await service.getAsset(app.database.db, auth, params.clientId, params.assetId, query.asOf ?? app.clock.today()),
+      body: await service.getAsset(
+        app.database.db,
+        auth,
+        params.clientId,
+        params.assetId,
+        query.asOf ?? app.clock.today(),
+      ),
     }),
   }),
   defineRoute({
@@ -94,7 +106,14 @@ export const assetRoutes = [
     body: updateAssetBody,
     responses: { 200: { description: 'The changed asset', schema: assetSchema } },
     handler: async ({ app, auth, params, body }) => ({
-      body: await service.updateAsset(app.database.db, auth, params.clientId, params.assetId, body, app.clock.today()),
+      body: await service.updateAsset(
+        app.database.db,
+        auth,
+        params.clientId,
+        params.assetId,
+        body,
+        app.clock.today(),
+      ),
     }),
   }),
   defineRoute({

@@ -20,7 +20,11 @@ export const calendarRoutes = [
     query: z.strictObject({
       asOf: isoDate.optional(),
       quarters: z.coerce.number().int().min(1).max(40).default(8),
-      token: z.string().max(200).optional().describe('The API key, for calendar apps that cannot send headers'),
+      token: z
+        .string()
+        .max(200)
+        .optional()
+        .describe('The API key, for calendar apps that cannot send headers'),
     }),
     responses: { 200: { description: 'An iCalendar feed', contentTypes: ['text/calendar'] } },
     handler: async ({ app, auth, params, query, res }) => {
@@ -29,7 +33,11 @@ export const calendarRoutes = [
         quarters: query.quarters,
         now: app.clock.now(),
       });
-      res.status(200).type('text/calendar; charset=utf-8').setHeader('Cache-Control', 'private, max-age=300').send(feed);
+      res
+        .status(200)
+        .type('text/calendar; charset=utf-8')
+        .setHeader('Cache-Control', 'private, max-age=300')
+        .send(feed);
       return undefined;
     },
   }),

@@ -35,13 +35,15 @@ export async function clientCalendar(
   };
   const horizon = horizonOf(context);
   const end = horizon.periods.at(-1)!.end;
-  const within = (date: string | null): date is string => date !== null && date >= options.asOf && date <= end;
+  const within = (date: string | null): date is string =>
+    date !== null && date >= options.asOf && date <= end;
   const events: CalendarEvent[] = [];
 
   for await (const batch of assetBatches(db, auth.mspId, { clientId })) {
     for (const asset of batch) {
       for (const event of refreshEventsOf(asset, context)) {
-        const reason = event.reason === 'end_of_support' ? 'operating system end of support' : 'end of lifecycle';
+        const reason =
+          event.reason === 'end_of_support' ? 'operating system end of support' : 'end of lifecycle';
         events.push({
           uid: `refresh-${asset.id}-${event.date}@vcio-planner`,
           date: event.date,

@@ -36,9 +36,15 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('Run the HTTP API (migrates the database first; loads demo data into a new embedded database)')
+    .description(
+      'Run the HTTP API (migrates the database first; loads demo data into a new embedded database)',
+    )
     .option('--no-demo', 'do not load demo data into a new embedded database')
-    .addOption(new Option('--port <port>', 'port to listen on (overrides PORT)').argParser((v) => Number.parseInt(v, 10)))
+    .addOption(
+      new Option('--port <port>', 'port to listen on (overrides PORT)').argParser((v) =>
+        Number.parseInt(v, 10),
+      ),
+    )
     .action(async (options: { demo: boolean; port?: number }) => {
       const base = config();
       const settings = options.port === undefined ? base : Object.freeze({ ...base, port: options.port });
@@ -48,7 +54,9 @@ export function buildProgram(): Command {
       banner.push(`  API reference: ${server.url}/docs   OpenAPI: ${server.url}/api/v1/openapi.json`);
       if (server.demoApiKey) {
         banner.push(`  Demo API key:  ${server.demoApiKey}`);
-        banner.push(`  Try: curl -H "Authorization: Bearer ${server.demoApiKey}" ${server.url}/api/v1/clients`);
+        banner.push(
+          `  Try: curl -H "Authorization: Bearer ${server.demoApiKey}" ${server.url}/api/v1/clients`,
+        );
       }
       process.stdout.write(`${banner.join('\n')}\n`);
       let stopping = false;
@@ -106,7 +114,9 @@ export function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('Load the demo MSP with three clients (dental practice, law firm, manufacturer) and print a key')
+    .description(
+      'Load the demo MSP with three clients (dental practice, law firm, manufacturer) and print a key',
+    )
     .option('--json', 'print the loaded MSP, clients and key as JSON')
     .action(async (options: { json?: boolean }) => {
       const settings = config();

@@ -5,8 +5,17 @@ import type { ClientTable } from '../db/schema.js';
 import type { Client, CreateClient, UpdateClient } from './client.schemas.js';
 
 const columns = [
-  'id', 'name', 'currency', 'fiscal_year_start_month', 'contact_name', 'contact_email', 'vcio_name',
-  'next_meeting_on', 'notes', 'created_at', 'updated_at',
+  'id',
+  'name',
+  'currency',
+  'fiscal_year_start_month',
+  'contact_name',
+  'contact_email',
+  'vcio_name',
+  'next_meeting_on',
+  'notes',
+  'created_at',
+  'updated_at',
 ] as const;
 
 function toClient(row: Pick<Selectable<ClientTable>, (typeof columns)[number]>): Client {
@@ -58,7 +67,11 @@ export async function findClient(db: Executor, mspId: string, clientId: string):
   return row && toClient(row);
 }
 
-export async function findClientByName(db: Executor, mspId: string, name: string): Promise<Client | undefined> {
+export async function findClientByName(
+  db: Executor,
+  mspId: string,
+  name: string,
+): Promise<Client | undefined> {
   const row = await db
     .selectFrom('clients')
     .select(columns)
@@ -82,7 +95,9 @@ export async function listClients(db: Executor, mspId: string, filter: ClientLis
   if (filter.q) query = query.where('name', 'ilike', `%${escapeLike(filter.q)}%`);
   if (filter.after) {
     const [name, id] = filter.after;
-    query = query.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+    );
   }
   const rows = await query.orderBy('name').orderBy('id').limit(filter.limit).execute();
   return rows.map(toClient);
@@ -100,7 +115,12 @@ export async function listClientSummaries(
     .orderBy('name')
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({ id: row.id, name: row.name, currency: row.currency, fiscalYearStartMonth: row.fiscal_year_start_month }));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    currency: row.currency,
+    fiscalYearStartMonth: row.fiscal_year_start_month,
+  }));
 }
 
 export async function updateClient(
@@ -114,7 +134,9 @@ export async function updateClient(
     .set({
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.currency !== undefined ? { currency: changes.currency } : {}),
-      ...(changes.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: changes.fiscalYearStartMonth } : {}),
+      ...(changes.fiscalYearStartMonth !== undefined
+        ? { fiscal_year_start_month: changes.fiscalYearStartMonth }
+        : {}),
       ...(changes.contactName !== undefined ? { contact_name: changes.contactName } : {}),
       ...(changes.contactEmail !== undefined ? { contact_email: changes.contactEmail } : {}),
       ...(changes.vcioName !== undefined ? { vcio_name: changes.vcioName } : {}),

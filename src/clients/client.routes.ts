@@ -21,7 +21,9 @@ export const clientRoutes = [
     scope: 'read',
     query: listClientsQuery,
     responses: { 200: { description: 'A page of clients, by name', schema: listPage(clientSchema) } },
-    handler: async ({ app, auth, query }) => ({ body: await service.listClients(app.database.db, auth, query) }),
+    handler: async ({ app, auth, query }) => ({
+      body: await service.listClients(app.database.db, auth, query),
+    }),
   }),
   defineRoute({
     method: 'post',
@@ -46,7 +48,9 @@ export const clientRoutes = [
     scope: 'read',
     params: clientParams,
     responses: { 200: { description: 'The client', schema: clientSchema } },
-    handler: async ({ app, auth, params }) => ({ body: await service.getClient(app.database.db, auth, params.clientId) }),
+    handler: async ({ app, auth, params }) => ({
+      body: await service.getClient(app.database.db, auth, params.clientId),
+    }),
   }),
   defineRoute({
     method: 'patch',

@@ -19,7 +19,10 @@ export type Client = z.infer<typeof clientSchema>;
 const clientFields = {
   name: requiredText(200),
   currency: currency.optional().describe("ISO 4217 code; defaults to the MSP's currency"),
-  fiscalYearStartMonth: z.int().min(1, 'must be a month from 1 to 12').max(12, 'must be a month from 1 to 12'),
+  fiscalYearStartMonth: z
+    .int()
+    .min(1, 'must be a month from 1 to 12')
+    .max(12, 'must be a month from 1 to 12'),
   contactName: text(200).nullable(),
   contactEmail: z.email('must be an email address').max(320).nullable(),
   vcioName: text(200).nullable(),

@@ -42,7 +42,12 @@ export async function listClients(
   return { items: page, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
 }
 
-export async function updateClient(db: Db, auth: AuthContext, clientId: string, changes: UpdateClient): Promise<Client> {
+export async function updateClient(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  changes: UpdateClient,
+): Promise<Client> {
   await getClient(db, auth, clientId);
   if (changes.name !== undefined) await assertNameFree(db, auth.mspId, changes.name, clientId);
   const client = await clients.updateClient(db, auth.mspId, clientId, changes);

@@ -57,7 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const value = env[variable];
-    const shown = value === undefined ? '' : ` (got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
+    const shown =
+      value === undefined
+        ? ''
+        : ` (got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
     throw new ConfigError(`Invalid ${variable}${shown}: ${describeIssue(issue)}`);
   }
   const values = parsed.data;
@@ -83,7 +86,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return `must be at most ${String(issue.maximum)}`;
     case 'invalid_type':
-      return issue.expected === 'number' || issue.expected === 'int' ? 'must be a whole number' : issue.message;
+      return issue.expected === 'number' || issue.expected === 'int'
+        ? 'must be a whole number'
+        : issue.message;
     default:
       return issue.message;
   }

@@ -24,7 +24,9 @@ export async function migrate(db: Db, directory = migrationsDir): Promise<Migrat
       name text primary key,
       applied_at timestamptz not null default now()
     )`.execute(trx);
-    const done = new Set((await trx.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name));
+    const done = new Set(
+      (await trx.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name),
+    );
     const unknown = [...done].filter((name) => !files.includes(name));
     if (unknown.length > 0) {
       throw new Error(`The database has migrations this version does not know: ${unknown.join(', ')}`);

@@ -3,7 +3,12 @@ import type { DemoAsset, DemoClient, DemoInitiative, DemoPolicy } from './demo-d
 
 /** Bulk writes for seeding the demo book; the API's own repositories handle one-at-a-time changes. */
 
-export async function insertPolicies(db: Executor, mspId: string, clientId: string | null, policies: DemoPolicy[]) {
+export async function insertPolicies(
+  db: Executor,
+  mspId: string,
+  clientId: string | null,
+  policies: DemoPolicy[],
+) {
   if (policies.length === 0) return;
   await db
     .insertInto('lifecycle_policies')
@@ -80,7 +85,12 @@ export async function insertAssetRows(
   return rows.map((row) => ({ id: row.id, category: row.category, inServiceOn: row.purchased_on }));
 }
 
-export async function insertRecurringCostRows(db: Executor, mspId: string, clientId: string, client: DemoClient) {
+export async function insertRecurringCostRows(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  client: DemoClient,
+) {
   if (client.recurringCosts.length === 0) return;
   await db
     .insertInto('recurring_costs')

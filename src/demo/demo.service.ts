@@ -27,12 +27,20 @@ export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
       for (const initiative of client.initiatives) {
         // An initiative replaces the oldest few assets of the categories it is about.
         const linked = assets
-          .filter((asset) => initiative.linkCategories.includes(asset.category as never) && asset.inServiceOn !== null)
+          .filter(
+            (asset) =>
+              initiative.linkCategories.includes(asset.category as never) && asset.inServiceOn !== null,
+          )
           .sort((a, b) => a.inServiceOn!.localeCompare(b.inServiceOn!))
           .slice(0, 5)
           .map((asset) => asset.id);
-        await demo.insertInitiativeRow(trx, msp.id, clientId, initiative, linked, (daysAgo) =>
-          new Date(clock.now().getTime() - daysAgo * 86_400_000),
+        await demo.insertInitiativeRow(
+          trx,
+          msp.id,
+          clientId,
+          initiative,
+          linked,
+          (daysAgo) => new Date(clock.now().getTime() - daysAgo * 86_400_000),
         );
       }
       clients.push({ id: clientId, name: client.name, assets: assets.length });

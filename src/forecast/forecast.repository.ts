@@ -11,7 +11,12 @@ import type {
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 
 const policyColumns = [
-  'client_id', 'category', 'lifecycle_months', 'replacement_cost', 'annual_escalation_bps', 'due_soon_days',
+  'client_id',
+  'category',
+  'lifecycle_months',
+  'replacement_cost',
+  'annual_escalation_bps',
+  'due_soon_days',
 ] as const;
 
 export interface PolicySet {
@@ -22,7 +27,8 @@ export interface PolicySet {
 /** The MSP's policies and every client override (or one client's, when `clientId` is given), in one query. */
 export async function loadPolicies(db: Executor, mspId: string, clientId?: string): Promise<PolicySet> {
   let query = db.selectFrom('lifecycle_policies').select(policyColumns).where('msp_id', '=', mspId);
-  if (clientId) query = query.where((eb) => eb.or([eb('client_id', 'is', null), eb('client_id', '=', clientId)]));
+  if (clientId)
+    query = query.where((eb) => eb.or([eb('client_id', 'is', null), eb('client_id', '=', clientId)]));
   const rows = await query.execute();
   const msp: Partial<Record<AssetCategory, LifecyclePolicy>> = {};
   const byClient = new Map<string, Partial<Record<AssetCategory, LifecyclePolicy>>>();
@@ -51,7 +57,18 @@ export async function listRecurringCosts(
 ): Promise<(RecurringCost & { clientId: string })[]> {
   let query = db
     .selectFrom('recurring_costs')
-    .select(['id', 'client_id', 'name', 'vendor', 'amount', 'quantity', 'interval', 'starts_on', 'ends_on', 'annual_escalation_bps'])
+    .select([
+      'id',
+      'client_id',
+      'name',
+      'vendor',
+      'amount',
+      'quantity',
+      'interval',
+      'starts_on',
+      'ends_on',
+      'annual_escalation_bps',
+    ])
     .where('msp_id', '=', mspId);
   if (clientId) query = query.where('client_id', '=', clientId);
   const rows = await query.orderBy('id').execute();
@@ -76,7 +93,16 @@ export async function listInitiatives(
 ): Promise<(Initiative & { clientId: string })[]> {
   let query = db
     .selectFrom('initiatives')
-    .select(['id', 'client_id', 'title', 'status', 'target_on', 'capex_cost', 'monthly_opex_cost', 'opex_months'])
+    .select([
+      'id',
+      'client_id',
+      'title',
+      'status',
+      'target_on',
+      'capex_cost',
+      'monthly_opex_cost',
+      'opex_months',
+    ])
     .where('msp_id', '=', mspId)
     .where('status', 'in', ['proposed', 'approved', 'in_progress']);
   if (clientId) query = query.where('client_id', '=', clientId);
@@ -110,8 +136,19 @@ export async function* assetBatches(
     let query = db
       .selectFrom('assets')
       .select([
-        'id', 'client_id', 'name', 'category', 'status', 'operating_system', 'purchased_on', 'in_service_on',
-        'warranty_expires_on', 'end_of_support_on', 'purchase_cost', 'replacement_cost', 'lifecycle_months',
+        'id',
+        'client_id',
+        'name',
+        'category',
+        'status',
+        'operating_system',
+        'purchased_on',
+        'in_service_on',
+        'warranty_expires_on',
+        'end_of_support_on',
+        'purchase_cost',
+        'replacement_cost',
+        'lifecycle_months',
       ])
       .where('msp_id', '=', mspId)
       .where('status', 'in', ['active', 'in_storage']);

@@ -35,8 +35,19 @@ export const forecastRoutes = [
     },
     handler: async ({ app, auth, params, query, req, res }) => {
       const format = req.accepts(['application/json', 'text/csv']);
-      if (!format) throw new AppError('not_acceptable', 406, 'This resource is available as application/json or text/csv');
-      const forecast = await service.clientForecast(app.database.db, auth, params.clientId, query, app.clock.today());
+      if (!format)
+        throw new AppError(
+          'not_acceptable',
+          406,
+          'This resource is available as application/json or text/csv',
+        );
+      const forecast = await service.clientForecast(
+        app.database.db,
+        auth,
+        params.clientId,
+        query,
+        app.clock.today(),
+      );
       if (format === 'text/csv') {
         res
           .status(200)
@@ -52,7 +63,8 @@ export const forecastRoutes = [
     method: 'post',
     path: '/clients/:clientId/forecast/level',
     operationId: 'levelClientForecast',
-    summary: 'What-if: level refreshes under a per-quarter capex cap by moving them within a window of months',
+    summary:
+      'What-if: level refreshes under a per-quarter capex cap by moving them within a window of months',
     description:
       'Nothing is saved. Answers the levelled forecast, every moved refresh (from, to, months, escalated amount) ' +
       'and the overflow no move can fix. The pre-escalation total of the refreshes never changes.',

@@ -25,7 +25,10 @@ export const forecastPeriodSchema = z.object({
   opex,
   total: z.int(),
   refreshCount: z.int(),
-  items: z.array(forecastItemSchema).optional().describe('With include=items: the charges that sum to the cells'),
+  items: z
+    .array(forecastItemSchema)
+    .optional()
+    .describe('With include=items: the charges that sum to the cells'),
 });
 
 export const forecastTotalsSchema = z.object({ capex, opex, total: z.int(), refreshCount: z.int() });
@@ -38,7 +41,9 @@ export const clientForecastSchema = z.object({
   granularity: z.enum(['quarter', 'year']),
   scenario: z.enum(['committed', 'proposed']),
   fiscalYearStartMonth: z.int(),
-  lifecycleOverrides: z.record(z.string(), z.int()).describe('What-if lifecycle months per category, as applied'),
+  lifecycleOverrides: z
+    .record(z.string(), z.int())
+    .describe('What-if lifecycle months per category, as applied'),
   periods: z.array(forecastPeriodSchema),
   totals: forecastTotalsSchema,
   counts: forecastCountsSchema,
@@ -53,12 +58,18 @@ export const lifecycleOverridesParam = z
   .max(1000)
   .transform((value, ctx) => {
     const overrides: Partial<Record<AssetCategory, number>> = {};
-    for (const part of value.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(',')
+      .map((piece) => piece.trim())
+      .filter(Boolean)) {
       const match = /^([a-z_]+):(\d{1,3})$/.exec(part);
       const category = match?.[1] as AssetCategory | undefined;
       const months = Number(match?.[2]);
       if (!match || !ASSET_CATEGORIES.includes(category!) || months < 1 || months > 600) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not category:months with a known category and 1–600 months` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${part}" is not category:months with a known category and 1–600 months`,
+        });
         return z.NEVER;
       }
       overrides[category!] = months;
@@ -70,20 +81,35 @@ export const lifecycleOverridesParam = z
 const horizonFields = {
   asOf: isoDate.optional().describe('Defaults to today (UTC)'),
   granularity: z.enum(['quarter', 'year']).default('quarter'),
-  periods: z.coerce.number().int().min(1).optional().describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
+  periods: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
   scenario: z.enum(['committed', 'proposed']).default('committed'),
   lifecycleMonths: lifecycleOverridesParam.optional(),
 };
 
-function checkPeriods(value: { granularity: 'quarter' | 'year'; periods?: number | undefined }, ctx: z.RefinementCtx) {
+function checkPeriods(
+  value: { granularity: 'quarter' | 'year'; periods?: number | undefined },
+  ctx: z.RefinementCtx,
+) {
   const max = MAX_PERIOD_COUNT[value.granularity];
   if (value.periods !== undefined && value.periods > max) {
-    ctx.addIssue({ code: 'custom', path: ['periods'], message: `must be at most ${max} for granularity ${value.granularity}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['periods'],
+      message: `must be at most ${max} for granularity ${value.granularity}`,
+    });
   }
 }
 
 export const clientForecastQuery = z
-  .strictObject({ ...horizonFields, include: z.enum(['items']).optional().describe('items: list every charge per period') })
+  .strictObject({
+    ...horizonFields,
+    include: z.enum(['items']).optional().describe('items: list every charge per period'),
+  })
   .superRefine(checkPeriods);
 
 export const portfolioQuery = z
@@ -95,7 +121,7 @@ export const portfolioQuery = z
       .min(1)
       .max(12)
       .default(1)
-      .describe("One fiscal calendar for every client so that periods line up (default: calendar quarters)"),
+      .describe('One fiscal calendar for every client so that periods line up (default: calendar quarters)'),
   })
   .superRefine(checkPeriods);
 
@@ -103,14 +129,24 @@ export const levelForecastBody = z
   .strictObject({
     asOf: horizonFields.asOf,
     granularity: horizonFields.granularity,
-    periods: z.int().min(1).optional().describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
+    periods: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
     scenario: horizonFields.scenario,
     lifecycleMonths: z
       .partialRecord(z.enum(ASSET_CATEGORIES), z.int().min(1).max(600))
       .optional()
       .describe('What-if lifecycle months per category, e.g. { "laptop": 48 }'),
-    quarterlyCapexCap: money.describe('Most capex (refresh + initiatives) any fiscal quarter may carry, minor units'),
-    windowMonths: z.int().min(0).max(MAX_LEVELLING_WINDOW_MONTHS).describe('How many months each refresh may move, earlier or later'),
+    quarterlyCapexCap: money.describe(
+      'Most capex (refresh + initiatives) any fiscal quarter may carry, minor units',
+    ),
+    windowMonths: z
+      .int()
+      .min(0)
+      .max(MAX_LEVELLING_WINDOW_MONTHS)
+      .describe('How many months each refresh may move, earlier or later'),
     include: z.enum(['items']).optional(),
   })
   .superRefine(checkPeriods);
@@ -130,7 +166,17 @@ export const levelledForecastSchema = z.object({
   forecast: clientForecastSchema,
   moves: z.array(moveSchema),
   overflow: z
-    .array(z.object({ key: z.string(), label: z.string(), start: z.string(), end: z.string(), capex: z.int(), cap: z.int(), overflow: z.int() }))
+    .array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        start: z.string(),
+        end: z.string(),
+        capex: z.int(),
+        cap: z.int(),
+        overflow: z.int(),
+      }),
+    )
     .describe('Quarters still over the cap that no move within the window can fix'),
   totals: z.object({
     refreshBaseCost: z.int().describe('Before escalation: the same before and after levelling'),
@@ -146,7 +192,9 @@ export const portfolioClientSchema = z.object({
   clientId: uuid,
   name: z.string(),
   currency: z.string(),
-  periods: z.array(z.object({ key: z.string(), capex: z.int(), opex: z.int(), total: z.int(), refreshCount: z.int() })),
+  periods: z.array(
+    z.object({ key: z.string(), capex: z.int(), opex: z.int(), total: z.int(), refreshCount: z.int() }),
+  ),
   totals: forecastTotalsSchema,
   counts: forecastCountsSchema,
 });
@@ -158,7 +206,17 @@ export const portfolioSchema = z.object({
   fiscalYearStartMonth: z.int(),
   periods: z.array(z.object({ key: z.string(), label: z.string(), start: z.string(), end: z.string() })),
   currencies: z
-    .array(z.object({ currency: z.string(), clients: z.int(), periods: z.array(forecastPeriodSchema), totals: forecastTotalsSchema, counts: forecastCountsSchema }))
-    .describe('Book-of-business totals, one entry per currency (amounts in different currencies are never added)'),
+    .array(
+      z.object({
+        currency: z.string(),
+        clients: z.int(),
+        periods: z.array(forecastPeriodSchema),
+        totals: forecastTotalsSchema,
+        counts: forecastCountsSchema,
+      }),
+    )
+    .describe(
+      'Book-of-business totals, one entry per currency (amounts in different currencies are never added)',
+    ),
   clients: z.array(portfolioClientSchema),
 });

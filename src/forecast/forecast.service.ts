@@ -25,7 +25,11 @@ export interface HorizonQuery {
   lifecycleMonths?: LifecycleOverrides | undefined;
 }
 
-export type ClientForecast = ForecastResult & { clientId: string; currency: string; lifecycleOverrides: LifecycleOverrides };
+export type ClientForecast = ForecastResult & {
+  clientId: string;
+  currency: string;
+  lifecycleOverrides: LifecycleOverrides;
+};
 
 const endOfSupportLookup = (operatingSystem: string) => lookupEndOfSupport(operatingSystem);
 
@@ -67,7 +71,8 @@ export async function clientForecast(
   return inSnapshot(db, async (trx) => {
     const context = await clientContext(trx, auth.mspId, client, query, today);
     const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
-    for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId })) accumulator.addAssets(batch);
+    for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId }))
+      accumulator.addAssets(batch);
     accumulator.addRecurringCosts(await repository.listRecurringCosts(trx, auth.mspId, clientId));
     accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, clientId));
     return {
@@ -79,7 +84,11 @@ export async function clientForecast(
   });
 }
 
-export type LevelledForecast = Omit<LevellingResult, 'forecast'> & { forecast: ClientForecast; quarterlyCapexCap: number; windowMonths: number };
+export type LevelledForecast = Omit<LevellingResult, 'forecast'> & {
+  forecast: ClientForecast;
+  quarterlyCapexCap: number;
+  windowMonths: number;
+};
 
 /**
  * The what-if "keep every quarter's capex under a cap by moving refreshes up to N months": the levelled forecast,
@@ -104,13 +113,22 @@ export async function levelClientForecast(
         recurringCosts: await repository.listRecurringCosts(trx, auth.mspId, clientId),
         initiatives: await repository.listInitiatives(trx, auth.mspId, clientId),
       },
-      { quarterlyCapexCap: query.quarterlyCapexCap, windowMonths: query.windowMonths, includeItems: query.include === 'items' },
+      {
+        quarterlyCapexCap: query.quarterlyCapexCap,
+        windowMonths: query.windowMonths,
+        includeItems: query.include === 'items',
+      },
     );
     return {
       ...result,
       quarterlyCapexCap: query.quarterlyCapexCap,
       windowMonths: query.windowMonths,
-      forecast: { clientId, currency: client.currency, lifecycleOverrides: context.lifecycleOverrides ?? {}, ...result.forecast },
+      forecast: {
+        clientId,
+        currency: client.currency,
+        lifecycleOverrides: context.lifecycleOverrides ?? {},
+        ...result.forecast,
+      },
     };
   });
 }
@@ -188,7 +206,12 @@ export async function portfolioForecast(
       accumulators.get(initiative.clientId)?.addInitiatives([initiative]);
     }
 
-    const periods = fiscalPeriods({ asOf, granularity: query.granularity, periods: query.periods, fiscalYearStartMonth: query.fiscalYearStartMonth });
+    const periods = fiscalPeriods({
+      asOf,
+      granularity: query.granularity,
+      periods: query.periods,
+      fiscalYearStartMonth: query.fiscalYearStartMonth,
+    });
     const byCurrency = new Map<string, PortfolioForecast['currencies'][number]>();
     const clientResults: PortfolioForecast['clients'] = [];
     for (const client of clients) {
@@ -210,7 +233,13 @@ export async function portfolioForecast(
       const sum = byCurrency.get(client.currency) ?? {
         currency: client.currency,
         clients: 0,
-        periods: result.periods.map((period) => ({ ...emptyCells(), key: period.key, label: period.label, start: period.start, end: period.end })),
+        periods: result.periods.map((period) => ({
+          ...emptyCells(),
+          key: period.key,
+          label: period.label,
+          start: period.start,
+          end: period.end,
+        })),
         totals: { ...emptyCells() },
         counts: { undated: 0, unpriced: 0, overdue: 0 },
       };

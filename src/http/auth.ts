@@ -61,16 +61,27 @@ export class Authenticator {
     return this.options.now?.() ?? Date.now();
   }
 
-  async authenticate(req: Request, route: RouteDefinition, params: Record<string, unknown>): Promise<AuthContext> {
-    const queryToken = route.allowQueryToken && typeof req.query.token === 'string' ? req.query.token : undefined;
-    const context = await this.verify(req.get('authorization') ?? (queryToken ? `Bearer ${queryToken}` : undefined));
+  async authenticate(
+    req: Request,
+    route: RouteDefinition,
+    params: Record<string, unknown>,
+  ): Promise<AuthContext> {
+    const queryToken =
+      route.allowQueryToken && typeof req.query.token === 'string' ? req.query.token : undefined;
+    const context = await this.verify(
+      req.get('authorization') ?? (queryToken ? `Bearer ${queryToken}` : undefined),
+    );
     this.consumeToken(context.keyId);
     if (scopeRank[context.scope] < scopeRank[route.scope]) {
       throw new AppError('forbidden', 403, `This operation needs a key with the ${route.scope} scope`);
     }
     if (context.clientId !== null) {
       if (route.mspWide) {
-        throw new AppError('forbidden', 403, 'This key is limited to one client and cannot use MSP-wide operations');
+        throw new AppError(
+          'forbidden',
+          403,
+          'This key is limited to one client and cannot use MSP-wide operations',
+        );
       }
       // A client-limited key sees its own client only; any other client id looks like one that does not exist.
       if (typeof params.clientId === 'string' && params.clientId !== context.clientId) {
@@ -130,9 +141,15 @@ export class Authenticator {
     this.buckets.set(keyId, bucket);
     if (bucket.tokens < 1) {
       const retryAfter = Math.max(1, Math.ceil(((1 - bucket.tokens) * 60_000) / capacity / 1000));
-      throw new AppError('rate_limited', 429, `Rate limit of ${capacity} requests a minute reached`, undefined, {
-        'Retry-After': String(retryAfter),
-      });
+      throw new AppError(
+        'rate_limited',
+        429,
+        `Rate limit of ${capacity} requests a minute reached`,
+        undefined,
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
     }
     bucket.tokens -= 1;
   }
@@ -142,6 +159,10 @@ export class Authenticator {
     const now = this.now();
     if ((this.lastUsedWrites.get(keyId) ?? 0) > now - 60_000) return;
     this.lastUsedWrites.set(keyId, now);
-    await this.db.updateTable('api_keys').set({ last_used_at: new Date(now) }).where('id', '=', keyId).execute();
+    await this.db
+      .updateTable('api_keys')
+      .set({ last_used_at: new Date(now) })
+      .where('id', '=', keyId)
+      .execute();
   }
 }

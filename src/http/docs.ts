@@ -45,12 +45,16 @@ export function renderApiDocs(document: OpenApiDocument): string {
           description: parameter.description ?? '',
           schemaText: JSON.stringify(parameter.schema),
         })),
-        requestBody: operation.requestBody ? pretty(Object.values(operation.requestBody.content)[0]?.schema) : '',
+        requestBody: operation.requestBody
+          ? pretty(Object.values(operation.requestBody.content)[0]?.schema)
+          : '',
         responses: Object.entries(operation.responses).map(([status, response]) => ({
           status,
           description: response.description,
         })),
-        successSchema: success?.[1].content?.['application/json'] ? pretty(success[1].content['application/json'].schema) : '',
+        successSchema: success?.[1].content?.['application/json']
+          ? pretty(success[1].content['application/json'].schema)
+          : '',
       });
       tags.set(operation.tags[0] ?? 'Other', list);
     }

@@ -41,7 +41,10 @@ const problemResponse = (description: string) => ({
 });
 
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate the requests. */
-export function buildOpenApiDocument(routes: readonly RouteDefinition[], options: { serverUrl: string; version: string }) {
+export function buildOpenApiDocument(
+  routes: readonly RouteDefinition[],
+  options: { serverUrl: string; version: string },
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);
@@ -50,7 +53,10 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
       const content: Record<string, unknown> = {};
       if (spec.schema) content['application/json'] = { schema: toJsonSchema(spec.schema, 'output') };
       for (const type of spec.contentTypes ?? []) content[type] = { schema: { type: 'string' } };
-      responses[status] = { description: spec.description, ...(Object.keys(content).length ? { content } : {}) };
+      responses[status] = {
+        description: spec.description,
+        ...(Object.keys(content).length ? { content } : {}),
+      };
     }
     responses['400'] ??= problemResponse('The request is not valid; `errors` names each offending field');
     responses['401'] = problemResponse('No API key, or one that is not valid or has been revoked');
@@ -64,7 +70,9 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
           content: Object.fromEntries(
             (route.bodyContentTypes ?? ['application/json']).map((type) => [
               type,
-              { schema: type === 'application/json' ? toJsonSchema(route.body!, 'input') : { type: 'string' } },
+              {
+                schema: type === 'application/json' ? toJsonSchema(route.body!, 'input') : { type: 'string' },
+              },
             ]),
           ),
         }
@@ -95,7 +103,13 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
     servers: [{ url: options.serverUrl }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `vcio-planner msp create` or POST /api-keys' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key from `vcio-planner msp create` or POST /api-keys',
+        },
+      },
     },
     paths,
   };

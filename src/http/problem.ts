@@ -68,9 +68,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         ]);
         return;
       case 'entity.too.large':
-        sendProblem(res, 413, 'payload_too_large', `The request body is larger than ${parserError.limit} bytes`, [
-          { path: 'body', message: 'too large' },
-        ]);
+        sendProblem(
+          res,
+          413,
+          'payload_too_large',
+          `The request body is larger than ${parserError.limit} bytes`,
+          [{ path: 'body', message: 'too large' }],
+        );
         return;
       case 'encoding.unsupported':
       case 'charset.unsupported':
@@ -102,9 +106,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 function describeDatabaseError(error: unknown): { status: number; code: string; detail: string } | undefined {
   const sqlState = (error as { code?: unknown })?.code;
   if (typeof sqlState !== 'string' || !/^[0-9A-Z]{5}$/.test(sqlState)) return undefined;
-  if (sqlState === '23505') return { status: 409, code: 'conflict', detail: 'A record with the same unique values exists' };
-  if (sqlState === '23503') return { status: 409, code: 'conflict', detail: 'The record refers to, or is referred to by, another record' };
-  if (sqlState === '23001') return { status: 409, code: 'conflict', detail: 'The record cannot be changed or removed' };
+  if (sqlState === '23505')
+    return { status: 409, code: 'conflict', detail: 'A record with the same unique values exists' };
+  if (sqlState === '23503')
+    return {
+      status: 409,
+      code: 'conflict',
+      detail: 'The record refers to, or is referred to by, another record',
+    };
+  if (sqlState === '23001')
+    return { status: 409, code: 'conflict', detail: 'The record cannot be changed or removed' };
   if (sqlState.startsWith('23') || sqlState.startsWith('22')) {
     return { status: 400, code: 'validation_failed', detail: 'A value is out of the allowed range' };
   }

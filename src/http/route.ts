@@ -1,4 +1,10 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
 import type { AuthContext, Scope } from './auth.js';
@@ -73,7 +79,10 @@ export function toFieldErrors(location: string, issues: readonly z.core.$ZodIssu
   return issues.flatMap((issue) => {
     const base = formatPath(location, issue.path);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath(location, [...issue.path, key]), message: 'is not a known field' }));
+      return issue.keys.map((key) => ({
+        path: formatPath(location, [...issue.path, key]),
+        message: 'is not a known field',
+      }));
     }
     return [{ path: base, message: issue.message }];
   });
@@ -87,7 +96,12 @@ function formatPath(location: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
-function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, location: string, errors: FieldError[]) {
+function parsePart<T extends z.ZodType>(
+  schema: T | undefined,
+  value: unknown,
+  location: string,
+  errors: FieldError[],
+) {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -98,33 +112,47 @@ function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, l
 export function mountRoute(
   router: Router,
   route: RouteDefinition,
-  authenticate: (req: Request, route: RouteDefinition, params: Record<string, unknown>) => Promise<AuthContext>,
+  authenticate: (
+    req: Request,
+    route: RouteDefinition,
+    params: Record<string, unknown>,
+  ) => Promise<AuthContext>,
   app: AppContext,
 ): void {
-  router[route.method](route.path, ...bodyParsers(route), async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      // Authenticate before validating so that an anonymous caller learns nothing about the input rules.
-      const rawParams = req.params as Record<string, unknown>;
-      const auth = await authenticate(req, route, rawParams);
-      const errors: FieldError[] = [];
-      const params = parsePart(route.params, rawParams, 'params', errors);
-      if (errors.length > 0) throw new AppError('not_found', 404, 'No such resource');
-      const query = parsePart(route.query ?? z.strictObject({}), normalizeQuery(req.query), 'query', errors);
-      let body: unknown;
-      if (route.body) {
-        body = parsePart(route.body, req.body, 'body', errors);
+  router[route.method](
+    route.path,
+    ...bodyParsers(route),
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        // Authenticate before validating so that an anonymous caller learns nothing about the input rules.
+        const rawParams = req.params as Record<string, unknown>;
+        const auth = await authenticate(req, route, rawParams);
+        const errors: FieldError[] = [];
+        const params = parsePart(route.params, rawParams, 'params', errors);
+        if (errors.length > 0) throw new AppError('not_found', 404, 'No such resource');
+        const query = parsePart(
+          route.query ?? z.strictObject({}),
+          normalizeQuery(req.query),
+          'query',
+          errors,
+        );
+        let body: unknown;
+        if (route.body) {
+          body = parsePart(route.body, req.body, 'body', errors);
+        }
+        if (errors.length > 0)
+          throw new AppError('validation_failed', 400, 'The request is not valid', errors);
+        const reply = await route.handler({ params, query, body, auth, app, req, res });
+        if (reply && !res.headersSent) {
+          for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+          if (reply.body === undefined) res.status(reply.status ?? 204).end();
+          else res.status(reply.status ?? 200).json(reply.body);
+        }
+      } catch (error) {
+        next(error);
       }
-      if (errors.length > 0) throw new AppError('validation_failed', 400, 'The request is not valid', errors);
-      const reply = await route.handler({ params, query, body, auth, app, req, res });
-      if (reply && !res.headersSent) {
-        for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-        if (reply.body === undefined) res.status(reply.status ?? 204).end();
-        else res.status(reply.status ?? 200).json(reply.body);
-      }
-    } catch (error) {
-      next(error);
-    }
-  });
+    },
+  );
 }
 
 /** Express gives repeated query keys as arrays; a repeated key is not meaningful here, so the last one wins. */
@@ -147,7 +175,8 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
   const accepted = route.bodyContentTypes ?? ['application/json'];
   const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const guard: RequestHandler = (req, _res, next) => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is(accepted)) {
       next(
         new AppError('unsupported_media_type', 415, `Send the body as ${accepted.join(' or ')}`, [
@@ -159,7 +188,8 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
     next();
   };
   const parsers: RequestHandler[] = [guard];
-  if (accepted.includes('application/json')) parsers.push(express.json({ limit, strict: false, type: 'application/json' }));
+  if (accepted.includes('application/json'))
+    parsers.push(express.json({ limit, strict: false, type: 'application/json' }));
   const others = accepted.filter((type) => type !== 'application/json');
   if (others.length > 0) parsers.push(express.raw({ limit, type: others }));
   return parsers;

@@ -4,7 +4,10 @@ import { invalid } from './errors.js';
 /** A real calendar date `YYYY-MM-DD` between 1900 and 2199 (zod's ISO date already rejects 2023-02-30). */
 export const isoDate = z.iso
   .date({ error: 'must be a real calendar date as YYYY-MM-DD' })
-  .refine((value) => value >= '1900-01-01' && value <= '2199-12-31', 'must be between 1900-01-01 and 2199-12-31');
+  .refine(
+    (value) => value >= '1900-01-01' && value <= '2199-12-31',
+    'must be between 1900-01-01 and 2199-12-31',
+  );
 
 /** Money in minor units (cents): a non-negative whole number up to 10^14. */
 export const money = z
@@ -33,7 +36,12 @@ export const text = (max: number) =>
 
 /** Required text: trimmed and not empty. */
 export const requiredText = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(noNul, NUL_MESSAGE);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(noNul, NUL_MESSAGE);
 
 export const paginationQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),

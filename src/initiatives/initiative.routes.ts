@@ -19,7 +19,8 @@ export const initiativeRoutes = [
     path: '/clients/:clientId/initiatives',
     operationId: 'listInitiatives',
     summary: "List a client's roadmap initiatives",
-    description: 'Ordered by target date, undated ones last; each carries its linked assets and decision history.',
+    description:
+      'Ordered by target date, undated ones last; each carries its linked assets and decision history.',
     tag,
     scope: 'read',
     params: clientInitiativesParams,
@@ -62,7 +63,8 @@ export const initiativeRoutes = [
     path: '/clients/:clientId/initiatives/:initiativeId',
     operationId: 'updateInitiative',
     summary: 'Change an initiative',
-    description: '`assetIds`, when given, replaces the linked assets. Record the client’s answer with the decisions route.',
+    description:
+      '`assetIds`, when given, replaces the linked assets. Record the client’s answer with the decisions route.',
     tag,
     scope: 'write',
     params: initiativeParams,
@@ -107,7 +109,14 @@ export const initiativeRoutes = [
     },
     handler: async ({ app, auth, params, body }) => ({
       status: 201,
-      body: await service.recordDecision(app.database.db, auth, params.clientId, params.initiativeId, body, app.clock.now()),
+      body: await service.recordDecision(
+        app.database.db,
+        auth,
+        params.clientId,
+        params.initiativeId,
+        body,
+        app.clock.now(),
+      ),
     }),
   }),
 ];

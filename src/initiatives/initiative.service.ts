@@ -32,7 +32,12 @@ async function completeOne(db: Executor, mspId: string, record: InitiativeRecord
 }
 
 /** Linked assets must be this client's; each one that is not is named by its index. */
-async function assertAssetsOfClient(db: Executor, mspId: string, clientId: string, assetIds: readonly string[]): Promise<void> {
+async function assertAssetsOfClient(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  assetIds: readonly string[],
+): Promise<void> {
   const found = await findClientAssetIds(db, mspId, clientId, assetIds);
   const errors = assetIds.flatMap((id, index) =>
     found.has(id) ? [] : [{ path: `body.assetIds[${index}]`, message: 'is not an asset of this client' }],
@@ -40,7 +45,12 @@ async function assertAssetsOfClient(db: Executor, mspId: string, clientId: strin
   if (errors.length > 0) throw new AppError('validation_failed', 400, 'The request is not valid', errors);
 }
 
-export async function createInitiative(db: Db, auth: AuthContext, clientId: string, input: CreateInitiative): Promise<Initiative> {
+export async function createInitiative(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  input: CreateInitiative,
+): Promise<Initiative> {
   const { assetIds, ...values } = input;
   return db.transaction().execute(async (trx) => {
     await getClient(trx, auth, clientId);
@@ -51,7 +61,12 @@ export async function createInitiative(db: Db, auth: AuthContext, clientId: stri
   });
 }
 
-export async function getInitiative(db: Db, auth: AuthContext, clientId: string, initiativeId: string): Promise<Initiative> {
+export async function getInitiative(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  initiativeId: string,
+): Promise<Initiative> {
   const record = await initiatives.findInitiative(db, auth.mspId, clientId, initiativeId);
   if (!record) throw notFound('initiative');
   return completeOne(db, auth.mspId, record);
@@ -89,7 +104,8 @@ export async function updateInitiative(
 ): Promise<Initiative> {
   const { assetIds, ...changes } = input;
   return db.transaction().execute(async (trx) => {
-    if (!(await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId))) throw notFound('initiative');
+    if (!(await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId)))
+      throw notFound('initiative');
     if (assetIds !== undefined) {
       await assertAssetsOfClient(trx, auth.mspId, clientId, assetIds);
       await initiatives.replaceLinkedAssets(trx, auth.mspId, initiativeId, assetIds);
@@ -101,13 +117,21 @@ export async function updateInitiative(
 }
 
 /** Decisions are the client's record, so an initiative that has any is kept; change its status instead. */
-export async function deleteInitiative(db: Db, auth: AuthContext, clientId: string, initiativeId: string): Promise<void> {
+export async function deleteInitiative(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  initiativeId: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const record = await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId);
     if (!record) throw notFound('initiative');
-    const decisions = (await initiatives.listDecisions(trx, auth.mspId, [initiativeId])).get(initiativeId) ?? [];
+    const decisions =
+      (await initiatives.listDecisions(trx, auth.mspId, [initiativeId])).get(initiativeId) ?? [];
     if (decisions.length > 0) {
-      throw conflict(`The initiative has ${decisions.length} recorded decision(s), which are kept; change its status instead`);
+      throw conflict(
+        `The initiative has ${decisions.length} recorded decision(s), which are kept; change its status instead`,
+      );
     }
     await initiatives.deleteInitiative(trx, auth.mspId, clientId, initiativeId);
   });
@@ -134,11 +158,17 @@ export async function recordDecision(
         { path: 'body.decision', message: 'cannot be recorded on a completed initiative' },
       ]);
     }
-    const history = (await initiatives.listDecisions(trx, auth.mspId, [initiativeId])).get(initiativeId) ?? [];
+    const history =
+      (await initiatives.listDecisions(trx, auth.mspId, [initiativeId])).get(initiativeId) ?? [];
     const latest = history.at(-1);
-    const decidedAt = latest && Date.parse(latest.decidedAt) >= now.getTime() ? new Date(Date.parse(latest.decidedAt) + 1) : now;
+    const decidedAt =
+      latest && Date.parse(latest.decidedAt) >= now.getTime()
+        ? new Date(Date.parse(latest.decidedAt) + 1)
+        : now;
     await initiatives.insertDecision(trx, auth.mspId, initiativeId, decision, decidedAt);
-    const updated = await initiatives.updateInitiative(trx, auth.mspId, clientId, initiativeId, { status: decision.decision });
+    const updated = await initiatives.updateInitiative(trx, auth.mspId, clientId, initiativeId, {
+      status: decision.decision,
+    });
     return completeOne(trx, auth.mspId, updated!);
   });
 }

@@ -6,7 +6,14 @@ import type { LifecyclePolicyTable } from '../db/schema.js';
 import type { AssetCategory } from '../assets/asset.schemas.js';
 import type { LifecyclePolicy, PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
 
-const columns = ['client_id', 'category', 'lifecycle_months', 'replacement_cost', 'annual_escalation_bps', 'due_soon_days'] as const;
+const columns = [
+  'client_id',
+  'category',
+  'lifecycle_months',
+  'replacement_cost',
+  'annual_escalation_bps',
+  'due_soon_days',
+] as const;
 
 function toPolicy(row: Pick<Selectable<LifecyclePolicyTable>, (typeof columns)[number]>): LifecyclePolicy {
   return {
@@ -19,7 +26,11 @@ function toPolicy(row: Pick<Selectable<LifecyclePolicyTable>, (typeof columns)[n
 }
 
 /** The policies of one level: the MSP's own (clientId null) or one client's overrides. */
-export async function listPolicies(db: Executor, mspId: string, clientId: string | null): Promise<LifecyclePolicy[]> {
+export async function listPolicies(
+  db: Executor,
+  mspId: string,
+  clientId: string | null,
+): Promise<LifecyclePolicy[]> {
   let query = db.selectFrom('lifecycle_policies').select(columns).where('msp_id', '=', mspId);
   query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
   const rows = await query.orderBy('category').execute();
@@ -58,7 +69,11 @@ export function clientPoliciesJson(eb: ExpressionBuilder<DB, 'clients'>) {
 }
 
 /** Both levels that apply to one client, or undefined when the client is not the MSP's; one query. */
-export async function findPoliciesInEffect(db: Executor, mspId: string, clientId: string): Promise<PoliciesInEffect | undefined> {
+export async function findPoliciesInEffect(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+): Promise<PoliciesInEffect | undefined> {
   const row = await db
     .selectFrom('clients')
     .select((eb) => clientPoliciesJson(eb).as('policies'))
@@ -74,7 +89,11 @@ export async function findPolicy(
   clientId: string | null,
   category: AssetCategory,
 ): Promise<LifecyclePolicy | undefined> {
-  let query = db.selectFrom('lifecycle_policies').select(columns).where('msp_id', '=', mspId).where('category', '=', category);
+  let query = db
+    .selectFrom('lifecycle_policies')
+    .select(columns)
+    .where('msp_id', '=', mspId)
+    .where('category', '=', category);
   query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
   const row = await query.executeTakeFirst();
   return row && toPolicy(row);
@@ -115,7 +134,10 @@ export async function deletePolicy(
   clientId: string | null,
   category: AssetCategory,
 ): Promise<boolean> {
-  let query = db.deleteFrom('lifecycle_policies').where('msp_id', '=', mspId).where('category', '=', category);
+  let query = db
+    .deleteFrom('lifecycle_policies')
+    .where('msp_id', '=', mspId)
+    .where('category', '=', category);
   query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
   const result = await query.executeTakeFirst();
   return result.numDeletedRows > 0n;

@@ -110,7 +110,13 @@ export const lifecyclePolicyRoutes = [
     body: putLifecyclePolicyBody,
     responses: { 200: { description: 'The override as stored', schema: lifecyclePolicySchema } },
     handler: async ({ app, auth, params, body }) => ({
-      body: await service.putPolicy(app.database.db, auth, { clientId: params.clientId }, params.category, body),
+      body: await service.putPolicy(
+        app.database.db,
+        auth,
+        { clientId: params.clientId },
+        params.category,
+        body,
+      ),
     }),
   }),
   defineRoute({

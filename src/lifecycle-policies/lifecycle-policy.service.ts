@@ -27,7 +27,12 @@ export async function listPolicies(
   return { items: await policies.listPolicies(db, auth.mspId, level.clientId), nextCursor: null };
 }
 
-export async function getPolicy(db: Db, auth: AuthContext, level: PolicyLevel, category: AssetCategory): Promise<LifecyclePolicy> {
+export async function getPolicy(
+  db: Db,
+  auth: AuthContext,
+  level: PolicyLevel,
+  category: AssetCategory,
+): Promise<LifecyclePolicy> {
   await assertLevel(db, auth, level);
   const policy = await policies.findPolicy(db, auth.mspId, level.clientId, category);
   if (!policy) throw notFound(`lifecycle policy for ${category}`);
@@ -49,7 +54,12 @@ export async function putPolicy(
   return stored;
 }
 
-export async function deletePolicy(db: Db, auth: AuthContext, level: PolicyLevel, category: AssetCategory): Promise<void> {
+export async function deletePolicy(
+  db: Db,
+  auth: AuthContext,
+  level: PolicyLevel,
+  category: AssetCategory,
+): Promise<void> {
   await assertLevel(db, auth, level);
   const deleted = await policies.deletePolicy(db, auth.mspId, level.clientId, category);
   policyCacheOf(db).forget(auth.mspId, level.clientId);
@@ -70,7 +80,11 @@ export function lifecycleRules(asOf: string, inEffect: policies.PoliciesInEffect
  * The policies in effect for one client: from this process's short-lived cache when it has them (no query at all),
  * else both levels in one query. Undefined when the client is not the caller's.
  */
-export async function policiesInEffect(db: Db, auth: AuthContext, clientId: string): Promise<policies.PoliciesInEffect | undefined> {
+export async function policiesInEffect(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+): Promise<policies.PoliciesInEffect | undefined> {
   if (auth.clientId !== null && auth.clientId !== clientId) return undefined;
   const cache = policyCacheOf(db);
   const cached = cache.get(auth.mspId, clientId);
@@ -84,7 +98,12 @@ export async function policiesInEffect(db: Db, auth: AuthContext, clientId: stri
  * The refresh-clock rules for one client at `asOf`; a client that is not the caller's is a 404. Inside a
  * transaction (`trx`), the policies are read through it rather than from the cache.
  */
-export async function lifecycleRulesFor(db: Executor, auth: AuthContext, clientId: string, asOf: string): Promise<LifecycleRules> {
+export async function lifecycleRulesFor(
+  db: Executor,
+  auth: AuthContext,
+  clientId: string,
+  asOf: string,
+): Promise<LifecycleRules> {
   const inEffect = db.isTransaction
     ? auth.clientId === null || auth.clientId === clientId
       ? await policies.findPoliciesInEffect(db, auth.mspId, clientId)

@@ -19,7 +19,15 @@ export interface MspBranding {
 }
 
 const columns = [
-  'id', 'name', 'currency', 'page_size', 'accent_color', 'footer_text', 'logo_mime', 'created_at', 'updated_at',
+  'id',
+  'name',
+  'currency',
+  'page_size',
+  'accent_color',
+  'footer_text',
+  'logo_mime',
+  'created_at',
+  'updated_at',
 ] as const;
 
 function toMsp(row: Pick<Selectable<MspTable>, (typeof columns)[number]>): Msp {

@@ -10,7 +10,10 @@ export async function createMsp(
 ): Promise<{ msp: Msp; apiKey: string; key: ApiKey }> {
   return db.transaction().execute(async (trx) => {
     const msp = await insertMsp(trx, { name: input.name, currency: input.currency ?? 'USD' });
-    const { key: secret, ...key } = await issueApiKey(trx, msp.id, { name: 'First admin key', scope: 'admin' });
+    const { key: secret, ...key } = await issueApiKey(trx, msp.id, {
+      name: 'First admin key',
+      scope: 'admin',
+    });
     return { msp, apiKey: secret, key };
   });
 }

@@ -27,11 +27,19 @@ export const brandingRoutes = [
     body: logoBytes,
     bodyContentTypes: [...LOGO_MEDIA_TYPES],
     bodyLimit: LOGO_MAX_BYTES,
-    responses: { 200: { description: 'The MSP, with hasLogo true', schema: mspSchema }, 413: { description: 'Larger than 512 KB' } },
+    responses: {
+      200: { description: 'The MSP, with hasLogo true', schema: mspSchema },
+      413: { description: 'Larger than 512 KB' },
+    },
     handler: async ({ app, auth, body, req }) => {
       const checked = checkLogo(req.get('content-type') ?? '', body);
-      if (!checked.ok) throw new AppError('validation_failed', 400, 'The logo is not acceptable', [{ path: 'body', message: checked.message }]);
-      const msp = await updateMsp(app.database.db, auth.mspId, { logo: { mime: checked.mime, data: checked.data } });
+      if (!checked.ok)
+        throw new AppError('validation_failed', 400, 'The logo is not acceptable', [
+          { path: 'body', message: checked.message },
+        ]);
+      const msp = await updateMsp(app.database.db, auth.mspId, {
+        logo: { mime: checked.mime, data: checked.data },
+      });
       if (!msp) throw notFound('MSP');
       return { body: msp };
     },

@@ -16,7 +16,8 @@ const MAX_PNG_SIDE = 10_000;
 
 export function checkLogo(mime: string, data: Buffer): LogoCheck {
   if (data.byteLength === 0) return { ok: false, message: 'is empty' };
-  if (data.byteLength > LOGO_MAX_BYTES) return { ok: false, message: `must be at most ${LOGO_MAX_BYTES} bytes` };
+  if (data.byteLength > LOGO_MAX_BYTES)
+    return { ok: false, message: `must be at most ${LOGO_MAX_BYTES} bytes` };
   const type = mime.split(';')[0]!.trim().toLowerCase();
   if (type === 'image/png') {
     const problem = pngProblem(data);
@@ -34,13 +35,15 @@ function pngProblem(data: Buffer): string | undefined {
   if (data.byteLength < 8 + 25 + 12 || !data.subarray(0, 8).equals(PNG_SIGNATURE)) {
     return 'is not a PNG image (the PNG signature is missing)';
   }
-  if (data.readUInt32BE(8) !== 13 || data.toString('latin1', 12, 16) !== 'IHDR') return 'is not a PNG image (no IHDR chunk)';
+  if (data.readUInt32BE(8) !== 13 || data.toString('latin1', 12, 16) !== 'IHDR')
+    return 'is not a PNG image (no IHDR chunk)';
   const width = data.readUInt32BE(16);
   const height = data.readUInt32BE(20);
   if (width === 0 || height === 0 || width > MAX_PNG_SIDE || height > MAX_PNG_SIDE) {
     return `must be a PNG from 1 to ${MAX_PNG_SIDE} pixels on each side`;
   }
-  if (data.toString('latin1', data.byteLength - 8, data.byteLength - 4) !== 'IEND') return 'is not a complete PNG image (no IEND chunk)';
+  if (data.toString('latin1', data.byteLength - 8, data.byteLength - 4) !== 'IEND')
+    return 'is not a complete PNG image (no IEND chunk)';
   return undefined;
 }
 
@@ -53,13 +56,22 @@ const FORBIDDEN_SVG: { pattern: RegExp; message: string }[] = [
   { pattern: /<!DOCTYPE|<!ENTITY/i, message: 'must not declare a DOCTYPE or entities' },
   { pattern: /<\?xml-stylesheet/i, message: 'must not refer to style sheets' },
   { pattern: /<(?:[\w-]+:)?script\b/i, message: 'must not contain scripts' },
-  { pattern: /<(?:[\w-]+:)?(?:foreignObject|iframe|embed|object|audio|video|handler|listener)\b/i, message: 'must not embed other documents or media' },
+  {
+    pattern: /<(?:[\w-]+:)?(?:foreignObject|iframe|embed|object|audio|video|handler|listener)\b/i,
+    message: 'must not embed other documents or media',
+  },
   { pattern: /<(?:[\w-]+:)?a\b/i, message: 'must not contain links' },
   { pattern: /\son[a-z]+\s*=/i, message: 'must not have event handler attributes' },
   { pattern: /javascript:|vbscript:/i, message: 'must not contain script URLs' },
   { pattern: /@import|@font-face/i, message: 'must not import style sheets or fonts' },
-  { pattern: /url\s*\(\s*(?!['"]?#)/i, message: 'must not refer to external resources (only url(#id) is allowed)' },
-  { pattern: /\bhref\s*=\s*(?:"(?!#)|'(?!#))/i, message: 'must not refer to external resources (only href="#id" is allowed)' },
+  {
+    pattern: /url\s*\(\s*(?!['"]?#)/i,
+    message: 'must not refer to external resources (only url(#id) is allowed)',
+  },
+  {
+    pattern: /\bhref\s*=\s*(?:"(?!#)|'(?!#))/i,
+    message: 'must not refer to external resources (only href="#id" is allowed)',
+  },
   { pattern: /\\/, message: 'must not contain backslash escapes' },
 ];
 
@@ -82,14 +94,27 @@ function svgProblem(data: Buffer): string | undefined {
 }
 
 function decodeCharacterReferences(text: string): string {
-  return text.replace(/&(?:#x([0-9a-f]+)|#(\d+)|([a-z]+));?/gi, (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (hex !== undefined || dec !== undefined) {
-      const code = hex !== undefined ? Number.parseInt(hex, 16) : Number.parseInt(dec!, 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-    }
-    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", colon: ':', lpar: '(', sol: '/', bsol: '\\' };
-    return named[name!.toLowerCase()] ?? whole;
-  });
+  return text.replace(
+    /&(?:#x([0-9a-f]+)|#(\d+)|([a-z]+));?/gi,
+    (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+      if (hex !== undefined || dec !== undefined) {
+        const code = hex !== undefined ? Number.parseInt(hex, 16) : Number.parseInt(dec!, 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+      }
+      const named: Record<string, string> = {
+        lt: '<',
+        gt: '>',
+        amp: '&',
+        quot: '"',
+        apos: "'",
+        colon: ':',
+        lpar: '(',
+        sol: '/',
+        bsol: '\\',
+      };
+      return named[name!.toLowerCase()] ?? whole;
+    },
+  );
 }
 
 /**

@@ -78,7 +78,10 @@ export function budgetChart(
 
   const gridlines: ChartView['gridlines'] = [];
   for (let value = 0; value <= top + step / 2; value += step) {
-    gridlines.push({ y: round(PLOT.bottom - scale(value)), label: value === 0 ? '0' : format.compact(value) });
+    gridlines.push({
+      y: round(PLOT.bottom - scale(value)),
+      label: value === 0 ? '0' : format.compact(value),
+    });
   }
 
   const slot = (PLOT.right - PLOT.left) / Math.max(periods.length, 1);

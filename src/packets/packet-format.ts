@@ -22,8 +22,17 @@ export function moneyFormat(currency: string): MoneyFormat {
   if (format) return format;
   const withSymbol = new Intl.NumberFormat(LOCALE, { style: 'currency', currency });
   const digits = withSymbol.resolvedOptions().maximumFractionDigits ?? 2;
-  const plain = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  const compact = new Intl.NumberFormat(LOCALE, { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 });
+  const plain = new Intl.NumberFormat(LOCALE, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  const compact = new Intl.NumberFormat(LOCALE, {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  });
   const decimal = (minor: number) => minorToDecimal(minor, digits) as unknown as number;
   format = {
     currency,
@@ -37,7 +46,8 @@ export function moneyFormat(currency: string): MoneyFormat {
 
 /** 123456 with 2 digits → "1234.56"; Intl.NumberFormat formats such strings exactly. */
 export function minorToDecimal(minor: number, digits: number): string {
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`amount ${minor} is not a whole number of minor units`);
+  if (!Number.isSafeInteger(minor))
+    throw new RangeError(`amount ${minor} is not a whole number of minor units`);
   const sign = minor < 0 ? '-' : '';
   const text = String(Math.abs(minor)).padStart(digits + 1, '0');
   return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;

@@ -25,7 +25,16 @@ interface CompiledTemplates {
 }
 
 const packetTemplatesDir = path.join(templatesDir, 'packet');
-const PARTIALS = ['cover', 'summary', 'forecast', 'schedule', 'exposure', 'initiatives', 'decisions', 'inventory'] as const;
+const PARTIALS = [
+  'cover',
+  'summary',
+  'forecast',
+  'schedule',
+  'exposure',
+  'initiatives',
+  'decisions',
+  'inventory',
+] as const;
 const options: CompileOptions = { strict: true, knownHelpersOnly: true };
 
 let compiled: CompiledTemplates | undefined;

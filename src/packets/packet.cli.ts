@@ -33,7 +33,9 @@ function dateOption(value: string): string {
 function quartersOption(value: string): number {
   const quarters = Number(value);
   if (!Number.isInteger(quarters) || quarters < MIN_PACKET_QUARTERS || quarters > MAX_PERIOD_COUNT.quarter) {
-    throw new InvalidArgumentError(`must be a whole number of quarters from ${MIN_PACKET_QUARTERS} to ${MAX_PERIOD_COUNT.quarter}`);
+    throw new InvalidArgumentError(
+      `must be a whole number of quarters from ${MIN_PACKET_QUARTERS} to ${MAX_PERIOD_COUNT.quarter}`,
+    );
   }
   return quarters;
 }
@@ -55,20 +57,43 @@ export function registerPacketCommand(program: Command): void {
     .description("Render a client's roadmap packet (PDF), store it as the API does and write it to a file")
     .requiredOption('--client <id|name>', 'the client, by id or by name (case-insensitive)')
     .option('--msp <id|name>', 'the MSP, when more than one has a client of that name')
-    .addOption(new Option('--as-of <date>', 'the date the figures are computed at (default: today, UTC)').argParser(dateOption))
-    .addOption(new Option('--scenario <scenario>', 'which initiatives count').choices(['committed', 'proposed']).default('committed'))
-    .addOption(new Option('--periods <quarters>', 'quarters in the forecast table').argParser(quartersOption).default(DEFAULT_PACKET_QUARTERS))
-    .addOption(new Option('--period-label <label>', 'the meeting, e.g. "FY2027 Q2 roadmap review"').argParser(labelOption))
+    .addOption(
+      new Option('--as-of <date>', 'the date the figures are computed at (default: today, UTC)').argParser(
+        dateOption,
+      ),
+    )
+    .addOption(
+      new Option('--scenario <scenario>', 'which initiatives count')
+        .choices(['committed', 'proposed'])
+        .default('committed'),
+    )
+    .addOption(
+      new Option('--periods <quarters>', 'quarters in the forecast table')
+        .argParser(quartersOption)
+        .default(DEFAULT_PACKET_QUARTERS),
+    )
+    .addOption(
+      new Option('--period-label <label>', 'the meeting, e.g. "FY2027 Q2 roadmap review"').argParser(
+        labelOption,
+      ),
+    )
     .requiredOption('--out <file>', 'where to write the PDF')
     .option('--json', 'print { packet, file } as JSON')
     .action(async (options: PacketOptions) => {
       const config = loadConfig(process.env);
       const logger = createLogger({ logLevel: 'warn' });
       const database = await openMigratedDatabase(config, logger);
-      const renderer = createRenderer({ executablePath: config.puppeteerExecutablePath, concurrency: 1, logger });
+      const renderer = createRenderer({
+        executablePath: config.puppeteerExecutablePath,
+        concurrency: 1,
+        logger,
+      });
       try {
         const matches = await findClientsForOperator(database.db, options.client, options.msp);
-        if (matches.length === 0) throw new Error(`No client matches --client ${JSON.stringify(options.client)}${options.msp ? ` in --msp ${JSON.stringify(options.msp)}` : ''}`);
+        if (matches.length === 0)
+          throw new Error(
+            `No client matches --client ${JSON.stringify(options.client)}${options.msp ? ` in --msp ${JSON.stringify(options.msp)}` : ''}`,
+          );
         if (matches.length > 1) {
           throw new Error(
             `${matches.length} clients match --client ${JSON.stringify(options.client)} (in ${matches.map((match) => match.mspName).join(', ')}); ` +
@@ -79,12 +104,17 @@ export function registerPacketCommand(program: Command): void {
         const status = await renderer.start();
         if (!status.available) throw new Error(status.reason ?? 'The PDF renderer is not available');
         const auth: AuthContext = { keyId: 'cli', mspId: client.mspId, clientId: null, scope: 'admin' };
-        const created = await createPacket({ db: database.db, clock: systemClock, renderer }, auth, client.id, {
-          asOf: options.asOf,
-          periodLabel: options.periodLabel,
-          periods: options.periods,
-          scenario: options.scenario,
-        });
+        const created = await createPacket(
+          { db: database.db, clock: systemClock, renderer },
+          auth,
+          client.id,
+          {
+            asOf: options.asOf,
+            periodLabel: options.periodLabel,
+            periods: options.periods,
+            scenario: options.scenario,
+          },
+        );
         const file = path.resolve(options.out);
         await fs.writeFile(file, created.pdf);
         const money = moneyFormat(created.figures.currency);

@@ -34,7 +34,13 @@ export const packetRoutes = [
     scope: 'write',
     params: clientPacketsParams,
     body: createPacketBody,
-    responses: { 201: { description: 'The stored packet; download it from …/packets/{packetId}.pdf', schema: packetSchema }, ...rendererProblems },
+    responses: {
+      201: {
+        description: 'The stored packet; download it from …/packets/{packetId}.pdf',
+        schema: packetSchema,
+      },
+      ...rendererProblems,
+    },
     handler: async ({ app, auth, params, body }) => {
       const created = await service.createPacket(
         { db: app.database.db, clock: app.clock, renderer: app.renderer },
@@ -68,14 +74,20 @@ export const packetRoutes = [
     path: '/clients/:clientId/packets/preview',
     operationId: 'previewPacket',
     summary: 'The packet as HTML, for a browser, without rendering or storing it',
-    description: 'The same document the PDF is printed from, with its Content-Security-Policy; nothing is stored.',
+    description:
+      'The same document the PDF is printed from, with its Content-Security-Policy; nothing is stored.',
     tag,
     scope: 'read',
     params: clientPacketsParams,
     query: previewPacketQuery,
     responses: { 200: { description: 'The packet as an HTML document', contentTypes: ['text/html'] } },
     handler: async ({ app, auth, params, query, res }) => {
-      const prepared = await service.preparePacket({ db: app.database.db, clock: app.clock }, auth, params.clientId, query);
+      const prepared = await service.preparePacket(
+        { db: app.database.db, clock: app.clock },
+        auth,
+        params.clientId,
+        query,
+      );
       res
         .status(200)
         .type('text/html; charset=utf-8')
@@ -94,11 +106,19 @@ export const packetRoutes = [
     scope: 'read',
     params: packetParams,
     responses: {
-      200: { description: 'The PDF; its ETag is the SHA-256 of the bytes', contentTypes: ['application/pdf'] },
+      200: {
+        description: 'The PDF; its ETag is the SHA-256 of the bytes',
+        contentTypes: ['application/pdf'],
+      },
       304: { description: 'Not modified (If-None-Match matched the ETag)' },
     },
     handler: async ({ app, auth, params, req, res }) => {
-      const { packet, pdf, filename } = await service.getPacketPdf(app.database.db, auth, params.clientId, params.packetId);
+      const { packet, pdf, filename } = await service.getPacketPdf(
+        app.database.db,
+        auth,
+        params.clientId,
+        params.packetId,
+      );
       const etag = `"${packet.sha256}"`;
       res.setHeader('ETag', etag).setHeader('Cache-Control', 'private, no-cache');
       if (matchesEtag(req.get('if-none-match'), etag)) {

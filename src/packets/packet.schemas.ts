@@ -7,12 +7,17 @@ export const MIN_PACKET_QUARTERS = 4;
 export const DEFAULT_PACKET_QUARTERS = 12;
 
 const packetFields = {
-  asOf: isoDate.optional().describe('The date the packet is computed at (YYYY-MM-DD); today (UTC) when omitted'),
+  asOf: isoDate
+    .optional()
+    .describe('The date the packet is computed at (YYYY-MM-DD); today (UTC) when omitted'),
   periods: z.coerce
     .number({ error: 'must be a whole number of quarters' })
     .int('must be a whole number of quarters')
     .min(MIN_PACKET_QUARTERS, `must be from ${MIN_PACKET_QUARTERS} to ${MAX_PERIOD_COUNT.quarter} quarters`)
-    .max(MAX_PERIOD_COUNT.quarter, `must be from ${MIN_PACKET_QUARTERS} to ${MAX_PERIOD_COUNT.quarter} quarters`)
+    .max(
+      MAX_PERIOD_COUNT.quarter,
+      `must be from ${MIN_PACKET_QUARTERS} to ${MAX_PERIOD_COUNT.quarter} quarters`,
+    )
     .default(DEFAULT_PACKET_QUARTERS)
     .describe('Fiscal quarters in the forecast table and chart (default 12, as the forecast API)'),
   scenario: z

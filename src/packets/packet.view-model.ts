@@ -19,7 +19,14 @@ import type {
 } from '../forecast/forecast.types.js';
 import { lifecycleRulesOf, refreshClockOf, type LifecycleClock } from '../lifecycle/refresh-clock.js';
 import { budgetChart, type ChartView } from './packet-chart.js';
-import { formatDate, formatInstantDate, formatLongDate, moneyFormat, plural, type MoneyFormat } from './packet-format.js';
+import {
+  formatDate,
+  formatInstantDate,
+  formatLongDate,
+  moneyFormat,
+  plural,
+  type MoneyFormat,
+} from './packet-format.js';
 import { packetTheme, type PacketTheme } from './packet-theme.js';
 import type { DecisionEntry, InventoryAsset, RoadmapInitiative } from './packet.repository.js';
 
@@ -66,7 +73,14 @@ export interface PacketFigures {
   asOf: string;
   scenario: Scenario;
   periodLabel: string;
-  nextFourQuarters: { from: string; to: string; capex: number; opex: number; total: number; refreshCount: number };
+  nextFourQuarters: {
+    from: string;
+    to: string;
+    capex: number;
+    opex: number;
+    total: number;
+    refreshCount: number;
+  };
   opexNext12Months: { from: string; through: string; amount: number };
   counts: {
     assets: number;
@@ -177,14 +191,47 @@ export interface PacketView {
     empty: boolean;
   };
   exposure: {
-    warranties: { name: string; category: string; expiresOn: string; status: string; statusClass: string; due: string }[];
-    endOfSupport: { name: string; operatingSystem: string; endsOn: string; source: string; status: string; statusClass: string }[];
+    warranties: {
+      name: string;
+      category: string;
+      expiresOn: string;
+      status: string;
+      statusClass: string;
+      due: string;
+    }[];
+    endOfSupport: {
+      name: string;
+      operatingSystem: string;
+      endsOn: string;
+      source: string;
+      status: string;
+      statusClass: string;
+    }[];
     warrantyNote: string;
     endOfSupportNote: string;
   };
-  initiatives: { quarters: { label: string; range: string; initiatives: InitiativeView[] }[]; note: string | null; empty: boolean };
-  decisions: { since: string; rows: { date: string; initiative: string; decision: string; decisionClass: string; by: string; note: string | null }[]; empty: boolean };
-  inventory: { total: string; groups: { label: string; count: string; assets: InventoryAssetView[] }[]; empty: boolean };
+  initiatives: {
+    quarters: { label: string; range: string; initiatives: InitiativeView[] }[];
+    note: string | null;
+    empty: boolean;
+  };
+  decisions: {
+    since: string;
+    rows: {
+      date: string;
+      initiative: string;
+      decision: string;
+      decisionClass: string;
+      by: string;
+      note: string | null;
+    }[];
+    empty: boolean;
+  };
+  inventory: {
+    total: string;
+    groups: { label: string; count: string; assets: InventoryAssetView[] }[];
+    empty: boolean;
+  };
 }
 
 const CATEGORY_LABELS: Record<AssetCategory, string> = {
@@ -235,7 +282,12 @@ const STATUS_LABELS: Record<InitiativeStatus, string> = {
 };
 
 const DECISION_LABELS = { approved: 'Approved', declined: 'Declined', deferred: 'Deferred' } as const;
-const ROADMAP_STATUSES: ReadonlySet<InitiativeStatus> = new Set(['proposed', 'approved', 'in_progress', 'deferred']);
+const ROADMAP_STATUSES: ReadonlySet<InitiativeStatus> = new Set([
+  'proposed',
+  'approved',
+  'in_progress',
+  'deferred',
+]);
 const SCENARIO_LABELS: Record<Scenario, string> = {
   committed: 'Committed plan: approved and in-progress initiatives',
   proposed: 'Proposed plan: approved, in-progress and proposed initiatives',
@@ -270,11 +322,15 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
   const opexThrough = addDays(addMonths(asOf, 12), -1);
   const opexNext12Months = forecast.periods
     .flatMap((period) => period.items ?? [])
-    .filter((item) => (item.type === 'recurring' || item.type === 'initiative_opex') && item.date <= opexThrough)
+    .filter(
+      (item) => (item.type === 'recurring' || item.type === 'initiative_opex') && item.date <= opexThrough,
+    )
     .reduce((sum, item) => sum + item.amount, 0);
 
   const rules = lifecycleRulesOf(lifecycle);
-  const clocks = new Map<string, LifecycleClock>(sources.inventory.map((asset) => [asset.id, refreshClockOf(asset, rules)]));
+  const clocks = new Map<string, LifecycleClock>(
+    sources.inventory.map((asset) => [asset.id, refreshClockOf(asset, rules)]),
+  );
   const counted = sources.inventory.filter(isCounted);
   const countWhere = (test: (clock: LifecycleClock, asset: InventoryAsset) => boolean) =>
     counted.filter((asset) => test(clocks.get(asset.id)!, asset)).length;
@@ -309,7 +365,12 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
     opexNext12Months: { from: asOf, through: opexThrough, amount: opexNext12Months },
     counts,
     periods: shown.map((period) => ({ key: period.key, label: period.label, ...amountsOf(period) })),
-    fiscalYears: fiscalYears.map((year) => ({ key: year.key, label: year.key, quarters: year.periods.length, ...amountsOf(year.cells) })),
+    fiscalYears: fiscalYears.map((year) => ({
+      key: year.key,
+      label: year.key,
+      quarters: year.periods.length,
+      ...amountsOf(year.cells),
+    })),
     totals: amountsOf(totals),
   };
 
@@ -318,7 +379,11 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
   const theme = packetTheme(sources.msp.accentColor);
 
   const view: PacketView = {
-    theme: { ...theme, pageSize: sources.msp.pageSize === 'a4' ? 'A4' : 'Letter', pageClass: sources.msp.pageSize },
+    theme: {
+      ...theme,
+      pageSize: sources.msp.pageSize === 'a4' ? 'A4' : 'Letter',
+      pageClass: sources.msp.pageSize,
+    },
     title: `${client.name} — ${sources.periodLabel}`,
     header: {
       clientName: client.name,
@@ -350,11 +415,36 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
       horizonTotal: money.money(totals.total),
       horizonRange,
       tiles: [
-        { value: String(counts.overdue), label: 'Overdue refreshes', note: 'past their replacement date today', tone: counts.overdue > 0 ? 'alert' : 'calm' },
-        { value: String(counts.dueSoon), label: 'Due soon', note: 'reach their replacement date within the planning window', tone: counts.dueSoon > 0 ? 'warn' : 'calm' },
-        { value: String(counts.expiredWarranties), label: 'Expired warranties', note: `plus ${counts.expiringWarranties} expiring within 90 days`, tone: counts.expiredWarranties > 0 ? 'warn' : 'calm' },
-        { value: String(counts.unsupported), label: 'Unsupported systems', note: 'past the vendor’s end of support', tone: counts.unsupported > 0 ? 'alert' : 'calm' },
-        { value: String(counts.decisionsNeeded), label: 'Decisions needed', note: 'proposed initiatives in this packet', tone: counts.decisionsNeeded > 0 ? 'accent' : 'calm' },
+        {
+          value: String(counts.overdue),
+          label: 'Overdue refreshes',
+          note: 'past their replacement date today',
+          tone: counts.overdue > 0 ? 'alert' : 'calm',
+        },
+        {
+          value: String(counts.dueSoon),
+          label: 'Due soon',
+          note: 'reach their replacement date within the planning window',
+          tone: counts.dueSoon > 0 ? 'warn' : 'calm',
+        },
+        {
+          value: String(counts.expiredWarranties),
+          label: 'Expired warranties',
+          note: `plus ${counts.expiringWarranties} expiring within 90 days`,
+          tone: counts.expiredWarranties > 0 ? 'warn' : 'calm',
+        },
+        {
+          value: String(counts.unsupported),
+          label: 'Unsupported systems',
+          note: 'past the vendor’s end of support',
+          tone: counts.unsupported > 0 ? 'alert' : 'calm',
+        },
+        {
+          value: String(counts.decisionsNeeded),
+          label: 'Decisions needed',
+          note: 'proposed initiatives in this packet',
+          tone: counts.decisionsNeeded > 0 ? 'accent' : 'calm',
+        },
       ],
       decisionsNeeded: proposed.map((initiative) => ({
         title: initiative.title,
@@ -364,13 +454,22 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
     },
     chart: {
       ...budgetChart(
-        shown.map((period) => ({ label: period.label, capex: period.capex.total, opex: period.opex.total, refreshCount: period.refreshCount })),
+        shown.map((period) => ({
+          label: period.label,
+          capex: period.capex.total,
+          opex: period.opex.total,
+          refreshCount: period.refreshCount,
+        })),
         money,
       ),
       currency: forecast.currency,
       range: horizonRange,
     },
-    forecast: { currency: forecast.currency, scenario: SCENARIO_LABELS[forecast.scenario], rows: forecastRows(shown, fiscalYears, totals, money) },
+    forecast: {
+      currency: forecast.currency,
+      scenario: SCENARIO_LABELS[forecast.scenario],
+      rows: forecastRows(shown, fiscalYears, totals, money),
+    },
     schedule: refreshSchedule(nearTerm, sources, clocks, money),
     exposure: exposure(counted, clocks, asOf),
     initiatives: roadmap(sources, money),
@@ -383,10 +482,14 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
 function dataNotes(counts: PacketFigures['counts']): string[] {
   const notes: string[] = [];
   if (counts.undated > 0) {
-    notes.push(`${plural(counts.undated, 'asset has', 'assets have')} no purchase or in-service date, so no refresh is planned for them yet.`);
+    notes.push(
+      `${plural(counts.undated, 'asset has', 'assets have')} no purchase or in-service date, so no refresh is planned for them yet.`,
+    );
   }
   if (counts.unpriced > 0) {
-    notes.push(`${plural(counts.unpriced, 'asset has', 'assets have')} no replacement cost; their refreshes are counted but priced at zero.`);
+    notes.push(
+      `${plural(counts.unpriced, 'asset has', 'assets have')} no replacement cost; their refreshes are counted but priced at zero.`,
+    );
   }
   return notes;
 }
@@ -416,7 +519,12 @@ function forecastRows(
   money: MoneyFormat,
 ): ForecastRowView[] {
   const cell = (amount: number) => (amount === 0 ? DASH : money.amount(amount));
-  const row = (kind: ForecastRowView['kind'], label: string, range: string, cells: Cells): ForecastRowView => ({
+  const row = (
+    kind: ForecastRowView['kind'],
+    label: string,
+    range: string,
+    cells: Cells,
+  ): ForecastRowView => ({
     kind,
     label,
     range,
@@ -431,15 +539,27 @@ function forecastRows(
   });
   const rows: ForecastRowView[] = [];
   for (const year of years) {
-    for (const period of year.periods) rows.push(row('period', period.label, rangeText(period.start, period.end), period));
+    for (const period of year.periods)
+      rows.push(row('period', period.label, rangeText(period.start, period.end), period));
     const partial = year.periods.length === 4 ? '' : ` (${year.periods.length} of 4 quarters)`;
-    rows.push(row('subtotal', `${year.key} subtotal${partial}`, rangeText(year.periods[0]!.start, year.periods.at(-1)!.end), year.cells));
+    rows.push(
+      row(
+        'subtotal',
+        `${year.key} subtotal${partial}`,
+        rangeText(year.periods[0]!.start, year.periods.at(-1)!.end),
+        year.cells,
+      ),
+    );
   }
   rows.push(row('total', 'Total', rangeText(periods[0]!.start, periods.at(-1)!.end), totals));
   return rows;
 }
 
-function refreshReason(asset: InventoryAsset | undefined, event: RefreshEvent | undefined, clock: LifecycleClock | undefined): string {
+function refreshReason(
+  asset: InventoryAsset | undefined,
+  event: RefreshEvent | undefined,
+  clock: LifecycleClock | undefined,
+): string {
   if (!event || !clock) return 'Scheduled refresh';
   const lifecycle = `${clock.lifecycleMonths}-month lifecycle`;
   if (event.cycle > 0) return `Next cycle of its ${lifecycle}`;
@@ -465,7 +585,8 @@ function refreshSchedule(
     const asset = assets.get(assetId);
     if (!asset || explained.has(assetId)) return;
     explained.add(assetId);
-    for (const event of refreshEventsOf(asset, sources.lifecycle)) events.set(`${assetId}|${event.date}`, event);
+    for (const event of refreshEventsOf(asset, sources.lifecycle))
+      events.set(`${assetId}|${event.date}`, event);
   };
   let count = 0;
   let total = 0;
@@ -499,7 +620,11 @@ function refreshSchedule(
   return { quarters, count: plural(count, 'replacement'), total: money.money(total), empty: count === 0 };
 }
 
-function exposure(counted: readonly InventoryAsset[], clocks: Map<string, LifecycleClock>, asOf: string): PacketView['exposure'] {
+function exposure(
+  counted: readonly InventoryAsset[],
+  clocks: Map<string, LifecycleClock>,
+  asOf: string,
+): PacketView['exposure'] {
   const lookahead = addDays(asOf, END_OF_SUPPORT_LOOKAHEAD_DAYS);
   const warranties = counted
     .filter((asset) => {
@@ -524,7 +649,11 @@ function exposure(counted: readonly InventoryAsset[], clocks: Map<string, Lifecy
       const endsOn = clocks.get(asset.id)!.endOfSupportOn;
       return endsOn !== null && endsOn <= lookahead;
     })
-    .sort((a, b) => compareText(clocks.get(a.id)!.endOfSupportOn!, clocks.get(b.id)!.endOfSupportOn!) || compareText(a.name, b.name))
+    .sort(
+      (a, b) =>
+        compareText(clocks.get(a.id)!.endOfSupportOn!, clocks.get(b.id)!.endOfSupportOn!) ||
+        compareText(a.name, b.name),
+    )
     .map((asset) => {
       const clock = clocks.get(asset.id)!;
       const unsupported = clock.endOfSupportOn! < asOf;
@@ -559,13 +688,17 @@ function initiativeCostText(initiative: RoadmapInitiative, money: MoneyFormat): 
 }
 
 function opexText(initiative: RoadmapInitiative, money: MoneyFormat): string {
-  const duration = initiative.opexMonths === null ? 'ongoing' : `for ${plural(initiative.opexMonths, 'month')}`;
+  const duration =
+    initiative.opexMonths === null ? 'ongoing' : `for ${plural(initiative.opexMonths, 'month')}`;
   return `${money.money(initiative.monthlyOpexCost)} a month, ${duration}`;
 }
 
 function roadmap(sources: PacketSources, money: MoneyFormat): PacketView['initiatives'] {
   const fiscalStart = sources.client.fiscalYearStartMonth;
-  const groups = new Map<string, { label: string; range: string; sortKey: string; initiatives: InitiativeView[] }>();
+  const groups = new Map<
+    string,
+    { label: string; range: string; sortKey: string; initiatives: InitiativeView[] }
+  >();
   let hidden = 0;
   for (const initiative of sources.initiatives) {
     if (!ROADMAP_STATUSES.has(initiative.status)) {
@@ -577,8 +710,16 @@ function roadmap(sources: PacketSources, money: MoneyFormat): PacketView['initia
     let range = 'No target date';
     let sortKey = '9999';
     if (initiative.targetOn) {
-      label = fiscalPeriodLabel(fiscalYearOf(initiative.targetOn, fiscalStart), fiscalQuarterOf(initiative.targetOn, fiscalStart));
-      const quarter = horizonOf({ asOf: initiative.targetOn, granularity: 'quarter', periods: 1, fiscalYearStartMonth: fiscalStart }).periods[0]!;
+      label = fiscalPeriodLabel(
+        fiscalYearOf(initiative.targetOn, fiscalStart),
+        fiscalQuarterOf(initiative.targetOn, fiscalStart),
+      );
+      const quarter = horizonOf({
+        asOf: initiative.targetOn,
+        granularity: 'quarter',
+        periods: 1,
+        fiscalYearStartMonth: fiscalStart,
+      }).periods[0]!;
       key = quarter.key;
       range = rangeText(quarter.start, quarter.end);
       sortKey = quarter.start;
@@ -587,15 +728,24 @@ function roadmap(sources: PacketSources, money: MoneyFormat): PacketView['initia
     group.initiatives.push(initiativeView(initiative, sources.scenario, money));
     groups.set(key, group);
   }
-  const quarters = [...groups.values()].sort((a, b) => compareText(a.sortKey, b.sortKey)).map(({ label, range, initiatives }) => ({ label, range, initiatives }));
+  const quarters = [...groups.values()]
+    .sort((a, b) => compareText(a.sortKey, b.sortKey))
+    .map(({ label, range, initiatives }) => ({ label, range, initiatives }));
   return {
     quarters,
-    note: hidden === 0 ? null : `${plural(hidden, 'completed or declined initiative is', 'completed or declined initiatives are')} not shown.`,
+    note:
+      hidden === 0
+        ? null
+        : `${plural(hidden, 'completed or declined initiative is', 'completed or declined initiatives are')} not shown.`,
     empty: quarters.length === 0,
   };
 }
 
-function initiativeView(initiative: RoadmapInitiative, scenario: Scenario, money: MoneyFormat): InitiativeView {
+function initiativeView(
+  initiative: RoadmapInitiative,
+  scenario: Scenario,
+  money: MoneyFormat,
+): InitiativeView {
   const inForecast =
     initiative.status === 'approved' || initiative.status === 'in_progress'
       ? 'Included in the forecast'
@@ -645,11 +795,25 @@ function decisionsSince(source: PacketSources['decisions']): PacketView['decisio
   };
 }
 
-const LIFECYCLE_LABELS = { ok: 'Current', due_soon: 'Due soon', overdue: 'Overdue', undated: 'Undated', inactive: '' } as const;
-const ASSET_STATUS_LABELS = { active: 'Active', in_storage: 'In storage', retired: 'Retired', disposed: 'Disposed' } as const;
+const LIFECYCLE_LABELS = {
+  ok: 'Current',
+  due_soon: 'Due soon',
+  overdue: 'Overdue',
+  undated: 'Undated',
+  inactive: '',
+} as const;
+const ASSET_STATUS_LABELS = {
+  active: 'Active',
+  in_storage: 'In storage',
+  retired: 'Retired',
+  disposed: 'Disposed',
+} as const;
 const WARRANTY_CLASSES = { unknown: 'muted', expired: 'alert', expiring: 'warn', active: '' } as const;
 
-function inventory(assets: readonly InventoryAsset[], clocks: Map<string, LifecycleClock>): PacketView['inventory'] {
+function inventory(
+  assets: readonly InventoryAsset[],
+  clocks: Map<string, LifecycleClock>,
+): PacketView['inventory'] {
   const groups = new Map<AssetCategory, InventoryAssetView[]>();
   for (const asset of assets) {
     const clock = clocks.get(asset.id)!;
@@ -674,13 +838,24 @@ function inventory(assets: readonly InventoryAsset[], clocks: Map<string, Lifecy
       warrantyClass: isCounted(asset) ? WARRANTY_CLASSES[clock.warrantyStatus] : 'muted',
       due: clock.dueOn ? formatDate(clock.dueOn) : DASH,
       status,
-      statusClass: clock.status === 'inactive' ? 'muted' : clock.status === 'overdue' ? 'alert' : clock.status === 'due_soon' ? 'warn' : '',
+      statusClass:
+        clock.status === 'inactive'
+          ? 'muted'
+          : clock.status === 'overdue'
+            ? 'alert'
+            : clock.status === 'due_soon'
+              ? 'warn'
+              : '',
     });
     groups.set(asset.category, list);
   }
   return {
     total: plural(assets.length, 'asset'),
-    groups: [...groups.entries()].map(([category, list]) => ({ label: CATEGORY_LABELS[category], count: String(list.length), assets: list })),
+    groups: [...groups.entries()].map(([category, list]) => ({
+      label: CATEGORY_LABELS[category],
+      count: String(list.length),
+      assets: list,
+    })),
     empty: assets.length === 0,
   };
 }

@@ -5,8 +5,17 @@ import type { RecurringCostTable } from '../db/schema.js';
 import type { CreateRecurringCost, RecurringCost, UpdateRecurringCost } from './recurring-cost.schemas.js';
 
 const columns = [
-  'id', 'name', 'vendor', 'amount', 'quantity', 'interval', 'starts_on', 'ends_on', 'annual_escalation_bps',
-  'created_at', 'updated_at',
+  'id',
+  'name',
+  'vendor',
+  'amount',
+  'quantity',
+  'interval',
+  'starts_on',
+  'ends_on',
+  'annual_escalation_bps',
+  'created_at',
+  'updated_at',
 ] as const;
 
 function toRecurringCost(row: Pick<Selectable<RecurringCostTable>, (typeof columns)[number]>): RecurringCost {
@@ -92,7 +101,11 @@ export async function listRecurringCosts(
   clientId: string,
   filter: RecurringCostListFilter,
 ): Promise<RecurringCost[]> {
-  let query = db.selectFrom('recurring_costs').select(columns).where('msp_id', '=', mspId).where('client_id', '=', clientId);
+  let query = db
+    .selectFrom('recurring_costs')
+    .select(columns)
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId);
   if (filter.interval) query = query.where('interval', '=', filter.interval);
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
@@ -100,7 +113,9 @@ export async function listRecurringCosts(
   }
   if (filter.after) {
     const [name, id] = filter.after;
-    query = query.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+    );
   }
   const rows = await query.orderBy('name').orderBy('id').limit(filter.limit).execute();
   return rows.map(toRecurringCost);

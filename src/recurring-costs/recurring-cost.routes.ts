@@ -22,7 +22,9 @@ export const recurringCostRoutes = [
     scope: 'read',
     params: clientRecurringCostsParams,
     query: listRecurringCostsQuery,
-    responses: { 200: { description: 'A page of recurring costs, by name', schema: listPage(recurringCostSchema) } },
+    responses: {
+      200: { description: 'A page of recurring costs, by name', schema: listPage(recurringCostSchema) },
+    },
     handler: async ({ app, auth, params, query }) => ({
       body: await service.listRecurringCosts(app.database.db, auth, params.clientId, query),
     }),
@@ -66,7 +68,13 @@ export const recurringCostRoutes = [
     body: updateRecurringCostBody,
     responses: { 200: { description: 'The changed recurring cost', schema: recurringCostSchema } },
     handler: async ({ app, auth, params, body }) => ({
-      body: await service.updateRecurringCost(app.database.db, auth, params.clientId, params.recurringCostId, body),
+      body: await service.updateRecurringCost(
+        app.database.db,
+        auth,
+        params.clientId,
+        params.recurringCostId,
+        body,
+      ),
     }),
   }),
   defineRoute({

@@ -28,7 +28,9 @@ const fields = {
     .max(1_000_000, 'must be from 1 to 1000000')
     .describe('Units (seats, licences) charged each interval'),
   interval: recurringIntervalSchema,
-  startsOn: isoDate.describe('First charge date (YYYY-MM-DD); later charges fall on the same day of the month'),
+  startsOn: isoDate.describe(
+    'First charge date (YYYY-MM-DD); later charges fall on the same day of the month',
+  ),
   endsOn: isoDate.nullable().describe('Last day a charge can fall on; null: open-ended'),
   annualEscalationBps: z
     .int({ error: 'must be a whole number of basis points' })
@@ -63,6 +65,12 @@ export const recurringCostParams = z.object({ clientId: uuid, recurringCostId: u
 export const listRecurringCostsQuery = z.strictObject({
   ...paginationQuery,
   interval: recurringIntervalSchema.optional(),
-  q: z.string().trim().min(1).max(200).optional().describe('Matches part of the name or vendor, case-insensitively'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Matches part of the name or vendor, case-insensitively'),
 });
 export type ListRecurringCostsQuery = z.output<typeof listRecurringCostsQuery>;

@@ -78,6 +78,12 @@ export async function updateRecurringCost(
   });
 }
 
-export async function deleteRecurringCost(db: Db, auth: AuthContext, clientId: string, recurringCostId: string): Promise<void> {
-  if (!(await costs.deleteRecurringCost(db, auth.mspId, clientId, recurringCostId))) throw notFound('recurring cost');
+export async function deleteRecurringCost(
+  db: Db,
+  auth: AuthContext,
+  clientId: string,
+  recurringCostId: string,
+): Promise<void> {
+  if (!(await costs.deleteRecurringCost(db, auth.mspId, clientId, recurringCostId)))
+    throw notFound('recurring cost');
 }

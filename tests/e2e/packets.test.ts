@@ -1,8 +1,14 @@
 import crypto from 'node:crypto';
-import { createAsset, createClient, createInitiative, createRecurringCost } from '../support/planner-factories.js';
+import {
+  createAsset,
+  createClient,
+  createInitiative,
+  createRecurringCost,
+} from '../support/planner-factories.js';
 import { startCanaryServer, type CanaryServer } from '../support/canary-server.js';
 import {
   forecastTableRows,
+  headingIndex,
   pdfInfo,
   pdfPages,
   pdfText,
@@ -29,7 +35,11 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
   });
 
   /** Makes a packet over the API and downloads its PDF. */
-  async function makePacket(owner: Tenant, clientId: string, body: Record<string, unknown> = { asOf: AS_OF }) {
+  async function makePacket(
+    owner: Tenant,
+    clientId: string,
+    body: Record<string, unknown> = { asOf: AS_OF },
+  ) {
     const created = await owner.api.post(`/clients/${clientId}/packets`, body);
     expect(created.status).toBe(201);
     const download = await fetch(`${app.url}/api/v1/clients/${clientId}/packets/${created.body.id}.pdf`, {
@@ -54,17 +64,73 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
         vcioName: 'Priya Raman',
         contactName: 'Dana Kowalski',
       });
-      await createAsset(api, clientId, { name: 'Front desk PC', category: 'desktop', inServiceOn: '2023-06-01', replacementCost: 120_000, operatingSystem: 'Windows 10 Pro' });
-      await createAsset(api, clientId, { name: 'File server', category: 'server', inServiceOn: '2023-03-01', replacementCost: 900_000, lifecycleMonths: 48 });
-      await createAsset(api, clientId, { name: 'Reception laptop', category: 'laptop', inServiceOn: '2024-06-15', purchaseCost: 150_055, warrantyExpiresOn: '2025-06-15' });
-      await createAsset(api, clientId, { name: 'Core switch', category: 'network_switch', inServiceOn: '2021-02-01' });
+      await createAsset(api, clientId, {
+        name: 'Front desk PC',
+        category: 'desktop',
+        inServiceOn: '2023-06-01',
+        replacementCost: 120_000,
+        operatingSystem: 'Windows 10 Pro',
+      });
+      await createAsset(api, clientId, {
+        name: 'File server',
+        category: 'server',
+        inServiceOn: '2023-03-01',
+        replacementCost: 900_000,
+        lifecycleMonths: 48,
+      });
+      await createAsset(api, clientId, {
+        name: 'Reception laptop',
+        category: 'laptop',
+        inServiceOn: '2024-06-15',
+        purchaseCost: 150_055,
+        warrantyExpiresOn: '2025-06-15',
+      });
+      await createAsset(api, clientId, {
+        name: 'Core switch',
+        category: 'network_switch',
+        inServiceOn: '2021-02-01',
+      });
       await createAsset(api, clientId, { name: 'Spare laptop', category: 'laptop', status: 'in_storage' });
-      await createAsset(api, clientId, { name: 'Old NAS', category: 'storage', status: 'retired', inServiceOn: '2015-01-01' });
-      await createRecurringCost(api, clientId, { name: 'Microsoft 365', amount: 2_200, quantity: 18, interval: 'month', startsOn: '2026-01-01' });
-      await createRecurringCost(api, clientId, { name: 'Practice management', amount: 540_000, interval: 'year', startsOn: '2025-03-15', annualEscalationBps: 500 });
-      await createInitiative(api, clientId, { title: 'Replace the firewall', status: 'proposed', capexCost: 450_000, targetOn: '2027-02-15', priority: 'high' });
-      await createInitiative(api, clientId, { title: 'Managed detection and response', status: 'approved', monthlyOpexCost: 120_000, opexMonths: 36, targetOn: '2026-12-01' });
-      const deferred = await createInitiative(api, clientId, { title: 'Wi-Fi survey', status: 'proposed', capexCost: 45_000, targetOn: '2027-04-01' });
+      await createAsset(api, clientId, {
+        name: 'Old NAS',
+        category: 'storage',
+        status: 'retired',
+        inServiceOn: '2015-01-01',
+      });
+      await createRecurringCost(api, clientId, {
+        name: 'Microsoft 365',
+        amount: 2_200,
+        quantity: 18,
+        interval: 'month',
+        startsOn: '2026-01-01',
+      });
+      await createRecurringCost(api, clientId, {
+        name: 'Practice management',
+        amount: 540_000,
+        interval: 'year',
+        startsOn: '2025-03-15',
+        annualEscalationBps: 500,
+      });
+      await createInitiative(api, clientId, {
+        title: 'Replace the firewall',
+        status: 'proposed',
+        capexCost: 450_000,
+        targetOn: '2027-02-15',
+        priority: 'high',
+      });
+      await createInitiative(api, clientId, {
+        title: 'Managed detection and response',
+        status: 'approved',
+        monthlyOpexCost: 120_000,
+        opexMonths: 36,
+        targetOn: '2026-12-01',
+      });
+      const deferred = await createInitiative(api, clientId, {
+        title: 'Wi-Fi survey',
+        status: 'proposed',
+        capexCost: 45_000,
+        targetOn: '2027-04-01',
+      });
       const decided = await api.post(`/clients/${clientId}/initiatives/${deferred.id}/decisions`, {
         decision: 'deferred',
         decidedBy: 'Dana Kowalski',
@@ -104,7 +170,14 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
       ]) {
         expect(text).toContain(heading);
       }
-      for (const asset of ['Front desk PC', 'File server', 'Reception laptop', 'Core switch', 'Spare laptop', 'Old NAS']) {
+      for (const asset of [
+        'Front desk PC',
+        'File server',
+        'Reception laptop',
+        'Core switch',
+        'Spare laptop',
+        'Old NAS',
+      ]) {
         expect(text).toContain(asset);
       }
     });
@@ -115,7 +188,10 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
       const opexThrough = '2027-11-21';
       const opex = forecast.periods
         .flatMap((period: any) => period.items)
-        .filter((item: any) => (item.type === 'recurring' || item.type === 'initiative_opex') && item.date <= opexThrough)
+        .filter(
+          (item: any) =>
+            (item.type === 'recurring' || item.type === 'initiative_opex') && item.date <= opexThrough,
+        )
         .reduce((sum: number, item: any) => sum + item.amount, 0);
       expect(capex).toBeGreaterThan(0);
       expect(opex).toBeGreaterThan(0);
@@ -129,8 +205,13 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
     it('then each period of the forecast table, each fiscal-year subtotal and the total equal the forecast API', () => {
       const rows = forecastTableRows(text);
       const cellsOf = (period: any) => [
-        period.capex.refresh, period.capex.initiatives, period.capex.total, period.opex.recurring,
-        period.opex.initiatives, period.opex.total, period.total,
+        period.capex.refresh,
+        period.capex.initiatives,
+        period.capex.total,
+        period.opex.recurring,
+        period.opex.initiatives,
+        period.opex.total,
+        period.total,
       ];
       expect(forecast.periods).toHaveLength(12);
       for (const period of forecast.periods) {
@@ -140,31 +221,54 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
           refreshCount: period.refreshCount,
         });
       }
-      expect(rows.get('Total')).toEqual({ cells: cellsOf(forecast.totals), refreshCount: forecast.totals.refreshCount });
+      expect(rows.get('Total')).toEqual({
+        cells: cellsOf(forecast.totals),
+        refreshCount: forecast.totals.refreshCount,
+      });
       const fy2027 = forecast.periods.filter((period: any) => period.key.startsWith('FY2027'));
-      expect(rows.get('FY2027 subtotal (3 of 4 quarters)')?.cells[6]).toBe(fy2027.reduce((sum: number, period: any) => sum + period.total, 0));
+      expect(rows.get('FY2027 subtotal (3 of 4 quarters)')?.cells[6]).toBe(
+        fy2027.reduce((sum: number, period: any) => sum + period.total, 0),
+      );
       expect(rows.get('FY2028 subtotal')?.cells[6]).toBe(
-        forecast.periods.filter((period: any) => period.key.startsWith('FY2028')).reduce((sum: number, period: any) => sum + period.total, 0),
+        forecast.periods
+          .filter((period: any) => period.key.startsWith('FY2028'))
+          .reduce((sum: number, period: any) => sum + period.total, 0),
       );
     });
 
     it('then the figures stored with the packet are the numbers it printed', async () => {
-      const row = await app.database.db.selectFrom('packets').select(['figures', 'periods', 'pdf']).where('id', '=', packet.id).executeTakeFirstOrThrow();
+      const row = await app.database.db
+        .selectFrom('packets')
+        .select(['figures', 'periods', 'pdf'])
+        .where('id', '=', packet.id)
+        .executeTakeFirstOrThrow();
       const figures = row.figures as any;
       expect(row.periods).toBe(12);
       expect(Buffer.from(row.pdf!).equals(pdf)).toBe(true);
-      expect(figures.periods.map((period: any) => period.total)).toEqual(forecast.periods.map((period: any) => period.total));
+      expect(figures.periods.map((period: any) => period.total)).toEqual(
+        forecast.periods.map((period: any) => period.total),
+      );
       expect(figures.totals).toEqual(forecast.totals);
-      expect(figures.nextFourQuarters.capex).toBe(forecast.periods.slice(0, 4).reduce((sum: number, period: any) => sum + period.capex.total, 0));
-      expect(figures.counts).toMatchObject({ overdue: forecast.counts.overdue, undated: 1, unpriced: 2, decisionsNeeded: 1, expiredWarranties: 1 });
+      expect(figures.nextFourQuarters.capex).toBe(
+        forecast.periods.slice(0, 4).reduce((sum: number, period: any) => sum + period.capex.total, 0),
+      );
+      expect(figures.counts).toMatchObject({
+        overdue: forecast.counts.overdue,
+        undated: 1,
+        unpriced: 2,
+        decisionsNeeded: 1,
+        expiredWarranties: 1,
+      });
     });
 
     it('then the refresh schedule gives reasons and costs, and proposed initiatives get boxes and signature lines', () => {
-      const schedule = squeeze(text.slice(text.indexOf('3 · REFRESH SCHEDULE'), text.indexOf('4 · RISK')));
+      const schedule = squeeze(
+        text.slice(headingIndex(text, '3 · REFRESH SCHEDULE'), headingIndex(text, '4 · RISK')),
+      );
       expect(schedule).toContain(squeeze('Overdue since Oct 14, 2025: Windows 10 Pro end of support'));
       expect(schedule).toContain(squeeze('End of its 48-month lifecycle'));
       expect(schedule).toContain('9,000.00');
-      const roadmap = text.slice(text.indexOf('5 · ROADMAP'), text.indexOf('6 · RECORD'));
+      const roadmap = text.slice(headingIndex(text, '5 · ROADMAP'), headingIndex(text, '6 · RECORD'));
       // The firewall is proposed; the Wi-Fi survey was deferred, so it shows its decision instead of boxes.
       expect(roadmap.match(/Approve\s+Decline\s+Defer/g)).toHaveLength(1);
       expect(roadmap.match(/SIGNATURE\s+NAME AND ROLE\s+DATE/g)).toHaveLength(1);
@@ -186,7 +290,15 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
     const own = await app.createTenant();
     const clientId = await createClient(own.api);
     await createAsset(own.api, clientId, { inServiceOn: '2024-01-01', replacementCost: 100_000 });
-    expect((await own.api.patch('/msp', { pageSize: 'a4', accentColor: '#0F766E', footerText: 'Acme IT · 555-0100' })).status).toBe(200);
+    expect(
+      (
+        await own.api.patch('/msp', {
+          pageSize: 'a4',
+          accentColor: '#0F766E',
+          footerText: 'Acme IT · 555-0100',
+        })
+      ).status,
+    ).toBe(200);
     const a4 = await makePacket(own, clientId);
     expect(pdfInfo(a4.pdf).pageSize).toMatch(/^595\.\d+ x 841\.\d+ pts \(A4\)$/);
     expect(pdfText(a4.pdf)).toContain('Acme IT · 555-0100');
@@ -197,7 +309,10 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
 
   it('when a client has 300 assets, then the packet renders completely and the appendix lists every one', async () => {
     const clientId = await createClient(tenant.api);
-    const names = Array.from({ length: 300 }, (_, index) => `WS-${String(index + 1).padStart(3, '0')}-${crypto.randomUUID().slice(0, 6)}`);
+    const names = Array.from(
+      { length: 300 },
+      (_, index) => `WS-${String(index + 1).padStart(3, '0')}-${crypto.randomUUID().slice(0, 6)}`,
+    );
     const synced = await tenant.api.post(`/clients/${clientId}/assets/sync`, {
       externalSource: 'rmm',
       assets: names.map((name, index) => ({
@@ -279,19 +394,29 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
     const own = await app.createTenant();
     const clientId = await createClient(own.api);
     await createAsset(own.api, clientId, { inServiceOn: '2024-01-01', replacementCost: 100_000 });
-    const png = await own.api.raw('PUT', '/msp/logo', { body: tinyPng, headers: { 'content-type': 'image/png' } });
+    const png = await own.api.raw('PUT', '/msp/logo', {
+      body: tinyPng,
+      headers: { 'content-type': 'image/png' },
+    });
     expect(png.status).toBe(200);
     const withPng = await own.api.get(`/clients/${clientId}/packets/preview?asOf=${AS_OF}`);
     // Handlebars escapes "=" as &#x3D;, which the HTML parser turns back into "=".
     const inAttribute = (base64: string) => base64.replaceAll('=', '&#x3D;');
-    expect(withPng.text).toContain(`<img src="data:image/png;base64,${inAttribute(tinyPng.toString('base64'))}"`);
+    expect(withPng.text).toContain(
+      `<img src="data:image/png;base64,${inAttribute(tinyPng.toString('base64'))}"`,
+    );
     await makePacket(own, clientId);
 
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><defs><linearGradient id="g"><stop offset="0" stop-color="#0a5"/></linearGradient></defs><rect width="120" height="40" fill="url(#g)"/><text x="8" y="26">ACME</text></svg>`;
-    const put = await own.api.raw('PUT', '/msp/logo', { body: svg, headers: { 'content-type': 'image/svg+xml' } });
+    const put = await own.api.raw('PUT', '/msp/logo', {
+      body: svg,
+      headers: { 'content-type': 'image/svg+xml' },
+    });
     expect(put.status).toBe(200);
     const withSvg = await own.api.get(`/clients/${clientId}/packets/preview?asOf=${AS_OF}`);
-    expect(withSvg.text).toContain(`<img src="data:image/svg+xml;base64,${inAttribute(Buffer.from(svg).toString('base64'))}"`);
+    expect(withSvg.text).toContain(
+      `<img src="data:image/svg+xml;base64,${inAttribute(Buffer.from(svg).toString('base64'))}"`,
+    );
     expect(withSvg.text).not.toContain('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"');
     const { packet } = await makePacket(own, clientId);
     expect(packet.pageCount).toBeGreaterThan(1);

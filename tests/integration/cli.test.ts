@@ -55,13 +55,20 @@ describe('the vcio-planner command', () => {
     expect(migrated.code).toBe(0);
     expect(migrated.stdout).toMatch(/Applied \d+ migration|up to date/);
 
-    const run = await cli(['msp', 'create', '--name', 'Acme IT', '--currency', 'CAD', '--json'], { DATA_DIR: dataDir });
+    const run = await cli(['msp', 'create', '--name', 'Acme IT', '--currency', 'CAD', '--json'], {
+      DATA_DIR: dataDir,
+    });
     expect(run.code).toBe(0);
-    const printed = JSON.parse(run.stdout) as { msp: { id: string; name: string; currency: string }; apiKey: string };
+    const printed = JSON.parse(run.stdout) as {
+      msp: { id: string; name: string; currency: string };
+      apiKey: string;
+    };
     expect(printed.msp).toMatchObject({ name: 'Acme IT', currency: 'CAD' });
     expect(printed.apiKey).toMatch(/^vcio_[A-Za-z0-9_-]{43}$/);
 
-    const invalid = await cli(['msp', 'create', '--name', 'X', '--currency', 'dollars'], { DATA_DIR: dataDir });
+    const invalid = await cli(['msp', 'create', '--name', 'X', '--currency', 'dollars'], {
+      DATA_DIR: dataDir,
+    });
     expect(invalid.code).not.toBe(0);
     expect(invalid.stderr).toContain('ISO 4217');
   });
@@ -70,15 +77,23 @@ describe('the vcio-planner command', () => {
     const serveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-serve-'));
     try {
       const first = await serveUntilReady(serveDir);
-      const clients = await fetch(`${first.url}/api/v1/clients`, { headers: { authorization: `Bearer ${first.key}` } });
+      const clients = await fetch(`${first.url}/api/v1/clients`, {
+        headers: { authorization: `Bearer ${first.key}` },
+      });
       const body = (await clients.json()) as { items: { name: string }[] };
-      expect(body.items.map((client) => client.name)).toEqual(['Bright Smile Dental', 'Harbor & Wright LLP', 'Riverside Metalworks']);
+      expect(body.items.map((client) => client.name)).toEqual([
+        'Bright Smile Dental',
+        'Harbor & Wright LLP',
+        'Riverside Metalworks',
+      ]);
       expect(await first.stop()).toBe(0);
 
       // The second start finds its data and the same key; nothing is loaded twice.
       const second = await serveUntilReady(serveDir);
       expect(second.key).toBe(first.key);
-      const again = await fetch(`${second.url}/api/v1/clients`, { headers: { authorization: `Bearer ${second.key}` } });
+      const again = await fetch(`${second.url}/api/v1/clients`, {
+        headers: { authorization: `Bearer ${second.key}` },
+      });
       expect(((await again.json()) as { items: unknown[] }).items).toHaveLength(3);
       expect(await second.stop()).toBe(0);
     } finally {
@@ -87,7 +102,9 @@ describe('the vcio-planner command', () => {
   });
 });
 
-async function serveUntilReady(dataDir: string): Promise<{ url: string; key: string; stop(): Promise<number | null> }> {
+async function serveUntilReady(
+  dataDir: string,
+): Promise<{ url: string; key: string; stop(): Promise<number | null> }> {
   const child = spawn(tsx, [entry, 'serve', '--port', '0'], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   });

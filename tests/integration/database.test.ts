@@ -48,7 +48,9 @@ async function expectSchemaMatchesTypes(database: Database): Promise<void> {
     where table_schema = 'public' order by table_name, ordinal_position`.execute(database.db);
   const actual: Record<string, string[]> = {};
   for (const row of rows) (actual[row.table_name] ??= []).push(row.column_name);
-  const expected = Object.fromEntries(Object.entries(schemaColumns).map(([table, columns]) => [table, [...columns]]));
+  const expected = Object.fromEntries(
+    Object.entries(schemaColumns).map(([table, columns]) => [table, [...columns]]),
+  );
   expect(actual).toEqual(expected);
 }
 
@@ -66,7 +68,9 @@ describe('driver differences are smoothed over in one place', () => {
   });
 
   it('when an int8 is too large for a JS number, then reading it fails rather than rounding', async () => {
-    await expect(sql`select 9007199254740993::int8 as big`.execute(database.db)).rejects.toThrow(/safe integer/);
+    await expect(sql`select 9007199254740993::int8 as big`.execute(database.db)).rejects.toThrow(
+      /safe integer/,
+    );
   });
 });
 
@@ -76,7 +80,13 @@ describe('constraints', () => {
   let clientId: string;
   beforeAll(async () => {
     database = await openTestDatabase();
-    mspId = (await database.db.insertInto('msps').values({ name: 'Constraint MSP' }).returning('id').executeTakeFirstOrThrow()).id;
+    mspId = (
+      await database.db
+        .insertInto('msps')
+        .values({ name: 'Constraint MSP' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     clientId = (
       await database.db
         .insertInto('clients')
@@ -105,20 +115,42 @@ describe('constraints', () => {
     ['an external id without its source', () => asset({ external_id: 'x-1' })],
     ['an empty name', () => asset({ name: '' })],
   ])('when an asset has %s, then the database refuses it', async (_label, values) => {
-    await expect(database.db.insertInto('assets').values(values() as never).execute()).rejects.toThrow();
+    await expect(
+      database.db
+        .insertInto('assets')
+        .values(values() as never)
+        .execute(),
+    ).rejects.toThrow();
   });
 
   it('when an asset points at a client of another MSP, then the database refuses it', async () => {
-    const otherMsp = (await database.db.insertInto('msps').values({ name: 'Other MSP' }).returning('id').executeTakeFirstOrThrow()).id;
+    const otherMsp = (
+      await database.db
+        .insertInto('msps')
+        .values({ name: 'Other MSP' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     await expect(
-      database.db.insertInto('assets').values({ ...asset({}), msp_id: otherMsp } as never).execute(),
+      database.db
+        .insertInto('assets')
+        .values({ ...asset({}), msp_id: otherMsp } as never)
+        .execute(),
     ).rejects.toThrow();
   });
 
   it('when two assets of a client share an external source and id, then the second is refused', async () => {
     const values = asset({ external_source: 'rmm', external_id: 'dup-1' });
-    await database.db.insertInto('assets').values(values as never).execute();
-    await expect(database.db.insertInto('assets').values(values as never).execute()).rejects.toThrow();
+    await database.db
+      .insertInto('assets')
+      .values(values as never)
+      .execute();
+    await expect(
+      database.db
+        .insertInto('assets')
+        .values(values as never)
+        .execute(),
+    ).rejects.toThrow();
   });
 
   it.each([
@@ -126,7 +158,10 @@ describe('constraints', () => {
     ['a lowercase currency', { currency: 'usd' }],
   ])('when a client has %s, then the database refuses it', async (_label, overrides) => {
     await expect(
-      database.db.insertInto('clients').values({ msp_id: mspId, name: `Bad ${_label}`, currency: 'USD', ...overrides }).execute(),
+      database.db
+        .insertInto('clients')
+        .values({ msp_id: mspId, name: `Bad ${_label}`, currency: 'USD', ...overrides })
+        .execute(),
     ).rejects.toThrow();
   });
 
@@ -134,7 +169,15 @@ describe('constraints', () => {
     await expect(
       database.db
         .insertInto('recurring_costs')
-        .values({ msp_id: mspId, client_id: clientId, name: 'Backwards', amount: 100, interval: 'month', starts_on: '2025-01-01', ends_on: '2024-12-31' })
+        .values({
+          msp_id: mspId,
+          client_id: clientId,
+          name: 'Backwards',
+          amount: 100,
+          interval: 'month',
+          starts_on: '2025-01-01',
+          ends_on: '2024-12-31',
+        })
         .execute(),
     ).rejects.toThrow();
   });
@@ -160,11 +203,21 @@ describe('constraints', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     await expect(
-      database.db.updateTable('decisions').set({ decision: 'declined' }).where('id', '=', decision.id).execute(),
+      database.db
+        .updateTable('decisions')
+        .set({ decision: 'declined' })
+        .where('id', '=', decision.id)
+        .execute(),
     ).rejects.toThrow(/append-only/);
-    await expect(database.db.deleteFrom('decisions').where('id', '=', decision.id).execute()).rejects.toThrow(/append-only/);
+    await expect(database.db.deleteFrom('decisions').where('id', '=', decision.id).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await database.db.deleteFrom('initiatives').where('id', '=', initiative.id).execute();
-    const left = await database.db.selectFrom('decisions').select('id').where('id', '=', decision.id).execute();
+    const left = await database.db
+      .selectFrom('decisions')
+      .select('id')
+      .where('id', '=', decision.id)
+      .execute();
     expect(left).toEqual([]);
   });
 
@@ -172,7 +225,14 @@ describe('constraints', () => {
     await expect(
       database.db
         .insertInto('api_keys')
-        .values({ msp_id: mspId, client_id: clientId, name: 'k', scope: 'admin', key_prefix: 'vcio_abcdefgh', key_hash: Buffer.alloc(32, 1) })
+        .values({
+          msp_id: mspId,
+          client_id: clientId,
+          name: 'k',
+          scope: 'admin',
+          key_prefix: 'vcio_abcdefgh',
+          key_hash: Buffer.alloc(32, 1),
+        })
         .execute(),
     ).rejects.toThrow();
   });

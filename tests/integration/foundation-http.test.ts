@@ -25,7 +25,11 @@ describe('the service over HTTP', () => {
   });
 
   it('when no key, a malformed header or an unknown key is sent, then the answer is 401 problem+json', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer vcio_nope' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer vcio_nope' },
+    ];
     for (const headers of attempts) {
       const response = await apiClient(app.url, undefined).get('/clients', headers);
       expect(response.status).toBe(401);
@@ -36,20 +40,47 @@ describe('the service over HTTP', () => {
 
   it('when a client is created, read, changed and listed, then the JSON contract of appendix A holds', async () => {
     const name = unique('Dental');
-    const created = await tenant.api.post('/clients', { name, fiscalYearStartMonth: 7, nextMeetingOn: '2027-01-15' });
+    const created = await tenant.api.post('/clients', {
+      name,
+      fiscalYearStartMonth: 7,
+      nextMeetingOn: '2027-01-15',
+    });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(
-      ['id', 'name', 'currency', 'fiscalYearStartMonth', 'contactName', 'contactEmail', 'vcioName', 'nextMeetingOn', 'notes', 'createdAt', 'updatedAt'].sort(),
+      [
+        'id',
+        'name',
+        'currency',
+        'fiscalYearStartMonth',
+        'contactName',
+        'contactEmail',
+        'vcioName',
+        'nextMeetingOn',
+        'notes',
+        'createdAt',
+        'updatedAt',
+      ].sort(),
     );
-    expect(created.body).toMatchObject({ name, currency: 'USD', fiscalYearStartMonth: 7, nextMeetingOn: '2027-01-15', notes: null });
+    expect(created.body).toMatchObject({
+      name,
+      currency: 'USD',
+      fiscalYearStartMonth: 7,
+      nextMeetingOn: '2027-01-15',
+      notes: null,
+    });
 
-    const changed = await tenant.api.patch(`/clients/${created.body.id}`, { vcioName: 'Jordan Lee', notes: '  ' });
+    const changed = await tenant.api.patch(`/clients/${created.body.id}`, {
+      vcioName: 'Jordan Lee',
+      notes: '  ',
+    });
     expect(changed.body).toMatchObject({ vcioName: 'Jordan Lee', notes: null });
     expect((await tenant.api.get(`/clients/${created.body.id}`)).body.vcioName).toBe('Jordan Lee');
 
     const duplicate = await tenant.api.post('/clients', { name: name.toUpperCase() });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.errors).toEqual([{ path: 'body.name', message: 'is already used by another client' }]);
+    expect(duplicate.body.errors).toEqual([
+      { path: 'body.name', message: 'is already used by another client' },
+    ]);
   });
 
   it('when clients are listed a page at a time, then the cursor walks every client exactly once', async () => {
@@ -83,23 +114,35 @@ describe('the service over HTTP', () => {
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     expect(listed.body.items.map((key: { id: string }) => key.id)).toContain(created.body.id);
 
-    const row = await app.database.db.selectFrom('api_keys').select('key_hash').where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    const row = await app.database.db
+      .selectFrom('api_keys')
+      .select('key_hash')
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow();
     expect(row.key_hash.toString('utf8')).not.toContain(created.body.key);
 
-    expect((await tenant.api.delete(`/api-keys/${created.body.id}`)).body.revokedAt).toEqual(expect.any(String));
+    expect((await tenant.api.delete(`/api-keys/${created.body.id}`)).body.revokedAt).toEqual(
+      expect.any(String),
+    );
     expect((await reader.get('/clients')).status).toBe(401);
   });
 
   it('when a key is limited to one client, then it sees only that client and other ids look absent', async () => {
     const mine = await tenant.api.post('/clients', { name: unique('Mine') });
     const theirs = await tenant.api.post('/clients', { name: unique('Theirs') });
-    const limited = await tenant.api.post('/api-keys', { name: 'Portal', scope: 'read', clientId: mine.body.id });
+    const limited = await tenant.api.post('/api-keys', {
+      name: 'Portal',
+      scope: 'read',
+      clientId: mine.body.id,
+    });
     const portal = apiClient(app.url, limited.body.key);
     const list = await portal.get('/clients');
     expect(list.body.items.map((client: { id: string }) => client.id)).toEqual([mine.body.id]);
     expect((await portal.get(`/clients/${theirs.body.id}`)).status).toBe(404);
     expect((await portal.get('/api-keys')).status).toBe(403);
-    expect((await tenant.api.post('/api-keys', { name: 'x', scope: 'admin', clientId: mine.body.id })).status).toBe(400);
+    expect(
+      (await tenant.api.post('/api-keys', { name: 'x', scope: 'admin', clientId: mine.body.id })).status,
+    ).toBe(400);
   });
 
   it('when a key sends more requests than its rate limit, then it hears 429 with Retry-After', async () => {

@@ -1,5 +1,10 @@
 import { fixedClock } from '../../src/shared/clock.js';
-import { clientLimitedApi, createAsset, createClient, createInitiative } from '../support/planner-factories.js';
+import {
+  clientLimitedApi,
+  createAsset,
+  createClient,
+  createInitiative,
+} from '../support/planner-factories.js';
 import { startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
 
 describe('initiatives and decisions', () => {
@@ -26,21 +31,44 @@ describe('initiatives and decisions', () => {
     });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(
-      ['id', 'title', 'summary', 'priority', 'targetOn', 'capexCost', 'monthlyOpexCost', 'opexMonths', 'status', 'assetIds', 'decisions', 'createdAt', 'updatedAt'].sort(),
+      [
+        'id',
+        'title',
+        'summary',
+        'priority',
+        'targetOn',
+        'capexCost',
+        'monthlyOpexCost',
+        'opexMonths',
+        'status',
+        'assetIds',
+        'decisions',
+        'createdAt',
+        'updatedAt',
+      ].sort(),
     );
     expect(created.body).toMatchObject({ status: 'proposed', decisions: [], assetIds: [a.id, b.id].sort() });
 
     const path = `/clients/${clientId}/initiatives/${created.body.id}`;
     expect((await tenant.api.get(path)).body).toEqual(created.body);
-    const changed = await tenant.api.patch(path, { assetIds: [c.id], status: 'in_progress', opexMonths: null });
-    expect(changed.body).toMatchObject({ assetIds: [c.id], status: 'in_progress', opexMonths: null, title: 'Replace the file server' });
+    const changed = await tenant.api.patch(path, {
+      assetIds: [c.id],
+      status: 'in_progress',
+      opexMonths: null,
+    });
+    expect(changed.body).toMatchObject({
+      assetIds: [c.id],
+      status: 'in_progress',
+      opexMonths: null,
+      title: 'Replace the file server',
+    });
 
     // A deleted asset drops out of the links.
     await tenant.api.delete(`/clients/${clientId}/assets/${c.id}`);
     expect((await tenant.api.get(path)).body.assetIds).toEqual([]);
   });
 
-  it("when linked assets belong to another client, then the answer names each one and nothing changes", async () => {
+  it('when linked assets belong to another client, then the answer names each one and nothing changes', async () => {
     const clientId = await createClient(tenant.api);
     const otherClient = await createClient(tenant.api);
     const mine = await createAsset(tenant.api, clientId);
@@ -57,12 +85,22 @@ describe('initiatives and decisions', () => {
     expect((await tenant.api.get(`/clients/${clientId}/initiatives`)).body.items).toEqual([]);
 
     const initiative = await createInitiative(tenant.api, clientId, { assetIds: [mine.id] });
-    const patched = await tenant.api.patch(`/clients/${clientId}/initiatives/${initiative.id}`, { assetIds: [theirs.id] });
-    expect(patched.body.errors).toEqual([{ path: 'body.assetIds[0]', message: 'is not an asset of this client' }]);
-    expect((await tenant.api.get(`/clients/${clientId}/initiatives/${initiative.id}`)).body.assetIds).toEqual([mine.id]);
+    const patched = await tenant.api.patch(`/clients/${clientId}/initiatives/${initiative.id}`, {
+      assetIds: [theirs.id],
+    });
+    expect(patched.body.errors).toEqual([
+      { path: 'body.assetIds[0]', message: 'is not an asset of this client' },
+    ]);
+    expect((await tenant.api.get(`/clients/${clientId}/initiatives/${initiative.id}`)).body.assetIds).toEqual(
+      [mine.id],
+    );
 
-    const repeated = await tenant.api.patch(`/clients/${clientId}/initiatives/${initiative.id}`, { assetIds: [mine.id, mine.id] });
-    expect(repeated.body.errors).toEqual([{ path: 'body.assetIds[1]', message: 'duplicates body.assetIds[0]' }]);
+    const repeated = await tenant.api.patch(`/clients/${clientId}/initiatives/${initiative.id}`, {
+      assetIds: [mine.id, mine.id],
+    });
+    expect(repeated.body.errors).toEqual([
+      { path: 'body.assetIds[1]', message: 'duplicates body.assetIds[0]' },
+    ]);
   });
 
   it('when the client decides several times, then every decision is kept in order and the status follows the latest', async () => {
@@ -71,16 +109,31 @@ describe('initiatives and decisions', () => {
     const decide = (body: Record<string, unknown>) =>
       tenant.api.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, body);
 
-    const deferred = await decide({ decision: 'deferred', decidedBy: 'Dana Smith', role: 'CFO', note: 'Next fiscal year' });
+    const deferred = await decide({
+      decision: 'deferred',
+      decidedBy: 'Dana Smith',
+      role: 'CFO',
+      note: 'Next fiscal year',
+    });
     expect(deferred.status).toBe(201);
     expect(deferred.body.status).toBe('deferred');
     expect(deferred.body.decisions).toEqual([
-      { decision: 'deferred', decidedBy: 'Dana Smith', role: 'CFO', note: 'Next fiscal year', decidedAt: '2026-11-22T15:30:00.000Z' },
+      {
+        decision: 'deferred',
+        decidedBy: 'Dana Smith',
+        role: 'CFO',
+        note: 'Next fiscal year',
+        decidedAt: '2026-11-22T15:30:00.000Z',
+      },
     ]);
     await decide({ decision: 'declined', decidedBy: 'Dana Smith' });
     const approved = await decide({ decision: 'approved', decidedBy: 'Lee Wong', role: 'Owner' });
     expect(approved.body.status).toBe('approved');
-    expect(approved.body.decisions.map((entry: { decision: string }) => entry.decision)).toEqual(['deferred', 'declined', 'approved']);
+    expect(approved.body.decisions.map((entry: { decision: string }) => entry.decision)).toEqual([
+      'deferred',
+      'declined',
+      'approved',
+    ]);
     const times = approved.body.decisions.map((entry: { decidedAt: string }) => entry.decidedAt);
     expect([...times].sort()).toEqual(times);
     expect(new Set(times).size).toBe(3);
@@ -93,36 +146,48 @@ describe('initiatives and decisions', () => {
     const removal = await tenant.api.delete(`/clients/${clientId}/initiatives/${initiative.id}`);
     expect(removal.status).toBe(409);
     await expect(
-      app.database.db.updateTable('decisions').set({ note: 'edited' }).where('initiative_id', '=', initiative.id).execute(),
+      app.database.db
+        .updateTable('decisions')
+        .set({ note: 'edited' })
+        .where('initiative_id', '=', initiative.id)
+        .execute(),
     ).rejects.toThrow(/append-only/);
   });
 
   it('when an initiative is completed, then no further decision can be recorded on it', async () => {
     const clientId = await createClient(tenant.api);
     const initiative = await createInitiative(tenant.api, clientId, { status: 'completed' });
-    const refused = await tenant.api.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, { decision: 'approved', decidedBy: 'X' });
+    const refused = await tenant.api.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, {
+      decision: 'approved',
+      decidedBy: 'X',
+    });
     expect(refused.status).toBe(409);
-    expect((await tenant.api.get(`/clients/${clientId}/initiatives/${initiative.id}`)).body.decisions).toEqual([]);
+    expect(
+      (await tenant.api.get(`/clients/${clientId}/initiatives/${initiative.id}`)).body.decisions,
+    ).toEqual([]);
   });
 
   it("when a client's portal key decides, then the decision is recorded for its own client", async () => {
     const clientId = await createClient(tenant.api);
     const initiative = await createInitiative(tenant.api, clientId);
     const portal = await clientLimitedApi(app.url, tenant.api, clientId, 'write');
-    const decided = await portal.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, { decision: 'approved', decidedBy: 'Owner' });
+    const decided = await portal.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, {
+      decision: 'approved',
+      decidedBy: 'Owner',
+    });
     expect(decided.status).toBe(201);
   });
 
   it('when initiatives are listed a page at a time, then they come by target date with undated ones last, each once', async () => {
     const clientId = await createClient(tenant.api);
     const dates = [null, '2027-06-01', '2027-01-15', null, '2027-01-15', '2026-12-01'];
-    for (const targetOn of dates) await createInitiative(tenant.api, clientId, { targetOn, title: `Target ${targetOn ?? 'none'}` });
+    for (const targetOn of dates)
+      await createInitiative(tenant.api, clientId, { targetOn, title: `Target ${targetOn ?? 'none'}` });
     const seen: (string | null)[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { targetOn: string | null }[]; nextCursor: string | null } } = await tenant.api.get(
-        `/clients/${clientId}/initiatives?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-      );
+      const page: { body: { items: { targetOn: string | null }[]; nextCursor: string | null } } =
+        await tenant.api.get(`/clients/${clientId}/initiatives?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       seen.push(...page.body.items.map((item) => item.targetOn));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -134,7 +199,11 @@ describe('initiatives and decisions', () => {
     const asset = await createAsset(tenant.api, clientId);
     const initiative = await createInitiative(tenant.api, clientId, { assetIds: [asset.id] });
     expect((await tenant.api.delete(`/clients/${clientId}/initiatives/${initiative.id}`)).status).toBe(204);
-    const links = await app.database.db.selectFrom('initiative_assets').selectAll().where('initiative_id', '=', initiative.id).execute();
+    const links = await app.database.db
+      .selectFrom('initiative_assets')
+      .selectAll()
+      .where('initiative_id', '=', initiative.id)
+      .execute();
     expect(links).toEqual([]);
     expect((await tenant.api.get(`/clients/${clientId}/assets/${asset.id}`)).status).toBe(200);
   });

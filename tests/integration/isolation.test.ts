@@ -19,7 +19,15 @@ import { startTestApp, type ApiClient, type TestApp, type TestResponse } from '.
  */
 
 /** Path parameters that identify a tenant-owned row, and the fixture that provides one. */
-const ID_PARAMETERS = ['clientId', 'assetId', 'recurringCostId', 'initiativeId', 'keyId', 'packetId', 'runId'] as const;
+const ID_PARAMETERS = [
+  'clientId',
+  'assetId',
+  'recurringCostId',
+  'initiativeId',
+  'keyId',
+  'packetId',
+  'runId',
+] as const;
 type IdParameter = (typeof ID_PARAMETERS)[number];
 /** Path parameters that name something every tenant has (a category), with the value used. */
 const SHARED_PARAMETERS: Record<string, string> = { category: 'laptop' };
@@ -35,7 +43,11 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   updateClient: { notes: 'changed by an intruder' },
   putClientLifecyclePolicy: { lifecycleMonths: 12 },
   createAsset: { name: 'Intruder', category: 'laptop' },
-  syncAssets: { externalSource: 'rmm', retireMissing: true, assets: [{ externalId: 'x', name: 'Intruder', category: 'laptop' }] },
+  syncAssets: {
+    externalSource: 'rmm',
+    retireMissing: true,
+    assets: [{ externalId: 'x', name: 'Intruder', category: 'laptop' }],
+  },
   updateAsset: { name: 'Intruder' },
   createRecurringCost: { name: 'Intruder', amount: 1, interval: 'month', startsOn: '2026-01-01' },
   updateRecurringCost: { amount: 1 },
@@ -45,9 +57,12 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   levelClientForecast: { quarterlyCapexCap: 100_000, windowMonths: 3 },
 };
 
-const parametersOf = (route: RouteDefinition): string[] => [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
+const parametersOf = (route: RouteDefinition): string[] =>
+  [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
 const idParametersOf = (route: RouteDefinition): IdParameter[] =>
-  parametersOf(route).filter((name): name is IdParameter => (ID_PARAMETERS as readonly string[]).includes(name));
+  parametersOf(route).filter((name): name is IdParameter =>
+    (ID_PARAMETERS as readonly string[]).includes(name),
+  );
 const routeName = (route: RouteDefinition) => `${route.method.toUpperCase()} ${route.path}`;
 const routesWithIds = apiRoutes.filter((route) => idParametersOf(route).length > 0);
 
@@ -66,10 +81,17 @@ describe('tenant isolation across every route that takes an id', () => {
 
   async function seed(api: ApiClient, mspId: string): Promise<Resources> {
     const clientId = await createClient(api);
-    const asset = await createAsset(api, clientId, { inServiceOn: '2022-01-01', externalSource: 'rmm', externalId: 'x' });
+    const asset = await createAsset(api, clientId, {
+      inServiceOn: '2022-01-01',
+      externalSource: 'rmm',
+      externalId: 'x',
+    });
     const cost = await createRecurringCost(api, clientId);
     const initiative = await createInitiative(api, clientId, { assetIds: [asset.id] });
-    await api.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, { decision: 'deferred', decidedBy: 'Owner' });
+    await api.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, {
+      decision: 'deferred',
+      decidedBy: 'Owner',
+    });
     await api.put(`/clients/${clientId}/lifecycle-policies/laptop`, { lifecycleMonths: 48 });
     await api.put('/lifecycle-policies/laptop', { lifecycleMonths: 36 });
     const key = await api.post('/api-keys', { name: 'Integration', scope: 'read' });
@@ -109,12 +131,16 @@ describe('tenant isolation across every route that takes an id', () => {
   async function snapshot(): Promise<Record<string, string[]>> {
     const { rows: tenantTables } = await sql<{ table_name: string }>`
       select table_name from information_schema.columns
-      where table_schema = current_schema() and column_name = 'msp_id' order by table_name`.execute(app.database.db);
+      where table_schema = current_schema() and column_name = 'msp_id' order by table_name`.execute(
+      app.database.db,
+    );
     const tables = ['msps', ...tenantTables.map((row) => row.table_name)];
     const out: Record<string, string[]> = {};
     for (const table of tables) {
       const column = table === 'msps' ? 'id' : 'msp_id';
-      const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(mspIds)})`.execute(
+      const { rows } = await sql<
+        Record<string, unknown>
+      >`select * from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(mspIds)})`.execute(
         app.database.db,
       );
       out[table] = rows.map(({ last_used_at: _ignored, ...row }) => JSON.stringify(row)).sort();
@@ -136,10 +162,14 @@ describe('tenant isolation across every route that takes an id', () => {
   afterAll(() => app.close());
 
   function send(api: ApiClient, route: RouteDefinition, ids: Partial<Resources>): Promise<TestResponse> {
-    const path = route.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => ids[name as IdParameter] ?? SHARED_PARAMETERS[name] ?? 'unknown');
+    const path = route.path.replace(
+      /:([A-Za-z0-9_]+)/g,
+      (_match, name: string) => ids[name as IdParameter] ?? SHARED_PARAMETERS[name] ?? 'unknown',
+    );
     if (!route.body) return api.raw(route.method.toUpperCase(), path);
     const body = SAMPLE_BODIES[route.operationId] ?? {};
-    const contentType = typeof body === 'string' ? (route.bodyContentTypes?.[0] ?? 'text/plain') : 'application/json';
+    const contentType =
+      typeof body === 'string' ? (route.bodyContentTypes?.[0] ?? 'text/plain') : 'application/json';
     return api.raw(route.method.toUpperCase(), path, {
       body: typeof body === 'string' ? body : JSON.stringify(body),
       headers: { 'content-type': contentType },
@@ -147,15 +177,26 @@ describe('tenant isolation across every route that takes an id', () => {
   }
 
   /** The route's ids from `base` with `foreign` swapped in for the named parameters. */
-  const idsWith = (route: RouteDefinition, base: Resources, foreign: Resources, swapped: readonly IdParameter[]) =>
-    Object.fromEntries(idParametersOf(route).map((name) => [name, (swapped.includes(name) ? foreign : base)[name]])) as Partial<Resources>;
+  const idsWith = (
+    route: RouteDefinition,
+    base: Resources,
+    foreign: Resources,
+    swapped: readonly IdParameter[],
+  ) =>
+    Object.fromEntries(
+      idParametersOf(route).map((name) => [name, (swapped.includes(name) ? foreign : base)[name]]),
+    ) as Partial<Resources>;
 
   function expectNotFound(route: RouteDefinition, response: TestResponse, what: string): void {
     if ((response.status === 400 || response.status === 415) && route.body) {
-      throw new Error(`${routeName(route)}: add a valid sample body for ${route.operationId} (got 400: ${response.text})`);
+      throw new Error(
+        `${routeName(route)}: add a valid sample body for ${route.operationId} (got 400: ${response.text})`,
+      );
     }
     if (response.status !== 404) {
-      throw new Error(`${routeName(route)} with ${what} answered ${response.status}, not 404: ${response.text.slice(0, 300)}`);
+      throw new Error(
+        `${routeName(route)} with ${what} answered ${response.status}, not 404: ${response.text.slice(0, 300)}`,
+      );
     }
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   }
@@ -163,7 +204,9 @@ describe('tenant isolation across every route that takes an id', () => {
   it('when a route takes a path parameter, then this matrix knows what it stands for', () => {
     const unknown = apiRoutes.flatMap((route) =>
       parametersOf(route)
-        .filter((name) => !(ID_PARAMETERS as readonly string[]).includes(name) && !(name in SHARED_PARAMETERS))
+        .filter(
+          (name) => !(ID_PARAMETERS as readonly string[]).includes(name) && !(name in SHARED_PARAMETERS),
+        )
         .map((name) => `${routeName(route)} :${name}`),
     );
     expect(unknown).toEqual([]);
@@ -172,7 +215,17 @@ describe('tenant isolation across every route that takes an id', () => {
 
   it('when rows are compared before and after, then every tenant table is in the comparison and holds both tenants', async () => {
     const tables = await snapshot();
-    for (const table of ['clients', 'api_keys', 'lifecycle_policies', 'assets', 'recurring_costs', 'initiatives', 'initiative_assets', 'decisions', 'packets']) {
+    for (const table of [
+      'clients',
+      'api_keys',
+      'lifecycle_policies',
+      'assets',
+      'recurring_costs',
+      'initiatives',
+      'initiative_assets',
+      'decisions',
+      'packets',
+    ]) {
       expect({ table, rows: tables[table]!.length > 1 }).toEqual({ table, rows: true });
     }
   });
@@ -184,10 +237,18 @@ describe('tenant isolation across every route that takes an id', () => {
     it("when called with another MSP's ids, then it answers 404 and changes nothing", async () => {
       const before = await snapshot();
       // Every id foreign, then one foreign id at a time among the caller's own.
-      expectNotFound(route, await send(attacker, route, idsWith(route, own, victim, parameters)), "another MSP's ids");
+      expectNotFound(
+        route,
+        await send(attacker, route, idsWith(route, own, victim, parameters)),
+        "another MSP's ids",
+      );
       if (parameters.length > 1) {
         for (const parameter of parameters) {
-          expectNotFound(route, await send(attacker, route, idsWith(route, own, victim, [parameter])), `another MSP's ${parameter}`);
+          expectNotFound(
+            route,
+            await send(attacker, route, idsWith(route, own, victim, [parameter])),
+            `another MSP's ${parameter}`,
+          );
         }
       }
       expect(await snapshot()).toEqual(before);
@@ -224,12 +285,25 @@ describe('tenant isolation across every route that takes an id', () => {
 
   it("when a body names another tenant's rows, then the request is refused naming the field and nothing is written", async () => {
     const before = await snapshot();
-    const initiative = await attacker.post(`/clients/${own.clientId}/initiatives`, { title: 'Borrow', assetIds: [victim.assetId] });
+    const initiative = await attacker.post(`/clients/${own.clientId}/initiatives`, {
+      title: 'Borrow',
+      assetIds: [victim.assetId],
+    });
     expect(initiative.status).toBe(400);
-    expect(initiative.body.errors).toEqual([{ path: 'body.assetIds[0]', message: 'is not an asset of this client' }]);
-    const sibling = await attacker.patch(`/clients/${own.clientId}/initiatives/${own.initiativeId}`, { assetIds: [sameMspOtherClient.assetId] });
-    expect(sibling.body.errors).toEqual([{ path: 'body.assetIds[0]', message: 'is not an asset of this client' }]);
-    const key = await attacker.post('/api-keys', { name: 'Borrow', scope: 'read', clientId: victim.clientId });
+    expect(initiative.body.errors).toEqual([
+      { path: 'body.assetIds[0]', message: 'is not an asset of this client' },
+    ]);
+    const sibling = await attacker.patch(`/clients/${own.clientId}/initiatives/${own.initiativeId}`, {
+      assetIds: [sameMspOtherClient.assetId],
+    });
+    expect(sibling.body.errors).toEqual([
+      { path: 'body.assetIds[0]', message: 'is not an asset of this client' },
+    ]);
+    const key = await attacker.post('/api-keys', {
+      name: 'Borrow',
+      scope: 'read',
+      clientId: victim.clientId,
+    });
     expect(key.status).toBe(400);
     expect(key.body.errors[0].path).toBe('body.clientId');
     expect(await snapshot()).toEqual(before);
@@ -245,6 +319,8 @@ describe('tenant isolation across every route that takes an id', () => {
     const keys = await attacker.get('/api-keys?limit=500');
     expect(keys.body.items.map((key: { id: string }) => key.id)).not.toContain(victim.keyId);
     const policies = await attacker.get('/lifecycle-policies');
-    expect(policies.body.items).toEqual([expect.objectContaining({ category: 'laptop', lifecycleMonths: 36 })]);
+    expect(policies.body.items).toEqual([
+      expect.objectContaining({ category: 'laptop', lifecycleMonths: 36 }),
+    ]);
   });
 });

@@ -19,15 +19,30 @@ describe('lifecycle policies', () => {
       dueSoonDays: 365,
     });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ category: 'server', lifecycleMonths: 60, replacementCost: 900_000, annualEscalationBps: 300, dueSoonDays: 365 });
+    expect(put.body).toEqual({
+      category: 'server',
+      lifecycleMonths: 60,
+      replacementCost: 900_000,
+      annualEscalationBps: 300,
+      dueSoonDays: 365,
+    });
     expect((await tenant.api.get('/lifecycle-policies/server')).body).toEqual(put.body);
 
     // PUT replaces the whole policy: what is left out inherits again.
     const replaced = await tenant.api.put('/lifecycle-policies/server', { lifecycleMonths: 72 });
-    expect(replaced.body).toEqual({ category: 'server', lifecycleMonths: 72, replacementCost: null, annualEscalationBps: null, dueSoonDays: null });
+    expect(replaced.body).toEqual({
+      category: 'server',
+      lifecycleMonths: 72,
+      replacementCost: null,
+      annualEscalationBps: null,
+      dueSoonDays: null,
+    });
     await tenant.api.put('/lifecycle-policies/desktop', { dueSoonDays: 90 });
     const list = await tenant.api.get('/lifecycle-policies');
-    expect(list.body).toEqual({ items: [expect.objectContaining({ category: 'desktop' }), replaced.body], nextCursor: null });
+    expect(list.body).toEqual({
+      items: [expect.objectContaining({ category: 'desktop' }), replaced.body],
+      nextCursor: null,
+    });
 
     expect((await tenant.api.delete('/lifecycle-policies/server')).status).toBe(204);
     expect((await tenant.api.get('/lifecycle-policies/server')).status).toBe(404);
@@ -51,7 +66,9 @@ describe('lifecycle policies', () => {
   it('when a client-limited key manages policies, then it may change its client but not the MSP level', async () => {
     const clientId = await createClient(tenant.api);
     const portal = await clientLimitedApi(app.url, tenant.api, clientId, 'write');
-    expect((await portal.put(`/clients/${clientId}/lifecycle-policies/firewall`, { lifecycleMonths: 60 })).status).toBe(200);
+    expect(
+      (await portal.put(`/clients/${clientId}/lifecycle-policies/firewall`, { lifecycleMonths: 60 })).status,
+    ).toBe(200);
     expect((await portal.get('/lifecycle-policies')).status).toBe(403);
     expect((await portal.put('/lifecycle-policies/firewall', { lifecycleMonths: 60 })).status).toBe(403);
   });

@@ -35,7 +35,9 @@ function servedApiRoutes(app: Express): string[] {
 }
 
 const documentedOperations = (document: Document) =>
-  Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
 
 describe('the OpenAPI document', () => {
   let app: TestApp;
@@ -65,9 +67,15 @@ describe('the OpenAPI document', () => {
     expect(new Set(operationIds).size).toBe(operationIds.length);
     for (const route of apiRoutes) {
       const operation = document.paths[openApiPath(route.path)]?.[route.method];
-      expect({ route: route.path, operationId: operation?.operationId }).toEqual({ route: route.path, operationId: route.operationId });
+      expect({ route: route.path, operationId: operation?.operationId }).toEqual({
+        route: route.path,
+        operationId: route.operationId,
+      });
       const pathParameters = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]).sort();
-      const declared = operation!.parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name).sort();
+      const declared = operation!.parameters
+        .filter((parameter) => parameter.in === 'path')
+        .map((parameter) => parameter.name)
+        .sort();
       expect({ route: route.path, declared }).toEqual({ route: route.path, declared: pathParameters });
       expect(Object.keys(operation!.responses).some((status) => status.startsWith('2'))).toBe(true);
       expect(Boolean(operation!.requestBody)).toBe(Boolean(route.body));
@@ -78,7 +86,9 @@ describe('the OpenAPI document', () => {
     const docs = await apiClient(app.url, undefined).get('/docs');
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
-    const missing = apiRoutes.filter((route) => !docs.text.includes(`id="${route.operationId}"`)).map((route) => route.operationId);
+    const missing = apiRoutes
+      .filter((route) => !docs.text.includes(`id="${route.operationId}"`))
+      .map((route) => route.operationId);
     expect(missing).toEqual([]);
   });
 
@@ -89,7 +99,10 @@ describe('the OpenAPI document', () => {
     const properties = sync.content['application/json'].schema.properties;
     expect(properties.retireMissing?.description).toMatch(/retired/);
     expect(properties.assets?.description).toMatch(/externalId/);
-    const list = document.paths['/clients/{clientId}/assets']!.get!.parameters as { name: string; description?: string }[];
+    const list = document.paths['/clients/{clientId}/assets']!.get!.parameters as {
+      name: string;
+      description?: string;
+    }[];
     expect(list.find((parameter) => parameter.name === 'q')?.description).toMatch(/serial number/);
   });
 });

@@ -1,5 +1,10 @@
 import crypto from 'node:crypto';
-import { clientLimitedApi, createAsset, createClient, createInitiative } from '../support/planner-factories.js';
+import {
+  clientLimitedApi,
+  createAsset,
+  createClient,
+  createInitiative,
+} from '../support/planner-factories.js';
 import { tinyPng } from '../support/packets-support.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { apiClient, startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
@@ -11,7 +16,17 @@ function tickingClock(): Clock {
   let tick = 0;
   return { now: () => new Date(Date.UTC(2026, 10, 22, 9, 0, tick++)), today: () => AS_OF };
 }
-const PACKET_KEYS = ['id', 'clientId', 'asOf', 'periodLabel', 'scenario', 'sha256', 'pageCount', 'sizeBytes', 'createdAt'].sort();
+const PACKET_KEYS = [
+  'id',
+  'clientId',
+  'asOf',
+  'periodLabel',
+  'scenario',
+  'sha256',
+  'pageCount',
+  'sizeBytes',
+  'createdAt',
+].sort();
 
 describe('the packet API', () => {
   let app: TestApp;
@@ -21,7 +36,12 @@ describe('the packet API', () => {
     app = await startTestApp({ renderer: true, clock: tickingClock() });
     tenant = await app.createTenant();
     clientId = await createClient(tenant.api, { fiscalYearStartMonth: 7 });
-    await createAsset(tenant.api, clientId, { name: 'Reception PC', category: 'desktop', inServiceOn: '2023-02-01', replacementCost: 110_000 });
+    await createAsset(tenant.api, clientId, {
+      name: 'Reception PC',
+      category: 'desktop',
+      inServiceOn: '2023-02-01',
+      replacementCost: 110_000,
+    });
   });
   afterAll(() => app.close());
 
@@ -29,7 +49,11 @@ describe('the packet API', () => {
     fetch(`${app.url}/api/v1${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
 
   it('when a packet is created, then it answers 201 with exactly the contract fields and a Location to the PDF', async () => {
-    const created = await tenant.api.post(`/clients/${clientId}/packets`, { asOf: AS_OF, scenario: 'proposed', periods: 8 });
+    const created = await tenant.api.post(`/clients/${clientId}/packets`, {
+      asOf: AS_OF,
+      scenario: 'proposed',
+      periods: 8,
+    });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(PACKET_KEYS);
     expect(created.body).toMatchObject({
@@ -42,23 +66,32 @@ describe('the packet API', () => {
       sizeBytes: expect.any(Number),
     });
     expect(created.body.pageCount).toBeGreaterThanOrEqual(8);
-    expect(created.headers.get('location')).toBe(`/api/v1/clients/${clientId}/packets/${created.body.id}.pdf`);
+    expect(created.headers.get('location')).toBe(
+      `/api/v1/clients/${clientId}/packets/${created.body.id}.pdf`,
+    );
   });
 
   it('when the PDF is downloaded, then its bytes hash to the sha256, the ETag is that hash and a revalidation is 304', async () => {
-    const created = await tenant.api.post(`/clients/${clientId}/packets`, { asOf: AS_OF, periodLabel: 'Q2 review: "budget" & <plans>' });
+    const created = await tenant.api.post(`/clients/${clientId}/packets`, {
+      asOf: AS_OF,
+      periodLabel: 'Q2 review: "budget" & <plans>',
+    });
     expect(created.status).toBe(201);
     expect(created.body.periodLabel).toBe('Q2 review: "budget" & <plans>');
     const response = await download(tenant.key, `/clients/${clientId}/packets/${created.body.id}.pdf`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="client-[0-9a-f]{8}-2026-11-22\.pdf"$/);
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="client-[0-9a-f]{8}-2026-11-22\.pdf"$/,
+    );
     expect(response.headers.get('etag')).toBe(`"${created.body.sha256}"`);
     const pdf = Buffer.from(await response.arrayBuffer());
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.byteLength).toBe(created.body.sizeBytes);
     expect(crypto.createHash('sha256').update(pdf).digest('hex')).toBe(created.body.sha256);
-    const again = await download(tenant.key, `/clients/${clientId}/packets/${created.body.id}.pdf`, { 'if-none-match': `"${created.body.sha256}"` });
+    const again = await download(tenant.key, `/clients/${clientId}/packets/${created.body.id}.pdf`, {
+      'if-none-match': `"${created.body.sha256}"`,
+    });
     expect(again.status).toBe(304);
   });
 
@@ -67,32 +100,40 @@ describe('the packet API', () => {
     const ownClient = await createClient(own.api);
     const ids: string[] = [];
     for (let index = 0; index < 3; index += 1) {
-      const created = await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF, periodLabel: `Review ${index}` });
+      const created = await own.api.post(`/clients/${ownClient}/packets`, {
+        asOf: AS_OF,
+        periodLabel: `Review ${index}`,
+      });
       expect(created.status).toBe(201);
       ids.push(created.body.id);
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await own.api.get(
-        `/clients/${ownClient}/packets?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-      );
+      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } =
+        await own.api.get(`/clients/${ownClient}/packets?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((packet) => packet.id));
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
-    const bad = await own.api.get(`/clients/${ownClient}/packets?cursor=${Buffer.from('["x","y"]').toString('base64url')}`);
+    const bad = await own.api.get(
+      `/clients/${ownClient}/packets?cursor=${Buffer.from('["x","y"]').toString('base64url')}`,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ path: 'query.cursor', message: 'is not a cursor this API returned' }]);
   });
 
   it('when the preview is asked for, then it is the packet as HTML with the CSP meta first in head, the CSP header and no script', async () => {
-    const response = await tenant.api.get(`/clients/${clientId}/packets/preview?asOf=${AS_OF}&periods=6&scenario=proposed`);
+    const response = await tenant.api.get(
+      `/clients/${clientId}/packets/preview?asOf=${AS_OF}&periods=6&scenario=proposed`,
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:");
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:",
+    );
     expect(response.text).toMatch(
       /^<!doctype html>\s*<html[^>]*>\s*<head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">/,
     );
@@ -111,11 +152,19 @@ describe('the packet API', () => {
     const first = await createInitiative(own.api, ownClient, { title: 'Firewall', status: 'proposed' });
     const second = await createInitiative(own.api, ownClient, { title: 'Backup', status: 'proposed' });
     const decide = (id: string, note: string) =>
-      own.api.post(`/clients/${ownClient}/initiatives/${id}/decisions`, { decision: 'approved', decidedBy: 'Dana', role: 'COO', note });
+      own.api.post(`/clients/${ownClient}/initiatives/${id}/decisions`, {
+        decision: 'approved',
+        decidedBy: 'Dana',
+        role: 'COO',
+        note,
+      });
     expect((await decide(first.id, 'note-before-packet')).status).toBe(201);
     const decisionsSection = async () => {
       const html = (await own.api.get(`/clients/${ownClient}/packets/preview?asOf=${AS_OF}`)).text;
-      return html.slice(html.indexOf('<section class="section decisions">'), html.indexOf('<section class="section appendix">'));
+      return html.slice(
+        html.indexOf('<section class="section decisions">'),
+        html.indexOf('<section class="section appendix">'),
+      );
     };
     expect(await decisionsSection()).toContain('note-before-packet');
     expect(await decisionsSection()).toContain('this is the first packet');
@@ -128,7 +177,12 @@ describe('the packet API', () => {
   });
 
   it('when the body is not valid, then the answer is 400 naming each field', async () => {
-    const response = await tenant.api.post(`/clients/${clientId}/packets`, { asOf: '2026-02-30', periods: 41, scenario: 'maybe', colour: 'red' });
+    const response = await tenant.api.post(`/clients/${clientId}/packets`, {
+      asOf: '2026-02-30',
+      periods: 41,
+      scenario: 'maybe',
+      colour: 'red',
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(
       ['body.asOf', 'body.colour', 'body.periods', 'body.scenario'].sort(),
@@ -146,7 +200,10 @@ describe('the packet API', () => {
     });
 
     it("when another MSP's client or packet is named, then every packet route answers 404 and nothing is made", async () => {
-      const before = await app.database.db.selectFrom('packets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const before = await app.database.db
+        .selectFrom('packets')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const attempts = [
         await tenant.api.post(`/clients/${otherClient}/packets`, { asOf: AS_OF }),
         await tenant.api.get(`/clients/${otherClient}/packets`),
@@ -160,7 +217,10 @@ describe('the packet API', () => {
         expect(response.status).toBe(404);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
-      const after = await app.database.db.selectFrom('packets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const after = await app.database.db
+        .selectFrom('packets')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(after.n)).toBe(Number(before.n));
     });
 
@@ -180,7 +240,8 @@ describe('the packet API', () => {
     beforeAll(async () => {
       own = await app.createTenant();
     });
-    const put = (body: string | Buffer, type: string, api = () => own.api) => api().raw('PUT', '/msp/logo', { body, headers: { 'content-type': type } });
+    const put = (body: string | Buffer, type: string, api = () => own.api) =>
+      api().raw('PUT', '/msp/logo', { body, headers: { 'content-type': type } });
 
     it('when a PNG is uploaded, then it is stored, served back as sent, and removed by DELETE', async () => {
       const response = await put(tinyPng, 'image/png');
@@ -195,21 +256,59 @@ describe('the packet API', () => {
     });
 
     it.each([
-      ['a PNG without its signature', Buffer.from('GIF89a not a png at all, but long enough to be checked'), 'image/png', /PNG signature/],
+      [
+        'a PNG without its signature',
+        Buffer.from('GIF89a not a png at all, but long enough to be checked'),
+        'image/png',
+        /PNG signature/,
+      ],
       ['a truncated PNG', tinyPng.subarray(0, tinyPng.byteLength - 12), 'image/png', /IEND/],
-      ['an SVG with a script', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'image/svg+xml', /scripts/],
-      ['an SVG with an event handler', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>', 'image/svg+xml', /event handler/],
-      ['an SVG loading an external image', '<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1/x.png"/></svg>', 'image/svg+xml', /external/],
-      ['an SVG with an encoded external url()', '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:u&#114;l(http://x/y)"/></svg>', 'image/svg+xml', /external/],
-      ['an SVG with foreignObject', '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>', 'image/svg+xml', /embed/],
-      ['an SVG with entities', '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', 'image/svg+xml', /DOCTYPE/],
+      [
+        'an SVG with a script',
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        'image/svg+xml',
+        /scripts/,
+      ],
+      [
+        'an SVG with an event handler',
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>',
+        'image/svg+xml',
+        /event handler/,
+      ],
+      [
+        'an SVG loading an external image',
+        '<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1/x.png"/></svg>',
+        'image/svg+xml',
+        /external/,
+      ],
+      [
+        'an SVG with an encoded external url()',
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:u&#114;l(http://x/y)"/></svg>',
+        'image/svg+xml',
+        /external/,
+      ],
+      [
+        'an SVG with foreignObject',
+        '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+        'image/svg+xml',
+        /embed/,
+      ],
+      [
+        'an SVG with entities',
+        '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+        'image/svg+xml',
+        /DOCTYPE/,
+      ],
       ['a file that is not an SVG', 'hello', 'image/svg+xml', /not an SVG/],
-    ])('when %s is uploaded, then it is refused with 400 naming the body', async (_what, body, type, message) => {
-      const response = await put(body, type);
-      expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([{ path: 'body', message: expect.stringMatching(message) }]);
-      expect((await own.api.get('/msp')).body.hasLogo).toBe(false);
-    });
+    ])(
+      'when %s is uploaded, then it is refused with 400 naming the body',
+      async (_what, body, type, message) => {
+        const response = await put(body, type);
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toEqual([{ path: 'body', message: expect.stringMatching(message) }]);
+        expect((await own.api.get('/msp')).body.hasLogo).toBe(false);
+      },
+    );
 
     it('when the logo is larger than 512 KB, then it is 413; when it is a JPEG, 415; when empty, 400', async () => {
       const large = Buffer.concat([tinyPng.subarray(0, 33), Buffer.alloc(512 * 1024)]);
@@ -234,8 +333,14 @@ describe('the packet API', () => {
       const ownClient = await createClient(own.api);
       const response = await own.api.post(`/clients/${ownClient}/packets`, {});
       expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ code: 'renderer_unavailable', detail: expect.stringContaining('/nonexistent/chromium') });
-      expect((await apiClient(broken.url, undefined).get('/readyz')).body.checks).toEqual({ database: true, renderer: false });
+      expect(response.body).toMatchObject({
+        code: 'renderer_unavailable',
+        detail: expect.stringContaining('/nonexistent/chromium'),
+      });
+      expect((await apiClient(broken.url, undefined).get('/readyz')).body.checks).toEqual({
+        database: true,
+        renderer: false,
+      });
     } finally {
       await broken.close();
     }
@@ -247,7 +352,9 @@ describe('the packet API', () => {
       const own = await busy.createTenant();
       const ownClient = await createClient(own.api);
       await createAsset(own.api, ownClient, { inServiceOn: '2024-01-01', replacementCost: 100_000 });
-      const responses = await Promise.all(Array.from({ length: 6 }, () => own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF })));
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () => own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF })),
+      );
       const refused = responses.filter((response) => response.status === 503);
       expect(responses.filter((response) => response.status === 201).length).toBeGreaterThanOrEqual(1);
       expect(refused.length).toBeGreaterThanOrEqual(1);
@@ -267,7 +374,10 @@ describe('the packet API', () => {
       const ownClient = await createClient(own.api);
       const response = await own.api.post(`/clients/${ownClient}/packets`, {});
       expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ code: 'renderer_unavailable', detail: 'PDF rendering is not enabled in this process' });
+      expect(response.body).toMatchObject({
+        code: 'renderer_unavailable',
+        detail: 'PDF rendering is not enabled in this process',
+      });
       expect((await own.api.get(`/clients/${ownClient}/packets/preview`)).status).toBe(200);
     } finally {
       await bare.close();

@@ -22,13 +22,34 @@ describe('recurring costs', () => {
     });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(
-      ['id', 'name', 'vendor', 'amount', 'quantity', 'interval', 'startsOn', 'endsOn', 'annualEscalationBps', 'createdAt', 'updatedAt'].sort(),
+      [
+        'id',
+        'name',
+        'vendor',
+        'amount',
+        'quantity',
+        'interval',
+        'startsOn',
+        'endsOn',
+        'annualEscalationBps',
+        'createdAt',
+        'updatedAt',
+      ].sort(),
     );
     expect(created.body).toMatchObject({ quantity: 25, endsOn: null, annualEscalationBps: 0 });
     const path = `/clients/${clientId}/recurring-costs/${created.body.id}`;
     expect((await tenant.api.get(path)).body).toEqual(created.body);
-    const changed = await tenant.api.patch(path, { quantity: 30, endsOn: '2028-12-31', annualEscalationBps: 500 });
-    expect(changed.body).toMatchObject({ quantity: 30, endsOn: '2028-12-31', annualEscalationBps: 500, name: 'Microsoft 365 Business Premium' });
+    const changed = await tenant.api.patch(path, {
+      quantity: 30,
+      endsOn: '2028-12-31',
+      annualEscalationBps: 500,
+    });
+    expect(changed.body).toMatchObject({
+      quantity: 30,
+      endsOn: '2028-12-31',
+      annualEscalationBps: 500,
+      name: 'Microsoft 365 Business Premium',
+    });
     expect((await tenant.api.delete(path)).status).toBe(204);
     expect((await tenant.api.get(path)).status).toBe(404);
   });
@@ -45,20 +66,31 @@ describe('recurring costs', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([{ path: 'body.endsOn', message: 'must be on or after startsOn' }]);
 
-    const cost = await createRecurringCost(tenant.api, clientId, { startsOn: '2026-01-01', endsOn: '2026-12-31' });
+    const cost = await createRecurringCost(tenant.api, clientId, {
+      startsOn: '2026-01-01',
+      endsOn: '2026-12-31',
+    });
     const path = `/clients/${clientId}/recurring-costs/${cost.id}`;
     const endsEarly = await tenant.api.patch(path, { endsOn: '2025-12-31' });
     expect(endsEarly.body.errors).toEqual([{ path: 'body.endsOn', message: 'must be on or after startsOn' }]);
     const startsLate = await tenant.api.patch(path, { startsOn: '2027-01-01' });
     expect(startsLate.status).toBe(400);
     expect(startsLate.body.errors[0].path).toBe('body.startsOn');
-    expect((await tenant.api.patch(path, { startsOn: '2027-01-01', endsOn: null })).body).toMatchObject({ startsOn: '2027-01-01', endsOn: null });
+    expect((await tenant.api.patch(path, { startsOn: '2027-01-01', endsOn: null })).body).toMatchObject({
+      startsOn: '2027-01-01',
+      endsOn: null,
+    });
   });
 
   it('when recurring costs are listed a page at a time and filtered, then each appears once, by name', async () => {
     const clientId = await createClient(tenant.api);
     const names = ['Antivirus', 'Backup', 'Domain', 'Email', 'Firewall licence'];
-    for (const name of names) await createRecurringCost(tenant.api, clientId, { name, interval: name === 'Domain' ? 'year' : 'month', vendor: name === 'Email' ? 'Microsoft' : null });
+    for (const name of names)
+      await createRecurringCost(tenant.api, clientId, {
+        name,
+        interval: name === 'Domain' ? 'year' : 'month',
+        vendor: name === 'Email' ? 'Microsoft' : null,
+      });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

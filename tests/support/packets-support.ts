@@ -20,7 +20,10 @@ function writePdf(pdf: Buffer): string {
  * text was drawn in, so a long name that wraps inside a table cell stays in one piece.
  */
 export function pdfText(pdf: Buffer, mode: 'layout' | 'raw' = 'layout'): string {
-  return execFileSync('pdftotext', [`-${mode}`, writePdf(pdf), '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('pdftotext', [`-${mode}`, writePdf(pdf), '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /** The text of each page, in order (pdftotext separates pages with a form feed). */
@@ -40,7 +43,9 @@ export function pdfInfo(pdf: Buffer): { pages: number; pageSize: string } {
 
 /** How the packet prints an amount in USD: `$1,234.56`, or `1,234.56` in tables. */
 export const usd = (minor: number): string =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minorToDecimal(minor, 2) as unknown as number);
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(
+    minorToDecimal(minor, 2) as unknown as number,
+  );
 export const plainUsd = (minor: number): string => usd(minor).replace('$', '');
 
 /** Turns a printed table amount back into minor units; an em dash is zero. */
@@ -58,7 +63,10 @@ export function parseAmount(text: string): number {
 export function forecastTableRows(text: string): Map<string, { cells: number[]; refreshCount: number }> {
   const rows = new Map<string, { cells: number[]; refreshCount: number }>();
   const amount = String.raw`(?:[\d,]+\.\d{2}|—)`;
-  const pattern = new RegExp(String.raw`^\s*(FY\d{4}(?: Q[1-4]| subtotal(?: \(\d of 4 quarters\))?)|Total)\s+` + `((?:${amount}\\s+){7})(\\d+)\\s*$`);
+  const pattern = new RegExp(
+    String.raw`^\s*(FY\d{4}(?: Q[1-4]| subtotal(?: \(\d of 4 quarters\))?)|Total)\s+` +
+      `((?:${amount}\\s+){7})(\\d+)\\s*$`,
+  );
   for (const line of text.split('\n')) {
     const match = pattern.exec(line);
     if (!match) continue;
@@ -76,3 +84,14 @@ export const tinyPng = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/**
+ * Where a heading starts in pdftotext's output. Letter-spaced headings come out with stray spaces inside words
+ * ("R OA D M A P") depending on the font's kerning, so whitespace between letters is ignored.
+ */
+export function headingIndex(text: string, heading: string): number {
+  const pattern = new RegExp(
+    [...heading.replace(/\s+/g, '')].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*'),
+  );
+  return text.search(pattern);
+}

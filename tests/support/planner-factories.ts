@@ -9,12 +9,20 @@ export async function createClient(api: ApiClient, fields: Record<string, unknow
 }
 
 export async function createAsset(api: ApiClient, clientId: string, fields: Record<string, unknown> = {}) {
-  const response = await api.post(`/clients/${clientId}/assets`, { name: unique('Asset'), category: 'laptop', ...fields });
+  const response = await api.post(`/clients/${clientId}/assets`, {
+    name: unique('Asset'),
+    category: 'laptop',
+    ...fields,
+  });
   if (response.status !== 201) throw new Error(`asset not created: ${response.status} ${response.text}`);
   return response.body;
 }
 
-export async function createRecurringCost(api: ApiClient, clientId: string, fields: Record<string, unknown> = {}) {
+export async function createRecurringCost(
+  api: ApiClient,
+  clientId: string,
+  fields: Record<string, unknown> = {},
+) {
   const response = await api.post(`/clients/${clientId}/recurring-costs`, {
     name: unique('Microsoft 365'),
     amount: 2200,
@@ -22,12 +30,20 @@ export async function createRecurringCost(api: ApiClient, clientId: string, fiel
     startsOn: '2026-01-01',
     ...fields,
   });
-  if (response.status !== 201) throw new Error(`recurring cost not created: ${response.status} ${response.text}`);
+  if (response.status !== 201)
+    throw new Error(`recurring cost not created: ${response.status} ${response.text}`);
   return response.body;
 }
 
-export async function createInitiative(api: ApiClient, clientId: string, fields: Record<string, unknown> = {}) {
-  const response = await api.post(`/clients/${clientId}/initiatives`, { title: unique('Replace firewall'), ...fields });
+export async function createInitiative(
+  api: ApiClient,
+  clientId: string,
+  fields: Record<string, unknown> = {},
+) {
+  const response = await api.post(`/clients/${clientId}/initiatives`, {
+    title: unique('Replace firewall'),
+    ...fields,
+  });
   if (response.status !== 201) throw new Error(`initiative not created: ${response.status} ${response.text}`);
   return response.body;
 }

@@ -19,13 +19,19 @@ export async function prepareTestDatabases(): Promise<void> {
   const baseUrl = testDatabaseUrl();
   if (baseUrl) {
     await withAdminClient(baseUrl, async (client) => {
-      const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'vcio\\_test\\_%'");
+      const { rows } = await client.query<{ datname: string }>(
+        "select datname from pg_database where datname like 'vcio\\_test\\_%'",
+      );
       for (const { datname } of rows.filter((row) => isStaleTestDatabase(row.datname))) {
         await client.query(`drop database if exists "${datname}" with (force)`);
       }
       await client.query(`create database "${TEMPLATE_DATABASE}"`);
     });
-    const template = await openDatabase({ databaseUrl: urlForDatabase(baseUrl, TEMPLATE_DATABASE), dataDir: '', maxConnections: 1 });
+    const template = await openDatabase({
+      databaseUrl: urlForDatabase(baseUrl, TEMPLATE_DATABASE),
+      dataDir: '',
+      maxConnections: 1,
+    });
     try {
       await migrate(template.db);
     } finally {

@@ -40,14 +40,23 @@ export interface ApiClient {
   patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse<T>>;
   delete<T = any>(path: string, headers?: Record<string, string>): Promise<TestResponse<T>>;
   /** Any request, with the body sent as given (a string is sent raw). */
-  raw<T = any>(method: string, path: string, init?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<TestResponse<T>>;
+  raw<T = any>(
+    method: string,
+    path: string,
+    init?: { body?: string | Buffer; headers?: Record<string, string> },
+  ): Promise<TestResponse<T>>;
 }
 
 export const unique = (label: string): string => `${label} ${crypto.randomUUID().slice(0, 8)}`;
 
 /** The real app over HTTP on an ephemeral port, against the test database. */
 export async function startTestApp(
-  options: { clock?: Clock; rateLimitPerMinute?: number; env?: Record<string, string>; renderer?: boolean | RendererOptions } = {},
+  options: {
+    clock?: Clock;
+    rateLimitPerMinute?: number;
+    env?: Record<string, string>;
+    renderer?: boolean | RendererOptions;
+  } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
   const config = loadConfig({ DATA_DIR: '/tmp/vcio-test-data', LOG_LEVEL: 'silent', ...options.env });
@@ -57,9 +66,18 @@ export async function startTestApp(
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
   });
   // PDF tests ask for a real renderer (system Chromium); the others run without one.
-  const renderer = options.renderer ? createRenderer({ concurrency: 2, logger, ...(options.renderer === true ? {} : options.renderer) }) : undefined;
+  const renderer = options.renderer
+    ? createRenderer({ concurrency: 2, logger, ...(options.renderer === true ? {} : options.renderer) })
+    : undefined;
   await renderer?.start();
-  const context: AppContext = { database, config, clock, logger, authenticator, ...(renderer ? { renderer } : {}) };
+  const context: AppContext = {
+    database,
+    config,
+    clock,
+    logger,
+    authenticator,
+    ...(renderer ? { renderer } : {}),
+  };
   const app = createApp(context, { readinessChecks: renderer ? [renderer.readinessCheck()] : [] });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -84,7 +102,11 @@ export async function startTestApp(
 }
 
 export function apiClient(baseUrl: string, key: string | undefined): ApiClient {
-  const send = async (method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string> } = {}) => {
+  const send = async (
+    method: string,
+    path: string,
+    init: { body?: string | Buffer; headers?: Record<string, string> } = {},
+  ) => {
     // Paths are relative to /api/v1 unless they name a top-level page (/healthz, /docs, /api/...).
     const absolute = /^\/(api\/|healthz|readyz|docs)/.test(path);
     const response = await fetch(`${baseUrl}${absolute ? path : `/api/v1${path}`}`, {
@@ -98,7 +120,13 @@ export function apiClient(baseUrl: string, key: string | undefined): ApiClient {
     return { status: response.status, headers: response.headers, body: body as any, text };
   };
   const json = (method: string) => (path: string, body?: unknown, headers?: Record<string, string>) =>
-    send(method, path, body === undefined ? { headers } : { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    send(
+      method,
+      path,
+      body === undefined
+        ? { headers }
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } },
+    );
   return {
     get: (path, headers) => send('GET', path, { headers }),
     delete: (path, headers) => send('DELETE', path, { headers }),

@@ -31,7 +31,9 @@ describe('packet formatting', () => {
 
   it('when a client name has punctuation, accents or nothing usable, then the file name is still safe ASCII', () => {
     expect(packetFilename('Harbor & Wright LLP', '2026-11-22')).toBe('harbor-wright-llp-2026-11-22.pdf');
-    expect(packetFilename('Zahnärzte Müller "GmbH"\r\n; x=1', '2026-11-22')).toBe('zahnarzte-muller-gmbh-x-1-2026-11-22.pdf');
+    expect(packetFilename('Zahnärzte Müller "GmbH"\r\n; x=1', '2026-11-22')).toBe(
+      'zahnarzte-muller-gmbh-x-1-2026-11-22.pdf',
+    );
     expect(packetFilename('<>"/\\', '2026-11-22')).toBe('packet-2026-11-22.pdf');
   });
 
@@ -44,7 +46,9 @@ describe('packet formatting', () => {
 describe('packet logo checks', () => {
   it('when a complete PNG is given, then it passes and becomes a data URI', () => {
     expect(checkLogo('image/png', png)).toMatchObject({ ok: true, mime: 'image/png' });
-    expect(logoDataUri({ mime: 'image/png', data: png })).toBe(`data:image/png;base64,${png.toString('base64')}`);
+    expect(logoDataUri({ mime: 'image/png', data: png })).toBe(
+      `data:image/png;base64,${png.toString('base64')}`,
+    );
   });
 
   it.each([
@@ -69,8 +73,12 @@ describe('packet logo checks', () => {
   });
 
   it('when an SVG only refers to itself, then it passes; a stored logo that no longer passes is left out', () => {
-    const svg = '<?xml version="1.0"?><!-- logo --><svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/></svg>';
-    expect(checkLogo('image/svg+xml; charset=utf-8', Buffer.from(svg))).toMatchObject({ ok: true, mime: 'image/svg+xml' });
+    const svg =
+      '<?xml version="1.0"?><!-- logo --><svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/></svg>';
+    expect(checkLogo('image/svg+xml; charset=utf-8', Buffer.from(svg))).toMatchObject({
+      ok: true,
+      mime: 'image/svg+xml',
+    });
     expect(logoDataUri({ mime: 'image/svg+xml', data: Buffer.from('<svg onload="x()"></svg>') })).toBeNull();
     expect(logoDataUri({ mime: 'image/gif', data: png })).toBeNull();
   });
@@ -137,23 +145,55 @@ describe('the packet view model and templates', () => {
   function sources(overrides: Partial<PacketSources> = {}): PacketSources {
     const inventory = [
       asset({ name: '<b>Overdue PC</b>', inServiceOn: '2021-01-01', warrantyExpiresOn: '2024-01-01' }),
-      asset({ name: 'Server', category: 'server', inServiceOn: '2023-06-01', replacementCost: 900_000, endOfSupportOn: '2026-01-01' }),
+      asset({
+        name: 'Server',
+        category: 'server',
+        inServiceOn: '2023-06-01',
+        replacementCost: 900_000,
+        endOfSupportOn: '2026-01-01',
+      }),
       asset({ name: 'Undated', inServiceOn: null }),
       asset({ name: 'Gone', status: 'disposed' }),
     ];
-    const lifecycle: ForecastContext = { asOf, granularity: 'quarter', periods: 12, scenario: 'committed', fiscalYearStartMonth: 7 };
+    const lifecycle: ForecastContext = {
+      asOf,
+      granularity: 'quarter',
+      periods: 12,
+      scenario: 'committed',
+      fiscalYearStartMonth: 7,
+    };
     const recurringCosts = [
-      { id: crypto.randomUUID(), name: 'M365', vendor: null, amount: 2_200, quantity: 10, interval: 'month' as const, startsOn: '2026-01-01', endsOn: null, annualEscalationBps: 0 },
+      {
+        id: crypto.randomUUID(),
+        name: 'M365',
+        vendor: null,
+        amount: 2_200,
+        quantity: 10,
+        interval: 'month' as const,
+        startsOn: '2026-01-01',
+        endsOn: null,
+        annualEscalationBps: 0,
+      },
     ];
     return {
       msp: { name: 'Acme IT', pageSize: 'letter', accentColor: '#0f766e', footerText: null },
       logoSrc: null,
-      client: { name: 'Dental {{x}}', currency: 'USD', fiscalYearStartMonth: 7, contactName: null, vcioName: 'Priya', nextMeetingOn: null },
+      client: {
+        name: 'Dental {{x}}',
+        currency: 'USD',
+        fiscalYearStartMonth: 7,
+        contactName: null,
+        vcioName: 'Priya',
+        nextMeetingOn: null,
+      },
       periodLabel: 'FY2027 Q2 roadmap review',
       scenario: 'committed',
       preparedOn: asOf,
       periods: 8,
-      forecast: { ...forecast(lifecycle, { assets: inventory, recurringCosts }, { includeItems: true }), currency: 'USD' },
+      forecast: {
+        ...forecast(lifecycle, { assets: inventory, recurringCosts }, { includeItems: true }),
+        currency: 'USD',
+      },
       lifecycle,
       inventory,
       initiatives: [],
@@ -168,33 +208,64 @@ describe('the packet view model and templates', () => {
     const shown = input.forecast.periods.slice(0, 8);
     expect(figures.periods.map((period) => period.total)).toEqual(shown.map((period) => period.total));
     expect(figures.totals.total).toBe(shown.reduce((sum, period) => sum + period.total, 0));
-    expect(figures.nextFourQuarters.capex).toBe(shown.slice(0, 4).reduce((sum, period) => sum + period.capex.total, 0));
+    expect(figures.nextFourQuarters.capex).toBe(
+      shown.slice(0, 4).reduce((sum, period) => sum + period.capex.total, 0),
+    );
     expect(figures.opexNext12Months).toEqual({ from: asOf, through: '2027-11-21', amount: 12 * 22_000 });
-    expect(figures.counts).toMatchObject({ assets: 3, overdue: 2, undated: 1, expiredWarranties: 1, unsupported: 1, decisionsNeeded: 0 });
-    expect(figures.fiscalYears.map((year) => [year.key, year.quarters])).toEqual([['FY2027', 3], ['FY2028', 4], ['FY2029', 1]]);
+    expect(figures.counts).toMatchObject({
+      assets: 3,
+      overdue: 2,
+      undated: 1,
+      expiredWarranties: 1,
+      unsupported: 1,
+      decisionsNeeded: 0,
+    });
+    expect(figures.fiscalYears.map((year) => [year.key, year.quarters])).toEqual([
+      ['FY2027', 3],
+      ['FY2028', 4],
+      ['FY2029', 1],
+    ]);
   });
 
   it('when rendered, then user text is escaped, the CSP meta comes first and the accent sits in CSS as validated', () => {
-    const { view } = buildPacketView(sources({ msp: { name: 'Acme', pageSize: 'a4', accentColor: '#0F766E', footerText: '</style><script>x</script>' } }));
+    const { view } = buildPacketView(
+      sources({
+        msp: {
+          name: 'Acme',
+          pageSize: 'a4',
+          accentColor: '#0F766E',
+          footerText: '</style><script>x</script>',
+        },
+      }),
+    );
     const document = renderPacketHtml(view);
-    expect(document.html).toMatch(/^<!doctype html>\s*<html lang="en" class="a4">\s*<head><meta http-equiv="Content-Security-Policy"/);
+    expect(document.html).toMatch(
+      /^<!doctype html>\s*<html lang="en" class="a4">\s*<head><meta http-equiv="Content-Security-Policy"/,
+    );
     expect(document.html).toContain('&lt;b&gt;Overdue PC&lt;/b&gt;');
     expect(document.html).toContain('Dental {{x}}');
     expect(document.html).toContain('--accent: #0f766e;');
     expect(document.html).toContain('size: A4;');
     expect(document.html).not.toContain('<script');
     expect(document.footerTemplate).toContain('&lt;/style&gt;&lt;script&gt;x&lt;/script&gt;');
-    expect(document.footerTemplate).toContain('<span class="pageNumber"></span> of <span class="totalPages"></span>');
+    expect(document.footerTemplate).toContain(
+      '<span class="pageNumber"></span> of <span class="totalPages"></span>',
+    );
   });
 
   it('when the templates are read, then none uses triple braces or an unescaped block', () => {
     const dir = path.join(templatesDir, 'packet');
-    const files = [...fs.readdirSync(dir), ...fs.readdirSync(path.join(dir, 'partials')).map((file) => path.join('partials', file))];
+    const files = [
+      ...fs.readdirSync(dir),
+      ...fs.readdirSync(path.join(dir, 'partials')).map((file) => path.join('partials', file)),
+    ];
     for (const file of files.filter((name) => name.endsWith('.hbs') || name.endsWith('.css'))) {
       const source = fs.readFileSync(path.join(dir, file), 'utf8');
       expect({ file, raw: /\{\{\{|\{\{&|\{\{~?\s*else\s+if/.test(source) }).toEqual({ file, raw: false });
       // No value inside a style, href or src attribute other than the checked logo data URI.
-      const attributes = [...source.matchAll(/\s(style|href|src)="[^"]*\{\{[^"]*"/g)].map((match) => match[0].trim());
+      const attributes = [...source.matchAll(/\s(style|href|src)="[^"]*\{\{[^"]*"/g)].map((match) =>
+        match[0].trim(),
+      );
       expect(attributes.filter((attribute) => attribute !== 'src="{{cover.logoSrc}}"')).toEqual([]);
     }
   });

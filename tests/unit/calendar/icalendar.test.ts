@@ -10,7 +10,8 @@ describe('the iCalendar writer', () => {
         uid: 'refresh-1-2027-02-28@vcio-planner',
         date: '2027-02-28',
         summary: 'Refresh due: HWL-SRV-01; core, file server',
-        description: 'Line one\nLine two with a very long description that certainly needs folding over several lines — ünïcödé included.',
+        description:
+          'Line one\nLine two with a very long description that certainly needs folding over several lines — ünïcödé included.',
         categories: ['Refresh'],
       },
       { uid: 'warranty-2@vcio-planner', date: '2028-12-31', summary: 'Warranty expires: Laptop' },
@@ -32,7 +33,8 @@ describe('the iCalendar writer', () => {
   });
 
   it('when a line is longer than 75 octets, then it is folded without splitting a UTF-8 character and every line ends in CRLF', () => {
-    for (const line of feed.split('\r\n').filter(Boolean)) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
+    for (const line of feed.split('\r\n').filter(Boolean))
+      expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
     expect(feed.endsWith('\r\n')).toBe(true);
     expect(feed.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
     const folded = foldLine(`DESCRIPTION:${'é'.repeat(60)}`);

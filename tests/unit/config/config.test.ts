@@ -35,8 +35,14 @@ describe('configuration from the environment', () => {
   it.each([
     [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\): must be a whole number$/],
     [{ PORT: '70000' }, /^Invalid PORT \(got "70000"\): must be at most 65535$/],
-    [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL \(got "loud"\): must be one of fatal, error, warn, info, debug, trace, silent$/],
-    [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL \(got "mysql:\/\/x"\): must be a postgres:\/\/ or postgresql:\/\/ URL$/],
+    [
+      { LOG_LEVEL: 'loud' },
+      /^Invalid LOG_LEVEL \(got "loud"\): must be one of fatal, error, warn, info, debug, trace, silent$/,
+    ],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      /^Invalid DATABASE_URL \(got "mysql:\/\/x"\): must be a postgres:\/\/ or postgresql:\/\/ URL$/,
+    ],
     [{ RENDER_CONCURRENCY: '0' }, /^Invalid RENDER_CONCURRENCY \(got "0"\): must be at least 1$/],
     [{ PUBLIC_URL: 'not a url' }, /^Invalid PUBLIC_URL \(got "not a url"\)/],
   ])('when %j is wrong, then one readable line names the variable', (env, message) => {
