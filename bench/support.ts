@@ -74,9 +74,7 @@ export async function timeRuns(
  * `peakLiveHeapMb` is the most heap still in use right after a full collection (run with --expose-gc), taken every
  * 200 ms: what the work really holds on to.
  */
-export async function withMemoryPeak<T>(
-  work: () => Promise<T>,
-): Promise<{
+export async function withMemoryPeak<T>(work: () => Promise<T>): Promise<{
   result: T;
   ms: number;
   peakHeapMb: number;
