@@ -13,6 +13,25 @@ export default tseslint.config(
     },
   },
   {
+    // The domain core (dates, money, fiscal calendar, catalogue, refresh clock, forecast, levelling) is pure: it
+    // imports only itself and zod, never storage, HTTP, rendering or Node's I/O, so it is tested without any of them.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./', message: 'src/domain imports only from src/domain.' },
+            {
+              regex: '^(node:|pg$|kysely|express|puppeteer|handlebars|pino|@electric-sql)',
+              message: 'src/domain does no I/O.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read loosely typed JSON bodies; the assertions are what check their shape.
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSET_CATEGORIES } from '../forecast/forecast.types.js';
+import { ASSET_CATEGORIES } from '../domain/forecast.types.js';
 import { isoDate, money, paginationQuery, requiredText, text, uuid } from '../http/schemas.js';
 
 export const assetCategorySchema = z

@@ -8,7 +8,7 @@ import {
   lifecycleRulesFor,
   policiesInEffect,
 } from '../lifecycle-policies/lifecycle-policy.service.js';
-import { refreshClockOf, type LifecycleRules } from '../lifecycle/refresh-clock.js';
+import { refreshClockOf, type LifecycleRules } from '../domain/refresh-clock.js';
 import * as assets from './asset.repository.js';
 import {
   DATE_FIELDS,

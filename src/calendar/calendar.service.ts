@@ -1,12 +1,12 @@
 import type { Db } from '../db/database.js';
 import { getClient } from '../clients/client.service.js';
 import { assetBatches, listRecurringCosts, loadPolicies } from '../forecast/forecast.repository.js';
-import { horizonOf } from '../forecast/fiscal-calendar.js';
-import { refreshEventsOf } from '../forecast/forecast.js';
-import { addMonths } from '../forecast/dates.js';
-import type { ForecastContext } from '../forecast/forecast.types.js';
+import { horizonOf } from '../domain/fiscal-calendar.js';
+import { refreshEventsOf } from '../domain/forecast.js';
+import { addMonths } from '../domain/dates.js';
+import type { ForecastContext } from '../domain/forecast.types.js';
 import type { AuthContext } from '../http/auth.js';
-import { lookupEndOfSupport } from '../lifecycle/end-of-support.js';
+import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { renderCalendar, type CalendarEvent } from './icalendar.js';
 
 const formatMoney = (amount: number, currency: string) =>

@@ -1,5 +1,5 @@
-import { sumCells, type Cells } from './cells.js';
-import type { ForecastPeriod, ForecastResult } from './forecast.types.js';
+import { sumCells, type Cells } from '../domain/cells.js';
+import type { ForecastPeriod, ForecastResult } from '../domain/forecast.types.js';
 
 /**
  * The forecast as CSV for spreadsheets: one row per period and, for quarterly forecasts, a subtotal row after the

@@ -6,7 +6,7 @@ import type {
   LifecyclePolicy,
   PoliciesByCategory,
   RecurringCost,
-} from './forecast.types.js';
+} from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 

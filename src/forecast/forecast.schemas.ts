@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isoDate, money, uuid } from '../http/schemas.js';
-import { ASSET_CATEGORIES, type AssetCategory } from './forecast.types.js';
-import { MAX_PERIOD_COUNT } from './fiscal-calendar.js';
-import { MAX_LEVELLING_WINDOW_MONTHS } from './levelling.js';
+import { ASSET_CATEGORIES, type AssetCategory } from '../domain/forecast.types.js';
+import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
+import { MAX_LEVELLING_WINDOW_MONTHS } from '../domain/levelling.js';
 
 const capex = z.object({ refresh: z.int(), initiatives: z.int(), total: z.int() });
 const opex = z.object({ recurring: z.int(), initiatives: z.int(), total: z.int() });

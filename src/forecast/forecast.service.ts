@@ -1,12 +1,12 @@
 import type { Db, Executor } from '../db/database.js';
 import { getClient } from '../clients/client.service.js';
 import type { AuthContext } from '../http/auth.js';
-import { lookupEndOfSupport } from '../lifecycle/end-of-support.js';
+import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { listClientSummaries } from '../clients/client.repository.js';
-import { addCells, emptyCells } from './cells.js';
-import { fiscalPeriods } from './fiscal-calendar.js';
-import { createForecastAccumulator, type ForecastAccumulator } from './forecast.js';
-import { levelRefreshes, type LevellingResult } from './levelling.js';
+import { addCells, emptyCells } from '../domain/cells.js';
+import { fiscalPeriods } from '../domain/fiscal-calendar.js';
+import { createForecastAccumulator, type ForecastAccumulator } from '../domain/forecast.js';
+import { levelRefreshes, type LevellingResult } from '../domain/levelling.js';
 import * as repository from './forecast.repository.js';
 import type {
   ForecastContext,
@@ -15,7 +15,7 @@ import type {
   Granularity,
   LifecycleOverrides,
   Scenario,
-} from './forecast.types.js';
+} from '../domain/forecast.types.js';
 
 export interface HorizonQuery {
   asOf?: string | undefined;

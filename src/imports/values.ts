@@ -20,9 +20,9 @@
  * - a currency symbol or code must be the client's (`€` in a USD client's file is an error, not a conversion);
  * - negative amounts, `(12.00)` included, are errors.
  */
-import { addMonths, daysInMonth, isIsoDate } from '../forecast/dates.js';
+import { addMonths, daysInMonth, isIsoDate } from '../domain/dates.js';
 import type { AssetCategory, AssetStatus } from '../assets/asset.schemas.js';
-import { ASSET_CATEGORIES } from '../forecast/forecast.types.js';
+import { ASSET_CATEGORIES } from '../domain/forecast.types.js';
 
 export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
 

@@ -3,7 +3,7 @@ import { assetFieldColumns, assetFieldsOf } from '../assets/asset.repository.js'
 import { initiativeFieldsOf } from '../initiatives/initiative.repository.js';
 import type { Executor } from '../db/database.js';
 import type { PacketTable } from '../db/schema.js';
-import type { ForecastAsset, InitiativeStatus } from '../forecast/forecast.types.js';
+import type { ForecastAsset, InitiativeStatus } from '../domain/forecast.types.js';
 import type { Packet } from './packet.schemas.js';
 
 /** Reads and writes of the packet feature. Every query is scoped by MSP. */

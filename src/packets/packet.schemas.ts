@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate, paginationQuery, requiredText, uuid } from '../http/schemas.js';
-import { MAX_PERIOD_COUNT } from '../forecast/fiscal-calendar.js';
+import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
 
 /** A packet shows the next four quarters in detail, so its forecast is at least four quarters long. */
 export const MIN_PACKET_QUARTERS = 4;

@@ -4,10 +4,10 @@
  * client's records, and this turns them into words, formatted amounts and chart geometry. It also returns the
  * raw figures the packet shows, which are stored with the PDF.
  */
-import { sumCells, type Cells } from '../forecast/cells.js';
-import { addDays, addMonths } from '../forecast/dates.js';
-import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf, horizonOf } from '../forecast/fiscal-calendar.js';
-import { refreshEventsOf } from '../forecast/forecast.js';
+import { sumCells, type Cells } from '../domain/cells.js';
+import { addDays, addMonths } from '../domain/dates.js';
+import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf, horizonOf } from '../domain/fiscal-calendar.js';
+import { refreshEventsOf } from '../domain/forecast.js';
 import type {
   AssetCategory,
   ForecastContext,
@@ -16,8 +16,8 @@ import type {
   InitiativeStatus,
   RefreshEvent,
   Scenario,
-} from '../forecast/forecast.types.js';
-import { lifecycleRulesOf, refreshClockOf, type LifecycleClock } from '../lifecycle/refresh-clock.js';
+} from '../domain/forecast.types.js';
+import { lifecycleRulesOf, refreshClockOf, type LifecycleClock } from '../domain/refresh-clock.js';
 import { budgetChart, type ChartView } from './packet-chart.js';
 import {
   formatDate,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { forecast } from '../../src/forecast/forecast.js';
-import type { ForecastContext } from '../../src/forecast/forecast.types.js';
+import { forecast } from '../../src/domain/forecast.js';
+import type { ForecastContext } from '../../src/domain/forecast.types.js';
 import { templatesDir } from '../../src/shared/paths.js';
 import { checkLogo, logoDataUri } from '../../src/packets/logo.js';
 import { budgetChart, niceStep } from '../../src/packets/packet-chart.js';

@@ -1,5 +1,5 @@
 import { csvField, forecastToCsv } from '../../../src/forecast/forecast-csv.js';
-import { forecast } from '../../../src/forecast/forecast.js';
+import { forecast } from '../../../src/domain/forecast.js';
 
 describe('the forecast as CSV', () => {
   const result = {

@@ -1,7 +1,7 @@
 /** Small builders for forecast inputs: each call makes a fresh object with a unique id. */
 import fc from 'fast-check';
 
-import { daysInMonth } from '../../../src/forecast/dates.js';
+import { daysInMonth } from '../../../../src/domain/dates.js';
 import type {
   AssetCategory,
   ForecastAsset,
@@ -9,7 +9,7 @@ import type {
   Initiative,
   LifecyclePolicy,
   RecurringCost,
-} from '../../../src/forecast/forecast.types.js';
+} from '../../../../src/domain/forecast.types.js';
 
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}-${++sequence}`;

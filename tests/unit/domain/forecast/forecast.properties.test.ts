@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 
-import { fiscalQuarterOf } from '../../../src/forecast/fiscal-calendar.js';
-import { createForecastAccumulator, forecast, refreshEventsOf } from '../../../src/forecast/forecast.js';
+import { fiscalQuarterOf } from '../../../../src/domain/fiscal-calendar.js';
+import { createForecastAccumulator, forecast, refreshEventsOf } from '../../../../src/domain/forecast.js';
 import type {
   ForecastContext,
   ForecastPeriod,
   ForecastResult,
-} from '../../../src/forecast/forecast.types.js';
+} from '../../../../src/domain/forecast.types.js';
 import { arbitraryAsset, arbitraryContext, arbitraryInitiative, arbitraryRecurringCost } from './builders.js';
 
 const inputs = fc.record({

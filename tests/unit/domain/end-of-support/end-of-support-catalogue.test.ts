@@ -1,5 +1,5 @@
-import catalogue from '../../../src/lifecycle/end-of-support-catalogue.json' with { type: 'json' };
-import { catalogueVersion, endOfSupportCatalogue } from '../../../src/lifecycle/end-of-support.js';
+import catalogue from '../../../../src/domain/end-of-support-catalogue.json' with { type: 'json' };
+import { catalogueVersion, endOfSupportCatalogue } from '../../../../src/domain/end-of-support.js';
 
 interface RawEntry {
   product: string;

@@ -34,7 +34,7 @@ import {
   computeClockFacts,
   emptyClockFacts,
   lifecycleRulesOf,
-} from '../lifecycle/refresh-clock.js';
+} from './refresh-clock.js';
 
 export interface ForecastAccumulator {
   /** Refresh events of the assets, plus the undated, unpriced and overdue counts. */

@@ -2,7 +2,7 @@ import {
   type LifecycleContext,
   policiesByCategory,
   refreshClockOf,
-} from '../../../src/lifecycle/refresh-clock.js';
+} from '../../../../src/domain/refresh-clock.js';
 import { aPolicy, anAsset, windowsTenLookup } from '../forecast/builders.js';
 
 const asOf = '2026-03-15';

@@ -1,5 +1,5 @@
-import { createForecastAccumulator, forecast, refreshEventsOf } from '../../../src/forecast/forecast.js';
-import type { ForecastContext, ForecastResult } from '../../../src/forecast/forecast.types.js';
+import { createForecastAccumulator, forecast, refreshEventsOf } from '../../../../src/domain/forecast.js';
+import type { ForecastContext, ForecastResult } from '../../../../src/domain/forecast.types.js';
 import { aPolicy, aRecurringCost, anAsset, anInitiative, windowsTenLookup } from './builders.js';
 
 // Most cases: asOf 2026-03-15, fiscal year from July, so the quarters run FY2026-Q3 (Jan–Mar 2026),

@@ -9,7 +9,7 @@ import {
   addMonthsToKey,
   dateKeyOf,
   isoDateOfKey,
-} from '../forecast/dates.js';
+} from './dates.js';
 import type {
   AssetCategory,
   EndOfSupportLookup,
@@ -17,7 +17,7 @@ import type {
   LifecycleOverrides,
   LifecyclePolicy,
   PoliciesByCategory,
-} from '../forecast/forecast.types.js';
+} from './forecast.types.js';
 
 export type LifecycleStatus = 'ok' | 'due_soon' | 'overdue' | 'undated' | 'inactive';
 export type WarrantyStatus = 'unknown' | 'expired' | 'expiring' | 'active';

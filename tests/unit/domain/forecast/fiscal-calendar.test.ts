@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 
-import { addDays, dateKeyOf, daysInMonth } from '../../../src/forecast/dates.js';
+import { addDays, dateKeyOf, daysInMonth } from '../../../../src/domain/dates.js';
 import {
   fiscalPeriods,
   fiscalQuarterOf,
   fiscalYearOf,
   horizonOf,
   periodIndexOfKey,
-} from '../../../src/forecast/fiscal-calendar.js';
+} from '../../../../src/domain/fiscal-calendar.js';
 
 const isoDate = fc
   .record({

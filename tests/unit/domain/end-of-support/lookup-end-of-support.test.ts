@@ -1,4 +1,4 @@
-import { catalogueVersion, lookupEndOfSupport } from '../../../src/lifecycle/end-of-support.js';
+import { catalogueVersion, lookupEndOfSupport } from '../../../../src/domain/end-of-support.js';
 
 type Expected = [product: string, edition: string | null, release: string | null, endOfSupportOn: string];
 

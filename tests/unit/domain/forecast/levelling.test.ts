@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 
-import { addMonths, wholeMonthsBetween } from '../../../src/forecast/dates.js';
+import { addMonths, wholeMonthsBetween } from '../../../../src/domain/dates.js';
 import {
   fiscalPeriodKey,
   fiscalPeriods,
   fiscalQuarterOf,
   fiscalYearOf,
-} from '../../../src/forecast/fiscal-calendar.js';
-import { forecast, refreshEventsOf } from '../../../src/forecast/forecast.js';
-import type { ForecastAsset, ForecastContext, Initiative } from '../../../src/forecast/forecast.types.js';
-import { levelRefreshes } from '../../../src/forecast/levelling.js';
-import { escalate } from '../../../src/forecast/money.js';
+} from '../../../../src/domain/fiscal-calendar.js';
+import { forecast, refreshEventsOf } from '../../../../src/domain/forecast.js';
+import type { ForecastAsset, ForecastContext, Initiative } from '../../../../src/domain/forecast.types.js';
+import { levelRefreshes } from '../../../../src/domain/levelling.js';
+import { escalate } from '../../../../src/domain/money.js';
 import { aPolicy, anAsset, anInitiative, arbitraryDate } from './builders.js';
 
 // Golden cases: asOf 2026-01-01, calendar fiscal years, quarters Q1 = Jan–Mar 2026, Q2 = Apr–Jun, …

@@ -87,7 +87,7 @@ export interface Initiative {
 
 export type Scenario = 'committed' | 'proposed';
 
-/** Looks an operating system up in the end-of-support catalogue (src/lifecycle/end-of-support.ts). */
+/** Looks an operating system up in the end-of-support catalogue (src/domain/end-of-support.ts). */
 export type EndOfSupportLookup = (operatingSystem: string) => { endOfSupportOn: IsoDate } | null;
 
 /**

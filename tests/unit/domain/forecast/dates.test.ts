@@ -9,7 +9,7 @@ import {
   isIsoDate,
   utcIsoDateOf,
   wholeMonthsBetween,
-} from '../../../src/forecast/dates.js';
+} from '../../../../src/domain/dates.js';
 
 /** Any real calendar date from 1900 to 2200, as an ISO string. */
 const isoDate = fc

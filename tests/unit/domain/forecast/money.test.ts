@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { escalate, roundHalfUp } from '../../../src/forecast/money.js';
+import { escalate, roundHalfUp } from '../../../../src/domain/money.js';
 
 /** The definition, written plainly: floor((2·base·(10000+bps)^y + 10000^y) / (2·10000^y)) for base ≥ 0. */
 function referenceEscalation(base: number, bps: number, years: number, quantity = 1): bigint {
