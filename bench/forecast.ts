@@ -144,6 +144,7 @@ async function main() {
         `(portfolio / fetch ${fmt(portfolioMs / fetchOnly.p50, 2)}×)`,
     );
     const usd = full.result.currencies[0]!;
+    if (usd.error) throw new Error(`portfolio check: ${usd.error.detail}`);
     console.log(
       `    portfolio check: ${usd.clients} clients, ${usd.totals.refreshCount.toLocaleString('en-US')} refreshes, total ${usd.totals.total.toLocaleString('en-US')} cents`,
     );

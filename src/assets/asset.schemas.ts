@@ -125,8 +125,25 @@ export const lifecycleSchema = z
     dueReason: z.enum(['age', 'end_of_support']).nullable(),
     status: lifecycleStatusSchema,
     warrantyStatus: z.enum(['unknown', 'expired', 'expiring', 'active']),
-    endOfSupportOn: z.string().nullable(),
+    endOfSupportOn: z
+      .string()
+      .nullable()
+      .describe(
+        "The operating system's end of support: the asset's own date, else the catalogue's product end of support. " +
+          'It moves the refresh clock only when it falls after the in-service date',
+      ),
     endOfSupportSource: z.enum(['asset', 'catalogue']).nullable(),
+    osStatus: z
+      .enum(['unsupported', 'update_due', 'supported', 'unknown'])
+      .describe(
+        'unsupported: its end of support has passed (a paid upgrade or new hardware); update_due: its release is ' +
+          'out of servicing and a free in-place update to osUpdateTo fixes it; supported; unknown: no date and no ' +
+          'catalogue match',
+      ),
+    osUpdateTo: z
+      .string()
+      .nullable()
+      .describe('With osStatus update_due: the release to update to, e.g. "Windows 11 25H2"'),
   })
   .describe('Computed, read-only: the refresh clock at today or at ?asOf=');
 

@@ -115,6 +115,7 @@ export interface InitiativeTable {
   title: string;
   summary: string | null;
   priority: Generated<'low' | 'medium' | 'high' | 'critical'>;
+  kind: Generated<'replacement' | 'upgrade' | 'project'>;
   target_on: DateColumn | null;
   capex_cost: Generated<number>;
   monthly_opex_cost: Generated<number>;
@@ -331,6 +332,7 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'status',
     'created_at',
     'updated_at',
+    'kind',
   ]),
   initiative_assets: columnsOf<InitiativeAssetTable>()(['msp_id', 'initiative_id', 'asset_id']),
   decisions: columnsOf<DecisionTable>()([

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import { issueApiKey } from '../api-keys/api-key.service.js';
 import { insertMsp, type Msp } from '../msps/msp.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { buildDemoBook } from './demo-data.js';
+import { buildDemoBook, type DemoLinks } from './demo-data.js';
 import * as demo from './demo.repository.js';
 
 export interface LoadedDemo {
@@ -25,15 +25,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
       const assets = await demo.insertAssetRows(trx, msp.id, clientId, client.assets);
       await demo.insertRecurringCostRows(trx, msp.id, clientId, client);
       for (const initiative of client.initiatives) {
-        // An initiative replaces the oldest few assets of the categories it is about.
-        const linked = assets
-          .filter(
-            (asset) =>
-              initiative.linkCategories.includes(asset.category as never) && asset.inServiceOn !== null,
-          )
-          .sort((a, b) => a.inServiceOn!.localeCompare(b.inServiceOn!))
-          .slice(0, 5)
-          .map((asset) => asset.id);
+        const linked = linkedAssetIds(assets, initiative.links);
         await demo.insertInitiativeRow(
           trx,
           msp.id,
@@ -48,4 +40,29 @@ export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
     const { key } = await issueApiKey(trx, msp.id, { name: 'Demo admin key', scope: 'admin' });
     return { msp, apiKey: key, clients };
   });
+}
+
+/** The oldest dated assets (by in-service date) that an initiative's links select. */
+function linkedAssetIds(
+  assets: readonly {
+    id: string;
+    category: string;
+    model: string;
+    operatingSystem: string | null;
+    inServiceOn: string | null;
+  }[],
+  links: DemoLinks | null,
+): string[] {
+  if (links === null) return [];
+  return assets
+    .filter(
+      (asset) =>
+        asset.category === links.category &&
+        asset.inServiceOn !== null &&
+        (links.operatingSystem === undefined || links.operatingSystem.test(asset.operatingSystem ?? '')) &&
+        (links.model === undefined || links.model.test(asset.model)),
+    )
+    .sort((a, b) => a.inServiceOn!.localeCompare(b.inServiceOn!))
+    .slice(0, links.limit ?? 5)
+    .map((asset) => asset.id);
 }

@@ -34,7 +34,13 @@ import {
   wholeMonthsBetweenKeys,
 } from './dates.js';
 import { horizonOf } from './fiscal-calendar.js';
-import { createForecastAccumulator, forecast, refreshEventsOf, resolveForecastContext } from './forecast.js';
+import {
+  assetActionsOf,
+  createForecastAccumulator,
+  forecast,
+  refreshEventsOf,
+  resolveForecastContext,
+} from './forecast.js';
 import type {
   ForecastAsset,
   ForecastContext,
@@ -147,7 +153,8 @@ export function levelRefreshes(
   const initiatives = [...(inputs.initiatives ?? [])];
   const quarterContext = quarterContextOf(context);
   const { horizon } = resolveForecastContext(quarterContext);
-  const events = assets.flatMap((asset) => refreshEventsOf(asset, quarterContext));
+  const actions = assetActionsOf(initiatives, quarterContext);
+  const events = assets.flatMap((asset) => refreshEventsOf(asset, quarterContext, actions));
   const { problem, movable } = problemOf(quarterContext, events, initiatives, windowMonths, cap);
 
   const stay = planOf(problem, problem.start.slice(0, problem.count));
@@ -188,10 +195,10 @@ export function levelRefreshes(
   );
 
   const accumulator = createForecastAccumulator(context, { includeItems: options.includeItems ?? false });
+  accumulator.addInitiatives(initiatives);
   accumulator.countAssets(assets);
   accumulator.addRefreshEvents(levelled);
   accumulator.addRecurringCosts(recurringCosts);
-  accumulator.addInitiatives(initiatives);
 
   const overflow: QuarterOverflow[] = [];
   horizon.periods.forEach((period, q) => {
@@ -210,7 +217,8 @@ export function levelRefreshes(
       overflowBefore: stay.overflow,
       overflowAfter: plan.overflow,
     },
-    optimal: plan.optimal,
+    // No plan can have less than zero overflow, so a plan within the cap is optimal however the search ended.
+    optimal: plan.optimal || plan.overflow === 0,
   };
 }
 

@@ -97,6 +97,7 @@ export async function listInitiatives(
       'id',
       'client_id',
       'title',
+      'kind',
       'status',
       'target_on',
       'capex_cost',
@@ -104,19 +105,50 @@ export async function listInitiatives(
       'opex_months',
     ])
     .where('msp_id', '=', mspId)
-    .where('status', 'in', ['proposed', 'approved', 'in_progress']);
+    .where('status', 'in', COUNTABLE_STATUSES);
   if (clientId) query = query.where('client_id', '=', clientId);
   const rows = await query.orderBy('id').execute();
+  const assetIds = await linkedAssetIds(db, mspId, clientId);
   return rows.map((row) => ({
     id: row.id,
     clientId: row.client_id,
     title: row.title,
+    kind: row.kind,
     status: row.status,
+    assetIds: assetIds.get(row.id) ?? [],
     targetOn: row.target_on,
     capexCost: row.capex_cost,
     monthlyOpexCost: row.monthly_opex_cost,
     opexMonths: row.opex_months,
   }));
+}
+
+/** Statuses that some scenario counts; the others never reach the engine. */
+const COUNTABLE_STATUSES = ['proposed', 'approved', 'in_progress'] as const;
+
+/** The assets linked to countable replacements and upgrades (a project's links change no forecast), by initiative. */
+async function linkedAssetIds(
+  db: Executor,
+  mspId: string,
+  clientId?: string,
+): Promise<Map<string, string[]>> {
+  let query = db
+    .selectFrom('initiative_assets as ia')
+    .innerJoin('initiatives as i', (join) =>
+      join.onRef('i.id', '=', 'ia.initiative_id').onRef('i.msp_id', '=', 'ia.msp_id'),
+    )
+    .select(['ia.initiative_id', 'ia.asset_id'])
+    .where('ia.msp_id', '=', mspId)
+    .where('i.kind', '!=', 'project')
+    .where('i.status', 'in', COUNTABLE_STATUSES);
+  if (clientId) query = query.where('i.client_id', '=', clientId);
+  const byInitiative = new Map<string, string[]>();
+  for (const row of await query.orderBy('ia.initiative_id').orderBy('ia.asset_id').execute()) {
+    const list = byInitiative.get(row.initiative_id);
+    if (list === undefined) byInitiative.set(row.initiative_id, [row.asset_id]);
+    else list.push(row.asset_id);
+  }
+  return byInitiative;
 }
 
 export type ClientForecastAsset = ForecastAsset & { clientId: string };

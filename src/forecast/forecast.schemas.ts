@@ -14,6 +14,21 @@ export const forecastItemSchema = z.object({
   date: z.string(),
   amount: z.int(),
   overdue: z.boolean(),
+  reason: z
+    .enum(['age', 'end_of_support'])
+    .optional()
+    .describe("Refresh items: why the event falls when it does (a later cycle's reason is age)"),
+  cycle: z
+    .int()
+    .min(0)
+    .optional()
+    .describe("Refresh items: 0 for the asset's first event, k for the k-th lifecycle after it"),
+  coveredBy: uuid
+    .optional()
+    .describe(
+      'Refresh items: the replacement initiative that pays for this refresh instead; the item has amount 0 and ' +
+        'is not in refreshCount',
+    ),
 });
 
 export const forecastPeriodSchema = z.object({
@@ -25,6 +40,9 @@ export const forecastPeriodSchema = z.object({
   opex,
   total: z.int(),
   refreshCount: z.int(),
+  partial: z
+    .boolean()
+    .describe('True when asOf is after the period start: only the rest of the period is forecast'),
   items: z
     .array(forecastItemSchema)
     .optional()
@@ -185,35 +203,73 @@ export const levelledForecastSchema = z.object({
     overflowBefore: z.int(),
     overflowAfter: z.int(),
   }),
-  optimal: z.boolean().describe('True when no plan has less overflow (the search completed)'),
+  optimal: z
+    .boolean()
+    .describe(
+      'True when no plan has less overflow: the search completed, or the plan is within the cap. False: the best ' +
+        'plan found within the time and search budget',
+    ),
 });
 
-export const portfolioClientSchema = z.object({
-  clientId: uuid,
-  name: z.string(),
+const portfolioErrorSchema = z
+  .object({
+    code: z.enum(['forecast_out_of_range']),
+    detail: z.string(),
+    path: z.string().nullable().describe('The input to look at, e.g. recurringCosts[<id>].amount'),
+  })
+  .describe('Why there are no figures here; the rest of the portfolio is unaffected');
+
+const portfolioClientHeader = { clientId: uuid, name: z.string(), currency: z.string() };
+export const portfolioClientSchema = z.union([
+  z.object({
+    ...portfolioClientHeader,
+    periods: z.array(
+      z.object({
+        key: z.string(),
+        capex: z.int(),
+        opex: z.int(),
+        total: z.int(),
+        refreshCount: z.int(),
+        partial: z.boolean(),
+      }),
+    ),
+    totals: forecastTotalsSchema,
+    counts: forecastCountsSchema,
+  }),
+  z.object({ ...portfolioClientHeader, error: portfolioErrorSchema }),
+]);
+
+const portfolioCurrencyHeader = {
   currency: z.string(),
-  periods: z.array(
-    z.object({ key: z.string(), capex: z.int(), opex: z.int(), total: z.int(), refreshCount: z.int() }),
-  ),
-  totals: forecastTotalsSchema,
-  counts: forecastCountsSchema,
-});
+  clients: z.int(),
+  excludedClients: z.int().describe('Clients left out of these totals because their forecast has an error'),
+};
 
 export const portfolioSchema = z.object({
   asOf: z.string(),
   granularity: z.enum(['quarter', 'year']),
   scenario: z.enum(['committed', 'proposed']),
   fiscalYearStartMonth: z.int(),
-  periods: z.array(z.object({ key: z.string(), label: z.string(), start: z.string(), end: z.string() })),
+  periods: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      start: z.string(),
+      end: z.string(),
+      partial: z.boolean(),
+    }),
+  ),
   currencies: z
     .array(
-      z.object({
-        currency: z.string(),
-        clients: z.int(),
-        periods: z.array(forecastPeriodSchema),
-        totals: forecastTotalsSchema,
-        counts: forecastCountsSchema,
-      }),
+      z.union([
+        z.object({
+          ...portfolioCurrencyHeader,
+          periods: z.array(forecastPeriodSchema),
+          totals: forecastTotalsSchema,
+          counts: forecastCountsSchema,
+        }),
+        z.object({ ...portfolioCurrencyHeader, error: portfolioErrorSchema }),
+      ]),
     )
     .describe(
       'Book-of-business totals, one entry per currency (amounts in different currencies are never added)',

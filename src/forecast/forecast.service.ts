@@ -5,7 +5,11 @@ import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from '../domain/cells.js';
 import { fiscalPeriods } from '../domain/fiscal-calendar.js';
-import { createForecastAccumulator, type ForecastAccumulator } from '../domain/forecast.js';
+import {
+  createForecastAccumulator,
+  ForecastRangeError,
+  type ForecastAccumulator,
+} from '../domain/forecast.js';
 import { levelRefreshes, type LevellingResult } from '../domain/levelling.js';
 import * as repository from './forecast.repository.js';
 import type {
@@ -71,10 +75,11 @@ export async function clientForecast(
   return inSnapshot(db, async (trx) => {
     const context = await clientContext(trx, auth.mspId, client, query, today);
     const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
+    // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
+    accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, clientId));
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId }))
       accumulator.addAssets(batch);
     accumulator.addRecurringCosts(await repository.listRecurringCosts(trx, auth.mspId, clientId));
-    accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, clientId));
     return {
       clientId,
       currency: client.currency,
@@ -133,27 +138,56 @@ export async function levelClientForecast(
   });
 }
 
+/** Why a client or a currency has no figures in the portfolio. */
+export interface PortfolioError {
+  code: 'forecast_out_of_range';
+  detail: string;
+  /** The input to look at, as in a 422's `errors[].path`. */
+  path: string | null;
+}
+
+export type PortfolioCurrency = { currency: string; clients: number; excludedClients: number } & (
+  | {
+      periods: ForecastPeriod[];
+      totals: ForecastResult['totals'];
+      counts: ForecastResult['counts'];
+      error?: never;
+    }
+  | { error: PortfolioError; periods?: never; totals?: never; counts?: never }
+);
+
+export type PortfolioClient = { clientId: string; name: string; currency: string } & (
+  | {
+      periods: {
+        key: string;
+        capex: number;
+        opex: number;
+        total: number;
+        refreshCount: number;
+        partial: boolean;
+      }[];
+      totals: ForecastResult['totals'];
+      counts: ForecastResult['counts'];
+      error?: never;
+    }
+  | { error: PortfolioError; periods?: never; totals?: never; counts?: never }
+);
+
 export interface PortfolioForecast {
   asOf: string;
   granularity: Granularity;
   scenario: Scenario;
   fiscalYearStartMonth: number;
-  periods: { key: string; label: string; start: string; end: string }[];
-  currencies: {
-    currency: string;
-    clients: number;
-    periods: ForecastPeriod[];
-    totals: ForecastResult['totals'];
-    counts: ForecastResult['counts'];
-  }[];
-  clients: {
-    clientId: string;
-    name: string;
-    currency: string;
-    periods: { key: string; capex: number; opex: number; total: number; refreshCount: number }[];
-    totals: ForecastResult['totals'];
-    counts: ForecastResult['counts'];
-  }[];
+  periods: { key: string; label: string; start: string; end: string; partial: boolean }[];
+  currencies: PortfolioCurrency[];
+  clients: PortfolioClient[];
+}
+
+function portfolioErrorOf(error: unknown): PortfolioError {
+  if (error instanceof ForecastRangeError) {
+    return { code: 'forecast_out_of_range', detail: error.message, path: error.path };
+  }
+  throw error;
 }
 
 /**
@@ -188,6 +222,22 @@ export async function portfolioForecast(
         }),
       );
     }
+    // One client's data must not take the book of business down: a client whose forecast goes out of the exact
+    // range is reported as such and left out of its currency's totals.
+    const failed = new Map<string, PortfolioError>();
+    const feed = (clientId: string, work: (accumulator: ForecastAccumulator) => void): void => {
+      const accumulator = accumulators.get(clientId);
+      if (accumulator === undefined || failed.has(clientId)) return;
+      try {
+        work(accumulator);
+      } catch (error) {
+        failed.set(clientId, portfolioErrorOf(error));
+      }
+    };
+    // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
+    for (const initiative of await repository.listInitiatives(trx, auth.mspId)) {
+      feed(initiative.clientId, (accumulator) => accumulator.addInitiatives([initiative]));
+    }
     for await (const batch of repository.assetBatches(trx, auth.mspId)) {
       // Batches are ordered by client, so consecutive assets share an accumulator.
       let start = 0;
@@ -195,15 +245,13 @@ export async function portfolioForecast(
         const clientId = batch[start]!.clientId;
         let end = start + 1;
         while (end < batch.length && batch[end]!.clientId === clientId) end += 1;
-        accumulators.get(clientId)?.addAssets(batch.slice(start, end));
+        const slice = batch.slice(start, end);
+        feed(clientId, (accumulator) => accumulator.addAssets(slice));
         start = end;
       }
     }
     for (const cost of await repository.listRecurringCosts(trx, auth.mspId)) {
-      accumulators.get(cost.clientId)?.addRecurringCosts([cost]);
-    }
-    for (const initiative of await repository.listInitiatives(trx, auth.mspId)) {
-      accumulators.get(initiative.clientId)?.addInitiatives([initiative]);
+      feed(cost.clientId, (accumulator) => accumulator.addRecurringCosts([cost]));
     }
 
     const periods = fiscalPeriods({
@@ -212,52 +260,100 @@ export async function portfolioForecast(
       periods: query.periods,
       fiscalYearStartMonth: query.fiscalYearStartMonth,
     });
-    const byCurrency = new Map<string, PortfolioForecast['currencies'][number]>();
-    const clientResults: PortfolioForecast['clients'] = [];
+    const sums = new Map<
+      string,
+      {
+        clients: number;
+        excludedClients: number;
+        periods: ForecastPeriod[];
+        totals: ForecastResult['totals'];
+        counts: ForecastResult['counts'];
+      }
+    >();
+    const clientResults: PortfolioClient[] = [];
     for (const client of clients) {
-      const result = accumulators.get(client.id)!.result();
+      const sum = sums.get(client.currency) ?? {
+        clients: 0,
+        excludedClients: 0,
+        periods: periods.map((period) => ({
+          ...emptyCells(),
+          key: period.key,
+          label: period.label,
+          start: period.start,
+          end: period.end,
+          partial: asOf > period.start,
+        })),
+        totals: { ...emptyCells() },
+        counts: { undated: 0, unpriced: 0, overdue: 0 },
+      };
+      sums.set(client.currency, sum);
+      sum.clients += 1;
+      let result: ForecastResult | undefined;
+      if (!failed.has(client.id)) {
+        try {
+          result = accumulators.get(client.id)!.result();
+        } catch (error) {
+          failed.set(client.id, portfolioErrorOf(error));
+        }
+      }
+      const header = { clientId: client.id, name: client.name, currency: client.currency };
+      if (result === undefined) {
+        clientResults.push({ ...header, error: failed.get(client.id)! });
+        sum.excludedClients += 1;
+        continue;
+      }
       clientResults.push({
-        clientId: client.id,
-        name: client.name,
-        currency: client.currency,
+        ...header,
         periods: result.periods.map((period) => ({
           key: period.key,
           capex: period.capex.total,
           opex: period.opex.total,
           total: period.total,
           refreshCount: period.refreshCount,
+          partial: period.partial,
         })),
         totals: result.totals,
         counts: result.counts,
       });
-      const sum = byCurrency.get(client.currency) ?? {
-        currency: client.currency,
-        clients: 0,
-        periods: result.periods.map((period) => ({
-          ...emptyCells(),
-          key: period.key,
-          label: period.label,
-          start: period.start,
-          end: period.end,
-        })),
-        totals: { ...emptyCells() },
-        counts: { undated: 0, unpriced: 0, overdue: 0 },
-      };
-      sum.clients += 1;
       result.periods.forEach((period, index) => addCells(sum.periods[index]!, period));
       addCells(sum.totals, result.totals);
       sum.counts.undated += result.counts.undated;
       sum.counts.unpriced += result.counts.unpriced;
       sum.counts.overdue += result.counts.overdue;
-      byCurrency.set(client.currency, sum);
     }
+    const currencies: PortfolioCurrency[] = [...sums.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, sum]) => {
+        const header = { currency, clients: sum.clients, excludedClients: sum.excludedClients };
+        // Each client's cells are exact and non-negative, so a grand total that is still a safe integer means
+        // every per-currency sum was exact; past it, the sum cannot be written as an exact JSON number.
+        if (!Number.isSafeInteger(sum.totals.total)) {
+          return {
+            ...header,
+            error: {
+              code: 'forecast_out_of_range',
+              detail:
+                `The ${currency} book of business exceeds ${Number.MAX_SAFE_INTEGER} minor units, the largest ` +
+                'exact amount; each client is listed with its own figures',
+              path: null,
+            },
+          };
+        }
+        return { ...header, periods: sum.periods, totals: sum.totals, counts: sum.counts };
+      });
     return {
       asOf,
       granularity: query.granularity,
       scenario: query.scenario,
       fiscalYearStartMonth: query.fiscalYearStartMonth,
-      periods: periods.map(({ key, label, start, end }) => ({ key, label, start, end })),
-      currencies: [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
+      periods: periods.map(({ key, label, start, end }) => ({
+        key,
+        label,
+        start,
+        end,
+        partial: asOf > start,
+      })),
+      currencies,
       clients: clientResults,
     };
   });

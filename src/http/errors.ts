@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'renderer_unavailable'
   | 'renderer_busy'
+  | 'forecast_out_of_range'
   | 'internal_error';
 
 export interface FieldError {

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { ForecastRangeError } from '../domain/forecast.js';
 import { AppError, type FieldError } from './errors.js';
 
 const titles: Record<number, string> = {
@@ -58,6 +59,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
       sendProblem(res, error.status, error.code, error.message, error.errors);
+      return;
+    }
+    if (error instanceof ForecastRangeError) {
+      sendProblem(res, 422, 'forecast_out_of_range', error.message, [
+        { path: error.path, message: 'its charges take the forecast past the largest exact amount' },
+      ]);
       return;
     }
     const parserError = error as BodyParserError;
