@@ -10,7 +10,8 @@ import {
   ForecastRangeError,
   type ForecastAccumulator,
 } from '../domain/forecast.js';
-import { levelRefreshes, type LevellingResult } from '../domain/levelling.js';
+import type { LevellingResult } from '../domain/levelling.js';
+import { levelOnWorker } from './levelling-runner.js';
 import * as repository from './forecast.repository.js';
 import type {
   ForecastContext,
@@ -107,35 +108,35 @@ export async function levelClientForecast(
   today: string,
 ): Promise<LevelledForecast> {
   const client = await getClient(db, auth, clientId);
-  return inSnapshot(db, async (trx) => {
+  // Read in one snapshot, then search with the transaction closed: the search may take seconds, and on the
+  // embedded database an open transaction would hold its only connection for every other request.
+  const { context, inputs } = await inSnapshot(db, async (trx) => {
     const context = await clientContext(trx, auth.mspId, client, query, today);
     const assets = [];
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId })) assets.push(...batch);
-    const result = levelRefreshes(
-      context,
-      {
-        assets,
-        recurringCosts: await repository.listRecurringCosts(trx, auth.mspId, clientId),
-        initiatives: await repository.listInitiatives(trx, auth.mspId, clientId),
-      },
-      {
-        quarterlyCapexCap: query.quarterlyCapexCap,
-        windowMonths: query.windowMonths,
-        includeItems: query.include === 'items',
-      },
-    );
-    return {
-      ...result,
-      quarterlyCapexCap: query.quarterlyCapexCap,
-      windowMonths: query.windowMonths,
-      forecast: {
-        clientId,
-        currency: client.currency,
-        lifecycleOverrides: context.lifecycleOverrides ?? {},
-        ...result.forecast,
-      },
+    const inputs = {
+      assets,
+      recurringCosts: await repository.listRecurringCosts(trx, auth.mspId, clientId),
+      initiatives: await repository.listInitiatives(trx, auth.mspId, clientId),
     };
+    return { context, inputs };
   });
+  const result = await levelOnWorker(context, inputs, {
+    quarterlyCapexCap: query.quarterlyCapexCap,
+    windowMonths: query.windowMonths,
+    includeItems: query.include === 'items',
+  });
+  return {
+    ...result,
+    quarterlyCapexCap: query.quarterlyCapexCap,
+    windowMonths: query.windowMonths,
+    forecast: {
+      clientId,
+      currency: client.currency,
+      lifecycleOverrides: context.lifecycleOverrides ?? {},
+      ...result.forecast,
+    },
+  };
 }
 
 /** Why a client or a currency has no figures in the portfolio. */

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'renderer_unavailable'
   | 'renderer_busy'
   | 'forecast_out_of_range'
+  | 'levelling_too_large'
   | 'internal_error';
 
 export interface FieldError {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ForecastRangeError } from '../domain/forecast.js';
+import { LevellingTooLargeError } from '../domain/levelling.js';
 import { AppError, type FieldError } from './errors.js';
 
 const titles: Record<number, string> = {
@@ -64,6 +65,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof ForecastRangeError) {
       sendProblem(res, 422, 'forecast_out_of_range', error.message, [
         { path: error.path, message: 'its charges take the forecast past the largest exact amount' },
+      ]);
+      return;
+    }
+    if (error instanceof LevellingTooLargeError) {
+      sendProblem(res, 422, 'levelling_too_large', error.message, [
+        {
+          path: 'body.windowMonths',
+          message: `${error.events} refresh events × this window is too many to search`,
+        },
       ]);
       return;
     }
