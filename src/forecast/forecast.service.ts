@@ -1,12 +1,13 @@
-import type { Db, Executor } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { readSnapshot } from '../db/unit-of-work.js';
 import { getClient } from '../clients/client.service.js';
 import type { AuthContext } from '../http/auth.js';
-import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from '../domain/cells.js';
 import { fiscalPeriods } from '../domain/fiscal-calendar.js';
 import { createForecastAccumulator, type ForecastAccumulator } from '../domain/forecast.js';
 import { levelRefreshes, type LevellingResult } from '../domain/levelling.js';
+import { forecastContextFor, planningFactsByClient, planningFactsOf } from './forecast-context.js';
 import * as repository from './forecast.repository.js';
 import type {
   ForecastContext,
@@ -31,45 +32,37 @@ export type ClientForecast = ForecastResult & {
   lifecycleOverrides: LifecycleOverrides;
 };
 
-const endOfSupportLookup = (operatingSystem: string) => lookupEndOfSupport(operatingSystem);
-
-/** Reads a forecast's inputs from one snapshot, so that a concurrent sync cannot tear it. */
-function inSnapshot<T>(db: Db, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
-}
-
-/** The forecast context of one client: its fiscal calendar, its and the MSP's policies, the request's what-ifs. */
+/** The forecast context of one client for a horizon query, read through the snapshot `tx`. */
 async function clientContext(
-  trx: Executor,
-  mspId: string,
+  tx: Executor,
+  auth: AuthContext,
   client: { id: string; fiscalYearStartMonth: number },
   query: HorizonQuery,
   today: string,
 ): Promise<ForecastContext> {
-  const policies = await repository.loadPolicies(trx, mspId, client.id);
-  return {
-    asOf: query.asOf ?? today,
-    granularity: query.granularity,
-    periods: query.periods,
-    scenario: query.scenario,
-    fiscalYearStartMonth: client.fiscalYearStartMonth,
-    mspPolicies: policies.msp,
-    clientPolicies: policies.byClient.get(client.id) ?? {},
-    lifecycleOverrides: query.lifecycleMonths ?? {},
-    endOfSupportLookup,
-  };
+  return forecastContextFor(
+    {
+      asOf: query.asOf ?? today,
+      granularity: query.granularity,
+      periods: query.periods,
+      scenario: query.scenario,
+      fiscalYearStartMonth: client.fiscalYearStartMonth,
+      lifecycleOverrides: query.lifecycleMonths,
+    },
+    await planningFactsOf(tx, auth, client.id),
+  );
 }
 
 export async function clientForecast(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   query: HorizonQuery & { include?: 'items' | undefined },
   today: string,
 ): Promise<ClientForecast> {
-  const client = await getClient(db, auth, clientId);
-  return inSnapshot(db, async (trx) => {
-    const context = await clientContext(trx, auth.mspId, client, query, today);
+  return readSnapshot(db, async (trx) => {
+    const client = await getClient(trx, auth, clientId);
+    const context = await clientContext(trx, auth, client, query, today);
     const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId }))
       accumulator.addAssets(batch);
@@ -95,15 +88,15 @@ export type LevelledForecast = Omit<LevellingResult, 'forecast'> & {
  * every moved event and what no move can fix.
  */
 export async function levelClientForecast(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   query: HorizonQuery & { quarterlyCapexCap: number; windowMonths: number; include?: 'items' | undefined },
   today: string,
 ): Promise<LevelledForecast> {
-  const client = await getClient(db, auth, clientId);
-  return inSnapshot(db, async (trx) => {
-    const context = await clientContext(trx, auth.mspId, client, query, today);
+  return readSnapshot(db, async (trx) => {
+    const client = await getClient(trx, auth, clientId);
+    const context = await clientContext(trx, auth, client, query, today);
     const assets = [];
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId })) assets.push(...batch);
     const result = levelRefreshes(
@@ -162,30 +155,32 @@ export interface PortfolioForecast {
  * that periods line up across the book of business.
  */
 export async function portfolioForecast(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   query: HorizonQuery & { fiscalYearStartMonth: number },
   today: string,
 ): Promise<PortfolioForecast> {
   const asOf = query.asOf ?? today;
-  return inSnapshot(db, async (trx) => {
+  return readSnapshot(db, async (trx) => {
     const clients = await listClientSummaries(trx, auth.mspId);
-    const policies = await repository.loadPolicies(trx, auth.mspId);
+    const factsOf = await planningFactsByClient(trx, auth.mspId);
     const accumulators = new Map<string, ForecastAccumulator>();
     for (const client of clients) {
       accumulators.set(
         client.id,
-        createForecastAccumulator({
-          asOf,
-          granularity: query.granularity,
-          periods: query.periods,
-          scenario: query.scenario,
-          fiscalYearStartMonth: query.fiscalYearStartMonth,
-          mspPolicies: policies.msp,
-          clientPolicies: policies.byClient.get(client.id) ?? {},
-          lifecycleOverrides: query.lifecycleMonths ?? {},
-          endOfSupportLookup,
-        }),
+        createForecastAccumulator(
+          forecastContextFor(
+            {
+              asOf,
+              granularity: query.granularity,
+              periods: query.periods,
+              scenario: query.scenario,
+              fiscalYearStartMonth: query.fiscalYearStartMonth,
+              lifecycleOverrides: query.lifecycleMonths,
+            },
+            factsOf(client.id),
+          ),
+        ),
       );
     }
     for await (const batch of repository.assetBatches(trx, auth.mspId)) {
