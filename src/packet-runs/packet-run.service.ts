@@ -1,5 +1,5 @@
 import { listClientSummaries } from '../clients/client.repository.js';
-import type { Executor, Tx } from '../db/database.js';
+import type { Db, Executor, Tx } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
 import type { AuthContext } from '../http/auth.js';
 import { AppError, notFound, type FieldError } from '../http/errors.js';
@@ -34,7 +34,8 @@ export interface PacketRunDependencies {
 
 /** What working a packet job needs: a worker process, or the embedded `serve`. */
 export interface PacketWorkDependencies {
-  db: Executor;
+  /** The database itself, not a caller's transaction: a job commits its steps one by one, rendering in between. */
+  db: Db;
   clock: Clock;
   renderer: Renderer;
   queue: PacketQueue;
