@@ -69,16 +69,6 @@ export async function listApiKeys(
   return rows.map(toApiKey);
 }
 
-export async function findApiKey(db: Executor, mspId: string, keyId: string): Promise<ApiKey | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select(columns)
-    .where('msp_id', '=', mspId)
-    .where('id', '=', keyId)
-    .executeTakeFirst();
-  return row && toApiKey(row);
-}
-
 export async function revokeApiKey(db: Executor, mspId: string, keyId: string): Promise<ApiKey | undefined> {
   const row = await db
     .updateTable('api_keys')

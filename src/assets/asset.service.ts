@@ -1,8 +1,9 @@
 import { getClient } from '../clients/client.service.js';
-import type { Db, Executor } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
 import type { AuthContext } from '../http/auth.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
-import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, pageOf } from '../http/schemas.js';
 import {
   lifecycleRules,
   lifecycleRulesFor,
@@ -85,7 +86,7 @@ async function assertExternalIdFree(
 }
 
 export async function createAsset(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   input: CreateAsset,
@@ -97,7 +98,7 @@ export async function createAsset(
     name: input.name,
     category: input.category,
   };
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
     await assertExternalIdFree(trx, auth.mspId, clientId, fields);
     const created = await assets.insertAsset(trx, auth.mspId, clientId, {
@@ -109,7 +110,7 @@ export async function createAsset(
 }
 
 export async function getAsset(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   assetId: string,
@@ -128,7 +129,7 @@ export async function getAsset(
 const SCAN_BATCH = 500;
 
 export async function listAssets(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   query: ListAssetsQuery,
@@ -169,14 +170,11 @@ export async function listAssets(
     if (!computed || matches.length > query.limit || batch.length < SCAN_BATCH || !last) break;
     batch = await assets.listAssets(db, auth.mspId, clientId, { ...filter, after: [last.name, last.id] });
   }
-  const more = matches.length > query.limit;
-  const page = more ? matches.slice(0, query.limit) : matches;
-  const last = page.at(-1);
-  return { items: page, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
+  return pageOf(matches, query.limit, (asset) => [asset.name, asset.id]);
 }
 
 export async function updateAsset(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   assetId: string,
@@ -184,7 +182,7 @@ export async function updateAsset(
   asOf: string,
 ): Promise<Asset> {
   const changes = definedEntries(input) as Partial<AssetFields>;
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const current = await assets.findAsset(trx, auth.mspId, clientId, assetId);
     if (!current) throw notFound('asset');
     const merged = { ...current, ...changes };
@@ -208,7 +206,7 @@ export async function updateAsset(
 }
 
 export async function deleteAsset(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   assetId: string,
@@ -252,12 +250,12 @@ function syncChanges(current: AssetRecord, item: SyncAssetItem): Partial<AssetFi
  * stored value; dates that change are recorded as coming from `sync`.
  */
 export async function syncAssets(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   input: SyncAssets,
 ): Promise<SyncResult> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
     await assets.lockExternalSource(trx, clientId, input.externalSource);
     const existing = await assets.listAssetsFromSource(trx, auth.mspId, clientId, input.externalSource);

@@ -1,4 +1,5 @@
-import type { Db } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
 import { issueApiKey } from '../api-keys/api-key.service.js';
 import { insertMsp, type Msp } from '../msps/msp.repository.js';
 import type { Clock } from '../shared/clock.js';
@@ -12,10 +13,10 @@ export interface LoadedDemo {
 }
 
 /** Loads the demo book as a new MSP with an admin key, all in one transaction. */
-export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
+export async function loadDemo(db: Executor, clock: Clock): Promise<LoadedDemo> {
   const today = clock.today();
   const book = buildDemoBook(today);
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const msp = await insertMsp(trx, { name: book.mspName, currency: 'USD' });
     await demo.insertPolicies(trx, msp.id, null, book.mspPolicies);
     const clients: LoadedDemo['clients'] = [];

@@ -1,54 +1,7 @@
 import type { Executor } from '../db/database.js';
-import type {
-  AssetCategory,
-  ForecastAsset,
-  Initiative,
-  LifecyclePolicy,
-  PoliciesByCategory,
-  RecurringCost,
-} from '../domain/forecast.types.js';
+import type { AssetCategory, ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
-
-const policyColumns = [
-  'client_id',
-  'category',
-  'lifecycle_months',
-  'replacement_cost',
-  'annual_escalation_bps',
-  'due_soon_days',
-] as const;
-
-export interface PolicySet {
-  msp: PoliciesByCategory;
-  byClient: Map<string, PoliciesByCategory>;
-}
-
-/** The MSP's policies and every client override (or one client's, when `clientId` is given), in one query. */
-export async function loadPolicies(db: Executor, mspId: string, clientId?: string): Promise<PolicySet> {
-  let query = db.selectFrom('lifecycle_policies').select(policyColumns).where('msp_id', '=', mspId);
-  if (clientId)
-    query = query.where((eb) => eb.or([eb('client_id', 'is', null), eb('client_id', '=', clientId)]));
-  const rows = await query.execute();
-  const msp: Partial<Record<AssetCategory, LifecyclePolicy>> = {};
-  const byClient = new Map<string, Partial<Record<AssetCategory, LifecyclePolicy>>>();
-  for (const row of rows) {
-    const policy: LifecyclePolicy = {
-      category: row.category as AssetCategory,
-      lifecycleMonths: row.lifecycle_months,
-      replacementCost: row.replacement_cost,
-      annualEscalationBps: row.annual_escalation_bps,
-      dueSoonDays: row.due_soon_days,
-    };
-    if (row.client_id === null) msp[policy.category] = policy;
-    else {
-      const forClient = byClient.get(row.client_id) ?? {};
-      forClient[policy.category] = policy;
-      byClient.set(row.client_id, forClient);
-    }
-  }
-  return { msp, byClient };
-}
 
 export async function listRecurringCosts(
   db: Executor,

@@ -1,7 +1,7 @@
-import type { Db, Executor } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { readSnapshot } from '../db/unit-of-work.js';
 import { getClient } from '../clients/client.service.js';
 import type { AuthContext } from '../http/auth.js';
-import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from '../domain/cells.js';
 import { fiscalPeriods } from '../domain/fiscal-calendar.js';
@@ -11,6 +11,7 @@ import {
   type ForecastAccumulator,
 } from '../domain/forecast.js';
 import type { LevellingResult } from '../domain/levelling.js';
+import { forecastContextFor, planningFactsByClient, planningFactsOf } from './forecast-context.js';
 import { levelOnWorker } from './levelling-runner.js';
 import * as repository from './forecast.repository.js';
 import type {
@@ -36,45 +37,37 @@ export type ClientForecast = ForecastResult & {
   lifecycleOverrides: LifecycleOverrides;
 };
 
-const endOfSupportLookup = (operatingSystem: string) => lookupEndOfSupport(operatingSystem);
-
-/** Reads a forecast's inputs from one snapshot, so that a concurrent sync cannot tear it. */
-function inSnapshot<T>(db: Db, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
-}
-
-/** The forecast context of one client: its fiscal calendar, its and the MSP's policies, the request's what-ifs. */
+/** The forecast context of one client for a horizon query, read through the snapshot `tx`. */
 async function clientContext(
-  trx: Executor,
-  mspId: string,
+  tx: Executor,
+  auth: AuthContext,
   client: { id: string; fiscalYearStartMonth: number },
   query: HorizonQuery,
   today: string,
 ): Promise<ForecastContext> {
-  const policies = await repository.loadPolicies(trx, mspId, client.id);
-  return {
-    asOf: query.asOf ?? today,
-    granularity: query.granularity,
-    periods: query.periods,
-    scenario: query.scenario,
-    fiscalYearStartMonth: client.fiscalYearStartMonth,
-    mspPolicies: policies.msp,
-    clientPolicies: policies.byClient.get(client.id) ?? {},
-    lifecycleOverrides: query.lifecycleMonths ?? {},
-    endOfSupportLookup,
-  };
+  return forecastContextFor(
+    {
+      asOf: query.asOf ?? today,
+      granularity: query.granularity,
+      periods: query.periods,
+      scenario: query.scenario,
+      fiscalYearStartMonth: client.fiscalYearStartMonth,
+      lifecycleOverrides: query.lifecycleMonths,
+    },
+    await planningFactsOf(tx, auth, client.id),
+  );
 }
 
 export async function clientForecast(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   query: HorizonQuery & { include?: 'items' | undefined },
   today: string,
 ): Promise<ClientForecast> {
-  const client = await getClient(db, auth, clientId);
-  return inSnapshot(db, async (trx) => {
-    const context = await clientContext(trx, auth.mspId, client, query, today);
+  return readSnapshot(db, async (trx) => {
+    const client = await getClient(trx, auth, clientId);
+    const context = await clientContext(trx, auth, client, query, today);
     const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
     // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
     accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, clientId));
@@ -101,17 +94,17 @@ export type LevelledForecast = Omit<LevellingResult, 'forecast'> & {
  * every moved event and what no move can fix.
  */
 export async function levelClientForecast(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   query: HorizonQuery & { quarterlyCapexCap: number; windowMonths: number; include?: 'items' | undefined },
   today: string,
 ): Promise<LevelledForecast> {
-  const client = await getClient(db, auth, clientId);
   // Read in one snapshot, then search with the transaction closed: the search may take seconds, and on the
   // embedded database an open transaction would hold its only connection for every other request.
-  const { context, inputs } = await inSnapshot(db, async (trx) => {
-    const context = await clientContext(trx, auth.mspId, client, query, today);
+  const { client, context, inputs } = await readSnapshot(db, async (trx) => {
+    const client = await getClient(trx, auth, clientId);
+    const context = await clientContext(trx, auth, client, query, today);
     const assets = [];
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId })) assets.push(...batch);
     const inputs = {
@@ -119,7 +112,7 @@ export async function levelClientForecast(
       recurringCosts: await repository.listRecurringCosts(trx, auth.mspId, clientId),
       initiatives: await repository.listInitiatives(trx, auth.mspId, clientId),
     };
-    return { context, inputs };
+    return { client, context, inputs };
   });
   const result = await levelOnWorker(context, inputs, {
     quarterlyCapexCap: query.quarterlyCapexCap,
@@ -197,30 +190,32 @@ function portfolioErrorOf(error: unknown): PortfolioError {
  * that periods line up across the book of business.
  */
 export async function portfolioForecast(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   query: HorizonQuery & { fiscalYearStartMonth: number },
   today: string,
 ): Promise<PortfolioForecast> {
   const asOf = query.asOf ?? today;
-  return inSnapshot(db, async (trx) => {
+  return readSnapshot(db, async (trx) => {
     const clients = await listClientSummaries(trx, auth.mspId);
-    const policies = await repository.loadPolicies(trx, auth.mspId);
+    const factsOf = await planningFactsByClient(trx, auth.mspId);
     const accumulators = new Map<string, ForecastAccumulator>();
     for (const client of clients) {
       accumulators.set(
         client.id,
-        createForecastAccumulator({
-          asOf,
-          granularity: query.granularity,
-          periods: query.periods,
-          scenario: query.scenario,
-          fiscalYearStartMonth: query.fiscalYearStartMonth,
-          mspPolicies: policies.msp,
-          clientPolicies: policies.byClient.get(client.id) ?? {},
-          lifecycleOverrides: query.lifecycleMonths ?? {},
-          endOfSupportLookup,
-        }),
+        createForecastAccumulator(
+          forecastContextFor(
+            {
+              asOf,
+              granularity: query.granularity,
+              periods: query.periods,
+              scenario: query.scenario,
+              fiscalYearStartMonth: query.fiscalYearStartMonth,
+              lifecycleOverrides: query.lifecycleMonths,
+            },
+            factsOf(client.id),
+          ),
+        ),
       );
     }
     // One client's data must not take the book of business down: a client whose forecast goes out of the exact

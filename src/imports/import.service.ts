@@ -1,6 +1,7 @@
 import { insertAssets, updateAssets } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
-import type { Db } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
 import type { AuthContext } from '../http/auth.js';
 import { CsvFormatError, readCsv, type CsvTable } from './csv.js';
 import {
@@ -40,7 +41,7 @@ const UPDATE_BATCH = 5000;
 
 /** The API's entry: the caller must be able to see the client; another tenant's client is a 404. */
 export async function importAssets(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   request: ImportRequest,
@@ -54,7 +55,7 @@ export async function importAssets(
  * every create and update in one transaction. With any error nothing is written and `committed` is false.
  */
 export async function importIntoClient(
-  db: Db,
+  db: Executor,
   target: ImportTarget,
   request: ImportRequest,
 ): Promise<ImportResult> {
@@ -78,7 +79,7 @@ export async function importIntoClient(
     return summarize(plan, reconcile(plan, existing), false);
   }
 
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await lockClientImports(trx, target.clientId);
     const existing = await listAssetsToMatch(trx, target.mspId, target.clientId);
     const reconciliation = reconcile(plan, existing);

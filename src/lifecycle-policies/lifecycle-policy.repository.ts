@@ -83,6 +83,30 @@ export async function findPoliciesInEffect(
   return row && splitLevels(row.policies);
 }
 
+/**
+ * Every client's policies in effect at once, for a portfolio: the MSP's policies and all client overrides in one
+ * query, split per client (a client without overrides gets the MSP's alone).
+ */
+export async function findPoliciesInEffectByClient(
+  db: Executor,
+  mspId: string,
+): Promise<(clientId: string) => PoliciesInEffect> {
+  const rows = await db
+    .selectFrom('lifecycle_policies')
+    .select(columns)
+    .where('msp_id', '=', mspId)
+    .execute();
+  const { msp } = splitLevels(rows.filter((row) => row.client_id === null));
+  const byClient = new Map<string, LifecyclePolicy[]>();
+  for (const row of rows) {
+    if (row.client_id === null) continue;
+    const forClient = byClient.get(row.client_id) ?? [];
+    forClient.push(toPolicy(row));
+    byClient.set(row.client_id, forClient);
+  }
+  return (clientId) => ({ msp, client: byClient.get(clientId) ?? [] });
+}
+
 export async function findPolicy(
   db: Executor,
   mspId: string,
