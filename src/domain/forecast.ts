@@ -161,9 +161,16 @@ class Accumulator implements ForecastAccumulator {
     dateKey: DateKey,
     amount: number,
     overdue: boolean,
+    reason?: RefreshEvent['reason'],
+    cycle?: number,
   ): void {
     if (this.items === null) return;
-    this.items[period]!.push({ type, refId, name, date: isoDateOfKey(dateKey), amount, overdue });
+    const date = isoDateOfKey(dateKey);
+    this.items[period]!.push(
+      type === 'refresh'
+        ? { type, refId, name, date, amount, overdue, reason, cycle }
+        : { type, refId, name, date, amount, overdue },
+    );
   }
 
   addAssets(assets: Iterable<ForecastAsset>): void {
@@ -205,7 +212,17 @@ class Accumulator implements ForecastAccumulator {
         const period = this.periodIndex(dateKey);
         this.refresh[period]! += amount;
         this.refreshCount[period]!++;
-        this.addItem(period, 'refresh', asset.id, asset.name, dateKey, amount, overdue && cycle === 0);
+        this.addItem(
+          period,
+          'refresh',
+          asset.id,
+          asset.name,
+          dateKey,
+          amount,
+          overdue && cycle === 0,
+          cycle === 0 ? facts.dueReason : 'age',
+          cycle,
+        );
       }
     }
   }
@@ -218,7 +235,17 @@ class Accumulator implements ForecastAccumulator {
       const period = this.periodIndex(dateKey);
       this.refresh[period]! += event.amount;
       this.refreshCount[period]!++;
-      this.addItem(period, 'refresh', event.assetId, event.name, dateKey, event.amount, event.overdue);
+      this.addItem(
+        period,
+        'refresh',
+        event.assetId,
+        event.name,
+        dateKey,
+        event.amount,
+        event.overdue,
+        event.reason,
+        event.cycle,
+      );
     }
   }
 

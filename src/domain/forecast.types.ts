@@ -126,6 +126,10 @@ export interface ForecastItem {
   date: IsoDate;
   amount: number;
   overdue: boolean;
+  /** Refresh items only: why the event falls when it does (later cycles are always `age`). */
+  reason?: 'age' | 'end_of_support';
+  /** Refresh items only: 0 for the asset's first event, k for E(k+1). */
+  cycle?: number;
 }
 
 export interface CapexCells {

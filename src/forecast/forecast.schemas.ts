@@ -14,6 +14,15 @@ export const forecastItemSchema = z.object({
   date: z.string(),
   amount: z.int(),
   overdue: z.boolean(),
+  reason: z
+    .enum(['age', 'end_of_support'])
+    .optional()
+    .describe('Refresh items only: why the refresh falls when it does; later cycles are always age'),
+  cycle: z
+    .int()
+    .min(0)
+    .optional()
+    .describe("Refresh items only: 0 for the asset's first refresh, k for the (k+1)th"),
 });
 
 export const forecastPeriodSchema = z.object({

@@ -149,8 +149,26 @@ describe('the forecast API', () => {
     const { body } = await tenant.api.get(`/clients/${clientId}/forecast?periods=5&include=items`);
     const first = body.periods[0];
     expect(first.items).toEqual([
-      { type: 'refresh', refId: ids.B, name: 'B', date: '2026-11-22', amount: 100_000, overdue: true },
-      { type: 'refresh', refId: ids.C, name: 'C', date: '2026-11-22', amount: 80_000, overdue: true },
+      {
+        type: 'refresh',
+        refId: ids.B,
+        name: 'B',
+        date: '2026-11-22',
+        amount: 100_000,
+        overdue: true,
+        reason: 'age',
+        cycle: 0,
+      },
+      {
+        type: 'refresh',
+        refId: ids.C,
+        name: 'C',
+        date: '2026-11-22',
+        amount: 80_000,
+        overdue: true,
+        reason: 'end_of_support',
+        cycle: 0,
+      },
       {
         type: 'initiative_capex',
         refId: ids.I1,

@@ -187,4 +187,46 @@ describe('forecast properties', () => {
       }),
     );
   });
+
+  it('when items are listed, then each refresh item carries its event’s reason and cycle and no other item does', () => {
+    fc.assert(
+      fc.property(arbitraryContext, inputs, (context, input) => {
+        const items = forecast(context, input, { includeItems: true }).periods.flatMap((p) => p.items!);
+        const key = (id: string, date: string, reason?: string, cycle?: number) =>
+          `${id} ${date} ${reason} ${cycle}`;
+        const fromItems = items
+          .filter((item) => item.type === 'refresh')
+          .map((item) => key(item.refId, item.date, item.reason, item.cycle))
+          .sort();
+        const fromEvents = input.assets
+          .flatMap((asset) => refreshEventsOf(asset, context))
+          .map((event) => key(event.assetId, event.date, event.reason, event.cycle))
+          .sort();
+        expect(fromItems).toEqual(fromEvents);
+        const others = items.filter((item) => item.type !== 'refresh');
+        expect(others.filter((item) => 'reason' in item || 'cycle' in item)).toEqual([]);
+      }),
+    );
+  });
+
+  it('when refresh events are added as given, then their items keep the events’ reason and cycle', () => {
+    fc.assert(
+      fc.property(
+        arbitraryContext,
+        fc.uniqueArray(arbitraryAsset, { maxLength: 25, selector: (asset) => asset.id }),
+        (context, assets) => {
+          const events = assets.flatMap((asset) => refreshEventsOf(asset, context));
+          const accumulator = createForecastAccumulator(context, { includeItems: true });
+          accumulator.addRefreshEvents(events);
+          const items = accumulator.result().periods.flatMap((p) => p.items!);
+          const byKey = (id: string, date: string) => `${id} ${date}`;
+          const expected = new Map(events.map((e) => [byKey(e.assetId, e.date), [e.reason, e.cycle]]));
+          for (const item of items) {
+            expect([item.reason, item.cycle]).toEqual(expected.get(byKey(item.refId, item.date)));
+          }
+          expect(items).toHaveLength(events.length);
+        },
+      ),
+    );
+  });
 });

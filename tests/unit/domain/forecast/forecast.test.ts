@@ -39,6 +39,8 @@ describe('forecast: refresh events', () => {
         date: '2026-03-15',
         amount: 100_000,
         overdue: true,
+        reason: 'age',
+        cycle: 0,
       },
     ]);
     expect(period(result, 'FY2029-Q3').items).toEqual([
@@ -49,6 +51,8 @@ describe('forecast: refresh events', () => {
         date: '2029-03-15',
         amount: 109_273,
         overdue: false,
+        reason: 'age',
+        cycle: 1,
       },
     ]);
     expect(result.counts).toEqual({ undated: 0, unpriced: 0, overdue: 1 });
