@@ -11,7 +11,6 @@ import type { AssetCategory, ForecastItem, Scenario } from '../domain/forecast.t
 import type { LifecycleClock } from '../domain/refresh-clock.js';
 import { budgetChart, type ChartView } from './packet-chart.js';
 import * as copy from './packet.copy.js';
-import { DASH } from './packet.copy.js';
 import {
   formatDate,
   formatInstantDate,
@@ -298,7 +297,7 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
 
 function forecastRows(numbers: PacketNumbers, money: MoneyFormat): ForecastRowView[] {
   const { shown, fiscalYears, totals } = numbers;
-  const cell = (amount: number) => (amount === 0 ? DASH : money.amount(amount));
+  const cell = (amount: number) => (amount === 0 ? copy.DASH : money.amount(amount));
   const row = (
     kind: ForecastRowView['kind'],
     label: string,
@@ -392,14 +391,14 @@ function exposure(numbers: PacketNumbers, asOf: string): PacketView['exposure'] 
       category: copy.CATEGORY_SINGULAR[asset.category],
       expiresOn: formatDate(asset.warrantyExpiresOn!),
       ...copy.WARRANTY_STATUS[clock.warrantyStatus === 'expired' ? 'expired' : 'expiring'],
-      due: clock.dueOn ? formatDate(clock.dueOn) : DASH,
+      due: clock.dueOn ? formatDate(clock.dueOn) : copy.DASH,
     };
   });
   const endOfSupport = numbers.endOfSupportExposure.map((asset) => {
     const clock = clockOf(asset);
     return {
       name: asset.name,
-      operatingSystem: asset.operatingSystem ?? DASH,
+      operatingSystem: asset.operatingSystem ?? copy.DASH,
       endsOn: formatDate(clock.endOfSupportOn!),
       source: copy.END_OF_SUPPORT_SOURCES[clock.endOfSupportSource === 'catalogue' ? 'catalogue' : 'asset'],
       ...copy.END_OF_SUPPORT_STATUS[clock.endOfSupportOn! < asOf ? 'unsupported' : 'ending'],
@@ -550,10 +549,10 @@ function inventory(assets: readonly InventoryAsset[], clocks: Clocks): PacketVie
       assignedTo: asset.assignedTo,
       location: asset.location,
       operatingSystem: asset.operatingSystem,
-      inService: inService ? formatDate(inService) : DASH,
-      warranty: asset.warrantyExpiresOn ? formatDate(asset.warrantyExpiresOn) : DASH,
+      inService: inService ? formatDate(inService) : copy.DASH,
+      warranty: asset.warrantyExpiresOn ? formatDate(asset.warrantyExpiresOn) : copy.DASH,
       warrantyClass: isCounted(asset) ? WARRANTY_CLASSES[clock.warrantyStatus] : 'muted',
-      due: clock.dueOn ? formatDate(clock.dueOn) : DASH,
+      due: clock.dueOn ? formatDate(clock.dueOn) : copy.DASH,
       status,
       statusClass: LIFECYCLE_CLASSES[clock.status],
     });
