@@ -1,4 +1,5 @@
-import { sumCells, type Cells } from '../domain/cells.js';
+import type { Cells } from '../domain/cells.js';
+import { fiscalYearSubtotals, QUARTERS_PER_FISCAL_YEAR } from '../domain/fiscal-year-subtotals.js';
 import type { ForecastPeriod, ForecastResult } from '../domain/forecast.types.js';
 
 /**
@@ -45,30 +46,32 @@ export function csvField(value: string | number): string {
 
 export function forecastToCsv(forecast: ForecastResult & { currency: string }): string {
   const rows: (string | number)[][] = [[...FORECAST_CSV_COLUMNS]];
-  const fiscalYearOf = (period: ForecastPeriod) => period.key.slice(0, 6);
-  for (let index = 0; index < forecast.periods.length; index += 1) {
-    const period = forecast.periods[index]!;
-    rows.push([
-      'period',
-      period.key,
-      period.label,
-      period.start,
-      period.end,
-      forecast.currency,
-      ...cellsOf(period),
-    ]);
-    const next = forecast.periods[index + 1];
-    if (forecast.granularity === 'quarter' && (!next || fiscalYearOf(next) !== fiscalYearOf(period))) {
-      const year = forecast.periods.filter((candidate) => fiscalYearOf(candidate) === fiscalYearOf(period));
-      const quarters = year.length === 4 ? '' : ` (${year.length} of 4 quarters)`;
+  const periodRow = (period: ForecastPeriod) => [
+    'period',
+    period.key,
+    period.label,
+    period.start,
+    period.end,
+    forecast.currency,
+    ...cellsOf(period),
+  ];
+  if (forecast.granularity !== 'quarter') {
+    rows.push(...forecast.periods.map(periodRow));
+  } else {
+    for (const year of fiscalYearSubtotals(forecast.periods, forecast.fiscalYearStartMonth)) {
+      rows.push(...year.periods.map(periodRow));
+      const quarters =
+        year.periods.length === QUARTERS_PER_FISCAL_YEAR
+          ? ''
+          : ` (${year.periods.length} of ${QUARTERS_PER_FISCAL_YEAR} quarters)`;
       rows.push([
         'fiscal_year_subtotal',
-        fiscalYearOf(period),
-        `${fiscalYearOf(period)} subtotal${quarters}`,
-        year[0]!.start,
-        period.end,
+        year.key,
+        `${year.label} subtotal${quarters}`,
+        year.start,
+        year.end,
         forecast.currency,
-        ...cellsOf(sumCells(year)),
+        ...cellsOf(year.cells),
       ]);
     }
   }
