@@ -3,8 +3,8 @@ import type { Expression, ExpressionBuilder, Selectable } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Executor } from '../db/database.js';
 import type { LifecyclePolicyTable } from '../db/schema.js';
-import type { AssetCategory } from '../assets/asset.schemas.js';
-import type { LifecyclePolicy, PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
+import type { AssetCategory, LifecyclePolicy } from '../domain/forecast.types.js';
+import type { PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
 
 const columns = [
   'client_id',
