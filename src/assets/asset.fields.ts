@@ -246,22 +246,10 @@ export const ASSET_DEFAULTS: Readonly<Omit<AssetFields, RequiredField>> = Object
   ) as Omit<AssetFields, RequiredField>,
 );
 
-/** Every optional field of an asset, unset; the starting point of a new asset before its given fields. */
-export const NO_OPTIONAL_ASSET_FIELDS: Readonly<Omit<AssetFields, RequiredField | 'status'>> = Object.freeze(
-  Object.fromEntries(Object.entries(ASSET_DEFAULTS).filter(([name]) => name !== 'status')) as Omit<
-    AssetFields,
-    RequiredField | 'status'
-  >,
-);
-
-/** The request schemas of the given fields, keyed by name, in the table's order. */
-export function inputSchemasOf<const Names extends readonly AssetFieldName[]>(
-  names: Names,
-): { [K in Names[number]]: Table[K]['input'] } {
-  return Object.fromEntries(names.map((name) => [name, ASSET_FIELDS[name].input])) as {
-    [K in Names[number]]: Table[K]['input'];
-  };
-}
+/** The request schema of every field, keyed by name, in the table's order. */
+export const assetInputSchemas = Object.fromEntries(
+  ASSET_FIELD_ENTRIES.map(([name, spec]) => [name, spec.input]),
+) as { [K in AssetFieldName]: Table[K]['input'] };
 
 /** The response schemas of every field, keyed by name, in the table's order. */
 export const assetOutputSchemas = Object.fromEntries(
@@ -269,7 +257,7 @@ export const assetOutputSchemas = Object.fromEntries(
 ) as { [K in AssetFieldName]: Table[K]['output'] };
 
 /** The fields of any object that carries them (an asset record, a sync item), and only those. */
-export function assetFieldsIn(value: AssetFields): AssetFields {
+export function pickAssetFields(value: AssetFields): AssetFields {
   const out: Partial<Record<AssetFieldName, unknown>> = {};
   for (const name of ASSET_FIELD_NAMES) out[name] = value[name];
   return out as AssetFields;

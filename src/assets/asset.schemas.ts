@@ -3,12 +3,12 @@ import { isoDate, paginationQuery, requiredText, uuid } from '../http/schemas.js
 import {
   ASSET_FIELD_NAMES,
   ASSET_FIELDS,
+  assetInputSchemas,
   assetCategorySchema,
   assetOutputSchemas,
   assetStatusSchema,
   DATE_FIELDS,
   dateSourceSchema,
-  inputSchemasOf,
   SYNCED_FIELDS,
   type AssetFieldName,
   type DateField,
@@ -56,8 +56,6 @@ export type Asset = z.infer<typeof assetSchema>;
 /** An asset as stored, before its clock is computed. */
 export type AssetRecord = Omit<Asset, 'lifecycle'>;
 
-const assetFields = inputSchemasOf(ASSET_FIELD_NAMES);
-
 /** The given fields but the required ones, optional: a create or a sync item may leave them out. */
 function optionalInputsOf<const Names extends readonly AssetFieldName[]>(names: Names) {
   return Object.fromEntries(
@@ -86,14 +84,14 @@ const bothOrNeitherExternal = (
 
 export const createAssetBody = z
   .strictObject({
-    name: assetFields.name,
-    category: assetFields.category,
+    name: assetInputSchemas.name,
+    category: assetInputSchemas.category,
     ...optionalInputsOf(ASSET_FIELD_NAMES),
   })
   .superRefine(bothOrNeitherExternal);
 export type CreateAsset = z.output<typeof createAssetBody>;
 
-export const updateAssetBody = z.strictObject(assetFields).partial();
+export const updateAssetBody = z.strictObject(assetInputSchemas).partial();
 export type UpdateAsset = z.output<typeof updateAssetBody>;
 
 export const clientAssetsParams = z.object({ clientId: uuid });
@@ -125,8 +123,8 @@ export type ListAssetsQuery = z.output<typeof listAssetsQuery>;
 
 export const syncAssetItem = z.strictObject({
   externalId: requiredText(200).describe("The asset's id in the external tool"),
-  name: assetFields.name,
-  category: assetFields.category,
+  name: assetInputSchemas.name,
+  category: assetInputSchemas.category,
   ...optionalInputsOf(SYNCED_FIELDS),
 });
 export type SyncAssetItem = z.output<typeof syncAssetItem>;

@@ -9,7 +9,7 @@ import {
   policiesInEffect,
 } from '../lifecycle-policies/lifecycle-policy.service.js';
 import { refreshClockOf, type LifecycleRules } from '../domain/refresh-clock.js';
-import { assetFieldsIn, SYNCED_FIELDS, type AssetFields } from './asset.fields.js';
+import { pickAssetFields, SYNCED_FIELDS, type AssetFields } from './asset.fields.js';
 import * as assets from './asset.repository.js';
 import type {
   Asset,
@@ -30,7 +30,7 @@ export function withLifecycle(asset: AssetRecord, rules: LifecycleRules): Asset 
 
 /** A stored asset as a write starts from it. */
 function storedWrite(asset: AssetRecord): AssetWrite {
-  return { fields: assetFieldsIn(asset), dateSources: asset.dateSources };
+  return { fields: pickAssetFields(asset), dateSources: asset.dateSources };
 }
 
 async function assertExternalIdFree(

@@ -1,5 +1,6 @@
 import { assetColumnsOf, assetFieldReader } from '../assets/asset.repository.js';
 import type { Executor } from '../db/database.js';
+import { policyColumns, toPolicy } from '../lifecycle-policies/lifecycle-policy.repository.js';
 import type {
   AssetCategory,
   ForecastAsset,
@@ -10,15 +11,6 @@ import type {
 } from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
-
-const policyColumns = [
-  'client_id',
-  'category',
-  'lifecycle_months',
-  'replacement_cost',
-  'annual_escalation_bps',
-  'due_soon_days',
-] as const;
 
 export interface PolicySet {
   msp: PoliciesByCategory;
@@ -34,13 +26,7 @@ export async function loadPolicies(db: Executor, mspId: string, clientId?: strin
   const msp: Partial<Record<AssetCategory, LifecyclePolicy>> = {};
   const byClient = new Map<string, Partial<Record<AssetCategory, LifecyclePolicy>>>();
   for (const row of rows) {
-    const policy: LifecyclePolicy = {
-      category: row.category as AssetCategory,
-      lifecycleMonths: row.lifecycle_months,
-      replacementCost: row.replacement_cost,
-      annualEscalationBps: row.annual_escalation_bps,
-      dueSoonDays: row.due_soon_days,
-    };
+    const policy = toPolicy(row);
     if (row.client_id === null) msp[policy.category] = policy;
     else {
       const forClient = byClient.get(row.client_id) ?? {};
