@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AssetStatus } from '../domain/forecast.types.js';
 
 /** DATE columns travel as `YYYY-MM-DD` strings in both drivers (see driver-types.ts). */
 export type DateColumn = string;
@@ -84,7 +85,7 @@ export interface AssetTable {
   purchase_cost: number | null;
   replacement_cost: number | null;
   lifecycle_months: number | null;
-  status: Generated<'active' | 'in_storage' | 'retired' | 'disposed'>;
+  status: Generated<AssetStatus>;
   notes: string | null;
   external_source: string | null;
   external_id: string | null;

@@ -1,5 +1,6 @@
+import { assetColumnsOf, assetFieldReader } from '../assets/asset.repository.js';
 import type { Executor } from '../db/database.js';
-import type { AssetCategory, ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
+import type { ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 
@@ -106,6 +107,29 @@ async function linkedAssetIds(
 
 export type ClientForecastAsset = ForecastAsset & { clientId: string };
 
+/** The asset fields a forecast reads: {@link ForecastAsset} but its id. */
+const FORECAST_FIELDS = [
+  'name',
+  'category',
+  'status',
+  'operatingSystem',
+  'purchasedOn',
+  'inServiceOn',
+  'warrantyExpiresOn',
+  'endOfSupportOn',
+  'purchaseCost',
+  'replacementCost',
+  'lifecycleMonths',
+] as const satisfies readonly Exclude<keyof ForecastAsset, 'id'>[];
+const forecastFieldsExhaustive: [
+  Exclude<keyof ForecastAsset, 'id' | (typeof FORECAST_FIELDS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void forecastFieldsExhaustive;
+const forecastColumns = assetColumnsOf(FORECAST_FIELDS);
+const forecastFieldsOf = assetFieldReader(FORECAST_FIELDS);
+
 /**
  * The MSP's countable assets (active and in storage) in keyset batches ordered by (client, id), so that a
  * portfolio of a million assets is read with flat memory. With `clientId`, one client's.
@@ -120,21 +144,7 @@ export async function* assetBatches(
   for (;;) {
     let query = db
       .selectFrom('assets')
-      .select([
-        'id',
-        'client_id',
-        'name',
-        'category',
-        'status',
-        'operating_system',
-        'purchased_on',
-        'in_service_on',
-        'warranty_expires_on',
-        'end_of_support_on',
-        'purchase_cost',
-        'replacement_cost',
-        'lifecycle_months',
-      ])
+      .select(['id', 'client_id', ...forecastColumns])
       .where('msp_id', '=', mspId)
       .where('status', 'in', ['active', 'in_storage']);
     if (options.clientId) query = query.where('client_id', '=', options.clientId);
@@ -148,17 +158,7 @@ export async function* assetBatches(
     yield rows.map((row) => ({
       id: row.id,
       clientId: row.client_id,
-      name: row.name,
-      category: row.category as AssetCategory,
-      status: row.status,
-      operatingSystem: row.operating_system,
-      purchasedOn: row.purchased_on,
-      inServiceOn: row.in_service_on,
-      warrantyExpiresOn: row.warranty_expires_on,
-      endOfSupportOn: row.end_of_support_on,
-      purchaseCost: row.purchase_cost,
-      replacementCost: row.replacement_cost,
-      lifecycleMonths: row.lifecycle_months,
+      ...forecastFieldsOf(row),
     }));
     if (rows.length < batchSize) return;
     const last = rows[rows.length - 1]!;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, money, uuid } from '../http/schemas.js';
+import { MAX_LIFECYCLE_MONTHS } from '../assets/asset.fields.js';
 import { ASSET_CATEGORIES, type AssetCategory } from '../domain/forecast.types.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
 import { MAX_LEVELLING_WINDOW_MONTHS } from '../domain/levelling.js';
@@ -83,10 +84,10 @@ export const lifecycleOverridesParam = z
       const match = /^([a-z_]+):(\d{1,3})$/.exec(part);
       const category = match?.[1] as AssetCategory | undefined;
       const months = Number(match?.[2]);
-      if (!match || !ASSET_CATEGORIES.includes(category!) || months < 1 || months > 600) {
+      if (!match || !ASSET_CATEGORIES.includes(category!) || months < 1 || months > MAX_LIFECYCLE_MONTHS) {
         ctx.addIssue({
           code: 'custom',
-          message: `"${part}" is not category:months with a known category and 1–600 months`,
+          message: `"${part}" is not category:months with a known category and 1–${MAX_LIFECYCLE_MONTHS} months`,
         });
         return z.NEVER;
       }
@@ -154,7 +155,7 @@ export const levelForecastBody = z
       .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
     scenario: horizonFields.scenario,
     lifecycleMonths: z
-      .partialRecord(z.enum(ASSET_CATEGORIES), z.int().min(1).max(600))
+      .partialRecord(z.enum(ASSET_CATEGORIES), z.int().min(1).max(MAX_LIFECYCLE_MONTHS))
       .optional()
       .describe('What-if lifecycle months per category, e.g. { "laptop": 48 }'),
     quarterlyCapexCap: money.describe(

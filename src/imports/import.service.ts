@@ -11,7 +11,7 @@ import {
   type ImportPlan,
   type Reconciliation,
 } from './import-plan.js';
-import { listAssetsToMatch, lockClientImports } from './import.repository.js';
+import { listAssetsToMatch, lockClientImports, type ImportTarget } from './import.repository.js';
 import { MAX_LISTED_ISSUES, type ImportResult } from './import.schemas.js';
 import type { ColumnMapping, PresetId } from './presets.js';
 import type { DateOrder } from './values.js';
@@ -29,12 +29,8 @@ export interface ImportRequest {
   dateOrder: DateOrder;
 }
 
-export interface ImportTarget {
-  mspId: string;
-  clientId: string;
-  /** Amounts are read into this currency's minor units. */
-  currency: string;
-}
+/** The client a file is imported into; amounts are read into its currency's minor units. */
+export type ImportInto = Pick<ImportTarget, 'mspId' | 'clientId' | 'currency'>;
 
 /** Rows an UPDATE … FROM jsonb_to_recordset carries per statement. */
 const UPDATE_BATCH = 5000;
@@ -56,7 +52,7 @@ export async function importAssets(
  */
 export async function importIntoClient(
   db: Executor,
-  target: ImportTarget,
+  target: ImportInto,
   request: ImportRequest,
 ): Promise<ImportResult> {
   let table: CsvTable;

@@ -1,6 +1,7 @@
 import { findClientAssetIds } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
-import type { Db, Executor } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
 import type { AuthContext } from '../http/auth.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
@@ -46,13 +47,13 @@ async function assertAssetsOfClient(
 }
 
 export async function createInitiative(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   input: CreateInitiative,
 ): Promise<Initiative> {
   const { assetIds, ...values } = input;
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
     await assertAssetsOfClient(trx, auth.mspId, clientId, assetIds);
     const created = await initiatives.insertInitiative(trx, auth.mspId, clientId, values);
@@ -62,7 +63,7 @@ export async function createInitiative(
 }
 
 export async function getInitiative(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   initiativeId: string,
@@ -73,7 +74,7 @@ export async function getInitiative(
 }
 
 export async function listInitiatives(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   query: ListInitiativesQuery,
@@ -96,14 +97,14 @@ export async function listInitiatives(
 }
 
 export async function updateInitiative(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   initiativeId: string,
   input: UpdateInitiative,
 ): Promise<Initiative> {
   const { assetIds, ...changes } = input;
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     if (!(await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId)))
       throw notFound('initiative');
     if (assetIds !== undefined) {
@@ -118,12 +119,12 @@ export async function updateInitiative(
 
 /** Decisions are the client's record, so an initiative that has any is kept; change its status instead. */
 export async function deleteInitiative(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   initiativeId: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await withTransaction(db, async (trx) => {
     const record = await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId);
     if (!record) throw notFound('initiative');
     const decisions =
@@ -143,14 +144,14 @@ export async function deleteInitiative(
  * keeps the order in which decisions were recorded.
  */
 export async function recordDecision(
-  db: Db,
+  db: Executor,
   auth: AuthContext,
   clientId: string,
   initiativeId: string,
   decision: RecordDecision,
   now: Date,
 ): Promise<Initiative> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const record = await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId);
     if (!record) throw notFound('initiative');
     if (record.status === 'completed') {

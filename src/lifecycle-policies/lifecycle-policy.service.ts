@@ -3,12 +3,12 @@ import type { Executor } from '../db/database.js';
 import { withTransaction, type UnitOfWork } from '../db/unit-of-work.js';
 import type { AuthContext } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
-import type { AssetCategory } from '../assets/asset.schemas.js';
+import type { AssetCategory, LifecyclePolicy } from '../domain/forecast.types.js';
 import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { LifecycleRules, policiesByCategory } from '../domain/refresh-clock.js';
 import * as policies from './lifecycle-policy.repository.js';
 import { policyCacheOf } from './policy-cache.js';
-import type { LifecyclePolicy, PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
+import type { PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
 
 /** Where a policy lives: the MSP's defaults (clientId null) or one client's overrides. */
 export interface PolicyLevel {
