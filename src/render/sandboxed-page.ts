@@ -169,6 +169,7 @@ export class SandboxedPage {
       `document.querySelector('meta[http-equiv="refresh" i]')?.getAttribute('content') ?? null`,
     );
     if (refresh !== null) {
+      this.#tainted = true;
       throw new HostilePageError(
         `The document has a meta refresh (${String(refresh).slice(0, 200)}); documents may not navigate`,
       );
