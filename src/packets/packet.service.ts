@@ -8,9 +8,10 @@ import { clientForecast } from '../forecast/forecast.service.js';
 import type { Scenario } from '../domain/forecast.types.js';
 import type { AuthContext } from '../http/auth.js';
 import { AppError, notFound } from '../http/errors.js';
+import { renderFailureProblem } from '../http/render-problems.js';
 import { decodeCreatedAtCursor, readPage } from '../http/schemas.js';
 import { findMsp, findMspLogo } from '../msps/msp.repository.js';
-import { RenderError, type Renderer } from '../render/renderer.js';
+import type { Renderer } from '../render/renderer.js';
 import type { Clock } from '../shared/clock.js';
 import { logoDataUri } from './logo.js';
 import { renderPacketHtml, type PacketDocument } from './packet-html.js';
@@ -190,18 +191,7 @@ export async function renderPdf(renderer: Renderer, prepared: Pick<PreparedPacke
       footerTemplate: prepared.document.footerTemplate,
     });
   } catch (error) {
-    if (error instanceof RenderError && error.reason === 'browser_crashed') {
-      throw new AppError(
-        'renderer_unavailable',
-        503,
-        'The PDF renderer failed while rendering this packet; try again',
-        undefined,
-        {
-          'Retry-After': '5',
-        },
-      );
-    }
-    throw error;
+    throw renderFailureProblem(error);
   }
 }
 
