@@ -1,6 +1,9 @@
 import type { Db, Executor } from '../db/database.js';
 import { findClient } from '../clients/client.repository.js';
-import { generateApiKey, type AuthContext, type Authenticator, type Scope } from '../http/auth.js';
+import { generateApiKey } from '../auth/api-key-secret.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
+import type { Scope } from '../auth/scopes.js';
 import { invalid, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import * as keys from './api-key.repository.js';

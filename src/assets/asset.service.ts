@@ -1,6 +1,6 @@
 import { getClient } from '../clients/client.service.js';
 import type { Db, Executor } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import {

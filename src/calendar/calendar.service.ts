@@ -5,7 +5,7 @@ import { horizonOf } from '../domain/fiscal-calendar.js';
 import { refreshEventsOf } from '../domain/forecast.js';
 import { addMonths } from '../domain/dates.js';
 import type { ForecastContext } from '../domain/forecast.types.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
 import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { renderCalendar, type CalendarEvent } from './icalendar.js';
 

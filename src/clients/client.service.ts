@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import { findMsp } from '../msps/msp.repository.js';

@@ -49,3 +49,8 @@ export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
     return { msp, apiKey: key, clients };
   });
 }
+
+/** True until the first MSP is created, by the demo or otherwise. */
+export async function isEmptyBook(db: Db): Promise<boolean> {
+  return !(await demo.anyMspExists(db));
+}

@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db/database.js';
 import { getClient } from '../clients/client.service.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
 import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from '../domain/cells.js';

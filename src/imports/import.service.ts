@@ -1,7 +1,7 @@
 import { insertAssets, updateAssets } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
 import type { Db } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
 import { CsvFormatError, readCsv, type CsvTable } from './csv.js';
 import {
   planImport,

@@ -1,7 +1,7 @@
 import { findClientAssetIds } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
 import type { Db, Executor } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import * as initiatives from './initiative.repository.js';

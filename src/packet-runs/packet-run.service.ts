@@ -1,6 +1,6 @@
 import { listClientSummaries } from '../clients/client.repository.js';
 import type { Db, Tx } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import { systemPrincipal, type Principal as AuthContext } from '../auth/principal.js';
 import { AppError, notFound, type FieldError } from '../http/errors.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import {
@@ -46,7 +46,7 @@ export function packetKeyOf(key: PacketJobData): string {
 
 /** The identity packet jobs act as: the MSP itself, with no client limit. */
 function jobAuth(mspId: string): AuthContext {
-  return { keyId: 'packet-run', mspId, clientId: null, scope: 'admin' };
+  return systemPrincipal('packet-run', mspId);
 }
 
 /**

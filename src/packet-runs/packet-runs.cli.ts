@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { isIsoDate } from '../domain/dates.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
-import type { AuthContext } from '../http/auth.js';
+import { systemPrincipal, type Principal as AuthContext } from '../auth/principal.js';
 import { AppError } from '../http/errors.js';
 import { findPacketPdf } from '../packets/packet.repository.js';
 import { DEFAULT_PACKET_QUARTERS, MIN_PACKET_QUARTERS } from '../packets/packet.schemas.js';
@@ -228,7 +228,7 @@ export function registerPacketsCommand(program: Command): void {
             logger,
           });
         }
-        const auth: AuthContext = { keyId: 'cli', mspId: msp.id, clientId: null, scope: 'admin' };
+        const auth = systemPrincipal('cli', msp.id);
         const created = await startPacketRun({ db: database.db, clock: systemClock, queue }, auth, {
           asOf: options.asOf,
           periodLabel: options.period,

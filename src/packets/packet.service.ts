@@ -6,7 +6,7 @@ import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf } from '../domain/fisc
 import { loadPolicies } from '../forecast/forecast.repository.js';
 import { clientForecast } from '../forecast/forecast.service.js';
 import type { ForecastContext, Scenario } from '../domain/forecast.types.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal as AuthContext } from '../auth/principal.js';
 import { AppError, invalid, notFound } from '../http/errors.js';
 import { decodeCursor, encodeCursor } from '../http/schemas.js';
 import { lookupEndOfSupport } from '../domain/end-of-support.js';

@@ -11,7 +11,7 @@ import puppeteer, {
   type PDFMargin,
   type PDFOptions,
 } from 'puppeteer-core';
-import type { ReadinessCheck } from '../app.js';
+import type { ReadinessCheck } from '../shared/readiness.js';
 import { AppError } from '../http/errors.js';
 import {
   browserExited,
