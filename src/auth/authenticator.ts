@@ -2,19 +2,9 @@ import crypto from 'node:crypto';
 import { findApiKeyCredentials, recordApiKeyUse } from '../api-keys/api-key.repository.js';
 import type { Db } from '../db/database.js';
 import { apiKeyPrefixOf, hashApiKey } from './api-key-secret.js';
+import { authorize, type AccessRequirement } from './access.js';
 import { AuthError } from './auth-error.js';
 import type { Principal } from './principal.js';
-import { scopeCovers, type Scope } from './scopes.js';
-
-/** What an operation asks of its caller. */
-export interface AccessRequirement {
-  /** The least scope the caller needs. */
-  scope: Scope;
-  /** MSP-wide administration, which a caller limited to one client may not do even within its client. */
-  mspWide: boolean;
-  /** The client the operation names, if any. */
-  clientId: string | undefined;
-}
 
 interface CachedKey {
   principal: Principal;
@@ -49,7 +39,7 @@ export class Authenticator {
     return principal;
   }
 
-  async verify(secret: string | undefined): Promise<Principal> {
+  private async verify(secret: string | undefined): Promise<Principal> {
     if (!secret) throw new AuthError({ reason: 'missing_credentials' });
     const hash = hashApiKey(secret);
     const prefix = apiKeyPrefixOf(secret);
@@ -103,18 +93,5 @@ export class Authenticator {
     if ((this.lastUsedWrites.get(keyId) ?? 0) > now - 60_000) return;
     this.lastUsedWrites.set(keyId, now);
     await recordApiKeyUse(this.db, keyId, new Date(now));
-  }
-}
-
-/** Whether the principal may do what the operation asks; throws the reason why not. */
-export function authorize(principal: Principal, requirement: AccessRequirement): void {
-  if (!scopeCovers(principal.scope, requirement.scope)) {
-    throw new AuthError({ reason: 'insufficient_scope', needed: requirement.scope });
-  }
-  if (principal.clientId === null) return;
-  if (requirement.mspWide) throw new AuthError({ reason: 'client_limited' });
-  // A client-limited caller sees its own client only; any other client id looks like one that does not exist.
-  if (requirement.clientId !== undefined && requirement.clientId !== principal.clientId) {
-    throw new AuthError({ reason: 'other_client' });
   }
 }
