@@ -1,7 +1,10 @@
 import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
 import { findClient } from '../clients/client.repository.js';
-import { generateApiKey, type AuthContext, type Authenticator, type Scope } from '../http/auth.js';
+import { generateApiKey } from '../auth/api-key-secret.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import type { Scope } from '../auth/scopes.js';
 import { invalid, notFound } from '../http/errors.js';
 import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import * as keys from './api-key.repository.js';
@@ -27,7 +30,7 @@ export async function issueApiKey(
 
 export async function createApiKey(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   input: CreateApiKey,
 ): Promise<ApiKey & { key: string }> {
   if (input.clientId) {
@@ -42,7 +45,7 @@ export async function createApiKey(
 
 export async function listApiKeys(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['uuid']);
@@ -56,7 +59,7 @@ export async function listApiKeys(
 export async function revokeApiKey(
   db: Executor,
   authenticator: Authenticator,
-  auth: AuthContext,
+  auth: Principal,
   keyId: string,
 ): Promise<ApiKey> {
   return withTransaction(db, async (tx) => {

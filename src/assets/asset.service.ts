@@ -1,7 +1,7 @@
 import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
 import { decodeTypedCursor, pageOf } from '../http/schemas.js';
 import {
@@ -58,7 +58,7 @@ async function assertExternalIdFree(
 
 export async function createAsset(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   input: CreateAsset,
   asOf: string,
@@ -74,7 +74,7 @@ export async function createAsset(
 
 export async function getAsset(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   assetId: string,
   asOf: string,
@@ -93,7 +93,7 @@ const SCAN_BATCH = 500;
 
 export async function listAssets(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   query: ListAssetsQuery,
   asOf: string,
@@ -138,7 +138,7 @@ export async function listAssets(
 
 export async function updateAsset(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   assetId: string,
   input: UpdateAsset,
@@ -168,7 +168,7 @@ export async function updateAsset(
 
 export async function deleteAsset(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   assetId: string,
 ): Promise<void> {
@@ -188,7 +188,7 @@ function syncedFieldsOf(item: SyncAssetItem): Partial<AssetFields> {
  */
 export async function syncAssets(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   input: SyncAssets,
 ): Promise<SyncResult> {

@@ -8,7 +8,7 @@ import { horizonOf } from '../domain/fiscal-calendar.js';
 import { refreshEventsOf } from '../domain/forecast.js';
 import { addMonths } from '../domain/dates.js';
 import type { ForecastContext } from '../domain/forecast.types.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { renderCalendar, type CalendarEvent } from './icalendar.js';
 
 const formatMoney = (amount: number, currency: string) =>
@@ -20,7 +20,7 @@ const formatMoney = (amount: number, currency: string) =>
  */
 export async function clientCalendar(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   options: { asOf: string; quarters: number; now: Date },
 ): Promise<string> {
@@ -41,7 +41,7 @@ export async function clientCalendar(
 
 async function calendarOf(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   client: Client,
   context: ForecastContext,
   options: { asOf: string; now: Date },

@@ -1,12 +1,12 @@
 import type { Executor } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import { findMsp } from '../msps/msp.repository.js';
 import * as clients from './client.repository.js';
 import type { Client, CreateClient, UpdateClient } from './client.schemas.js';
 
-export async function createClient(db: Executor, auth: AuthContext, input: CreateClient): Promise<Client> {
+export async function createClient(db: Executor, auth: Principal, input: CreateClient): Promise<Client> {
   if (auth.clientId !== null) {
     throw new AppError('forbidden', 403, 'This key is limited to one client and cannot create clients');
   }
@@ -17,7 +17,7 @@ export async function createClient(db: Executor, auth: AuthContext, input: Creat
 }
 
 /** The client, or a 404 that does not tell another tenant's client from one that does not exist. */
-export async function getClient(db: Executor, auth: AuthContext, clientId: string): Promise<Client> {
+export async function getClient(db: Executor, auth: Principal, clientId: string): Promise<Client> {
   if (auth.clientId !== null && auth.clientId !== clientId) throw notFound('client');
   const client = await clients.findClient(db, auth.mspId, clientId);
   if (!client) throw notFound('client');
@@ -26,7 +26,7 @@ export async function getClient(db: Executor, auth: AuthContext, clientId: strin
 
 export async function listClients(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   query: { q?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ items: Client[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['text', 'uuid']);
@@ -39,7 +39,7 @@ export async function listClients(
 
 export async function updateClient(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   changes: UpdateClient,
 ): Promise<Client> {
@@ -50,7 +50,7 @@ export async function updateClient(
   return client;
 }
 
-export async function deleteClient(db: Executor, auth: AuthContext, clientId: string): Promise<void> {
+export async function deleteClient(db: Executor, auth: Principal, clientId: string): Promise<void> {
   if (auth.clientId !== null) {
     throw new AppError('forbidden', 403, 'This key is limited to one client and cannot delete it');
   }

@@ -173,3 +173,9 @@ export async function insertInitiativeRow(
       .execute();
   }
 }
+
+/** Whether the database holds any MSP at all: the demo is loaded only into an empty one. */
+export async function anyMspExists(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('msps').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -67,3 +67,8 @@ function linkedAssetIds(
     .slice(0, links.limit ?? 5)
     .map((asset) => asset.id);
 }
+
+/** True until the first MSP is created, by the demo or otherwise. */
+export async function isEmptyBook(db: Executor): Promise<boolean> {
+  return !(await demo.anyMspExists(db));
+}

@@ -8,7 +8,7 @@ import type {
   Scenario,
 } from '../domain/forecast.types.js';
 import { policiesByCategory } from '../domain/refresh-clock.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { notFound } from '../http/errors.js';
 import {
   findPoliciesInEffectByClient,
@@ -57,7 +57,7 @@ export function forecastContextFor(view: ForecastView, facts: ClientPlanningFact
 /** One client's planning facts, read through `db` (pass the snapshot the forecast reads in); a foreign client is a 404. */
 export async function planningFactsOf(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
 ): Promise<ClientPlanningFacts> {
   const policies = await policiesInEffect(db, auth, clientId);

@@ -1,7 +1,7 @@
 import type { Executor } from '../db/database.js';
 import { readSnapshot } from '../db/unit-of-work.js';
 import { getClient } from '../clients/client.service.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from '../domain/cells.js';
 import { fiscalPeriods } from '../domain/fiscal-calendar.js';
@@ -40,7 +40,7 @@ export type ClientForecast = ForecastResult & {
 /** The forecast context of one client for a horizon query, read through the snapshot `tx`. */
 async function clientContext(
   tx: Executor,
-  auth: AuthContext,
+  auth: Principal,
   client: { id: string; fiscalYearStartMonth: number },
   query: HorizonQuery,
   today: string,
@@ -60,7 +60,7 @@ async function clientContext(
 
 export async function clientForecast(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   query: HorizonQuery & { include?: 'items' | undefined },
   today: string,
@@ -95,7 +95,7 @@ export type LevelledForecast = Omit<LevellingResult, 'forecast'> & {
  */
 export async function levelClientForecast(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   query: HorizonQuery & { quarterlyCapexCap: number; windowMonths: number; include?: 'items' | undefined },
   today: string,
@@ -191,7 +191,7 @@ function portfolioErrorOf(error: unknown): PortfolioError {
  */
 export async function portfolioForecast(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   query: HorizonQuery & { fiscalYearStartMonth: number },
   today: string,
 ): Promise<PortfolioForecast> {

@@ -2,7 +2,7 @@ import { insertAssets, updateAssets } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { CsvFormatError, readCsv, type CsvTable } from './csv.js';
 import {
   planImport,
@@ -38,7 +38,7 @@ const UPDATE_BATCH = 5000;
 /** The API's entry: the caller must be able to see the client; another tenant's client is a 404. */
 export async function importAssets(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   request: ImportRequest,
 ): Promise<ImportResult> {

@@ -2,7 +2,7 @@ import { findClientAssetIds } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import * as initiatives from './initiative.repository.js';
@@ -48,7 +48,7 @@ async function assertAssetsOfClient(
 
 export async function createInitiative(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   input: CreateInitiative,
 ): Promise<Initiative> {
@@ -64,7 +64,7 @@ export async function createInitiative(
 
 export async function getInitiative(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
 ): Promise<Initiative> {
@@ -75,7 +75,7 @@ export async function getInitiative(
 
 export async function listInitiatives(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   query: ListInitiativesQuery,
 ): Promise<{ items: Initiative[]; nextCursor: string | null }> {
@@ -98,7 +98,7 @@ export async function listInitiatives(
 
 export async function updateInitiative(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
   input: UpdateInitiative,
@@ -120,7 +120,7 @@ export async function updateInitiative(
 /** Decisions are the client's record, so an initiative that has any is kept; change its status instead. */
 export async function deleteInitiative(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
 ): Promise<void> {
@@ -145,7 +145,7 @@ export async function deleteInitiative(
  */
 export async function recordDecision(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
   decision: RecordDecision,

@@ -1,7 +1,7 @@
 import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
 import { withTransaction, type UnitOfWork } from '../db/unit-of-work.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { notFound } from '../http/errors.js';
 import type { AssetCategory, LifecyclePolicy } from '../domain/forecast.types.js';
 import { lookupEndOfSupport } from '../domain/end-of-support.js';
@@ -15,13 +15,13 @@ export interface PolicyLevel {
   clientId: string | null;
 }
 
-async function assertLevel(db: Executor, auth: AuthContext, level: PolicyLevel): Promise<void> {
+async function assertLevel(db: Executor, auth: Principal, level: PolicyLevel): Promise<void> {
   if (level.clientId !== null) await getClient(db, auth, level.clientId);
 }
 
 export async function listPolicies(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   level: PolicyLevel,
 ): Promise<{ items: LifecyclePolicy[]; nextCursor: null }> {
   await assertLevel(db, auth, level);
@@ -30,7 +30,7 @@ export async function listPolicies(
 
 export async function getPolicy(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   level: PolicyLevel,
   category: AssetCategory,
 ): Promise<LifecyclePolicy> {
@@ -42,7 +42,7 @@ export async function getPolicy(
 
 export async function putPolicy(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   level: PolicyLevel,
   category: AssetCategory,
   values: PutLifecyclePolicy,
@@ -57,7 +57,7 @@ export async function putPolicy(
 
 export async function deletePolicy(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   level: PolicyLevel,
   category: AssetCategory,
 ): Promise<void> {
@@ -95,7 +95,7 @@ export function lifecycleRules(asOf: string, inEffect: policies.PoliciesInEffect
  */
 export async function policiesInEffect(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
 ): Promise<policies.PoliciesInEffect | undefined> {
   if (auth.clientId !== null && auth.clientId !== clientId) return undefined;
@@ -111,7 +111,7 @@ export async function policiesInEffect(
 /** The refresh-clock rules for one client at `asOf`; a client that is not the caller's is a 404. */
 export async function lifecycleRulesFor(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   asOf: string,
 ): Promise<LifecycleRules> {

@@ -1,7 +1,7 @@
 import { listClientSummaries } from '../clients/client.repository.js';
 import type { Db, Executor, Tx } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
-import type { AuthContext } from '../http/auth.js';
+import { systemPrincipal, type Principal } from '../auth/principal.js';
 import { AppError, notFound, type FieldError } from '../http/errors.js';
 import { decodeCreatedAtCursor, readPage } from '../http/schemas.js';
 import {
@@ -47,8 +47,8 @@ export function packetKeyOf(key: PacketJobData): string {
 }
 
 /** The identity packet jobs act as: the MSP itself, with no client limit. */
-function jobAuth(mspId: string): AuthContext {
-  return { keyId: 'packet-run', mspId, clientId: null, scope: 'admin' };
+function jobAuth(mspId: string): Principal {
+  return systemPrincipal('packet-run', mspId);
 }
 
 /**
@@ -58,7 +58,7 @@ function jobAuth(mspId: string): AuthContext {
  */
 export async function startPacketRun(
   deps: PacketRunDependencies,
-  auth: AuthContext,
+  auth: Principal,
   input: CreatePacketRun,
 ): Promise<PacketRunCreated> {
   if (auth.clientId !== null) {
@@ -168,7 +168,7 @@ async function settleRuns(trx: Tx, mspId: string, runIds: readonly string[]): Pr
   return runIds.map((id) => statuses.get(id)!);
 }
 
-export async function getPacketRun(db: Executor, auth: AuthContext, runId: string): Promise<PacketRun> {
+export async function getPacketRun(db: Executor, auth: Principal, runId: string): Promise<PacketRun> {
   if (auth.clientId !== null) throw notFound('packet run');
   const run = await runs.findRun(db, auth.mspId, runId);
   if (!run) throw notFound('packet run');
@@ -178,7 +178,7 @@ export async function getPacketRun(db: Executor, auth: AuthContext, runId: strin
 
 export async function listPacketRuns(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: PacketRunSummary[]; nextCursor: string | null }> {
   if (auth.clientId !== null) return { items: [], nextCursor: null };

@@ -6,7 +6,7 @@ import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf } from '../domain/fisc
 import { forecastContextFor, planningFactsOf } from '../forecast/forecast-context.js';
 import { clientForecast } from '../forecast/forecast.service.js';
 import type { Scenario } from '../domain/forecast.types.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { AppError, notFound } from '../http/errors.js';
 import { renderFailureProblem } from '../http/render-problems.js';
 import { decodeCreatedAtCursor, readPage } from '../http/schemas.js';
@@ -58,7 +58,7 @@ export function defaultPeriodLabel(asOf: string, fiscalYearStartMonth: number): 
  */
 export async function preparePacket(
   deps: PacketDependencies,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   request: PacketRequest,
 ): Promise<PreparedPacket> {
@@ -141,7 +141,7 @@ export interface CreatedPacket {
 /** Renders the packet to PDF and stores it with its checksum and the figures it showed. */
 export async function createPacket(
   deps: PacketDependencies,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   request: PacketRequest,
 ): Promise<CreatedPacket> {
@@ -197,7 +197,7 @@ export async function renderPdf(renderer: Renderer, prepared: Pick<PreparedPacke
 
 export async function listClientPackets(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: Packet[]; nextCursor: string | null }> {
@@ -213,7 +213,7 @@ export async function listClientPackets(
 
 export async function getPacketPdf(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   packetId: string,
 ): Promise<{ packet: Packet; pdf: Buffer; filename: string }> {

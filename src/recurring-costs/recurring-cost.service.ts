@@ -1,7 +1,7 @@
 import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Principal } from '../auth/principal.js';
 import { invalid, notFound } from '../http/errors.js';
 import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import * as costs from './recurring-cost.repository.js';
@@ -15,7 +15,7 @@ import {
 
 export async function createRecurringCost(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   input: CreateRecurringCost,
 ): Promise<RecurringCost> {
@@ -27,7 +27,7 @@ export async function createRecurringCost(
 
 export async function getRecurringCost(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   recurringCostId: string,
 ): Promise<RecurringCost> {
@@ -38,7 +38,7 @@ export async function getRecurringCost(
 
 export async function listRecurringCosts(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   query: ListRecurringCostsQuery,
 ): Promise<{ items: RecurringCost[]; nextCursor: string | null }> {
@@ -59,7 +59,7 @@ export async function listRecurringCosts(
 
 export async function updateRecurringCost(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   recurringCostId: string,
   changes: UpdateRecurringCost,
@@ -82,7 +82,7 @@ export async function updateRecurringCost(
 
 export async function deleteRecurringCost(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   recurringCostId: string,
 ): Promise<void> {

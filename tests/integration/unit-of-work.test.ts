@@ -5,7 +5,8 @@ import { createApiKey, revokeApiKey } from '../../src/api-keys/api-key.service.j
 import { createClient } from '../../src/clients/client.service.js';
 import type { Database } from '../../src/db/database.js';
 import { readSnapshot, withTransaction, type UnitOfWork } from '../../src/db/unit-of-work.js';
-import { Authenticator, type AuthContext } from '../../src/http/auth.js';
+import { Authenticator } from '../../src/auth/authenticator.js';
+import { systemPrincipal, type Principal } from '../../src/auth/principal.js';
 import { policiesInEffect, putPolicy } from '../../src/lifecycle-policies/lifecycle-policy.service.js';
 import { policyCacheOf } from '../../src/lifecycle-policies/policy-cache.js';
 import { createMsp } from '../../src/msps/msp.service.js';
@@ -25,9 +26,9 @@ afterAll(async () => {
   await database.close();
 });
 
-async function newTenant(): Promise<AuthContext> {
+async function newTenant(): Promise<Principal> {
   const { msp } = await createMsp(database.db, { name: unique('Unit of work MSP') });
-  return { keyId: 'test', mspId: msp.id, clientId: null, scope: 'admin' };
+  return systemPrincipal('test', msp.id);
 }
 
 /** An MSP row written inside a transaction; it exists afterwards only if the transaction committed. */
@@ -190,12 +191,17 @@ describe('caches and the unit of work', () => {
       const auth = await newTenant();
       const authenticator = new Authenticator(database.db, { rateLimitPerMinute: 1000 });
       const key = await createApiKey(database.db, auth, { name: unique('Integration'), scope: 'read' });
-      await authenticator.verify(`Bearer ${key.key}`);
+      const read = { scope: 'read' as const, mspWide: false, clientId: undefined };
+      await authenticator.authenticate(key.key, read);
       await withTransaction(database.db, async (tx) => {
         await revokeApiKey(tx, authenticator, auth, key.id);
-        await expect(authenticator.verify(`Bearer ${key.key}`)).resolves.toMatchObject({ keyId: key.id });
+        await expect(authenticator.authenticate(key.key, read)).resolves.toMatchObject({
+          actor: { kind: 'api_key', keyId: key.id },
+        });
       });
-      await expect(authenticator.verify(`Bearer ${key.key}`)).rejects.toMatchObject({ status: 401 });
+      await expect(authenticator.authenticate(key.key, read)).rejects.toMatchObject({
+        failure: { reason: 'invalid_credentials' },
+      });
     },
   );
 });

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.js';
 import type { AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
-import { Authenticator } from '../../src/http/auth.js';
+import { Authenticator } from '../../src/auth/authenticator.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
