@@ -14,7 +14,8 @@ export interface DeclaredResponse {
 
 /**
  * Every status a route answers, with its body: what the route declares, and the errors any route may answer
- * (a bad request, no key, a key without the scope, an id it cannot see, the rate limit). A declared error status
+ * (a bad request, no key, a key without the scope, an id it cannot see, a body too large or of the wrong
+ * type, the rate limit). A declared error status
  * answers a problem document. The OpenAPI document is written from this, and the integration tests check each
  * response against it, so the two cannot drift apart.
  */
@@ -38,6 +39,10 @@ export function declaredResponses(route: RouteDefinition): Record<string, Declar
   responses['401'] = problem('No API key, or one that is not valid or has been revoked');
   responses['403'] = problem("The key's scope does not allow this");
   if (route.params) responses['404'] = problem('No such resource for this key');
+  if (route.body) {
+    responses['413'] ??= problem('The body is larger than this route accepts');
+    responses['415'] ??= problem('The body is not of a media type this route accepts');
+  }
   responses['429'] = problem('Rate limit reached; see Retry-After');
   return responses;
 }
