@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RouteDefinition } from './route.js';
 import { declaredResponses } from './responses.js';
-import { problemSchema } from './schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -47,9 +46,7 @@ export function buildOpenApiDocument(
     const responses: Record<string, unknown> = {};
     for (const [status, declared] of Object.entries(declaredResponses(route))) {
       const content: Record<string, unknown> = {};
-      if (declared.schema) content['application/json'] = { schema: toJsonSchema(declared.schema, 'output') };
-      if (declared.problem)
-        content['application/problem+json'] = { schema: toJsonSchema(problemSchema, 'output') };
+      if (declared.schema) content[declared.jsonType] = { schema: toJsonSchema(declared.schema, 'output') };
       for (const type of declared.contentTypes) content[type] = { schema: { type: 'string' } };
       responses[status] = {
         description: declared.description,

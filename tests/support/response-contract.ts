@@ -60,28 +60,21 @@ export function contractViolations(
       return [];
     return bodyViolations(problemSchema, response, mediaType, 'application/problem+json');
   }
-  const declared = declaredResponses(route)[String(response.status)];
+  const responses = declaredResponses(route);
+  const declared = responses[String(response.status)];
   if (!declared) {
-    return [
-      `status ${response.status} is not declared (declared: ${Object.keys(route.responses).join(', ')})`,
-    ];
+    return [`status ${response.status} is not declared (declared: ${Object.keys(responses).join(', ')})`];
   }
-  if (declared.problem) return bodyViolations(problemSchema, response, mediaType, 'application/problem+json');
-  if (declared.schema && mediaType === 'application/json') {
-    return bodyViolations(declared.schema, response, mediaType, 'application/json');
+  const declaredTypes = [...(declared.schema ? [declared.jsonType] : []), ...declared.contentTypes];
+  if (declared.schema && mediaType === declared.jsonType) {
+    return bodyViolations(declared.schema, response, mediaType, declared.jsonType);
   }
-  if (declared.contentTypes.length > 0) {
-    return declared.contentTypes.includes(mediaType)
-      ? []
-      : [
-          `content type is ${mediaType || 'missing'}, declared ${[
-            ...(declared.schema ? ['application/json'] : []),
-            ...declared.contentTypes,
-          ].join(' or ')}`,
-        ];
+  if (declaredTypes.length === 0) {
+    return response.text === '' ? [] : [`a body (${mediaType || 'no content type'}) where none is declared`];
   }
-  if (declared.schema) return [`content type is ${mediaType || 'missing'}, declared application/json`];
-  return response.text === '' ? [] : [`a body (${mediaType || 'no content type'}) where none is declared`];
+  return declaredTypes.includes(mediaType)
+    ? []
+    : [`content type is ${mediaType || 'missing'}, declared ${declaredTypes.join(' or ')}`];
 }
 
 function bodyViolations(
