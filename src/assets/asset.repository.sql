@@ -447,7 +447,7 @@ set
   external_id = v.external_id,
   updated_at = now()
 from
-  jsonb_to_recordset($1::jsonb) as v( id uuid, name text, category text, manufacturer text, model text, serial_number text, asset_tag text, location text, assigned_to text, operating_system text, purchased_on date, purchased_on_source text, in_service_on date, in_service_on_source text, warranty_expires_on date, warranty_expires_on_source text, end_of_support_on date, end_of_support_on_source text, purchase_cost bigint, replacement_cost bigint, lifecycle_months integer, status text, notes text, external_source text, external_id text)
+  jsonb_to_recordset($1::jsonb) as v(id uuid, name text, category text, manufacturer text, model text, serial_number text, asset_tag text, location text, assigned_to text, operating_system text, purchased_on date, purchased_on_source text, in_service_on date, in_service_on_source text, warranty_expires_on date, warranty_expires_on_source text, end_of_support_on date, end_of_support_on_source text, purchase_cost bigint, replacement_cost bigint, lifecycle_months integer, status text, notes text, external_source text, external_id text)
 where
   a.msp_id = $2
   and a.client_id = $3

@@ -246,7 +246,7 @@ export function formatSql(source: string): string {
     line = '  '.repeat(indent);
   };
   const append = (token: Token) => {
-    line += (line.trim() !== '' && token.spaced ? ' ' : '') + token.text;
+    line += (line.trim() !== '' && token.spaced && !line.endsWith('(') ? ' ' : '') + token.text;
   };
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index]!;
