@@ -51,7 +51,10 @@ export const brandingRoutes = [
     tag,
     scope: 'read',
     mspWide: true,
-    responses: { 200: { description: 'The image', contentTypes: [...LOGO_MEDIA_TYPES] } },
+    responses: {
+      200: { description: 'The image', contentTypes: [...LOGO_MEDIA_TYPES] },
+      404: { description: 'The MSP has no logo' },
+    },
     handler: async ({ app, auth, res }) => {
       const logo = await getMspLogo(app.database.db, auth);
       res

@@ -5,7 +5,7 @@ import {
   createInitiative,
   createRecurringCost,
 } from '../support/planner-factories.js';
-import { startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
+import { checkedFetch, startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
 
 /**
  * One client whose forecast was computed by hand from SPEC §3 (the arithmetic is in the comments), read through
@@ -336,11 +336,13 @@ describe('the forecast API', () => {
   });
 
   it('when a calendar app sends the key as ?token=, then the feed is served and a wrong token is refused', async () => {
-    const ok = await fetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=${tenant.key}`);
+    const ok = await checkedFetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=${tenant.key}`);
     expect(ok.status).toBe(200);
-    const refused = await fetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=vcio_wrong`);
+    const refused = await checkedFetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=vcio_wrong`);
     expect(refused.status).toBe(401);
-    const elsewhere = await fetch(`${app.url}/api/v1/clients/${clientId}/forecast?token=${tenant.key}`);
+    const elsewhere = await checkedFetch(
+      `${app.url}/api/v1/clients/${clientId}/forecast?token=${tenant.key}`,
+    );
     expect(elsewhere.status).toBe(401);
   });
 });
