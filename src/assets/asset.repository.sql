@@ -421,33 +421,33 @@ returning
 update
   assets as a
 set
-  name = v.name,
-  category = v.category,
-  manufacturer = v.manufacturer,
-  model = v.model,
-  serial_number = v.serial_number,
-  asset_tag = v.asset_tag,
-  location = v.location,
-  assigned_to = v.assigned_to,
-  operating_system = v.operating_system,
-  purchased_on = v.purchased_on,
-  purchased_on_source = v.purchased_on_source,
-  in_service_on = v.in_service_on,
-  in_service_on_source = v.in_service_on_source,
-  warranty_expires_on = v.warranty_expires_on,
-  warranty_expires_on_source = v.warranty_expires_on_source,
-  end_of_support_on = v.end_of_support_on,
-  end_of_support_on_source = v.end_of_support_on_source,
-  purchase_cost = v.purchase_cost,
-  replacement_cost = v.replacement_cost,
-  lifecycle_months = v.lifecycle_months,
-  status = v.status,
-  notes = v.notes,
-  external_source = v.external_source,
-  external_id = v.external_id,
+  "name" = "v"."name",
+  "category" = "v"."category",
+  "manufacturer" = "v"."manufacturer",
+  "model" = "v"."model",
+  "serial_number" = "v"."serial_number",
+  "asset_tag" = "v"."asset_tag",
+  "location" = "v"."location",
+  "assigned_to" = "v"."assigned_to",
+  "operating_system" = "v"."operating_system",
+  "purchased_on" = "v"."purchased_on",
+  "purchased_on_source" = "v"."purchased_on_source",
+  "in_service_on" = "v"."in_service_on",
+  "in_service_on_source" = "v"."in_service_on_source",
+  "warranty_expires_on" = "v"."warranty_expires_on",
+  "warranty_expires_on_source" = "v"."warranty_expires_on_source",
+  "end_of_support_on" = "v"."end_of_support_on",
+  "end_of_support_on_source" = "v"."end_of_support_on_source",
+  "purchase_cost" = "v"."purchase_cost",
+  "replacement_cost" = "v"."replacement_cost",
+  "lifecycle_months" = "v"."lifecycle_months",
+  "status" = "v"."status",
+  "notes" = "v"."notes",
+  "external_source" = "v"."external_source",
+  "external_id" = "v"."external_id",
   updated_at = now()
 from
-  jsonb_to_recordset($1::jsonb) as v(id uuid, name text, category text, manufacturer text, model text, serial_number text, asset_tag text, location text, assigned_to text, operating_system text, purchased_on date, purchased_on_source text, in_service_on date, in_service_on_source text, warranty_expires_on date, warranty_expires_on_source text, end_of_support_on date, end_of_support_on_source text, purchase_cost bigint, replacement_cost bigint, lifecycle_months integer, status text, notes text, external_source text, external_id text)
+  jsonb_to_recordset($1::jsonb) as v(id uuid, "name" text, "category" text, "manufacturer" text, "model" text, "serial_number" text, "asset_tag" text, "location" text, "assigned_to" text, "operating_system" text, "purchased_on" date, "purchased_on_source" text, "in_service_on" date, "in_service_on_source" text, "warranty_expires_on" date, "warranty_expires_on_source" text, "end_of_support_on" date, "end_of_support_on_source" text, "purchase_cost" bigint, "replacement_cost" bigint, "lifecycle_months" integer, "status" text, "notes" text, "external_source" text, "external_id" text)
 where
   a.msp_id = $2
   and a.client_id = $3

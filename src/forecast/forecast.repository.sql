@@ -87,6 +87,7 @@ select
   "id",
   "client_id",
   "title",
+  "kind",
   "status",
   "target_on",
   "capex_cost",
@@ -100,12 +101,28 @@ where
 order by
   "id"
 
+select
+  "ia"."initiative_id",
+  "ia"."asset_id"
+from
+  "initiative_assets" as "ia"
+inner join
+  "initiatives" as "i" on "i"."id" = "ia"."initiative_id" and "i"."msp_id" = "ia"."msp_id"
+where
+  "ia"."msp_id" = $1
+  and "i"."kind" != $2
+  and "i"."status" in ($3, $4, $5)
+order by
+  "ia"."initiative_id",
+  "ia"."asset_id"
+
 -- listInitiatives (a client)
 
 select
   "id",
   "client_id",
   "title",
+  "kind",
   "status",
   "target_on",
   "capex_cost",
@@ -119,6 +136,22 @@ where
   and "client_id" = $5
 order by
   "id"
+
+select
+  "ia"."initiative_id",
+  "ia"."asset_id"
+from
+  "initiative_assets" as "ia"
+inner join
+  "initiatives" as "i" on "i"."id" = "ia"."initiative_id" and "i"."msp_id" = "ia"."msp_id"
+where
+  "ia"."msp_id" = $1
+  and "i"."kind" != $2
+  and "i"."status" in ($3, $4, $5)
+  and "i"."client_id" = $6
+order by
+  "ia"."initiative_id",
+  "ia"."asset_id"
 
 -- listRecurringCosts (the MSP)
 
@@ -160,32 +193,3 @@ where
   and "client_id" = $2
 order by
   "id"
-
--- loadPolicies (the MSP)
-
-select
-  "client_id",
-  "category",
-  "lifecycle_months",
-  "replacement_cost",
-  "annual_escalation_bps",
-  "due_soon_days"
-from
-  "lifecycle_policies"
-where
-  "msp_id" = $1
-
--- loadPolicies (a client)
-
-select
-  "client_id",
-  "category",
-  "lifecycle_months",
-  "replacement_cost",
-  "annual_escalation_bps",
-  "due_soon_days"
-from
-  "lifecycle_policies"
-where
-  "msp_id" = $1
-  and ("client_id" is null or "client_id" = $2)

@@ -16,6 +16,7 @@ select
   "title",
   "summary",
   "priority",
+  "kind",
   "target_on",
   "capex_cost",
   "monthly_opex_cost",
@@ -40,14 +41,15 @@ values
 -- insertInitiative
 
 insert into
-  "initiatives" ("msp_id", "client_id", "title", "summary", "priority", "target_on", "capex_cost", "monthly_opex_cost", "opex_months", "status")
+  "initiatives" ("msp_id", "client_id", "title", "summary", "priority", "kind", "target_on", "capex_cost", "monthly_opex_cost", "opex_months", "status")
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 returning
   "id",
   "title",
   "summary",
   "priority",
+  "kind",
   "target_on",
   "capex_cost",
   "monthly_opex_cost",
@@ -81,6 +83,7 @@ select
   "title",
   "summary",
   "priority",
+  "kind",
   "target_on",
   "capex_cost",
   "monthly_opex_cost",
@@ -106,6 +109,7 @@ select
   "title",
   "summary",
   "priority",
+  "kind",
   "target_on",
   "capex_cost",
   "monthly_opex_cost",
@@ -170,6 +174,7 @@ returning
   "title",
   "summary",
   "priority",
+  "kind",
   "target_on",
   "capex_cost",
   "monthly_opex_cost",

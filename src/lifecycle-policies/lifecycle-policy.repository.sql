@@ -71,6 +71,20 @@ where
   "clients"."msp_id" = $1
   and "clients"."id" = $2
 
+-- findPoliciesInEffectByClient
+
+select
+  "client_id",
+  "category",
+  "lifecycle_months",
+  "replacement_cost",
+  "annual_escalation_bps",
+  "due_soon_days"
+from
+  "lifecycle_policies"
+where
+  "msp_id" = $1
+
 -- findPolicy (the MSP)
 
 select

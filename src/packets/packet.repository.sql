@@ -195,6 +195,7 @@ select
   "i"."title",
   "i"."summary",
   "i"."priority",
+  "i"."kind",
   "i"."target_on",
   "i"."capex_cost",
   "i"."monthly_opex_cost",

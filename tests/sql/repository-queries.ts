@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as apiKeyRepository from '../../src/api-keys/api-key.repository.js';
 import * as assetRepository from '../../src/assets/asset.repository.js';
-import type { AssetFields, DateSources } from '../../src/assets/asset.schemas.js';
+import type { AssetFields, DateSources } from '../../src/assets/asset.fields.js';
 import { createClientBody, updateClientBody } from '../../src/clients/client.schemas.js';
 import * as clientRepository from '../../src/clients/client.repository.js';
 import type { DB } from '../../src/db/schema.js';
@@ -107,12 +107,16 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       'first page': { run: (db) => apiKeyRepository.listApiKeys(db, MSP, { limit: 51 }) },
       'after a cursor': { run: (db) => apiKeyRepository.listApiKeys(db, MSP, { limit: 51, afterId: ID }) },
     },
-    findApiKey: one((db) => apiKeyRepository.findApiKey(db, MSP, ID)),
     revokeApiKey: one((db) => apiKeyRepository.revokeApiKey(db, MSP, ID)),
+    findApiKeyCredentials: one((db) => apiKeyRepository.findApiKeyCredentials(db, 'vcio_abcdefgh')),
+    recordApiKeyUse: one((db) => apiKeyRepository.recordApiKeyUse(db, ID, AT)),
   }),
 
   'src/assets/asset.repository.ts': repository(assetRepository, {
+    assetColumnsOf: { notAQuery: 'names the columns of some asset fields' },
+    assetFieldReader: { notAQuery: 'maps a row to some asset fields' },
     assetFieldsOf: { notAQuery: 'maps a row to the asset fields' },
+    dateSourcesOf: { notAQuery: 'maps a row to the provenance of each date' },
     insertAsset: one((db) => assetRepository.insertAsset(db, MSP, CLIENT, newAsset)),
     insertAssets: one((db) => assetRepository.insertAssets(db, MSP, CLIENT, [newAsset, newAsset])),
     findAsset: one((db) => assetRepository.findAsset(db, MSP, CLIENT, ID)),
@@ -220,13 +224,10 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         }),
       [[{ id: ID }]],
     ),
+    anyMspExists: one((db) => demoRepository.anyMspExists(db)),
   }),
 
   'src/forecast/forecast.repository.ts': repository(forecastRepository, {
-    loadPolicies: {
-      'the MSP': { run: (db) => forecastRepository.loadPolicies(db, MSP) },
-      'a client': { run: (db) => forecastRepository.loadPolicies(db, MSP, CLIENT) },
-    },
     listRecurringCosts: {
       'the MSP': { run: (db) => forecastRepository.listRecurringCosts(db, MSP) },
       'a client': { run: (db) => forecastRepository.listRecurringCosts(db, MSP, CLIENT) },
@@ -312,6 +313,10 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         .execute(),
     ),
     findPoliciesInEffect: one((db) => lifecyclePolicyRepository.findPoliciesInEffect(db, MSP, CLIENT)),
+    findPoliciesInEffectByClient: one((db) =>
+      lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP),
+    ),
+    toPolicy: { notAQuery: 'maps a policy row to the domain policy' },
     findPolicy: {
       'the MSP': { run: (db) => lifecyclePolicyRepository.findPolicy(db, MSP, null, 'laptop') },
       'a client': { run: (db) => lifecyclePolicyRepository.findPolicy(db, MSP, CLIENT, 'laptop') },
