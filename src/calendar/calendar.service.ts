@@ -3,9 +3,9 @@ import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
 import { readSnapshot } from '../db/unit-of-work.js';
 import { forecastContextFor, planningFactsOf } from '../forecast/forecast-context.js';
-import { assetBatches, listRecurringCosts } from '../forecast/forecast.repository.js';
+import { assetBatches, listInitiatives, listRecurringCosts } from '../forecast/forecast.repository.js';
 import { horizonOf } from '../domain/fiscal-calendar.js';
-import { refreshEventsOf } from '../domain/forecast.js';
+import { assetActionsOf, refreshEventsOf } from '../domain/forecast.js';
 import { addMonths } from '../domain/dates.js';
 import type { ForecastContext } from '../domain/forecast.types.js';
 import type { Principal } from '../auth/principal.js';
@@ -51,10 +51,12 @@ async function calendarOf(
   const within = (date: string | null): date is string =>
     date !== null && date >= options.asOf && date <= end;
   const events: CalendarEvent[] = [];
+  // The committed plan: an approved replacement moves its assets' refreshes, an approved upgrade its OS end.
+  const actions = assetActionsOf(await listInitiatives(db, auth.mspId, client.id), context);
 
   for await (const batch of assetBatches(db, auth.mspId, { clientId: client.id })) {
     for (const asset of batch) {
-      for (const event of refreshEventsOf(asset, context)) {
+      for (const event of refreshEventsOf(asset, context, actions)) {
         const reason =
           event.reason === 'end_of_support' ? 'operating system end of support' : 'end of lifecycle';
         events.push({

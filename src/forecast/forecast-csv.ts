@@ -5,7 +5,8 @@ import type { ForecastPeriod, ForecastResult } from '../domain/forecast.types.js
 /**
  * The forecast as CSV for spreadsheets: one row per period and, for quarterly forecasts, a subtotal row after the
  * last quarter of each fiscal year in the horizon (over the quarters the horizon holds), then a horizon total.
- * Amounts stay integers in minor units, as everywhere else; the currency is on every row.
+ * Amounts stay integers in minor units, as everywhere else; the currency is on every row. `partial` is true on a
+ * row that covers only part of its span because asOf falls after the first period's start.
  */
 export const FORECAST_CSV_COLUMNS = [
   'row_type',
@@ -22,6 +23,7 @@ export const FORECAST_CSV_COLUMNS = [
   'opex_total',
   'total',
   'refresh_count',
+  'partial',
 ] as const;
 
 function cellsOf(period: Cells): (string | number)[] {
@@ -54,6 +56,7 @@ export function forecastToCsv(forecast: ForecastResult & { currency: string }): 
     period.end,
     forecast.currency,
     ...cellsOf(period),
+    period.partial ? 'true' : 'false',
   ];
   if (forecast.granularity !== 'quarter') {
     rows.push(...forecast.periods.map(periodRow));
@@ -72,6 +75,7 @@ export function forecastToCsv(forecast: ForecastResult & { currency: string }): 
         year.end,
         forecast.currency,
         ...cellsOf(year.cells),
+        year.periods.some((period) => period.partial) ? 'true' : 'false',
       ]);
     }
   }
@@ -85,6 +89,7 @@ export function forecastToCsv(forecast: ForecastResult & { currency: string }): 
     last?.end ?? '',
     forecast.currency,
     ...cellsOf(forecast.totals),
+    first?.partial ? 'true' : 'false',
   ]);
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

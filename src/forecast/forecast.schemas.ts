@@ -277,3 +277,10 @@ export const portfolioSchema = z.object({
     ),
   clients: z.array(portfolioClientSchema),
 });
+
+/** A forecast whose amounts would pass 2^53 − 1 minor units: refused, naming the input, never rounded. */
+export const forecastOutOfRange = {
+  description:
+    "The forecast's amounts would pass the largest exact amount (2^53 − 1 minor units): forecast_out_of_range, " +
+    'naming the input with the largest charges, e.g. recurringCosts[<id>].amount',
+};
