@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
-import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import * as initiatives from './initiative.repository.js';
 import type {
   CreateInitiative,
@@ -89,19 +89,18 @@ export async function listInitiatives(
 ): Promise<{ items: InitiativeResource[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['date', 'uuid']);
   await getClient(db, auth, clientId);
-  const records = await initiatives.listInitiatives(db, auth.mspId, clientId, {
-    status: query.status,
-    priority: query.priority,
-    limit: query.limit + 1,
-    after,
-  });
-  const more = records.length > query.limit;
-  const page = more ? records.slice(0, query.limit) : records;
-  const last = page.at(-1);
-  return {
-    items: await complete(db, auth.mspId, page),
-    nextCursor: more && last ? encodeCursor(initiatives.sortKeyOf(last)) : null,
-  };
+  const page = await readPage(
+    query.limit,
+    (limit) =>
+      initiatives.listInitiatives(db, auth.mspId, clientId, {
+        status: query.status,
+        priority: query.priority,
+        limit,
+        after,
+      }),
+    initiatives.sortKeyOf,
+  );
+  return { items: await complete(db, auth.mspId, page.items), nextCursor: page.nextCursor };
 }
 
 export async function updateInitiative(

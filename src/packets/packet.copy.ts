@@ -120,6 +120,8 @@ export const TOTAL = 'Total';
 export const replacements = (count: number): string => plural(count, 'replacement');
 
 export const NOT_PRICED = 'Not priced';
+/** The amount column of a refresh that a replacement initiative pays for: it is not charged again. */
+export const IN_INITIATIVE = 'In the initiative';
 
 /** Why a refresh falls when it does, for the refresh schedule. */
 export const refreshReasons = {
@@ -130,6 +132,7 @@ export const refreshReasons = {
   endOfLifecycle: (lifecycle: string) => `end of its ${lifecycle}`,
   overdue: (dueOn: string, because: string) => `Overdue since ${dueOn}: ${because}`,
   capitalised: (because: string) => because.charAt(0).toUpperCase() + because.slice(1),
+  coveredBy: (title: string) => `Replaced by the initiative “${title}”`,
 };
 
 export const WARRANTY_STATUS = {

@@ -286,7 +286,7 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
       scenario: copy.SCENARIO_LABELS[forecast.scenario],
       rows: forecastRows(numbers, money),
     },
-    schedule: refreshSchedule(numbers, sources.inventory, money),
+    schedule: refreshSchedule(numbers, sources.inventory, sources.initiatives, money),
     exposure: exposure(numbers, figures.asOf),
     initiatives: roadmap(sources, money),
     decisions: decisionsSince(sources.decisions),
@@ -348,9 +348,11 @@ function refreshReason(
 function refreshSchedule(
   numbers: PacketNumbers,
   inventory: readonly InventoryAsset[],
+  initiatives: readonly RoadmapInitiative[],
   money: MoneyFormat,
 ): PacketView['schedule'] {
   const assets = new Map(inventory.map((asset) => [asset.id, asset]));
+  const initiativeTitles = new Map(initiatives.map((initiative) => [initiative.id, initiative.title]));
   let count = 0;
   let total = 0;
   const quarters = numbers.nearTerm.map((period) => {
@@ -358,12 +360,25 @@ function refreshSchedule(
       .filter((item) => item.type === 'refresh')
       .map((item): ScheduleItemView => {
         const asset = assets.get(item.refId);
-        // Escalation is never negative, so a refresh costs nothing exactly when the asset has no price.
+        const category = asset ? copy.CATEGORY_SINGULAR[asset.category] : '';
+        const date = formatDate(item.date);
+        if (item.coveredBy !== undefined) {
+          const title = initiativeTitles.get(item.coveredBy) ?? '';
+          return {
+            date,
+            name: item.name,
+            category,
+            reason: copy.refreshReasons.coveredBy(title),
+            overdue: false,
+            amount: copy.IN_INITIATIVE,
+          };
+        }
+        // Escalation is never negative, so a charged refresh costs nothing exactly when the asset has no price.
         const unpriced = asset !== undefined && item.amount === 0;
         return {
-          date: formatDate(item.date),
+          date,
           name: item.name,
-          category: asset ? copy.CATEGORY_SINGULAR[asset.category] : '',
+          category,
           reason: refreshReason(item, asset, numbers.clocks.get(item.refId)),
           overdue: item.overdue,
           amount: unpriced ? copy.NOT_PRICED : money.amount(item.amount),

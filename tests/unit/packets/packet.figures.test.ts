@@ -45,6 +45,9 @@ function asset(fields: Partial<InventoryAsset>): InventoryAsset {
   };
 }
 
+/** Linked assets by initiative id: the packet's initiatives carry only their count. */
+const linkedAssets = new Map<string, string[]>();
+
 function initiative(fields: Partial<RoadmapInitiative>): RoadmapInitiative {
   ids += 1;
   return {
@@ -87,7 +90,7 @@ function sourcesOf(
     {
       assets: inventory,
       recurringCosts: [recurring],
-      initiatives: initiatives.map((each) => ({ ...each, assetIds: [] })),
+      initiatives: initiatives.map((each) => ({ ...each, assetIds: linkedAssets.get(each.id) ?? [] })),
     },
     { includeItems: true },
   );
@@ -203,6 +206,26 @@ describe('the packet’s refresh schedule', () => {
       'Cycling laptop Jun 1, 2027': ['Next cycle of its 6-month lifecycle', '1,000.00'],
       'Ageing laptop Jun 1, 2027': ['End of its 36-month lifecycle', '1,000.00'],
     });
+  });
+
+  it('when a replacement initiative covers a refresh, then the schedule names the initiative and charges nothing again', () => {
+    const replacement = initiative({
+      title: 'Replace the old laptop',
+      kind: 'replacement',
+      status: 'approved',
+      targetOn: '2027-03-01',
+      capexCost: 150_000,
+      linkedAssets: 1,
+    });
+    linkedAssets.set(replacement.id, [overdue.id]);
+    const schedule = scheduled(sourcesOf(inventory, [replacement]));
+    expect(schedule['Old laptop Nov 22, 2026']).toEqual([
+      'Replaced by the initiative “Replace the old laptop”',
+      'In the initiative',
+    ]);
+    const view = buildPacketView(sourcesOf(inventory, [replacement])).view;
+    // Five charged refreshes in the near term (the old laptop's is the initiative's), not six.
+    expect(view.schedule.count).toBe('5 replacements');
   });
 
   it('when an item does not say why it falls when it does, then the schedule says only that it is scheduled', () => {
