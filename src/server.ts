@@ -93,6 +93,7 @@ export async function startServer(options: {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.publicUrl ?? `http://localhost:${port}`;
+    await database.announce?.({ port, url });
     logger.info({ url }, 'listening');
     let closing: Promise<void> | undefined;
     return {
