@@ -47,6 +47,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       max: options.maxConnections ?? 10,
       types: pgTypeParsers,
       application_name: 'vcio-planner',
+      // A server that does not answer fails the request (503) instead of holding it open.
+      connectionTimeoutMillis: 5_000,
     });
     // An idle client that loses its server must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'renderer_unavailable'
   | 'renderer_busy'
+  | 'database_unavailable'
   | 'internal_error';
 
 export interface FieldError {

@@ -19,7 +19,10 @@ function spawnCli(args: string[], dataDir: string): ChildProcess {
   });
 }
 
-function cli(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  dataDir: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, dataDir);
     let stdout = '';
@@ -90,7 +93,10 @@ describe('one process per embedded database', () => {
   it('when serve is running and an import --commit opens the same data directory, then the import is refused naming the server, and no row is lost', async () => {
     const dataDir = path.join(workDir, 'two-processes');
     const csv = path.join(workDir, 'assets.csv');
-    await fs.writeFile(csv, 'Name,Category,Asset Tag\nLock Test Laptop 1,laptop,LOCK-1\nLock Test Laptop 2,laptop,LOCK-2\n');
+    await fs.writeFile(
+      csv,
+      'Name,Category,Asset Tag\nLock Test Laptop 1,laptop,LOCK-1\nLock Test Laptop 2,laptop,LOCK-2\n',
+    );
     const server = await serve(dataDir);
     try {
       const before = await assetNames(server, 'Riverside Metalworks');
@@ -166,10 +172,18 @@ describe('one process per embedded database', () => {
     await new Promise((resolve) => gone.on('close', resolve));
     await fs.writeFile(
       path.join(dataDir, 'pglite.lock'),
-      JSON.stringify({ pid: gone.pid, host: os.hostname(), command: 'serve', startedAt: 'yesterday', port: 1 }),
+      JSON.stringify({
+        pid: gone.pid,
+        host: os.hostname(),
+        command: 'serve',
+        startedAt: 'yesterday',
+        port: 1,
+      }),
     );
     const lock = await lockDataDir(dataDir, 'test');
-    const holder = JSON.parse(await fs.readFile(path.join(dataDir, 'pglite.lock'), 'utf8')) as { pid: number };
+    const holder = JSON.parse(await fs.readFile(path.join(dataDir, 'pglite.lock'), 'utf8')) as {
+      pid: number;
+    };
     expect(holder.pid).toBe(process.pid);
     await lock.release();
   });
