@@ -13,6 +13,7 @@ import type { Database } from '../../src/db/database.js';
 import { Authenticator } from '../../src/http/auth.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { PacketQueue } from '../../src/packet-runs/packet-queue.js';
+import { NO_WORKER_GRACE_MS, NO_WORKER_NOTICE } from '../../src/packet-runs/packet-run.service.js';
 import { workPacketQueue } from '../../src/packet-runs/packet-run.worker.js';
 import { createRenderer, type Renderer } from '../../src/render/renderer.js';
 import { fixedClock } from '../../src/shared/clock.js';
@@ -336,6 +337,47 @@ describe('packet runs', () => {
     const readOnly = await api.post('/api-keys', { name: unique('Reader'), scope: 'read' });
     expect((await apiClient(app.url, readOnly.body.key).post('/packet-runs', {})).status).toBe(403);
   });
+});
+
+describe('packet runs with no worker running', () => {
+  it('when a run waits past the grace period and no process works the queue, then the run and /readyz say so; once a worker starts (PostgreSQL), the run completes', async () => {
+    const app = await startRunApp({ work: false });
+    const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-no-worker-'));
+    let worker: WorkerProcess | undefined;
+    try {
+      const { api } = await app.createTenant();
+      const clientId = await clientWithAssets(api);
+      const started = await api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [clientId] });
+      expect(started.status).toBe(202);
+      expect((await api.get(`/packet-runs/${started.body.id}`)).body.notice).toBeUndefined();
+
+      const ready = await apiClient(app.url, undefined).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.packetWorkers).toEqual({
+        live: 0,
+        notice: expect.stringContaining('No packet worker'),
+      });
+      expect(ready.body.renderer).toEqual({ available: true });
+
+      await delay(NO_WORKER_GRACE_MS);
+      const waiting = (await api.get(`/packet-runs/${started.body.id}`)).body;
+      expect(waiting).toMatchObject({ status: 'queued', notice: NO_WORKER_NOTICE });
+
+      const workerUrl = workerDatabaseUrl();
+      if (workerUrl) {
+        worker = await startWorker(workerUrl, tmpDir);
+        expect((await apiClient(app.url, undefined).get('/readyz')).body.packetWorkers).toEqual({ live: 1 });
+        const { run } = await waitForRun(api, started.body.id);
+        expect(run.status).toBe('done');
+        expect(run.notice).toBeUndefined();
+      }
+    } finally {
+      worker?.child.kill('SIGTERM');
+      await worker?.exited;
+      await app.close();
+      await fs.rm(tmpDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('packet runs in a process without the queue', () => {
