@@ -34,8 +34,13 @@ export function createApp(
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      // A 503 is a known condition (the database or the renderer out of reach, or busy), said to the client.
       customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        error || (res.statusCode >= 500 && res.statusCode !== 503)
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
         // A calendar feed's key may travel in the query string; it never reaches the logs.
