@@ -425,7 +425,7 @@ async function startWorker(databaseUrl: string, tmpDir: string): Promise<WorkerP
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 120_000; // a start loads the sources through tsx and launches Chromium; machines may be busy
   while (!/is rendering up to 1 packet/.test(output)) {
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > until) {
       child.kill('SIGKILL');
