@@ -32,6 +32,24 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer is plumbing: it knows HTML and PDFs, not the app, HTTP or any feature, and speaks in its own
+    // errors (src/render/render-errors.ts) that the HTTP layer maps to problems.
+    files: ['src/render/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!shared/)',
+              message: 'src/render imports only from src/render and src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read loosely typed JSON bodies; the assertions are what check their shape.
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -30,7 +30,8 @@ import { insertClient } from '../src/clients/client.repository.js';
 import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { pgTypeParsers } from '../src/db/driver-types.js';
-import { Authenticator } from '../src/http/auth.js';
+import { Authenticator } from '../src/auth/authenticator.js';
+import { systemPrincipal } from '../src/auth/principal.js';
 import { upsertPolicy } from '../src/lifecycle-policies/lifecycle-policy.repository.js';
 import { createMsp } from '../src/msps/msp.service.js';
 import { systemClock } from '../src/shared/clock.js';
@@ -149,7 +150,7 @@ async function seed(): Promise<Seeded & { drop(): Promise<void> }> {
   });
   await upsertPolicy(db, msp.id, null, 'server', { lifecycleMonths: 60, replacementCost: 900_000 });
   await upsertPolicy(db, msp.id, client.id, 'laptop', { lifecycleMonths: 48 });
-  const auth = { keyId: 'bench', mspId: msp.id, clientId: null, scope: 'admin' as const };
+  const auth = systemPrincipal('bench', msp.id);
   await syncAssets(db, auth, client.id, {
     externalSource: 'rmm',
     retireMissing: false,

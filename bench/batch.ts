@@ -25,7 +25,7 @@ import { pino } from 'pino';
 import puppeteer, { type Page } from 'puppeteer-core';
 import { pdfOptionsOf } from '../src/render/renderer.js';
 import type { Database } from '../src/db/database.js';
-import type { AuthContext } from '../src/http/auth.js';
+import { systemPrincipal, type Principal } from '../src/auth/principal.js';
 import { createMsp } from '../src/msps/msp.service.js';
 import { PacketQueue } from '../src/packet-runs/packet-queue.js';
 import { getPacketRun, startPacketRun } from '../src/packet-runs/packet-run.service.js';
@@ -48,7 +48,7 @@ const AS_OF = '2026-11-22';
 const PERIODS = 12;
 
 /** 200 clients, each with 30–60 assets of mixed categories and ages, a recurring cost and two initiatives. */
-async function seed(database: Database): Promise<{ auth: AuthContext; clientIds: string[] }> {
+async function seed(database: Database): Promise<{ auth: Principal; clientIds: string[] }> {
   const { msp } = await createMsp(database.db, { name: 'Batch Bench IT' });
   const db = database.db;
   await sql`
@@ -91,7 +91,7 @@ async function seed(database: Database): Promise<{ auth: AuthContext; clientIds:
     .orderBy('name')
     .execute();
   return {
-    auth: { keyId: 'bench', mspId: msp.id, clientId: null, scope: 'admin' },
+    auth: systemPrincipal('bench', msp.id),
     clientIds: clients.map((c) => c.id),
   };
 }
@@ -131,7 +131,7 @@ async function startWorker(databaseUrl: string): Promise<Worker> {
 async function timedRun(
   database: Database,
   queue: PacketQueue,
-  auth: AuthContext,
+  auth: Principal,
   clientIds: string[],
   periodLabel: string,
 ): Promise<{ seconds: number; failed: number; retried: number }> {

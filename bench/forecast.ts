@@ -10,7 +10,7 @@
 import { sql } from 'kysely';
 import { assetBatches } from '../src/forecast/forecast.repository.js';
 import { clientForecast, portfolioForecast } from '../src/forecast/forecast.service.js';
-import type { AuthContext } from '../src/http/auth.js';
+import { systemPrincipal, type Principal } from '../src/auth/principal.js';
 import { fmt, scratchDatabase, timeRuns, withMemoryPeak } from './support.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000);
@@ -73,8 +73,8 @@ async function main() {
     await sql`analyze`.execute(db);
     console.log(`Loaded in ${fmt((Date.now() - loadStart) / 1000)} s`);
 
-    const auth: AuthContext = { keyId: 'bench', mspId: msp.id, clientId: null, scope: 'read' };
-    const smallAuth: AuthContext = { ...auth, mspId: small.id };
+    const auth: Principal = { ...systemPrincipal('bench', msp.id), scope: 'read' };
+    const smallAuth: Principal = { ...auth, mspId: small.id };
     const client = await db
       .selectFrom('clients')
       .select('id')
@@ -144,6 +144,7 @@ async function main() {
         `(portfolio / fetch ${fmt(portfolioMs / fetchOnly.p50, 2)}×)`,
     );
     const usd = full.result.currencies[0]!;
+    if (usd.error) throw new Error(`portfolio check: ${usd.error.detail}`);
     console.log(
       `    portfolio check: ${usd.clients} clients, ${usd.totals.refreshCount.toLocaleString('en-US')} refreshes, total ${usd.totals.total.toLocaleString('en-US')} cents`,
     );

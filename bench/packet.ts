@@ -16,7 +16,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
 import { loadDemo } from '../src/demo/demo.service.js';
-import type { AuthContext } from '../src/http/auth.js';
+import { systemPrincipal } from '../src/auth/principal.js';
 import { preparePacket, renderPdf } from '../src/packets/packet.service.js';
 import {
   chromiumArgs,
@@ -113,7 +113,7 @@ async function main() {
   // The largest client by default; --smallest shows the same comparison where the launch cost dominates.
   const bySize = [...demo.clients].sort((a, b) => b.assets - a.assets);
   const largest = process.argv.includes('--smallest') ? bySize.at(-1)! : bySize[0]!;
-  const auth: AuthContext = { keyId: 'bench', mspId: demo.msp.id, clientId: null, scope: 'admin' };
+  const auth = systemPrincipal('bench', demo.msp.id);
   const request = { asOf: AS_OF, periods: 12, scenario: 'committed' as const };
   const deps = { db: database.db, clock };
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import type { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
-import type { Authenticator } from './http/auth.js';
 import type { PacketQueue } from './packet-runs/packet-queue.js';
 import type { Renderer } from './render/renderer.js';
 import type { Clock } from './shared/clock.js';

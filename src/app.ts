@@ -1,19 +1,16 @@
 import crypto from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
-import { sql } from 'kysely';
 import type { AppContext } from './app-context.js';
+import { databaseReadiness } from './db/readiness.js';
+import { authenticateRequests } from './http/authenticate.js';
 import { renderApiDocs } from './http/docs.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { mountRoute } from './http/route.js';
 import { apiRoutes } from './routes.js';
+import type { ReadinessCheck } from './shared/readiness.js';
 import { packageVersion } from './shared/version.js';
-
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<boolean>;
-}
 
 /** Builds the HTTP app from its dependencies; no side effects, no listening. */
 export function createApp(
@@ -65,13 +62,10 @@ export function createApp(
   });
   // Ready when the database answers (and whatever `readinessChecks` adds). The renderer and the packet workers are
   // reported, not checked: an API without Chromium still serves everything but PDFs, and must stay in its pool.
+  const readinessChecks = [databaseReadiness(context.database.db), ...(options.readinessChecks ?? [])];
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, boolean> = {};
-    checks.database = await sql`select 1`
-      .execute(context.database.db)
-      .then(() => true)
-      .catch(() => false);
-    for (const readiness of options.readinessChecks ?? []) {
+    for (const readiness of readinessChecks) {
       checks[readiness.name] = await readiness.check().catch(() => false);
     }
     const ready = Object.values(checks).every(Boolean);
@@ -100,7 +94,7 @@ export function createApp(
   });
 
   const api = express.Router();
-  const authenticate = context.authenticator.authenticate.bind(context.authenticator);
+  const authenticate = authenticateRequests(context.authenticator);
   for (const route of apiRoutes) mountRoute(api, route, authenticate, context);
   api.use((req, res, next) => {
     const allowed = apiRoutes

@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { AppContext } from './app-context.js';
+import { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrator.js';
-import { loadDemo } from './demo/demo.service.js';
-import { Authenticator } from './http/auth.js';
+import { isEmptyBook, loadDemo } from './demo/demo.service.js';
 import { startPacketQueue } from './packet-runs/packet-run.worker.js';
 import { createRenderer } from './render/renderer.js';
 import type { Clock } from './shared/clock.js';
@@ -117,8 +117,7 @@ async function ensureDemo(
   clock: Clock,
   logger: Logger,
 ): Promise<string | undefined> {
-  const existing = await database.db.selectFrom('msps').select('id').limit(1).executeTakeFirst();
-  if (existing) {
+  if (!(await isEmptyBook(database.db))) {
     return fs.readFile(demoKeyFile(config.dataDir), 'utf8').then(
       (text) => text.trim(),
       () => undefined,

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { ApiKeyTable } from '../db/schema.js';
-import type { Scope } from '../http/auth.js';
+import type { Scope } from '../auth/scopes.js';
 
 export interface ApiKey {
   id: string;
@@ -69,16 +69,6 @@ export async function listApiKeys(
   return rows.map(toApiKey);
 }
 
-export async function findApiKey(db: Executor, mspId: string, keyId: string): Promise<ApiKey | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select(columns)
-    .where('msp_id', '=', mspId)
-    .where('id', '=', keyId)
-    .executeTakeFirst();
-  return row && toApiKey(row);
-}
-
 export async function revokeApiKey(db: Executor, mspId: string, keyId: string): Promise<ApiKey | undefined> {
   const row = await db
     .updateTable('api_keys')
@@ -88,4 +78,39 @@ export async function revokeApiKey(db: Executor, mspId: string, keyId: string): 
     .returning(columns)
     .executeTakeFirst();
   return row && toApiKey(row);
+}
+
+/** What checking a presented key needs, by the clear-text prefix of the key. */
+export interface ApiKeyCredential {
+  id: string;
+  mspId: string;
+  clientId: string | null;
+  scope: Scope;
+  hash: Buffer;
+  revoked: boolean;
+}
+
+/**
+ * The keys that share a prefix, across every MSP: this lookup is what tells which MSP a caller belongs to, so it
+ * is the one query here that cannot filter by msp_id.
+ */
+export async function findApiKeyCredentials(db: Executor, prefix: string): Promise<ApiKeyCredential[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'msp_id', 'client_id', 'scope', 'key_hash', 'revoked_at'])
+    .where('key_prefix', '=', prefix)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    mspId: row.msp_id,
+    clientId: row.client_id,
+    scope: row.scope,
+    hash: row.key_hash,
+    revoked: row.revoked_at !== null,
+  }));
+}
+
+/** Notes when a verified key was used; the key's id came from its own verified row. */
+export async function recordApiKeyUse(db: Executor, keyId: string, at: Date): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute();
 }

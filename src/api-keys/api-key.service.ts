@@ -1,8 +1,12 @@
-import type { Db, Executor } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
 import { findClient } from '../clients/client.repository.js';
-import { generateApiKey, type AuthContext, type Authenticator, type Scope } from '../http/auth.js';
+import { generateApiKey } from '../auth/api-key-secret.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import type { Scope } from '../auth/scopes.js';
 import { invalid, notFound } from '../http/errors.js';
-import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import * as keys from './api-key.repository.js';
 import type { ApiKey } from './api-key.repository.js';
 import type { CreateApiKey } from './api-key.schemas.js';
@@ -25,8 +29,8 @@ export async function issueApiKey(
 }
 
 export async function createApiKey(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   input: CreateApiKey,
 ): Promise<ApiKey & { key: string }> {
   if (input.clientId) {
@@ -40,26 +44,29 @@ export async function createApiKey(
 }
 
 export async function listApiKeys(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['uuid']);
-  const items = await keys.listApiKeys(db, auth.mspId, { limit: query.limit + 1, afterId: after?.[0] });
-  const more = items.length > query.limit;
-  const page = more ? items.slice(0, query.limit) : items;
-  const last = page.at(-1);
-  return { items: page, nextCursor: more && last ? encodeCursor([last.id]) : null };
+  return readPage(
+    query.limit,
+    (limit) => keys.listApiKeys(db, auth.mspId, { limit, afterId: after?.[0] }),
+    (key) => [key.id],
+  );
 }
 
 export async function revokeApiKey(
-  db: Db,
+  db: Executor,
   authenticator: Authenticator,
-  auth: AuthContext,
+  auth: Principal,
   keyId: string,
 ): Promise<ApiKey> {
-  const key = await keys.revokeApiKey(db, auth.mspId, keyId);
-  if (!key) throw notFound('API key');
-  authenticator.forget(key.id);
-  return key;
+  return withTransaction(db, async (tx) => {
+    const key = await keys.revokeApiKey(tx, auth.mspId, keyId);
+    if (!key) throw notFound('API key');
+    // Forgotten once the revocation is committed: earlier, a request racing it could cache the key again.
+    tx.afterCommit(() => authenticator.forget(key.id));
+    return key;
+  });
 }

@@ -3,104 +3,77 @@ import { compiledOnce } from '../db/compiled-once.js';
 import type { Executor } from '../db/database.js';
 import { escapeLike } from '../db/like.js';
 import type { AssetTable } from '../db/schema.js';
-import type { AssetCategory, AssetFields, AssetRecord, AssetStatus, DateSources } from './asset.schemas.js';
+import {
+  ASSET_FIELD_ENTRIES,
+  ASSET_FIELDS,
+  DATE_FIELDS,
+  type AssetCategory,
+  type AssetFieldName,
+  type AssetFields,
+  type AssetStatus,
+  type DateSources,
+} from './asset.fields.js';
+import type { AssetRecord } from './asset.schemas.js';
 
-const columns = [
-  'id',
-  'client_id',
-  'name',
-  'category',
-  'manufacturer',
-  'model',
-  'serial_number',
-  'asset_tag',
-  'location',
-  'assigned_to',
-  'operating_system',
-  'purchased_on',
-  'purchased_on_source',
-  'in_service_on',
-  'in_service_on_source',
-  'warranty_expires_on',
-  'warranty_expires_on_source',
-  'end_of_support_on',
-  'end_of_support_on_source',
-  'purchase_cost',
-  'replacement_cost',
-  'lifecycle_months',
-  'status',
-  'notes',
-  'external_source',
-  'external_id',
-  'created_at',
-  'updated_at',
-] as const;
+type FieldTable = typeof ASSET_FIELDS;
+type ColumnOf<Name extends AssetFieldName> = FieldTable[Name]['column'];
+type SourceColumn = (typeof ASSET_FIELDS)[(typeof DATE_FIELDS)[number]]['sourceColumn'];
+
+/** The columns behind the given fields, in the order given. */
+export function assetColumnsOf<const Names extends readonly AssetFieldName[]>(
+  names: Names,
+): ColumnOf<Names[number]>[] {
+  return names.map((name) => ASSET_FIELDS[name].column);
+}
+
+/** The columns behind {@link AssetFields}, for any query that reads an asset's own fields. */
+export const assetFieldColumns = assetColumnsOf(ASSET_FIELD_ENTRIES.map(([name]) => name));
+
+/** Every field column, each date followed by its provenance: the order of the table. */
+const fieldAndSourceColumns = ASSET_FIELD_ENTRIES.flatMap(([, spec]) =>
+  'sourceColumn' in spec ? [spec.column, spec.sourceColumn] : [spec.column],
+) as (ColumnOf<AssetFieldName> | SourceColumn)[];
+
+const columns = ['id', 'client_id', ...fieldAndSourceColumns, 'created_at', 'updated_at'] as const;
 
 type AssetRow = Pick<Selectable<AssetTable>, (typeof columns)[number]>;
 
-/** The columns behind {@link AssetFields}, for any query that reads an asset's own fields. */
-export const assetFieldColumns = [
-  'name',
-  'category',
-  'manufacturer',
-  'model',
-  'serial_number',
-  'asset_tag',
-  'location',
-  'assigned_to',
-  'operating_system',
-  'purchased_on',
-  'in_service_on',
-  'warranty_expires_on',
-  'end_of_support_on',
-  'purchase_cost',
-  'replacement_cost',
-  'lifecycle_months',
-  'status',
-  'notes',
-  'external_source',
-  'external_id',
-] as const;
+export type AssetFieldRow = Pick<Selectable<AssetTable>, ColumnOf<AssetFieldName>>;
 
-export type AssetFieldRow = Pick<Selectable<AssetTable>, (typeof assetFieldColumns)[number]>;
-
-/** The one mapping from an asset row to its domain fields. */
-export function assetFieldsOf(row: AssetFieldRow): AssetFields {
-  return {
-    name: row.name,
-    category: row.category as AssetCategory,
-    manufacturer: row.manufacturer,
-    model: row.model,
-    serialNumber: row.serial_number,
-    assetTag: row.asset_tag,
-    location: row.location,
-    assignedTo: row.assigned_to,
-    operatingSystem: row.operating_system,
-    purchasedOn: row.purchased_on,
-    inServiceOn: row.in_service_on,
-    warrantyExpiresOn: row.warranty_expires_on,
-    endOfSupportOn: row.end_of_support_on,
-    purchaseCost: row.purchase_cost,
-    replacementCost: row.replacement_cost,
-    lifecycleMonths: row.lifecycle_months,
-    status: row.status as AssetStatus,
-    notes: row.notes,
-    externalSource: row.external_source,
-    externalId: row.external_id,
+/** A mapping from a row that holds the columns of `names` to those fields. */
+export function assetFieldReader<const Names extends readonly AssetFieldName[]>(
+  names: Names,
+): (row: Pick<Selectable<AssetTable>, ColumnOf<Names[number]>>) => Pick<AssetFields, Names[number]> {
+  const pairs = names.map((name) => [name, ASSET_FIELDS[name].column] as const);
+  return (row) => {
+    const cells = row as Record<string, unknown>;
+    const out: Partial<Record<AssetFieldName, unknown>> = {};
+    for (const [name, column] of pairs) out[name] = cells[column];
+    return out as Pick<AssetFields, Names[number]>;
   };
 }
+
+/** The one mapping from an asset row to its domain fields. */
+export const assetFieldsOf: (row: AssetFieldRow) => AssetFields = assetFieldReader(
+  ASSET_FIELD_ENTRIES.map(([name]) => name),
+);
+
+/** The provenance of each date, from a row that holds the source columns. */
+export function dateSourcesOf(row: Pick<Selectable<AssetTable>, SourceColumn>): DateSources {
+  const out: Partial<DateSources> = {};
+  for (const field of DATE_FIELDS) out[field] = row[ASSET_FIELDS[field].sourceColumn];
+  return out as DateSources;
+}
+
+/** The provenance columns, for any query that reads {@link dateSourcesOf}. */
+export const dateSourceColumns = DATE_FIELDS.map((field) => ASSET_FIELDS[field].sourceColumn);
 
 function toAsset(row: AssetRow): AssetRecord {
   return {
     id: row.id,
     clientId: row.client_id,
     ...assetFieldsOf(row),
-    dateSources: {
-      purchasedOn: row.purchased_on_source,
-      inServiceOn: row.in_service_on_source,
-      warrantyExpiresOn: row.warranty_expires_on_source,
-      endOfSupportOn: row.end_of_support_on_source,
-    },
+    dateSources: dateSourcesOf(row),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -108,32 +81,14 @@ function toAsset(row: AssetRow): AssetRecord {
 
 /** An asset's fields as columns; only the fields present in `fields` are mapped, so it serves updates too. */
 function toColumns(fields: Partial<AssetFields>, sources: Partial<DateSources>): Updateable<AssetTable> {
-  const out: Updateable<AssetTable> = {};
-  if (fields.name !== undefined) out.name = fields.name;
-  if (fields.category !== undefined) out.category = fields.category;
-  if (fields.manufacturer !== undefined) out.manufacturer = fields.manufacturer;
-  if (fields.model !== undefined) out.model = fields.model;
-  if (fields.serialNumber !== undefined) out.serial_number = fields.serialNumber;
-  if (fields.assetTag !== undefined) out.asset_tag = fields.assetTag;
-  if (fields.location !== undefined) out.location = fields.location;
-  if (fields.assignedTo !== undefined) out.assigned_to = fields.assignedTo;
-  if (fields.operatingSystem !== undefined) out.operating_system = fields.operatingSystem;
-  if (fields.purchasedOn !== undefined) out.purchased_on = fields.purchasedOn;
-  if (fields.inServiceOn !== undefined) out.in_service_on = fields.inServiceOn;
-  if (fields.warrantyExpiresOn !== undefined) out.warranty_expires_on = fields.warrantyExpiresOn;
-  if (fields.endOfSupportOn !== undefined) out.end_of_support_on = fields.endOfSupportOn;
-  if (fields.purchaseCost !== undefined) out.purchase_cost = fields.purchaseCost;
-  if (fields.replacementCost !== undefined) out.replacement_cost = fields.replacementCost;
-  if (fields.lifecycleMonths !== undefined) out.lifecycle_months = fields.lifecycleMonths;
-  if (fields.status !== undefined) out.status = fields.status;
-  if (fields.notes !== undefined) out.notes = fields.notes;
-  if (fields.externalSource !== undefined) out.external_source = fields.externalSource;
-  if (fields.externalId !== undefined) out.external_id = fields.externalId;
-  if (sources.purchasedOn !== undefined) out.purchased_on_source = sources.purchasedOn;
-  if (sources.inServiceOn !== undefined) out.in_service_on_source = sources.inServiceOn;
-  if (sources.warrantyExpiresOn !== undefined) out.warranty_expires_on_source = sources.warrantyExpiresOn;
-  if (sources.endOfSupportOn !== undefined) out.end_of_support_on_source = sources.endOfSupportOn;
-  return out;
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of ASSET_FIELD_ENTRIES) {
+    if (fields[name] !== undefined) out[spec.column] = fields[name];
+  }
+  for (const field of DATE_FIELDS) {
+    if (sources[field] !== undefined) out[ASSET_FIELDS[field].sourceColumn] = sources[field];
+  }
+  return out as Updateable<AssetTable>;
 }
 
 export interface NewAsset {
@@ -335,6 +290,18 @@ export async function updateAsset(
   return row && toAsset(row);
 }
 
+/** `column = v.column` for every field and provenance column, for {@link updateAssets}. */
+const assignFromRecord = sql.join(
+  fieldAndSourceColumns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`v.${column}`)}`),
+);
+/** The typed columns of the JSON record set {@link updateAssets} reads. */
+const recordDefinition = sql.join(
+  ASSET_FIELD_ENTRIES.flatMap(([, spec]) => [
+    sql`${sql.ref(spec.column)} ${sql.raw(spec.sqlType)}`,
+    ...('sourceColumn' in spec ? [sql`${sql.ref(spec.sourceColumn)} text`] : []),
+  ]),
+);
+
 /** Rewrites many assets in one statement; every column is set from the given full rows. */
 export async function updateAssets(
   db: Executor,
@@ -346,24 +313,8 @@ export async function updateAssets(
   const rows = assets.map(({ id, fields, dateSources }) => ({ id, ...toColumns(fields, dateSources) }));
   // One JSON parameter, typed by the record definition, instead of thousands of bind parameters.
   const result = await sql`
-    update assets as a set
-      name = v.name, category = v.category, manufacturer = v.manufacturer, model = v.model,
-      serial_number = v.serial_number, asset_tag = v.asset_tag, location = v.location, assigned_to = v.assigned_to,
-      operating_system = v.operating_system,
-      purchased_on = v.purchased_on, purchased_on_source = v.purchased_on_source,
-      in_service_on = v.in_service_on, in_service_on_source = v.in_service_on_source,
-      warranty_expires_on = v.warranty_expires_on, warranty_expires_on_source = v.warranty_expires_on_source,
-      end_of_support_on = v.end_of_support_on, end_of_support_on_source = v.end_of_support_on_source,
-      purchase_cost = v.purchase_cost, replacement_cost = v.replacement_cost, lifecycle_months = v.lifecycle_months,
-      status = v.status, notes = v.notes, external_source = v.external_source, external_id = v.external_id,
-      updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-      id uuid, name text, category text, manufacturer text, model text, serial_number text, asset_tag text,
-      location text, assigned_to text, operating_system text,
-      purchased_on date, purchased_on_source text, in_service_on date, in_service_on_source text,
-      warranty_expires_on date, warranty_expires_on_source text, end_of_support_on date, end_of_support_on_source text,
-      purchase_cost bigint, replacement_cost bigint, lifecycle_months integer, status text, notes text,
-      external_source text, external_id text)
+    update assets as a set ${assignFromRecord}, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, ${recordDefinition})
     where a.msp_id = ${mspId} and a.client_id = ${clientId} and a.id = v.id
   `.execute(db);
   return Number(result.numAffectedRows ?? 0n);

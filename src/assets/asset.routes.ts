@@ -50,7 +50,10 @@ export const assetRoutes = [
     scope: 'write',
     params: clientAssetsParams,
     body: createAssetBody,
-    responses: { 201: { description: 'The new asset', schema: assetSchema } },
+    responses: {
+      201: { description: 'The new asset', schema: assetSchema },
+      409: { description: 'Another asset of the client has this externalSource and externalId' },
+    },
     handler: async ({ app, auth, params, body }) => ({
       status: 201,
       body: await service.createAsset(app.database.db, auth, params.clientId, body, app.clock.today()),
@@ -104,7 +107,10 @@ export const assetRoutes = [
     scope: 'write',
     params: assetParams,
     body: updateAssetBody,
-    responses: { 200: { description: 'The changed asset', schema: assetSchema } },
+    responses: {
+      200: { description: 'The changed asset', schema: assetSchema },
+      409: { description: 'Another asset of the client has this externalSource and externalId' },
+    },
     handler: async ({ app, auth, params, body }) => ({
       body: await service.updateAsset(
         app.database.db,

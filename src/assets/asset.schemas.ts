@@ -1,119 +1,32 @@
 import { z } from 'zod';
-import { ASSET_CATEGORIES } from '../domain/forecast.types.js';
-import { isoDate, money, paginationQuery, requiredText, text, uuid } from '../http/schemas.js';
+import { isoDate, paginationQuery, requiredText, uuid } from '../http/schemas.js';
+import {
+  ASSET_FIELD_NAMES,
+  ASSET_FIELDS,
+  assetInputSchemas,
+  assetCategorySchema,
+  assetOutputSchemas,
+  assetStatusSchema,
+  DATE_FIELDS,
+  dateSourceSchema,
+  SYNCED_FIELDS,
+  type AssetFieldName,
+  type DateField,
+  type RequiredField,
+} from './asset.fields.js';
 
-export const assetCategorySchema = z
-  .enum(ASSET_CATEGORIES)
-  .describe('What kind of device or product the asset is');
-export const assetStatusSchema = z
-  .enum(['active', 'in_storage', 'retired', 'disposed'])
-  .describe('Only active and in_storage assets have a refresh clock and count in forecasts');
-export const dateSourceSchema = z.enum(['manual', 'import', 'sync', 'catalogue']);
 export const lifecycleStatusSchema = z.enum(['ok', 'due_soon', 'overdue', 'undated', 'inactive']);
 
 /** The most assets one sync request may carry. */
 export const MAX_SYNC_ASSETS = 5000;
 
-const lifecycleMonths = z
-  .int({ error: 'must be a whole number of months' })
-  .min(1, 'must be from 1 to 600 months')
-  .max(600, 'must be from 1 to 600 months');
-
-/** The writable fields of an asset, as the API names them. */
-const assetFields = {
-  name: requiredText(300),
-  category: assetCategorySchema,
-  manufacturer: text(200).nullable(),
-  model: text(200).nullable(),
-  serialNumber: text(200).nullable(),
-  assetTag: text(200).nullable(),
-  location: text(200).nullable(),
-  assignedTo: text(200).nullable(),
-  operatingSystem: text(200)
-    .nullable()
-    .describe(
-      'As the RMM reports it, e.g. "Microsoft Windows 10 Pro 22H2"; matched against the end-of-support catalogue',
-    ),
-  purchasedOn: isoDate.nullable(),
-  inServiceOn: isoDate.nullable().describe('Starts the refresh clock; purchasedOn is used when it is empty'),
-  warrantyExpiresOn: isoDate.nullable(),
-  endOfSupportOn: isoDate
-    .nullable()
-    .describe("Overrides the catalogue's end of support for the operating system"),
-  purchaseCost: money.nullable(),
-  replacementCost: money
-    .nullable()
-    .describe('Minor units; when empty the lifecycle policy, then purchaseCost, prices the refresh'),
-  lifecycleMonths: lifecycleMonths.nullable().describe('Overrides the lifecycle policy of the category'),
-  status: assetStatusSchema,
-  notes: text(10_000).nullable(),
-  externalSource: text(100)
-    .nullable()
-    .describe('The tool the asset comes from (e.g. "ninjaone"); set together with externalId'),
-  externalId: text(200).nullable().describe("The asset's id in externalSource; unique per client and source"),
-};
-
-export type AssetCategory = z.infer<typeof assetCategorySchema>;
-export type AssetStatus = z.infer<typeof assetStatusSchema>;
-export type DateSource = z.infer<typeof dateSourceSchema>;
-
-/** Every stored field of an asset, after validation. */
-export interface AssetFields {
-  name: string;
-  category: AssetCategory;
-  manufacturer: string | null;
-  model: string | null;
-  serialNumber: string | null;
-  assetTag: string | null;
-  location: string | null;
-  assignedTo: string | null;
-  operatingSystem: string | null;
-  purchasedOn: string | null;
-  inServiceOn: string | null;
-  warrantyExpiresOn: string | null;
-  endOfSupportOn: string | null;
-  purchaseCost: number | null;
-  replacementCost: number | null;
-  lifecycleMonths: number | null;
-  status: AssetStatus;
-  notes: string | null;
-  externalSource: string | null;
-  externalId: string | null;
-}
-
-/** Every optional field of an asset, unset: the starting point of a new asset before its given fields. */
-export const NO_OPTIONAL_ASSET_FIELDS: Readonly<Omit<AssetFields, 'name' | 'category' | 'status'>> =
-  Object.freeze({
-    manufacturer: null,
-    model: null,
-    serialNumber: null,
-    assetTag: null,
-    location: null,
-    assignedTo: null,
-    operatingSystem: null,
-    purchasedOn: null,
-    inServiceOn: null,
-    warrantyExpiresOn: null,
-    endOfSupportOn: null,
-    purchaseCost: null,
-    replacementCost: null,
-    lifecycleMonths: null,
-    notes: null,
-    externalSource: null,
-    externalId: null,
-  });
-
-export const DATE_FIELDS = ['purchasedOn', 'inServiceOn', 'warrantyExpiresOn', 'endOfSupportOn'] as const;
-export type DateField = (typeof DATE_FIELDS)[number];
-export type DateSources = Record<DateField, DateSource | null>;
-
 const dateSourcesSchema = z
-  .object({
-    purchasedOn: dateSourceSchema.nullable(),
-    inServiceOn: dateSourceSchema.nullable(),
-    warrantyExpiresOn: dateSourceSchema.nullable(),
-    endOfSupportOn: dateSourceSchema.nullable(),
-  })
+  .object(
+    Object.fromEntries(DATE_FIELDS.map((field) => [field, dateSourceSchema.nullable()])) as Record<
+      DateField,
+      z.ZodNullable<typeof dateSourceSchema>
+    >,
+  )
   .describe('Where each date came from; null when the date is empty');
 
 export const lifecycleSchema = z
@@ -125,34 +38,32 @@ export const lifecycleSchema = z
     dueReason: z.enum(['age', 'end_of_support']).nullable(),
     status: lifecycleStatusSchema,
     warrantyStatus: z.enum(['unknown', 'expired', 'expiring', 'active']),
-    endOfSupportOn: z.string().nullable(),
+    endOfSupportOn: z
+      .string()
+      .nullable()
+      .describe(
+        "The operating system's end of support: the asset's own date, else the catalogue's product end of support. " +
+          'It moves the refresh clock only when it falls after the in-service date',
+      ),
     endOfSupportSource: z.enum(['asset', 'catalogue']).nullable(),
+    osStatus: z
+      .enum(['unsupported', 'update_due', 'supported', 'unknown'])
+      .describe(
+        'unsupported: its end of support has passed (a paid upgrade or new hardware); update_due: its release is ' +
+          'out of servicing and a free in-place update to osUpdateTo fixes it; supported; unknown: no date and no ' +
+          'catalogue match',
+      ),
+    osUpdateTo: z
+      .string()
+      .nullable()
+      .describe('With osStatus update_due: the release to update to, e.g. "Windows 11 25H2"'),
   })
   .describe('Computed, read-only: the refresh clock at today or at ?asOf=');
 
 export const assetSchema = z.object({
   id: uuid,
   clientId: uuid,
-  name: z.string(),
-  category: assetCategorySchema,
-  manufacturer: z.string().nullable(),
-  model: z.string().nullable(),
-  serialNumber: z.string().nullable(),
-  assetTag: z.string().nullable(),
-  location: z.string().nullable(),
-  assignedTo: z.string().nullable(),
-  operatingSystem: z.string().nullable(),
-  purchasedOn: z.string().nullable(),
-  inServiceOn: z.string().nullable(),
-  warrantyExpiresOn: z.string().nullable(),
-  endOfSupportOn: z.string().nullable(),
-  purchaseCost: z.int().nullable(),
-  replacementCost: z.int().nullable(),
-  lifecycleMonths: z.int().nullable(),
-  status: assetStatusSchema,
-  notes: z.string().nullable(),
-  externalSource: z.string().nullable(),
-  externalId: z.string().nullable(),
+  ...assetOutputSchemas,
   dateSources: dateSourcesSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -162,13 +73,16 @@ export type Asset = z.infer<typeof assetSchema>;
 /** An asset as stored, before its clock is computed. */
 export type AssetRecord = Omit<Asset, 'lifecycle'>;
 
-const optionalFields = Object.fromEntries(
-  Object.entries(assetFields)
-    .filter(([name]) => name !== 'name' && name !== 'category')
-    .map(([name, schema]) => [name, schema.optional()]),
-) as {
-  [K in Exclude<keyof typeof assetFields, 'name' | 'category'>]: z.ZodOptional<(typeof assetFields)[K]>;
-};
+/** The given fields but the required ones, optional: a create or a sync item may leave them out. */
+function optionalInputsOf<const Names extends readonly AssetFieldName[]>(names: Names) {
+  return Object.fromEntries(
+    names
+      .filter((name) => !('required' in ASSET_FIELDS[name]))
+      .map((name) => [name, ASSET_FIELDS[name].input.optional()]),
+  ) as {
+    [K in Exclude<Names[number], RequiredField>]: z.ZodOptional<(typeof ASSET_FIELDS)[K]['input']>;
+  };
+}
 
 const bothOrNeitherExternal = (
   value: { externalSource?: string | null; externalId?: string | null },
@@ -186,11 +100,15 @@ const bothOrNeitherExternal = (
 };
 
 export const createAssetBody = z
-  .strictObject({ name: assetFields.name, category: assetFields.category, ...optionalFields })
+  .strictObject({
+    name: assetInputSchemas.name,
+    category: assetInputSchemas.category,
+    ...optionalInputsOf(ASSET_FIELD_NAMES),
+  })
   .superRefine(bothOrNeitherExternal);
 export type CreateAsset = z.output<typeof createAssetBody>;
 
-export const updateAssetBody = z.strictObject(assetFields).partial();
+export const updateAssetBody = z.strictObject(assetInputSchemas).partial();
 export type UpdateAsset = z.output<typeof updateAssetBody>;
 
 export const clientAssetsParams = z.object({ clientId: uuid });
@@ -220,15 +138,11 @@ export const listAssetsQuery = z.strictObject({
 });
 export type ListAssetsQuery = z.output<typeof listAssetsQuery>;
 
-const syncItemFields = Object.fromEntries(
-  Object.entries(optionalFields).filter(([name]) => name !== 'externalSource' && name !== 'externalId'),
-) as Omit<typeof optionalFields, 'externalSource' | 'externalId'>;
-
 export const syncAssetItem = z.strictObject({
   externalId: requiredText(200).describe("The asset's id in the external tool"),
-  name: assetFields.name,
-  category: assetFields.category,
-  ...syncItemFields,
+  name: assetInputSchemas.name,
+  category: assetInputSchemas.category,
+  ...optionalInputsOf(SYNCED_FIELDS),
 });
 export type SyncAssetItem = z.output<typeof syncAssetItem>;
 

@@ -1,65 +1,37 @@
 import { getClient } from '../clients/client.service.js';
-import type { Db, Executor } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
+import type { Principal } from '../auth/principal.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
-import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, pageOf } from '../http/schemas.js';
 import {
   lifecycleRules,
   lifecycleRulesFor,
   policiesInEffect,
 } from '../lifecycle-policies/lifecycle-policy.service.js';
 import { refreshClockOf, type LifecycleRules } from '../domain/refresh-clock.js';
+import { pickAssetFields, SYNCED_FIELDS, type AssetFields } from './asset.fields.js';
 import * as assets from './asset.repository.js';
-import {
-  DATE_FIELDS,
-  NO_OPTIONAL_ASSET_FIELDS,
-  type Asset,
-  type AssetFields,
-  type AssetRecord,
-  type CreateAsset,
-  type DateSource,
-  type DateSources,
-  type ListAssetsQuery,
-  type SyncAssetItem,
-  type SyncAssets,
-  type SyncResult,
-  type UpdateAsset,
+import type {
+  Asset,
+  AssetRecord,
+  CreateAsset,
+  ListAssetsQuery,
+  SyncAssetItem,
+  SyncAssets,
+  SyncResult,
+  UpdateAsset,
 } from './asset.schemas.js';
+import { planAssetWrite, type AssetWrite } from './asset.write-plan.js';
 
 /** The asset with its refresh clock at the rules' asOf. */
 export function withLifecycle(asset: AssetRecord, rules: LifecycleRules): Asset {
   return { ...asset, lifecycle: refreshClockOf(asset, rules) };
 }
 
-const emptyFields: Omit<AssetFields, 'name' | 'category'> = { ...NO_OPTIONAL_ASSET_FIELDS, status: 'active' };
-
-/** A new asset's date provenance: every date it has came from `source`. */
-function sourcesOf(fields: AssetFields, source: DateSource): DateSources {
-  return {
-    purchasedOn: fields.purchasedOn === null ? null : source,
-    inServiceOn: fields.inServiceOn === null ? null : source,
-    warrantyExpiresOn: fields.warrantyExpiresOn === null ? null : source,
-    endOfSupportOn: fields.endOfSupportOn === null ? null : source,
-  };
-}
-
-/** Provenance after a change: a date that changes takes `source`, an unchanged one keeps its own. */
-function changedSources(
-  current: AssetRecord,
-  changes: Partial<AssetFields>,
-  source: DateSource,
-): Partial<DateSources> {
-  const out: Partial<DateSources> = {};
-  for (const field of DATE_FIELDS) {
-    const value = changes[field];
-    if (value === undefined) continue;
-    out[field] = value === null ? null : value === current[field] ? current.dateSources[field] : source;
-  }
-  return out;
-}
-
-function definedEntries<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+/** A stored asset as a write starts from it. */
+function storedWrite(asset: AssetRecord): AssetWrite {
+  return { fields: pickAssetFields(asset), dateSources: asset.dateSources };
 }
 
 async function assertExternalIdFree(
@@ -85,32 +57,24 @@ async function assertExternalIdFree(
 }
 
 export async function createAsset(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   input: CreateAsset,
   asOf: string,
 ): Promise<Asset> {
-  const fields: AssetFields = {
-    ...emptyFields,
-    ...definedEntries(input),
-    name: input.name,
-    category: input.category,
-  };
-  return db.transaction().execute(async (trx) => {
+  const write = planAssetWrite(undefined, input, 'manual');
+  return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
-    await assertExternalIdFree(trx, auth.mspId, clientId, fields);
-    const created = await assets.insertAsset(trx, auth.mspId, clientId, {
-      fields,
-      dateSources: sourcesOf(fields, 'manual'),
-    });
+    await assertExternalIdFree(trx, auth.mspId, clientId, write.fields);
+    const created = await assets.insertAsset(trx, auth.mspId, clientId, write);
     return withLifecycle(created, await lifecycleRulesFor(trx, auth, clientId, asOf));
   });
 }
 
 export async function getAsset(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   assetId: string,
   asOf: string,
@@ -128,8 +92,8 @@ export async function getAsset(
 const SCAN_BATCH = 500;
 
 export async function listAssets(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   query: ListAssetsQuery,
   asOf: string,
@@ -169,25 +133,23 @@ export async function listAssets(
     if (!computed || matches.length > query.limit || batch.length < SCAN_BATCH || !last) break;
     batch = await assets.listAssets(db, auth.mspId, clientId, { ...filter, after: [last.name, last.id] });
   }
-  const more = matches.length > query.limit;
-  const page = more ? matches.slice(0, query.limit) : matches;
-  const last = page.at(-1);
-  return { items: page, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
+  return pageOf(matches, query.limit, (asset) => [asset.name, asset.id]);
 }
 
 export async function updateAsset(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   assetId: string,
   input: UpdateAsset,
   asOf: string,
 ): Promise<Asset> {
-  const changes = definedEntries(input) as Partial<AssetFields>;
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const current = await assets.findAsset(trx, auth.mspId, clientId, assetId);
     if (!current) throw notFound('asset');
-    const merged = { ...current, ...changes };
+    const write = planAssetWrite(storedWrite(current), input, 'manual');
+    const changes = write.changes.fields;
+    const merged = write.fields;
     if ((merged.externalSource === null) !== (merged.externalId === null)) {
       const path =
         changes.externalId !== undefined || changes.externalSource === undefined
@@ -198,53 +160,26 @@ export async function updateAsset(
     if (changes.externalSource !== undefined || changes.externalId !== undefined) {
       await assertExternalIdFree(trx, auth.mspId, clientId, merged, assetId);
     }
-    const updated = await assets.updateAsset(trx, auth.mspId, clientId, assetId, {
-      fields: changes,
-      dateSources: changedSources(current, changes, 'manual'),
-    });
+    const updated = await assets.updateAsset(trx, auth.mspId, clientId, assetId, write.changes);
     if (!updated) throw notFound('asset');
     return withLifecycle(updated, await lifecycleRulesFor(trx, auth, clientId, asOf));
   });
 }
 
 export async function deleteAsset(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   assetId: string,
 ): Promise<void> {
   if (!(await assets.deleteAsset(db, auth.mspId, clientId, assetId))) throw notFound('asset');
 }
 
-const syncedFieldNames = [
-  'name',
-  'category',
-  'manufacturer',
-  'model',
-  'serialNumber',
-  'assetTag',
-  'location',
-  'assignedTo',
-  'operatingSystem',
-  'purchasedOn',
-  'inServiceOn',
-  'warrantyExpiresOn',
-  'endOfSupportOn',
-  'purchaseCost',
-  'replacementCost',
-  'lifecycleMonths',
-  'status',
-  'notes',
-] as const satisfies readonly (keyof SyncAssetItem & keyof AssetFields)[];
-
-/** The fields an item changes on the stored asset, or undefined when every given field already matches. */
-function syncChanges(current: AssetRecord, item: SyncAssetItem): Partial<AssetFields> | undefined {
-  let changes: Partial<AssetFields> | undefined;
-  for (const name of syncedFieldNames) {
-    const value = item[name];
-    if (value !== undefined && value !== current[name]) (changes ??= {})[name] = value as never;
-  }
-  return changes;
+/** The fields a sync item gives; the rest keep their stored values. */
+function syncedFieldsOf(item: SyncAssetItem): Partial<AssetFields> {
+  const given: Partial<Record<keyof AssetFields, unknown>> = {};
+  for (const name of SYNCED_FIELDS) given[name] = item[name];
+  return given as Partial<AssetFields>;
 }
 
 /**
@@ -252,12 +187,12 @@ function syncChanges(current: AssetRecord, item: SyncAssetItem): Partial<AssetFi
  * stored value; dates that change are recorded as coming from `sync`.
  */
 export async function syncAssets(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   input: SyncAssets,
 ): Promise<SyncResult> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
     await assets.lockExternalSource(trx, clientId, input.externalSource);
     const existing = await assets.listAssetsFromSource(trx, auth.mspId, clientId, input.externalSource);
@@ -268,37 +203,29 @@ export async function syncAssets(
     let unchanged = 0;
     for (const item of input.assets) {
       const current = byExternalId.get(item.externalId);
+      const given = syncedFieldsOf(item);
       if (!current) {
-        const { externalId, ...given } = item;
-        const fields: AssetFields = {
-          ...emptyFields,
-          ...definedEntries(given),
-          name: item.name,
-          category: item.category,
-          externalSource: input.externalSource,
-          externalId,
-        };
-        creates.push({ fields, dateSources: sourcesOf(fields, 'sync') });
+        creates.push(
+          planAssetWrite(
+            undefined,
+            {
+              ...given,
+              name: item.name,
+              category: item.category,
+              externalSource: input.externalSource,
+              externalId: item.externalId,
+            },
+            'sync',
+          ),
+        );
         continue;
       }
-      const changes = syncChanges(current, item);
-      if (!changes) {
+      const write = planAssetWrite(storedWrite(current), given, 'sync');
+      if (!write.changed) {
         unchanged += 1;
         continue;
       }
-      const {
-        id,
-        clientId: _client,
-        dateSources,
-        createdAt: _created,
-        updatedAt: _updated,
-        ...stored
-      } = current;
-      updates.push({
-        id,
-        fields: { ...stored, ...changes },
-        dateSources: { ...dateSources, ...changedSources(current, changes, 'sync') },
-      });
+      updates.push({ id: current.id, fields: write.fields, dateSources: write.dateSources });
     }
 
     const listed = new Set(input.assets.map((item) => item.externalId));

@@ -3,6 +3,7 @@ import { clientParams } from '../clients/client.schemas.js';
 import { defineRoute } from '../http/route.js';
 import { isoDate } from '../http/schemas.js';
 import { clientCalendar } from './calendar.service.js';
+import { forecastOutOfRange } from '../forecast/forecast.schemas.js';
 
 export const calendarRoutes = [
   defineRoute({
@@ -26,7 +27,10 @@ export const calendarRoutes = [
         .optional()
         .describe('The API key, for calendar apps that cannot send headers'),
     }),
-    responses: { 200: { description: 'An iCalendar feed', contentTypes: ['text/calendar'] } },
+    responses: {
+      200: { description: 'An iCalendar feed', contentTypes: ['text/calendar'] },
+      422: forecastOutOfRange,
+    },
     handler: async ({ app, auth, params, query, res }) => {
       const feed = await clientCalendar(app.database.db, auth, params.clientId, {
         asOf: query.asOf ?? app.clock.today(),

@@ -1,12 +1,14 @@
-import type { Db } from '../db/database.js';
+import type { Client } from '../clients/client.schemas.js';
 import { getClient } from '../clients/client.service.js';
-import { assetBatches, listRecurringCosts, loadPolicies } from '../forecast/forecast.repository.js';
+import type { Executor } from '../db/database.js';
+import { readSnapshot } from '../db/unit-of-work.js';
+import { forecastContextFor, planningFactsOf } from '../forecast/forecast-context.js';
+import { assetBatches, listInitiatives, listRecurringCosts } from '../forecast/forecast.repository.js';
 import { horizonOf } from '../domain/fiscal-calendar.js';
-import { refreshEventsOf } from '../domain/forecast.js';
+import { assetActionsOf, refreshEventsOf } from '../domain/forecast.js';
 import { addMonths } from '../domain/dates.js';
 import type { ForecastContext } from '../domain/forecast.types.js';
-import type { AuthContext } from '../http/auth.js';
-import { lookupEndOfSupport } from '../domain/end-of-support.js';
+import type { Principal } from '../auth/principal.js';
 import { renderCalendar, type CalendarEvent } from './icalendar.js';
 
 const formatMoney = (amount: number, currency: string) =>
@@ -17,31 +19,44 @@ const formatMoney = (amount: number, currency: string) =>
  * contract ends over the next `quarters` fiscal quarters.
  */
 export async function clientCalendar(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   options: { asOf: string; quarters: number; now: Date },
 ): Promise<string> {
-  const client = await getClient(db, auth, clientId);
-  const policies = await loadPolicies(db, auth.mspId, clientId);
-  const context: ForecastContext = {
-    asOf: options.asOf,
-    granularity: 'quarter',
-    periods: options.quarters,
-    fiscalYearStartMonth: client.fiscalYearStartMonth,
-    mspPolicies: policies.msp,
-    clientPolicies: policies.byClient.get(clientId) ?? {},
-    endOfSupportLookup: (os) => lookupEndOfSupport(os),
-  };
+  return readSnapshot(db, async (tx) => {
+    const client = await getClient(tx, auth, clientId);
+    const context = forecastContextFor(
+      {
+        asOf: options.asOf,
+        granularity: 'quarter',
+        periods: options.quarters,
+        fiscalYearStartMonth: client.fiscalYearStartMonth,
+      },
+      await planningFactsOf(tx, auth, clientId),
+    );
+    return calendarOf(tx, auth, client, context, options);
+  });
+}
+
+async function calendarOf(
+  db: Executor,
+  auth: Principal,
+  client: Client,
+  context: ForecastContext,
+  options: { asOf: string; now: Date },
+): Promise<string> {
   const horizon = horizonOf(context);
   const end = horizon.periods.at(-1)!.end;
   const within = (date: string | null): date is string =>
     date !== null && date >= options.asOf && date <= end;
   const events: CalendarEvent[] = [];
+  // The committed plan: an approved replacement moves its assets' refreshes, an approved upgrade its OS end.
+  const actions = assetActionsOf(await listInitiatives(db, auth.mspId, client.id), context);
 
-  for await (const batch of assetBatches(db, auth.mspId, { clientId })) {
+  for await (const batch of assetBatches(db, auth.mspId, { clientId: client.id })) {
     for (const asset of batch) {
-      for (const event of refreshEventsOf(asset, context)) {
+      for (const event of refreshEventsOf(asset, context, actions)) {
         const reason =
           event.reason === 'end_of_support' ? 'operating system end of support' : 'end of lifecycle';
         events.push({
@@ -64,7 +79,7 @@ export async function clientCalendar(
     }
   }
 
-  for (const cost of await listRecurringCosts(db, auth.mspId, clientId)) {
+  for (const cost of await listRecurringCosts(db, auth.mspId, client.id)) {
     if (cost.interval === 'year') {
       for (let year = 0; ; year += 1) {
         const date = addMonths(cost.startsOn, 12 * year);

@@ -33,7 +33,10 @@ export const clientRoutes = [
     tag,
     scope: 'write',
     body: createClientBody,
-    responses: { 201: { description: 'The new client', schema: clientSchema } },
+    responses: {
+      201: { description: 'The new client', schema: clientSchema },
+      409: { description: 'Another client of the MSP has this name' },
+    },
     handler: async ({ app, auth, body }) => ({
       status: 201,
       body: await service.createClient(app.database.db, auth, body),
@@ -61,7 +64,10 @@ export const clientRoutes = [
     scope: 'write',
     params: clientParams,
     body: updateClientBody,
-    responses: { 200: { description: 'The changed client', schema: clientSchema } },
+    responses: {
+      200: { description: 'The changed client', schema: clientSchema },
+      409: { description: 'Another client of the MSP has this name' },
+    },
     handler: async ({ app, auth, params, body }) => ({
       body: await service.updateClient(app.database.db, auth, params.clientId, body),
     }),

@@ -1,12 +1,12 @@
-import type { Db } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Executor } from '../db/database.js';
+import type { Principal } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
-import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import { findMsp } from '../msps/msp.repository.js';
 import * as clients from './client.repository.js';
 import type { Client, CreateClient, UpdateClient } from './client.schemas.js';
 
-export async function createClient(db: Db, auth: AuthContext, input: CreateClient): Promise<Client> {
+export async function createClient(db: Executor, auth: Principal, input: CreateClient): Promise<Client> {
   if (auth.clientId !== null) {
     throw new AppError('forbidden', 403, 'This key is limited to one client and cannot create clients');
   }
@@ -17,7 +17,7 @@ export async function createClient(db: Db, auth: AuthContext, input: CreateClien
 }
 
 /** The client, or a 404 that does not tell another tenant's client from one that does not exist. */
-export async function getClient(db: Db, auth: AuthContext, clientId: string): Promise<Client> {
+export async function getClient(db: Executor, auth: Principal, clientId: string): Promise<Client> {
   if (auth.clientId !== null && auth.clientId !== clientId) throw notFound('client');
   const client = await clients.findClient(db, auth.mspId, clientId);
   if (!client) throw notFound('client');
@@ -25,26 +25,21 @@ export async function getClient(db: Db, auth: AuthContext, clientId: string): Pr
 }
 
 export async function listClients(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   query: { q?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ items: Client[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['text', 'uuid']);
-  const items = await clients.listClients(db, auth.mspId, {
-    q: query.q,
-    onlyClientId: auth.clientId,
-    limit: query.limit + 1,
-    after,
-  });
-  const more = items.length > query.limit;
-  const page = more ? items.slice(0, query.limit) : items;
-  const last = page.at(-1);
-  return { items: page, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
+  return readPage(
+    query.limit,
+    (limit) => clients.listClients(db, auth.mspId, { q: query.q, onlyClientId: auth.clientId, limit, after }),
+    (client) => [client.name, client.id],
+  );
 }
 
 export async function updateClient(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   changes: UpdateClient,
 ): Promise<Client> {
@@ -55,14 +50,14 @@ export async function updateClient(
   return client;
 }
 
-export async function deleteClient(db: Db, auth: AuthContext, clientId: string): Promise<void> {
+export async function deleteClient(db: Executor, auth: Principal, clientId: string): Promise<void> {
   if (auth.clientId !== null) {
     throw new AppError('forbidden', 403, 'This key is limited to one client and cannot delete it');
   }
   if (!(await clients.deleteClient(db, auth.mspId, clientId))) throw notFound('client');
 }
 
-async function assertNameFree(db: Db, mspId: string, name: string, exceptId?: string): Promise<void> {
+async function assertNameFree(db: Executor, mspId: string, name: string, exceptId?: string): Promise<void> {
   const existing = await clients.findClientByName(db, mspId, name);
   if (existing && existing.id !== exceptId) {
     throw conflict(`A client named "${existing.name}" already exists`, [

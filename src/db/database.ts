@@ -10,7 +10,10 @@ import type { DB } from './schema.js';
 
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
-/** Anything a repository can run a query on: the database or a transaction. */
+/**
+ * Anything a repository can run a query on: the database or a transaction. Services open transactions with
+ * withTransaction (src/db/unit-of-work.ts), which joins the caller's when it is handed one.
+ */
 export type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface Database {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AssetStatus } from '../domain/forecast.types.js';
 
 /** DATE columns travel as `YYYY-MM-DD` strings in both drivers (see driver-types.ts). */
 export type DateColumn = string;
@@ -84,7 +85,7 @@ export interface AssetTable {
   purchase_cost: number | null;
   replacement_cost: number | null;
   lifecycle_months: number | null;
-  status: Generated<'active' | 'in_storage' | 'retired' | 'disposed'>;
+  status: Generated<AssetStatus>;
   notes: string | null;
   external_source: string | null;
   external_id: string | null;
@@ -115,6 +116,7 @@ export interface InitiativeTable {
   title: string;
   summary: string | null;
   priority: Generated<'low' | 'medium' | 'high' | 'critical'>;
+  kind: Generated<'replacement' | 'upgrade' | 'project'>;
   target_on: DateColumn | null;
   capex_cost: Generated<number>;
   monthly_opex_cost: Generated<number>;
@@ -331,6 +333,7 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'status',
     'created_at',
     'updated_at',
+    'kind',
   ]),
   initiative_assets: columnsOf<InitiativeAssetTable>()(['msp_id', 'initiative_id', 'asset_id']),
   decisions: columnsOf<DecisionTable>()([

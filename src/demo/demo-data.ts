@@ -72,8 +72,10 @@ export interface DemoInitiative {
   monthlyOpexCost: number;
   opexMonths: number | null;
   status: 'proposed' | 'approved' | 'in_progress' | 'completed' | 'declined' | 'deferred';
-  /** Categories whose oldest assets the initiative replaces. */
-  linkCategories: DemoCategory[];
+  /** What it does to its linked assets (SPEC §3): replaces them, upgrades their OS, or only refers to them. */
+  kind: 'replacement' | 'upgrade' | 'project';
+  /** Which assets it acts on or refers to: the oldest (by in-service date) that match, at most `limit` (5). */
+  links: DemoLinks | null;
   decisions: {
     decision: 'approved' | 'declined' | 'deferred';
     decidedBy: string;
@@ -81,6 +83,13 @@ export interface DemoInitiative {
     note: string;
     daysAgo: number;
   }[];
+}
+
+export interface DemoLinks {
+  category: DemoCategory;
+  operatingSystem?: RegExp;
+  model?: RegExp;
+  limit?: number;
 }
 
 export interface DemoClient {
@@ -848,7 +857,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'proposed',
-            linkCategories: ['server'],
+            kind: 'replacement',
+            links: { category: 'server', operatingSystem: /Server 2016/, limit: 1 },
             decisions: [],
           },
           {
@@ -860,7 +870,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'approved',
-            linkCategories: ['desktop'],
+            kind: 'upgrade',
+            links: { category: 'desktop', operatingSystem: /Windows 10/ },
             decisions: [
               decision({
                 decision: 'approved',
@@ -880,7 +891,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 4_500,
             opexMonths: 24,
             status: 'proposed',
-            linkCategories: [],
+            kind: 'project',
+            links: null,
             decisions: [
               decision({
                 decision: 'deferred',
@@ -974,7 +986,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 62 * 1_500,
             opexMonths: null,
             status: 'proposed',
-            linkCategories: ['phone_system'],
+            kind: 'replacement',
+            links: { category: 'phone_system' },
             decisions: [],
           },
           {
@@ -986,7 +999,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'in_progress',
-            linkCategories: ['server'],
+            kind: 'replacement',
+            links: { category: 'server', operatingSystem: /Server 2012 R2/ },
             decisions: [
               decision({
                 decision: 'approved',
@@ -1006,7 +1020,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'declined',
-            linkCategories: ['wireless_ap'],
+            kind: 'replacement',
+            links: { category: 'wireless_ap' },
             decisions: [
               decision({
                 decision: 'declined',
@@ -1026,7 +1041,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'completed',
-            linkCategories: [],
+            kind: 'project',
+            links: null,
             decisions: [
               decision({
                 decision: 'approved',
@@ -1128,7 +1144,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'proposed',
-            linkCategories: ['other'],
+            kind: 'replacement',
+            links: { category: 'other', operatingSystem: /Windows 7/ },
             decisions: [
               decision({
                 decision: 'deferred',
@@ -1148,7 +1165,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'approved',
-            linkCategories: ['network_switch'],
+            kind: 'replacement',
+            links: { category: 'network_switch', model: /2930F/ },
             decisions: [
               decision({
                 decision: 'approved',
@@ -1168,7 +1186,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 150 * 800,
             opexMonths: 36,
             status: 'proposed',
-            linkCategories: [],
+            kind: 'project',
+            links: null,
             decisions: [],
           },
           {
@@ -1180,7 +1199,8 @@ export function buildDemoBook(today: string): DemoBook {
             monthlyOpexCost: 0,
             opexMonths: null,
             status: 'deferred',
-            linkCategories: ['wireless_ap'],
+            kind: 'project',
+            links: { category: 'wireless_ap' },
             decisions: [
               decision({
                 decision: 'deferred',

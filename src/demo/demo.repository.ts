@@ -50,7 +50,15 @@ export async function insertAssetRows(
   mspId: string,
   clientId: string,
   assets: DemoAsset[],
-): Promise<{ id: string; category: string; inServiceOn: string | null }[]> {
+): Promise<
+  {
+    id: string;
+    category: string;
+    model: string;
+    operatingSystem: string | null;
+    inServiceOn: string | null;
+  }[]
+> {
   const source = (value: string | null) => (value === null ? null : ('sync' as const));
   const rows = await db
     .insertInto('assets')
@@ -80,9 +88,15 @@ export async function insertAssetRows(
         external_id: asset.externalId,
       })),
     )
-    .returning(['id', 'category', 'purchased_on'])
+    .returning(['id', 'category', 'model', 'operating_system', 'purchased_on'])
     .execute();
-  return rows.map((row) => ({ id: row.id, category: row.category, inServiceOn: row.purchased_on }));
+  return rows.map((row) => ({
+    id: row.id,
+    category: row.category,
+    model: row.model ?? '',
+    operatingSystem: row.operating_system,
+    inServiceOn: row.purchased_on,
+  }));
 }
 
 export async function insertRecurringCostRows(
@@ -127,6 +141,7 @@ export async function insertInitiativeRow(
       title: initiative.title,
       summary: initiative.summary,
       priority: initiative.priority,
+      kind: initiative.kind,
       target_on: initiative.targetOn,
       capex_cost: initiative.capexCost,
       monthly_opex_cost: initiative.monthlyOpexCost,
@@ -157,4 +172,10 @@ export async function insertInitiativeRow(
       )
       .execute();
   }
+}
+
+/** Whether the database holds any MSP at all: the demo is loaded only into an empty one. */
+export async function anyMspExists(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('msps').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,8 +1,9 @@
-import type { Db } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
 import { issueApiKey } from '../api-keys/api-key.service.js';
 import { insertMsp, type Msp } from '../msps/msp.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { buildDemoBook } from './demo-data.js';
+import { buildDemoBook, type DemoLinks } from './demo-data.js';
 import * as demo from './demo.repository.js';
 
 export interface LoadedDemo {
@@ -12,10 +13,10 @@ export interface LoadedDemo {
 }
 
 /** Loads the demo book as a new MSP with an admin key, all in one transaction. */
-export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
+export async function loadDemo(db: Executor, clock: Clock): Promise<LoadedDemo> {
   const today = clock.today();
   const book = buildDemoBook(today);
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const msp = await insertMsp(trx, { name: book.mspName, currency: 'USD' });
     await demo.insertPolicies(trx, msp.id, null, book.mspPolicies);
     const clients: LoadedDemo['clients'] = [];
@@ -25,15 +26,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
       const assets = await demo.insertAssetRows(trx, msp.id, clientId, client.assets);
       await demo.insertRecurringCostRows(trx, msp.id, clientId, client);
       for (const initiative of client.initiatives) {
-        // An initiative replaces the oldest few assets of the categories it is about.
-        const linked = assets
-          .filter(
-            (asset) =>
-              initiative.linkCategories.includes(asset.category as never) && asset.inServiceOn !== null,
-          )
-          .sort((a, b) => a.inServiceOn!.localeCompare(b.inServiceOn!))
-          .slice(0, 5)
-          .map((asset) => asset.id);
+        const linked = linkedAssetIds(assets, initiative.links);
         await demo.insertInitiativeRow(
           trx,
           msp.id,
@@ -48,4 +41,34 @@ export async function loadDemo(db: Db, clock: Clock): Promise<LoadedDemo> {
     const { key } = await issueApiKey(trx, msp.id, { name: 'Demo admin key', scope: 'admin' });
     return { msp, apiKey: key, clients };
   });
+}
+
+/** The oldest dated assets (by in-service date) that an initiative's links select. */
+function linkedAssetIds(
+  assets: readonly {
+    id: string;
+    category: string;
+    model: string;
+    operatingSystem: string | null;
+    inServiceOn: string | null;
+  }[],
+  links: DemoLinks | null,
+): string[] {
+  if (links === null) return [];
+  return assets
+    .filter(
+      (asset) =>
+        asset.category === links.category &&
+        asset.inServiceOn !== null &&
+        (links.operatingSystem === undefined || links.operatingSystem.test(asset.operatingSystem ?? '')) &&
+        (links.model === undefined || links.model.test(asset.model)),
+    )
+    .sort((a, b) => a.inServiceOn!.localeCompare(b.inServiceOn!))
+    .slice(0, links.limit ?? 5)
+    .map((asset) => asset.id);
+}
+
+/** True until the first MSP is created, by the demo or otherwise. */
+export async function isEmptyBook(db: Executor): Promise<boolean> {
+  return !(await demo.anyMspExists(db));
 }

@@ -3,17 +3,24 @@ import catalogueJson from './end-of-support-catalogue.json' with { type: 'json' 
 
 /**
  * End-of-support catalogue (SPEC §3): maps the free-text operating system that RMM and asset tools report
- * ("Microsoft Windows 10 Pro", "Ubuntu 22.04.4 LTS", "macOS Ventura 13.6") to the vendor's end-of-support date.
+ * ("Microsoft Windows 10 Pro", "Ubuntu 22.04.4 LTS", "macOS Ventura 13.6") to the vendor's dates.
+ *
+ * Every row is one of two kinds, because they call for different remedies:
+ * - `product`: the product line ends (Windows 10, Windows Server 2016, an LTSC release, RHEL 7). The remedy is a
+ *   paid upgrade or new hardware, so this date can move an asset's refresh clock.
+ * - `release`: one release of a product that goes on (Windows 11 23H2, macOS 13, Ubuntu 22.04) reaches the end of
+ *   servicing. The remedy is a free in-place update to the row's `updateTo`; it never moves the clock and never
+ *   costs capex. A release row's product end of support comes from its product's row when the catalogue has one
+ *   (every Windows 10 feature release ends with Windows 10 itself, 2025-10-14).
  *
  * Matching is done per OS family with rules compiled once at module load from the catalogue, so adding a row
  * to the JSON (a Windows release with its build, a macOS codename, an Ubuntu series) is usually enough.
  * Text that names a family but not a catalogued product returns null rather than a guess.
  *
  * Conventions when the text is less specific than the catalogue:
- * - Windows 10/11 without a release (22H2, 24H2...): the date of the newest catalogued release of that edition
- *   family. Feature updates are free, so an unversioned device is assumed current; for Windows 10 this is the
- *   final 22H2 date, for Windows 11 it moves forward as releases are added. A release name the catalogue
- *   does not know ("27H2") returns null instead.
+ * - Windows 10/11 without a release (22H2, 24H2...): the product row. Feature updates are free, so an
+ *   unversioned device is assumed current: Windows 10 ends with the product, Windows 11 has no announced end.
+ *   A release name the catalogue does not know ("27H2") returns null instead.
  * - Windows 10/11 without a recognisable edition: the Home/Pro family, whose servicing is the shorter one.
  * - LTSB/LTSC without a year or build: the earliest date of that channel's releases, because moving between
  *   LTSC releases needs a reinstall or a new licence.
@@ -27,6 +34,7 @@ const catalogueEntrySchema = z
   .object({
     product: z.string().min(1),
     edition: z.string().min(1).nullable(),
+    kind: z.enum(['product', 'release']),
     release: z.string().min(1).optional(),
     codename: z.string().min(1).optional(),
     build: z
@@ -34,12 +42,21 @@ const catalogueEntrySchema = z
       .regex(/^\d{5}$/)
       .optional(),
     releasedOn: z.iso.date().optional(),
-    endOfSupportOn: z.iso.date(),
+    /** Product rows: the product's end of support, null when none is announced. Release rows: end of servicing. */
+    endOfSupportOn: z.iso.date().nullable(),
+    /** Release rows: the release a free in-place update brings the device to ("Windows 11 25H2"). */
+    updateTo: z.string().min(1).optional(),
     estimated: z.boolean().optional(),
     sourceUrl: z.url({ protocol: /^https$/ }),
     notes: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((entry) => entry.kind === 'release' || entry.updateTo === undefined, {
+    message: 'only a release row names what to update to',
+  })
+  .refine((entry) => entry.kind === 'product' || entry.endOfSupportOn !== null, {
+    message: 'a release row needs its end of servicing',
+  });
 
 const catalogueSchema = z
   .object({
@@ -51,12 +68,21 @@ const catalogueSchema = z
 
 export type EndOfSupportEntry = Readonly<z.infer<typeof catalogueEntrySchema>>;
 
+export type EndOfSupportKind = 'product' | 'release';
+
 export interface EndOfSupportMatch {
   product: string;
   edition: string | null;
   /** Feature release or LTSC year where the catalogue distinguishes them (Windows 10/11), else null. */
   release: string | null;
-  endOfSupportOn: string;
+  /** The kind of the matched row. */
+  kind: EndOfSupportKind;
+  /** The product's end of support, the only date that can move a refresh clock; null when none is announced. */
+  endOfSupportOn: string | null;
+  /** A release row's end of servicing (a free in-place update fixes it), else null. */
+  endOfServicingOn: string | null;
+  /** A release row's remedy: what to update to. */
+  updateTo: string | null;
   /** True when the vendor has not published the date (macOS convention, derived Windows dates). */
   estimated: boolean;
   sourceUrl: string;
@@ -103,6 +129,12 @@ const entryAt = (
   release: string | null,
 ): EndOfSupportEntry | undefined => entriesByKey.get(entryKey(product, edition, release));
 
+/** The product row a release row belongs to: same product, same edition family or any edition. */
+const productEntryOf = (entry: EndOfSupportEntry): EndOfSupportEntry | undefined =>
+  [entryAt(entry.product, entry.edition, null), entryAt(entry.product, null, null)].find(
+    (candidate) => candidate?.kind === 'product',
+  );
+
 const matchByEntry = new Map<EndOfSupportEntry, EndOfSupportMatch>(
   endOfSupportCatalogue.map((entry) => [
     entry,
@@ -110,7 +142,11 @@ const matchByEntry = new Map<EndOfSupportEntry, EndOfSupportMatch>(
       product: entry.product,
       edition: entry.edition,
       release: entry.release ?? null,
-      endOfSupportOn: entry.endOfSupportOn,
+      kind: entry.kind,
+      endOfSupportOn:
+        entry.kind === 'product' ? entry.endOfSupportOn : (productEntryOf(entry)?.endOfSupportOn ?? null),
+      endOfServicingOn: entry.kind === 'release' ? entry.endOfSupportOn : null,
+      updateTo: entry.updateTo ?? null,
       estimated: entry.estimated ?? false,
       sourceUrl: entry.sourceUrl,
       catalogueVersion,
@@ -139,34 +175,12 @@ for (const { build, product, release } of featureReleaseEntries) {
   if (build !== undefined && release !== undefined) buildByFeatureRelease.set(`${product}|${release}`, build);
 }
 
-function pickEntry(
-  entries: readonly EndOfSupportEntry[],
-  better: (candidate: string, current: string) => boolean,
-): EndOfSupportEntry | undefined {
-  let picked: EndOfSupportEntry | undefined;
-  for (const entry of entries) {
-    if (picked === undefined || better(entry.endOfSupportOn, picked.endOfSupportOn)) picked = entry;
-  }
-  return picked;
-}
-
-/** "Windows 10|Home/Pro" → the newest release's row (edition-less rows apply to every family). */
-const featureReleaseFallback = new Map<string, EndOfSupportEntry>();
-for (const product of WINDOWS_CLIENT_PRODUCTS) {
-  for (const family of [HOME_PRO, ENTERPRISE_EDUCATION]) {
-    const candidates = featureReleaseEntries.filter(
-      (entry) => entry.product === product && (entry.edition === family || entry.edition === null),
-    );
-    const newest = pickEntry(candidates, (candidate, current) => candidate > current);
-    if (newest !== undefined) featureReleaseFallback.set(`${product}|${family}`, newest);
-  }
-}
 /** "Windows 10|Enterprise LTSC" → the earliest-ending LTSC release. */
 const longTermFallback = new Map<string, EndOfSupportEntry>();
 for (const entry of longTermEntries) {
   const key = `${entry.product}|${entry.edition}`;
   const current = longTermFallback.get(key);
-  if (current === undefined || entry.endOfSupportOn < current.endOfSupportOn)
+  if (current === undefined || (entry.endOfSupportOn ?? '') < (current.endOfSupportOn ?? ''))
     longTermFallback.set(key, entry);
 }
 
@@ -324,7 +338,7 @@ function matchWindowsClient(text: string): EndOfSupportEntry | null {
   if (release === undefined) {
     // A named release the catalogue does not know is not "no release": do not guess its date.
     if (WINDOWS_HALF_YEAR_RELEASE.test(text)) return null;
-    return featureReleaseFallback.get(`${product}|${family}`) ?? null;
+    return entryAt(product, null, null) ?? null;
   }
   return entryAt(product, family, release) ?? entryAt(product, null, release) ?? null;
 }

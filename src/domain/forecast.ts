@@ -37,9 +37,14 @@ import {
 } from './refresh-clock.js';
 
 export interface ForecastAccumulator {
-  /** Refresh events of the assets, plus the undated, unpriced and overdue counts. */
+  /**
+   * Refresh events of the assets, plus the undated, unpriced and overdue counts. Initiatives that act on assets
+   * (replacement, upgrade) change those events, so they must be added first: adding such an initiative after its
+   * assets throws.
+   */
   addAssets(assets: Iterable<ForecastAsset>): void;
   addRecurringCosts(costs: Iterable<RecurringCost>): void;
+  /** Initiative capex and opex, and what counting replacements and upgrades do to their linked assets. */
   addInitiatives(initiatives: Iterable<Initiative>): void;
   /**
    * The counts of {@link addAssets} without its refresh events, for a caller that places the events itself
@@ -50,6 +55,35 @@ export interface ForecastAccumulator {
   addRefreshEvents(events: Iterable<RefreshEvent>): void;
   /** The forecast so far; the accumulator stays usable. */
   result(): ForecastResult;
+}
+
+/** The input whose charges took a forecast past the exact range: what a caller names to the user. */
+export interface ForecastRangeSource {
+  type: 'asset' | 'recurringCost' | 'initiative';
+  id: string;
+  name: string;
+  field: 'replacementCost' | 'amount' | 'capexCost' | 'monthlyOpexCost';
+}
+
+/**
+ * A forecast whose amounts cannot be represented exactly as JSON numbers (past 2^53 − 1 minor units). Charges are
+ * non-negative integers, so a cell at or below that bound was summed exactly; past it, a silently rounded budget
+ * would be worse than none. `source` is the input with the largest single charge, the likeliest mistake.
+ */
+export class ForecastRangeError extends RangeError {
+  constructor(readonly source: ForecastRangeSource) {
+    super(
+      `The forecast's amounts exceed ${Number.MAX_SAFE_INTEGER} minor units, the largest exact amount; ` +
+        `${source.type} "${source.name}" (${source.field}) has the largest charges`,
+    );
+    this.name = 'ForecastRangeError';
+  }
+
+  /** Where to look, in the form of a problem's `errors[].path`: `recurringCosts[<id>].amount`. */
+  get path(): string {
+    const collection = { asset: 'assets', recurringCost: 'recurringCosts', initiative: 'initiatives' };
+    return `${collection[this.source.type]}[${this.source.id}].${this.source.field}`;
+  }
 }
 
 /** What a context resolves to; built once per context object and reused by every call that gets it. */
@@ -104,6 +138,122 @@ export function compareForecastItems(a: ForecastItem, b: ForecastItem): number {
   return a.refId < b.refId ? -1 : a.refId > b.refId ? 1 : 0;
 }
 
+/**
+ * What counting initiatives do to one asset (SPEC §3 "Initiatives that act on assets"): the earliest replacement
+ * date D = max(targetOn, asOf) of its `replacement` initiatives, and whether an `upgrade` covers it.
+ */
+export interface AssetAction {
+  /** D of the earliest counting replacement, -1 when none. */
+  replacementKey: DateKey;
+  replacementId: string | null;
+  upgraded: boolean;
+}
+
+/** An initiative's date as the forecast uses it: no target date yet plans it as of today. */
+function initiativeTargetKey(initiative: Initiative, asOfKey: DateKey): DateKey {
+  return initiative.targetOn === null ? asOfKey : dateKeyOf(initiative.targetOn);
+}
+
+/** Records a counting initiative's effect on its linked assets; the earliest replacement wins (then the lower id). */
+function recordAssetActions(
+  actions: Map<string, AssetAction>,
+  initiative: Initiative,
+  asOfKey: DateKey,
+): void {
+  if (initiative.kind === 'project') return;
+  const targetKey = initiativeTargetKey(initiative, asOfKey);
+  const replacementKey = targetKey < asOfKey ? asOfKey : targetKey;
+  for (const assetId of initiative.assetIds) {
+    let action = actions.get(assetId);
+    if (action === undefined) {
+      action = { replacementKey: -1, replacementId: null, upgraded: false };
+      actions.set(assetId, action);
+    }
+    if (initiative.kind === 'upgrade') {
+      action.upgraded = true;
+    } else if (
+      action.replacementId === null ||
+      replacementKey < action.replacementKey ||
+      (replacementKey === action.replacementKey && initiative.id < action.replacementId)
+    ) {
+      action.replacementKey = replacementKey;
+      action.replacementId = initiative.id;
+    }
+  }
+}
+
+/** What the scenario's counting initiatives do to each linked asset, by asset id. */
+export function assetActionsOf(
+  initiatives: Iterable<Initiative>,
+  context: ForecastContext,
+): Map<string, AssetAction> {
+  const { asOfKey, scenario } = resolveForecastContext(context);
+  const statuses = SCENARIO_STATUSES[scenario];
+  const actions = new Map<string, AssetAction>();
+  for (const initiative of initiatives) {
+    if (statuses.has(initiative.status)) recordAssetActions(actions, initiative, asOfKey);
+  }
+  return actions;
+}
+
+/** One refresh event of an asset, as the accumulator and {@link refreshEventsOf} see it. */
+interface EventVisit {
+  dateKey: DateKey;
+  cycle: number;
+  reason: 'age' | 'end_of_support';
+  overdue: boolean;
+  /** The replacement initiative that pays for this event instead (amount 0), or null when it is charged. */
+  coveredBy: string | null;
+  /** The replacement whose date started this event's clock, or null. */
+  replacementId: string | null;
+}
+
+/**
+ * Walks an asset's refresh events inside the horizon, in date order. Its own events (E1 on due on, or asOf when
+ * overdue, then every L months from E1) are covered when a replacement acts on it; the replacement then starts a
+ * fresh clock at addMonths(D, k·L), k ≥ 1, with no end of support applying to it.
+ */
+function visitRefreshEvents(
+  facts: ClockFacts,
+  action: AssetAction | undefined,
+  asOfKey: DateKey,
+  endKey: DateKey,
+  visit: (event: EventVisit) => void,
+): void {
+  const months = facts.lifecycleMonths;
+  const coveredBy = action?.replacementId ?? null;
+  if (facts.dueKey >= 0) {
+    const overdue = facts.dueKey < asOfKey;
+    const first = firstEventKey(facts, asOfKey);
+    for (let cycle = 0; ; cycle++) {
+      // E(k+1) = addMonths(E1, k·L), from E1 each time: chaining would let a month-end clamp creep.
+      const dateKey = cycle === 0 ? first : addMonthsToKey(first, cycle * months);
+      if (dateKey > endKey) break;
+      visit({
+        dateKey,
+        cycle,
+        reason: cycle === 0 ? facts.dueReason : 'age',
+        overdue: overdue && cycle === 0,
+        coveredBy,
+        replacementId: null,
+      });
+    }
+  }
+  if (action === undefined || action.replacementId === null) return;
+  for (let cycle = 1; ; cycle++) {
+    const dateKey = addMonthsToKey(action.replacementKey, cycle * months);
+    if (dateKey > endKey) break;
+    visit({
+      dateKey,
+      cycle,
+      reason: 'age',
+      overdue: false,
+      coveredBy: null,
+      replacementId: action.replacementId,
+    });
+  }
+}
+
 /** First event: due on, or asOf when the asset is overdue (SPEC §3 "Refresh events"). */
 function firstEventKey(facts: ClockFacts, asOfKey: DateKey): DateKey {
   return facts.dueKey < asOfKey ? asOfKey : facts.dueKey;
@@ -132,6 +282,11 @@ class Accumulator implements ForecastAccumulator {
   private readonly refreshCount: Float64Array;
   private readonly items: ForecastItem[][] | null;
   private readonly facts = emptyClockFacts();
+  private readonly actions = new Map<string, AssetAction>();
+  /** The largest single charge so far and where it came from, to name in a ForecastRangeError. */
+  private largestCharge = 0;
+  private largestSource: ForecastRangeSource | null = null;
+  private readonly visitedAssetIds = new Set<string>();
   private undated = 0;
   private unpriced = 0;
   private overdue = 0;
@@ -166,6 +321,67 @@ class Accumulator implements ForecastAccumulator {
     this.items[period]!.push({ type, refId, name, date: isoDateOfKey(dateKey), amount, overdue });
   }
 
+  /**
+   * One charge, remembered when it is the largest so far (its source is named if the forecast goes out of range).
+   * Plain arguments rather than a source object: this runs once per charge of a million-asset portfolio.
+   */
+  private charged(
+    amount: number,
+    type: ForecastRangeSource['type'],
+    id: string,
+    name: string,
+    field: ForecastRangeSource['field'],
+  ): number {
+    if (amount > this.largestCharge) {
+      this.largestCharge = amount;
+      this.largestSource = { type, id, name, field };
+    }
+    return amount;
+  }
+
+  /** escalate(), with a charge past the exact range reported as the input it came from. */
+  private escalated(
+    type: ForecastRangeSource['type'],
+    id: string,
+    name: string,
+    field: ForecastRangeSource['field'],
+    base: number,
+    bps: number,
+    years: number,
+    quantity = 1,
+  ): number {
+    let amount: number;
+    try {
+      amount = escalate(base, bps, years, quantity);
+    } catch (error) {
+      if (error instanceof RangeError) throw new ForecastRangeError({ type, id, name, field });
+      throw error;
+    }
+    return this.charged(amount, type, id, name, field);
+  }
+
+  private addRefreshItem(
+    period: number,
+    assetId: string,
+    name: string,
+    event: Omit<EventVisit, 'replacementId'>,
+    amount: number,
+  ): void {
+    if (this.items === null) return;
+    const item: ForecastItem = {
+      type: 'refresh',
+      refId: assetId,
+      name,
+      date: isoDateOfKey(event.dateKey),
+      amount,
+      overdue: event.overdue,
+      reason: event.reason,
+      cycle: event.cycle,
+    };
+    if (event.coveredBy !== null) item.coveredBy = event.coveredBy;
+    this.items[period]!.push(item);
+  }
+
   addAssets(assets: Iterable<ForecastAsset>): void {
     this.visitAssets(assets, true);
   }
@@ -179,34 +395,43 @@ class Accumulator implements ForecastAccumulator {
     const facts = this.facts;
     const endKey = horizon.endKey;
     for (const asset of assets) {
+      this.visitedAssetIds.add(asset.id);
       computeClockFacts(asset, rules, facts);
       if (!facts.counted) continue;
       const category = rules.forCategory(asset.category);
       const base = asset.replacementCost ?? category.replacementCost ?? asset.purchaseCost;
+      // The counts describe the inventory as it is, so they come before any initiative acts on the asset.
       // Unpriced is a data-quality count, kept whether or not an event falls in the horizon and whether or
       // not the asset is dated.
       if (base === null) this.unpriced++;
-      if (facts.dueKey < 0) {
-        this.undated++;
-        continue;
-      }
-      const overdue = facts.dueKey < asOfKey;
-      if (overdue) this.overdue++;
+      if (facts.dueKey < 0) this.undated++;
+      else if (facts.dueKey < asOfKey) this.overdue++;
       if (!withEvents) continue;
 
-      const first = firstEventKey(facts, asOfKey);
-      const months = facts.lifecycleMonths;
-      for (let cycle = 0; ; cycle++) {
-        // E(k+1) = addMonths(E1, k·L), from E1 each time: chaining would let a month-end clamp creep.
-        const dateKey = cycle === 0 ? first : addMonthsToKey(first, cycle * months);
-        if (dateKey > endKey) break;
+      const action = this.actions.get(asset.id);
+      if (action?.upgraded) computeClockFacts(asset, rules, facts, true);
+      visitRefreshEvents(facts, action, asOfKey, endKey, (event) => {
+        const period = this.periodIndex(event.dateKey);
+        if (event.coveredBy !== null) {
+          this.addRefreshItem(period, asset.id, asset.name, event, 0);
+          return;
+        }
         const amount =
-          base === null ? 0 : escalate(base, category.escalationBps, escalationYears(asOfKey, dateKey));
-        const period = this.periodIndex(dateKey);
+          base === null
+            ? 0
+            : this.escalated(
+                'asset',
+                asset.id,
+                asset.name,
+                'replacementCost',
+                base,
+                category.escalationBps,
+                escalationYears(asOfKey, event.dateKey),
+              );
         this.refresh[period]! += amount;
         this.refreshCount[period]!++;
-        this.addItem(period, 'refresh', asset.id, asset.name, dateKey, amount, overdue && cycle === 0);
-      }
+        this.addRefreshItem(period, asset.id, asset.name, event, amount);
+      });
     }
   }
 
@@ -216,9 +441,21 @@ class Accumulator implements ForecastAccumulator {
       const dateKey = dateKeyOf(event.date);
       if (dateKey < horizon.startKey || dateKey > horizon.endKey) continue;
       const period = this.periodIndex(dateKey);
-      this.refresh[period]! += event.amount;
+      this.refresh[period]! += this.charged(
+        event.amount,
+        'asset',
+        event.assetId,
+        event.name,
+        'replacementCost',
+      );
       this.refreshCount[period]!++;
-      this.addItem(period, 'refresh', event.assetId, event.name, dateKey, event.amount, event.overdue);
+      this.addRefreshItem(
+        period,
+        event.assetId,
+        event.name,
+        { dateKey, cycle: event.cycle, reason: event.reason, overdue: event.overdue, coveredBy: null },
+        event.amount,
+      );
     }
   }
 
@@ -242,7 +479,16 @@ class Accumulator implements ForecastAccumulator {
         if (dateKey > lastKey) break;
         // addMonths is strictly increasing, so anniversary j ≤ this charge exactly when 12j ≤ offset.
         const anniversaries = Math.floor(offset / 12) - anniversariesByAsOf;
-        const amount = escalate(cost.amount, cost.annualEscalationBps, anniversaries, cost.quantity);
+        const amount = this.escalated(
+          'recurringCost',
+          cost.id,
+          cost.name,
+          'amount',
+          cost.amount,
+          cost.annualEscalationBps,
+          anniversaries,
+          cost.quantity,
+        );
         const period = this.periodIndex(dateKey);
         this.recurring[period]! += amount;
         this.addItem(period, 'recurring', cost.id, cost.name, dateKey, amount, false);
@@ -254,13 +500,26 @@ class Accumulator implements ForecastAccumulator {
     const { asOfKey, horizon } = this.resolved;
     for (const initiative of initiatives) {
       if (!this.statuses.has(initiative.status)) continue;
+      if (initiative.kind !== 'project') {
+        const late = initiative.assetIds.find((assetId) => this.visitedAssetIds.has(assetId));
+        if (late !== undefined) {
+          throw new Error(`initiative ${initiative.id} acts on asset ${late}, which was added before it`);
+        }
+        recordAssetActions(this.actions, initiative, asOfKey);
+      }
       // No target date yet: plan it as if it started today rather than leave a decision out of the budget.
-      const targetKey = initiative.targetOn === null ? asOfKey : dateKeyOf(initiative.targetOn);
+      const targetKey = initiativeTargetKey(initiative, asOfKey);
       if (initiative.capexCost !== 0) {
         const dateKey = targetKey < asOfKey ? asOfKey : targetKey;
         if (dateKey <= horizon.endKey) {
           const period = this.periodIndex(dateKey);
-          this.initiativeCapex[period]! += initiative.capexCost;
+          this.initiativeCapex[period]! += this.charged(
+            initiative.capexCost,
+            'initiative',
+            initiative.id,
+            initiative.title,
+            'capexCost',
+          );
           this.addItem(
             period,
             'initiative_capex',
@@ -279,7 +538,13 @@ class Accumulator implements ForecastAccumulator {
         const dateKey = addMonthsToKey(targetKey, k);
         if (dateKey > horizon.endKey) break;
         const period = this.periodIndex(dateKey);
-        this.initiativeOpex[period]! += initiative.monthlyOpexCost;
+        this.initiativeOpex[period]! += this.charged(
+          initiative.monthlyOpexCost,
+          'initiative',
+          initiative.id,
+          initiative.title,
+          'monthlyOpexCost',
+        );
         this.addItem(
           period,
           'initiative_opex',
@@ -314,6 +579,7 @@ class Accumulator implements ForecastAccumulator {
         opex: { recurring, initiatives: opexInitiatives, total: opexTotal },
         total: capexTotal + opexTotal,
         refreshCount: this.refreshCount[i]!,
+        partial: this.resolved.asOfKey > dateKeyOf(fiscalPeriod.start),
       };
       if (this.items !== null) period.items = this.items[i]!.sort(compareForecastItems);
       totals.capex.refresh += refresh;
@@ -326,9 +592,10 @@ class Accumulator implements ForecastAccumulator {
     totals.capex.total = totals.capex.refresh + totals.capex.initiatives;
     totals.opex.total = totals.opex.recurring + totals.opex.initiatives;
     totals.total = totals.capex.total + totals.opex.total;
-    // Sums of doubles are exact below 2^53; past it, a silently rounded budget is worse than an error.
-    if (!Number.isSafeInteger(totals.total)) {
-      throw new RangeError('The forecast total exceeds the safe integer range of minor units');
+    // Charges are non-negative integers, so every partial sum is at most the grand total: when the total is a
+    // safe integer, every cell was summed exactly.
+    if (!Number.isSafeInteger(totals.total) && this.largestSource !== null) {
+      throw new ForecastRangeError(this.largestSource);
     }
     return {
       asOf: context.asOf,
@@ -355,42 +622,58 @@ export function forecast(
   options: ForecastOptions = {},
 ): ForecastResult {
   const accumulator = createForecastAccumulator(context, options);
+  if (inputs.initiatives) accumulator.addInitiatives(inputs.initiatives);
   if (inputs.assets) accumulator.addAssets(inputs.assets);
   if (inputs.recurringCosts) accumulator.addRecurringCosts(inputs.recurringCosts);
-  if (inputs.initiatives) accumulator.addInitiatives(inputs.initiatives);
   return accumulator.result();
 }
 
 /**
- * The refresh events of one asset inside the context's horizon, in date order (for levelling and the
- * calendar feed). Empty for inactive and undated assets.
+ * The charged refresh events of one asset inside the context's horizon, in date order (for levelling and the
+ * calendar feed), with what counting initiatives do to it (`actions`, from {@link assetActionsOf}). Empty for
+ * inactive assets, and for undated ones unless a replacement starts their clock.
  */
-export function refreshEventsOf(asset: ForecastAsset, context: ForecastContext): RefreshEvent[] {
+export function refreshEventsOf(
+  asset: ForecastAsset,
+  context: ForecastContext,
+  actions?: ReadonlyMap<string, AssetAction>,
+): RefreshEvent[] {
   const { rules, asOfKey, horizon } = resolveForecastContext(context);
+  const action = actions?.get(asset.id);
   const facts = emptyClockFacts();
-  computeClockFacts(asset, rules, facts);
+  computeClockFacts(asset, rules, facts, action?.upgraded ?? false);
   const events: RefreshEvent[] = [];
-  if (!facts.counted || facts.dueKey < 0) return events;
+  if (!facts.counted) return events;
   const category = rules.forCategory(asset.category);
   const base = asset.replacementCost ?? category.replacementCost ?? asset.purchaseCost;
-  const overdue = facts.dueKey < asOfKey;
-  const first = firstEventKey(facts, asOfKey);
-  for (let cycle = 0; ; cycle++) {
-    const dateKey = cycle === 0 ? first : addMonthsToKey(first, cycle * facts.lifecycleMonths);
-    if (dateKey > horizon.endKey) break;
-    const years = escalationYears(asOfKey, dateKey);
+  visitRefreshEvents(facts, action, asOfKey, horizon.endKey, (event) => {
+    if (event.coveredBy !== null) return;
+    const years = escalationYears(asOfKey, event.dateKey);
+    let amount = 0;
+    try {
+      if (base !== null) amount = escalate(base, category.escalationBps, years);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new ForecastRangeError({
+        type: 'asset',
+        id: asset.id,
+        name: asset.name,
+        field: 'replacementCost',
+      });
+    }
     events.push({
       assetId: asset.id,
       name: asset.name,
       category: asset.category,
-      date: isoDateOfKey(dateKey),
-      cycle,
-      reason: cycle === 0 ? facts.dueReason : 'age',
-      overdue: overdue && cycle === 0,
+      date: isoDateOfKey(event.dateKey),
+      cycle: event.cycle,
+      reason: event.reason,
+      replacementId: event.replacementId,
+      overdue: event.overdue,
       baseCost: base ?? 0,
       escalationYears: years,
-      amount: base === null ? 0 : escalate(base, category.escalationBps, years),
+      amount,
     });
-  }
+  });
   return events;
 }

@@ -74,10 +74,20 @@ export interface RecurringCost {
 export type InitiativeStatus =
   'proposed' | 'approved' | 'in_progress' | 'completed' | 'declined' | 'deferred';
 
+/**
+ * What an initiative does to its linked assets (SPEC §3 "Initiatives that act on assets"): `replacement` replaces
+ * them on its date, `upgrade` upgrades their operating system, `project` only refers to them.
+ */
+export const INITIATIVE_KINDS = ['replacement', 'upgrade', 'project'] as const;
+export type InitiativeKind = (typeof INITIATIVE_KINDS)[number];
+
 export interface Initiative {
   id: string;
   title: string;
+  kind: InitiativeKind;
   status: InitiativeStatus;
+  /** Linked assets; what happens to them depends on `kind`. */
+  assetIds: readonly string[];
   targetOn: IsoDate | null;
   capexCost: number;
   monthlyOpexCost: number;
@@ -87,8 +97,15 @@ export interface Initiative {
 
 export type Scenario = 'committed' | 'proposed';
 
-/** Looks an operating system up in the end-of-support catalogue (src/domain/end-of-support.ts). */
-export type EndOfSupportLookup = (operatingSystem: string) => { endOfSupportOn: IsoDate } | null;
+/**
+ * Looks an operating system up in the end-of-support catalogue (src/domain/end-of-support.ts): the product's end
+ * of support (null when none is announced) and, for a release row, its end of servicing and what to update to.
+ */
+export type EndOfSupportLookup = (operatingSystem: string) => {
+  endOfSupportOn: IsoDate | null;
+  endOfServicingOn: IsoDate | null;
+  updateTo: string | null;
+} | null;
 
 /**
  * Everything a forecast depends on besides its inputs. Treat it as immutable once used: the engine caches what
@@ -126,6 +143,15 @@ export interface ForecastItem {
   date: IsoDate;
   amount: number;
   overdue: boolean;
+  /** Refresh items: why the event falls when it does (a first event's reason; later cycles are `age`). */
+  reason?: 'age' | 'end_of_support';
+  /** Refresh items: 0 for the asset's first event, k for the k-th after it (a replacement's clock starts at 1). */
+  cycle?: number;
+  /**
+   * Refresh items: the replacement initiative that pays for this event instead. Such an item has amount 0 and is
+   * not in the period's refresh count; it is listed so that a reader sees which initiative covers which asset.
+   */
+  coveredBy?: string;
 }
 
 export interface CapexCells {
@@ -149,6 +175,8 @@ export interface ForecastPeriod {
   opex: OpexCells;
   total: number;
   refreshCount: number;
+  /** True when asOf is after the period's start: only part of the period is forecast (only the first can be). */
+  partial: boolean;
   items?: ForecastItem[];
 }
 
@@ -172,6 +200,8 @@ export interface RefreshEvent {
   cycle: number;
   /** Why the first event falls when it does; later cycles are always `age`. */
   reason: 'age' | 'end_of_support';
+  /** The replacement initiative whose date started this event's clock, when one did. */
+  replacementId: string | null;
   /** E1 of an asset whose due date is before asOf, moved to asOf. */
   overdue: boolean;
   /** Cost before escalation; 0 when the asset is unpriced. */

@@ -17,10 +17,11 @@
  * - Always: the same events, each asset's base (pre-escalation) cost unchanged, so the base total is
  *   unchanged; every move within its window and the horizon; a plan no worse, in the order above, than not
  *   moving at all.
- * - With `optimal: true` (the search finished): no plan has less overflow, so whenever a plan within the cap
- *   exists the result is within the cap; and no plan with that overflow moves fewer events, or as many by
- *   fewer months. Small and typical plans finish well inside the default limit; a large, tight one may not,
- *   and then the result is the best plan found.
+ * - With `optimal: true`: no plan has less overflow. Either the result is within the cap, or the search
+ *   finished, and then whenever a plan within the cap exists the result is within the cap, and no plan with
+ *   that overflow moves fewer events, or as many by fewer months. Small and typical plans finish well inside
+ *   the node limit; a large, tight one may not, or may run into `shouldStop` (the caller's deadline), and then
+ *   the result is the best plan found. Requests over MAX_LEVELLING_PLACEMENTS are refused up front.
  *
  * A move re-anchors nothing: the asset's later cycles stay where its clock puts them. Re-anchoring would
  * push events in or out of the horizon and change the budget being levelled.
@@ -34,7 +35,13 @@ import {
   wholeMonthsBetweenKeys,
 } from './dates.js';
 import { horizonOf } from './fiscal-calendar.js';
-import { createForecastAccumulator, forecast, refreshEventsOf, resolveForecastContext } from './forecast.js';
+import {
+  assetActionsOf,
+  createForecastAccumulator,
+  forecast,
+  refreshEventsOf,
+  resolveForecastContext,
+} from './forecast.js';
 import type {
   ForecastAsset,
   ForecastContext,
@@ -60,6 +67,31 @@ export interface LevellingOptions {
   includeItems?: boolean;
   /** Bound on the branch and bound's work; past it the best plan found so far is returned. */
   searchNodeLimit?: number;
+  /**
+   * Asked now and then during the search (a deadline, say): once it answers true the search stops and the best
+   * plan found so far is returned with `optimal` false, unless it is within the cap.
+   */
+  shouldStop?: () => boolean;
+}
+
+/**
+ * The most placements (each movable event × each month it may land in) one levelling may search: past it the
+ * request is refused rather than left to run for minutes.
+ */
+export const MAX_LEVELLING_PLACEMENTS = 200_000;
+
+/** A levelling request too large to search: too many refresh events times too wide a window. */
+export class LevellingTooLargeError extends RangeError {
+  constructor(
+    readonly events: number,
+    readonly placements: number,
+  ) {
+    super(
+      `Levelling ${events} refresh events within this window means searching ${placements} placements, over ` +
+        `the limit of ${MAX_LEVELLING_PLACEMENTS}; narrow windowMonths or shorten the horizon`,
+    );
+    this.name = 'LevellingTooLargeError';
+  }
 }
 
 export interface RefreshMove {
@@ -147,17 +179,28 @@ export function levelRefreshes(
   const initiatives = [...(inputs.initiatives ?? [])];
   const quarterContext = quarterContextOf(context);
   const { horizon } = resolveForecastContext(quarterContext);
-  const events = assets.flatMap((asset) => refreshEventsOf(asset, quarterContext));
+  const actions = assetActionsOf(initiatives, quarterContext);
+  const events = assets.flatMap((asset) => refreshEventsOf(asset, quarterContext, actions));
   const { problem, movable } = problemOf(quarterContext, events, initiatives, windowMonths, cap);
+  const placements = problem.start[problem.count]!;
+  if (placements > MAX_LEVELLING_PLACEMENTS) throw new LevellingTooLargeError(problem.count, placements);
+  const shouldStop = options.shouldStop ?? (() => false);
 
   const stay = planOf(problem, problem.start.slice(0, problem.count));
-  const heuristic = [
-    stay,
-    arrange(problem, (a) => relieveWithRoom(a)),
-    arrange(problem, (a) => (sweep(a, 1), sweep(a, -1), relieveWithRoom(a))),
-    arrange(problem, (a) => (sweep(a, -1), sweep(a, 1), relieveWithRoom(a))),
-  ].reduce((best, plan) => (isBetter(plan, best) ? plan : best));
-  const plan = branchAndBound(problem, heuristic, nodeLimit);
+  const builds: ((arrangement: Arrangement) => void)[] = [
+    (a) => relieveWithRoom(a, shouldStop),
+    (a) => (sweep(a, 1, shouldStop), sweep(a, -1, shouldStop), relieveWithRoom(a, shouldStop)),
+    (a) => (sweep(a, -1, shouldStop), sweep(a, 1, shouldStop), relieveWithRoom(a, shouldStop)),
+  ];
+  let heuristic = stay;
+  for (const build of builds) {
+    if (shouldStop()) break;
+    const plan = arrange(problem, build, shouldStop);
+    if (isBetter(plan, heuristic)) heuristic = plan;
+  }
+  const plan = shouldStop()
+    ? { ...heuristic, optimal: false }
+    : branchAndBound(problem, heuristic, nodeLimit, shouldStop);
 
   const levelled: RefreshEvent[] = [...events];
   const moves: RefreshMove[] = [];
@@ -188,10 +231,10 @@ export function levelRefreshes(
   );
 
   const accumulator = createForecastAccumulator(context, { includeItems: options.includeItems ?? false });
+  accumulator.addInitiatives(initiatives);
   accumulator.countAssets(assets);
   accumulator.addRefreshEvents(levelled);
   accumulator.addRecurringCosts(recurringCosts);
-  accumulator.addInitiatives(initiatives);
 
   const overflow: QuarterOverflow[] = [];
   horizon.periods.forEach((period, q) => {
@@ -210,7 +253,8 @@ export function levelRefreshes(
       overflowBefore: stay.overflow,
       overflowAfter: plan.overflow,
     },
-    optimal: plan.optimal,
+    // No plan can have less than zero overflow, so a plan within the cap is optimal however the search ended.
+    optimal: plan.optimal || plan.overflow === 0,
   };
 }
 
@@ -383,10 +427,14 @@ class Arrangement {
   }
 }
 
-function arrange(problem: Problem, build: (arrangement: Arrangement) => void): Plan {
+function arrange(
+  problem: Problem,
+  build: (arrangement: Arrangement) => void,
+  shouldStop: () => boolean,
+): Plan {
   const arrangement = new Arrangement(problem);
   build(arrangement);
-  improveLocally(arrangement);
+  improveLocally(arrangement, shouldStop);
   return planOf(problem, arrangement.choice);
 }
 
@@ -447,11 +495,12 @@ function placementWithRoom(
  * Quarters in date order; an over-full one sends events to placements whose quarter has room for them. A
  * move never puts a quarter over the cap, so a quarter once cleared stays clear.
  */
-function relieveWithRoom(arrangement: Arrangement): void {
+function relieveWithRoom(arrangement: Arrangement, shouldStop: () => boolean): void {
   const anywhere = () => true;
   for (let q = 0; q < arrangement.loads.length; q++) {
     while (
       arrangement.excess(q) > 0 &&
+      !shouldStop() &&
       moveOneOut(arrangement, q, (e) => placementWithRoom(arrangement, e, q, anywhere))
     );
   }
@@ -462,7 +511,7 @@ function relieveWithRoom(arrangement: Arrangement): void {
  * room, then carries the excess on to the next quarter it can reach, which deals with it in its turn. This
  * finds the chains a single move cannot: Q1 over, Q2 full, Q3 empty, each event moving one quarter at most.
  */
-function sweep(arrangement: Arrangement, direction: 1 | -1): void {
+function sweep(arrangement: Arrangement, direction: 1 | -1, shouldStop: () => boolean): void {
   const { start, quarter, size } = arrangement.problem;
   const quarterCount = arrangement.loads.length;
   for (let i = 0; i < quarterCount; i++) {
@@ -482,6 +531,7 @@ function sweep(arrangement: Arrangement, direction: 1 | -1): void {
     };
     while (
       arrangement.excess(q) > 0 &&
+      !shouldStop() &&
       (moveOneOut(arrangement, q, (e) => placementWithRoom(arrangement, e, q, () => true)) ||
         moveOneOut(arrangement, q, carry))
     );
@@ -493,9 +543,9 @@ function sweep(arrangement: Arrangement, direction: 1 | -1): void {
  * the total overflow (a cheaper month across an escalation anniversary, say), or keeps it and shortens the
  * move (undoing what a sweep did needlessly). Each step improves (overflow, months moved), so it ends.
  */
-function improveLocally(arrangement: Arrangement): void {
+function improveLocally(arrangement: Arrangement, shouldStop: () => boolean): void {
   const { count, start, delta } = arrangement.problem;
-  for (let changed = true; changed;) {
+  for (let changed = true; changed && !shouldStop();) {
     changed = false;
     for (let e = 0; e < count; e++) {
       const distance = Math.abs(delta[arrangement.choice[e]!]!);
@@ -519,7 +569,12 @@ function improveLocally(arrangement: Arrangement): void {
  * with the moves and months so far (both only grow). Within the node limit it is exhaustive, so its answer is
  * optimal; it starts from the heuristic plan, so it is never worse than that.
  */
-function branchAndBound(problem: Problem, incumbent: Plan, nodeLimit: number): Plan & { optimal: boolean } {
+function branchAndBound(
+  problem: Problem,
+  incumbent: Plan,
+  nodeLimit: number,
+  shouldStop: () => boolean,
+): Plan & { optimal: boolean } {
   const { count, start, quarter, delta, size, fixed, cap } = problem;
   const extreme = (e: number, pick: (a: number, b: number) => number, initial: number) => {
     let value = initial;
@@ -579,7 +634,7 @@ function branchAndBound(problem: Problem, incumbent: Plan, nodeLimit: number): P
       level--;
       continue;
     }
-    if (++nodes > nodeLimit) return { ...best, optimal: false };
+    if (++nodes > nodeLimit || ((nodes & 1023) === 0 && shouldStop())) return { ...best, optimal: false };
     place(start[e]! + cursor[level]!, 1);
     if (!canBeat(level + 1)) continue;
     if (level + 1 < count) {

@@ -23,6 +23,12 @@ export type LifecycleStatus = 'ok' | 'due_soon' | 'overdue' | 'undated' | 'inact
 export type WarrantyStatus = 'unknown' | 'expired' | 'expiring' | 'active';
 export type DueReason = 'age' | 'end_of_support';
 export type EndOfSupportSource = 'asset' | 'catalogue';
+/**
+ * The operating system at asOf (SPEC §3): `unsupported` once its product's end of support has passed,
+ * `update_due` once its release's end of servicing has passed while the product is supported (a free in-place
+ * update fixes it), `supported` when a known date has not passed, `unknown` with no date and no catalogue match.
+ */
+export type OsStatus = 'unsupported' | 'update_due' | 'supported' | 'unknown';
 
 export const DEFAULT_LIFECYCLE_MONTHS = 36;
 export const DEFAULT_DUE_SOON_DAYS = 180;
@@ -46,6 +52,9 @@ export interface LifecycleClock {
   warrantyStatus: WarrantyStatus;
   endOfSupportOn: IsoDate | null;
   endOfSupportSource: EndOfSupportSource | null;
+  osStatus: OsStatus;
+  /** Set only when `osStatus` is `update_due`: the release to update to. */
+  osUpdateTo: string | null;
 }
 
 /** A category's policy, resolved through the layers once per context rather than once per asset. */
@@ -66,6 +75,21 @@ export function policiesByCategory(policies: Iterable<LifecyclePolicy>): Policie
 }
 
 const NO_DATE = -1;
+
+/** What the catalogue says of one operating-system text, as date keys (-1 for none). */
+interface CatalogueFacts {
+  matched: boolean;
+  endOfSupportKey: DateKey;
+  endOfServicingKey: DateKey;
+  updateTo: string | null;
+}
+const NO_CATALOGUE_MATCH: CatalogueFacts = Object.freeze({
+  matched: false,
+  endOfSupportKey: NO_DATE,
+  endOfServicingKey: NO_DATE,
+  updateTo: null,
+});
+const keyOrNone = (date: IsoDate | null): DateKey => (date === null ? NO_DATE : dateKeyOf(date));
 /** Distinct operating-system spellings remembered per context; a runaway set falls back to plain lookups. */
 const END_OF_SUPPORT_CACHE_LIMIT = 10_000;
 
@@ -74,7 +98,7 @@ export class LifecycleRules {
   readonly asOfKey: DateKey;
   readonly warrantyExpiringLimitKey: DateKey;
   private readonly categories = new Map<string, CategoryRules>();
-  private readonly endOfSupportCache = new Map<string, DateKey>();
+  private readonly catalogueCache = new Map<string, CatalogueFacts>();
 
   constructor(private readonly context: LifecycleContext) {
     this.asOfKey = dateKeyOf(context.asOf);
@@ -109,18 +133,25 @@ export class LifecycleRules {
     return rules;
   }
 
-  /** The catalogue's end of support for an operating system, or -1 when it has none. */
-  catalogueEndOfSupportKey(operatingSystem: string): DateKey {
+  /** What the catalogue says of an operating system's text. */
+  catalogueFacts(operatingSystem: string | null): CatalogueFacts {
     const lookup = this.context.endOfSupportLookup;
-    if (lookup === undefined) return NO_DATE;
-    const cached = this.endOfSupportCache.get(operatingSystem);
+    if (lookup === undefined || operatingSystem === null || operatingSystem === '') return NO_CATALOGUE_MATCH;
+    const cached = this.catalogueCache.get(operatingSystem);
     if (cached !== undefined) return cached;
     const match = lookup(operatingSystem);
-    const key = match === null ? NO_DATE : dateKeyOf(match.endOfSupportOn);
-    if (this.endOfSupportCache.size < END_OF_SUPPORT_CACHE_LIMIT) {
-      this.endOfSupportCache.set(operatingSystem, key);
-    }
-    return key;
+    const facts: CatalogueFacts =
+      match === null
+        ? NO_CATALOGUE_MATCH
+        : {
+            matched: true,
+            endOfSupportKey: keyOrNone(match.endOfSupportOn),
+            endOfServicingKey: keyOrNone(match.endOfServicingOn),
+            updateTo: match.updateTo,
+          };
+    if (this.catalogueCache.size < END_OF_SUPPORT_CACHE_LIMIT)
+      this.catalogueCache.set(operatingSystem, facts);
+    return facts;
   }
 }
 
@@ -147,8 +178,10 @@ export interface ClockFacts {
   inServiceKey: DateKey;
   dueKey: DateKey;
   dueReason: DueReason;
+  /** The asset's own end of support, else the catalogue's product end of support. */
   endOfSupportKey: DateKey;
   endOfSupportSource: EndOfSupportSource | null;
+  catalogue: CatalogueFacts;
 }
 
 export function emptyClockFacts(): ClockFacts {
@@ -160,10 +193,20 @@ export function emptyClockFacts(): ClockFacts {
     dueReason: 'age',
     endOfSupportKey: NO_DATE,
     endOfSupportSource: null,
+    catalogue: NO_CATALOGUE_MATCH,
   };
 }
 
-export function computeClockFacts(asset: ForecastAsset, rules: LifecycleRules, out: ClockFacts): void {
+/**
+ * The clock of one asset as it is. `upgraded` is the forecast's view of an asset that a counting `upgrade`
+ * initiative covers: its end of support no longer moves the clock (SPEC §3).
+ */
+export function computeClockFacts(
+  asset: ForecastAsset,
+  rules: LifecycleRules,
+  out: ClockFacts,
+  upgraded = false,
+): void {
   const lifecycleMonths = asset.lifecycleMonths ?? rules.forCategory(asset.category).lifecycleMonths;
   if (asset.lifecycleMonths !== null) {
     assertLifecycleMonths(lifecycleMonths, `asset ${asset.id} lifecycleMonths`);
@@ -171,12 +214,12 @@ export function computeClockFacts(asset: ForecastAsset, rules: LifecycleRules, o
   out.lifecycleMonths = lifecycleMonths;
   out.counted = asset.status === 'active' || asset.status === 'in_storage';
 
+  out.catalogue = rules.catalogueFacts(asset.operatingSystem);
   if (asset.endOfSupportOn !== null) {
     out.endOfSupportKey = dateKeyOf(asset.endOfSupportOn);
     out.endOfSupportSource = 'asset';
   } else {
-    const os = asset.operatingSystem;
-    out.endOfSupportKey = os === null || os === '' ? NO_DATE : rules.catalogueEndOfSupportKey(os);
+    out.endOfSupportKey = out.catalogue.endOfSupportKey;
     out.endOfSupportSource = out.endOfSupportKey === NO_DATE ? null : 'catalogue';
   }
 
@@ -187,7 +230,10 @@ export function computeClockFacts(asset: ForecastAsset, rules: LifecycleRules, o
   // An undated asset has no clock, even with a known end of support: SPEC §3 gives it no refresh event.
   if (!out.counted || out.inServiceKey === NO_DATE) return;
   const ageDueKey = addMonthsToKey(out.inServiceKey, lifecycleMonths);
-  if (out.endOfSupportKey !== NO_DATE && out.endOfSupportKey < ageDueKey) {
+  // A device deployed on an already-unsupported system needs an OS upgrade, not new hardware: only an end of
+  // support after the in-service date moves the clock.
+  const movesClock = !upgraded && out.endOfSupportKey > out.inServiceKey;
+  if (movesClock && out.endOfSupportKey < ageDueKey) {
     out.dueKey = out.endOfSupportKey;
     out.dueReason = 'end_of_support';
   } else {
@@ -206,6 +252,13 @@ export function lifecycleStatusOf(
   return facts.dueKey <= category.dueSoonLimitKey ? 'due_soon' : 'ok';
 }
 
+export function osStatusOf(facts: ClockFacts, asOfKey: DateKey): OsStatus {
+  if (facts.endOfSupportKey !== NO_DATE && facts.endOfSupportKey < asOfKey) return 'unsupported';
+  const servicingKey = facts.catalogue.endOfServicingKey;
+  if (servicingKey !== NO_DATE && servicingKey < asOfKey) return 'update_due';
+  return facts.endOfSupportKey !== NO_DATE || facts.catalogue.matched ? 'supported' : 'unknown';
+}
+
 export function warrantyStatusOf(warrantyExpiresOn: IsoDate | null, rules: LifecycleRules): WarrantyStatus {
   if (warrantyExpiresOn === null) return 'unknown';
   const key = dateKeyOf(warrantyExpiresOn);
@@ -222,6 +275,7 @@ export function refreshClockOf(
   const facts = emptyClockFacts();
   computeClockFacts(asset, rules, facts);
   const hasClock = facts.dueKey !== NO_DATE;
+  const osStatus = osStatusOf(facts, rules.asOfKey);
   return {
     lifecycleMonths: facts.lifecycleMonths,
     dueOn: hasClock ? isoDateOfKey(facts.dueKey) : null,
@@ -230,6 +284,8 @@ export function refreshClockOf(
     warrantyStatus: warrantyStatusOf(asset.warrantyExpiresOn, rules),
     endOfSupportOn: facts.endOfSupportKey === NO_DATE ? null : isoDateOfKey(facts.endOfSupportKey),
     endOfSupportSource: facts.endOfSupportSource,
+    osStatus,
+    osUpdateTo: osStatus === 'update_due' ? facts.catalogue.updateTo : null,
   };
 }
 

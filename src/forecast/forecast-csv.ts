@@ -1,10 +1,12 @@
-import { sumCells, type Cells } from '../domain/cells.js';
+import type { Cells } from '../domain/cells.js';
+import { fiscalYearSubtotals, QUARTERS_PER_FISCAL_YEAR } from '../domain/fiscal-year-subtotals.js';
 import type { ForecastPeriod, ForecastResult } from '../domain/forecast.types.js';
 
 /**
  * The forecast as CSV for spreadsheets: one row per period and, for quarterly forecasts, a subtotal row after the
  * last quarter of each fiscal year in the horizon (over the quarters the horizon holds), then a horizon total.
- * Amounts stay integers in minor units, as everywhere else; the currency is on every row.
+ * Amounts stay integers in minor units, as everywhere else; the currency is on every row. `partial` is true on a
+ * row that covers only part of its span because asOf falls after the first period's start.
  */
 export const FORECAST_CSV_COLUMNS = [
   'row_type',
@@ -21,6 +23,7 @@ export const FORECAST_CSV_COLUMNS = [
   'opex_total',
   'total',
   'refresh_count',
+  'partial',
 ] as const;
 
 function cellsOf(period: Cells): (string | number)[] {
@@ -45,30 +48,34 @@ export function csvField(value: string | number): string {
 
 export function forecastToCsv(forecast: ForecastResult & { currency: string }): string {
   const rows: (string | number)[][] = [[...FORECAST_CSV_COLUMNS]];
-  const fiscalYearOf = (period: ForecastPeriod) => period.key.slice(0, 6);
-  for (let index = 0; index < forecast.periods.length; index += 1) {
-    const period = forecast.periods[index]!;
-    rows.push([
-      'period',
-      period.key,
-      period.label,
-      period.start,
-      period.end,
-      forecast.currency,
-      ...cellsOf(period),
-    ]);
-    const next = forecast.periods[index + 1];
-    if (forecast.granularity === 'quarter' && (!next || fiscalYearOf(next) !== fiscalYearOf(period))) {
-      const year = forecast.periods.filter((candidate) => fiscalYearOf(candidate) === fiscalYearOf(period));
-      const quarters = year.length === 4 ? '' : ` (${year.length} of 4 quarters)`;
+  const periodRow = (period: ForecastPeriod) => [
+    'period',
+    period.key,
+    period.label,
+    period.start,
+    period.end,
+    forecast.currency,
+    ...cellsOf(period),
+    period.partial ? 'true' : 'false',
+  ];
+  if (forecast.granularity !== 'quarter') {
+    rows.push(...forecast.periods.map(periodRow));
+  } else {
+    for (const year of fiscalYearSubtotals(forecast.periods, forecast.fiscalYearStartMonth)) {
+      rows.push(...year.periods.map(periodRow));
+      const quarters =
+        year.periods.length === QUARTERS_PER_FISCAL_YEAR
+          ? ''
+          : ` (${year.periods.length} of ${QUARTERS_PER_FISCAL_YEAR} quarters)`;
       rows.push([
         'fiscal_year_subtotal',
-        fiscalYearOf(period),
-        `${fiscalYearOf(period)} subtotal${quarters}`,
-        year[0]!.start,
-        period.end,
+        year.key,
+        `${year.label} subtotal${quarters}`,
+        year.start,
+        year.end,
         forecast.currency,
-        ...cellsOf(sumCells(year)),
+        ...cellsOf(year.cells),
+        year.periods.some((period) => period.partial) ? 'true' : 'false',
       ]);
     }
   }
@@ -82,6 +89,7 @@ export function forecastToCsv(forecast: ForecastResult & { currency: string }): 
     last?.end ?? '',
     forecast.currency,
     ...cellsOf(forecast.totals),
+    first?.partial ? 'true' : 'false',
   ]);
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -1,54 +1,8 @@
+import { assetColumnsOf, assetFieldReader } from '../assets/asset.repository.js';
 import type { Executor } from '../db/database.js';
-import type {
-  AssetCategory,
-  ForecastAsset,
-  Initiative,
-  LifecyclePolicy,
-  PoliciesByCategory,
-  RecurringCost,
-} from '../domain/forecast.types.js';
+import type { ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
-
-const policyColumns = [
-  'client_id',
-  'category',
-  'lifecycle_months',
-  'replacement_cost',
-  'annual_escalation_bps',
-  'due_soon_days',
-] as const;
-
-export interface PolicySet {
-  msp: PoliciesByCategory;
-  byClient: Map<string, PoliciesByCategory>;
-}
-
-/** The MSP's policies and every client override (or one client's, when `clientId` is given), in one query. */
-export async function loadPolicies(db: Executor, mspId: string, clientId?: string): Promise<PolicySet> {
-  let query = db.selectFrom('lifecycle_policies').select(policyColumns).where('msp_id', '=', mspId);
-  if (clientId)
-    query = query.where((eb) => eb.or([eb('client_id', 'is', null), eb('client_id', '=', clientId)]));
-  const rows = await query.execute();
-  const msp: Partial<Record<AssetCategory, LifecyclePolicy>> = {};
-  const byClient = new Map<string, Partial<Record<AssetCategory, LifecyclePolicy>>>();
-  for (const row of rows) {
-    const policy: LifecyclePolicy = {
-      category: row.category as AssetCategory,
-      lifecycleMonths: row.lifecycle_months,
-      replacementCost: row.replacement_cost,
-      annualEscalationBps: row.annual_escalation_bps,
-      dueSoonDays: row.due_soon_days,
-    };
-    if (row.client_id === null) msp[policy.category] = policy;
-    else {
-      const forClient = byClient.get(row.client_id) ?? {};
-      forClient[policy.category] = policy;
-      byClient.set(row.client_id, forClient);
-    }
-  }
-  return { msp, byClient };
-}
 
 export async function listRecurringCosts(
   db: Executor,
@@ -97,6 +51,7 @@ export async function listInitiatives(
       'id',
       'client_id',
       'title',
+      'kind',
       'status',
       'target_on',
       'capex_cost',
@@ -104,14 +59,17 @@ export async function listInitiatives(
       'opex_months',
     ])
     .where('msp_id', '=', mspId)
-    .where('status', 'in', ['proposed', 'approved', 'in_progress']);
+    .where('status', 'in', COUNTABLE_STATUSES);
   if (clientId) query = query.where('client_id', '=', clientId);
   const rows = await query.orderBy('id').execute();
+  const assetIds = await linkedAssetIds(db, mspId, clientId);
   return rows.map((row) => ({
     id: row.id,
     clientId: row.client_id,
     title: row.title,
+    kind: row.kind,
     status: row.status,
+    assetIds: assetIds.get(row.id) ?? [],
     targetOn: row.target_on,
     capexCost: row.capex_cost,
     monthlyOpexCost: row.monthly_opex_cost,
@@ -119,7 +77,58 @@ export async function listInitiatives(
   }));
 }
 
+/** Statuses that some scenario counts; the others never reach the engine. */
+const COUNTABLE_STATUSES = ['proposed', 'approved', 'in_progress'] as const;
+
+/** The assets linked to countable replacements and upgrades (a project's links change no forecast), by initiative. */
+async function linkedAssetIds(
+  db: Executor,
+  mspId: string,
+  clientId?: string,
+): Promise<Map<string, string[]>> {
+  let query = db
+    .selectFrom('initiative_assets as ia')
+    .innerJoin('initiatives as i', (join) =>
+      join.onRef('i.id', '=', 'ia.initiative_id').onRef('i.msp_id', '=', 'ia.msp_id'),
+    )
+    .select(['ia.initiative_id', 'ia.asset_id'])
+    .where('ia.msp_id', '=', mspId)
+    .where('i.kind', '!=', 'project')
+    .where('i.status', 'in', COUNTABLE_STATUSES);
+  if (clientId) query = query.where('i.client_id', '=', clientId);
+  const byInitiative = new Map<string, string[]>();
+  for (const row of await query.orderBy('ia.initiative_id').orderBy('ia.asset_id').execute()) {
+    const list = byInitiative.get(row.initiative_id);
+    if (list === undefined) byInitiative.set(row.initiative_id, [row.asset_id]);
+    else list.push(row.asset_id);
+  }
+  return byInitiative;
+}
+
 export type ClientForecastAsset = ForecastAsset & { clientId: string };
+
+/** The asset fields a forecast reads: {@link ForecastAsset} but its id. */
+const FORECAST_FIELDS = [
+  'name',
+  'category',
+  'status',
+  'operatingSystem',
+  'purchasedOn',
+  'inServiceOn',
+  'warrantyExpiresOn',
+  'endOfSupportOn',
+  'purchaseCost',
+  'replacementCost',
+  'lifecycleMonths',
+] as const satisfies readonly Exclude<keyof ForecastAsset, 'id'>[];
+const forecastFieldsExhaustive: [
+  Exclude<keyof ForecastAsset, 'id' | (typeof FORECAST_FIELDS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void forecastFieldsExhaustive;
+const forecastColumns = assetColumnsOf(FORECAST_FIELDS);
+const forecastFieldsOf = assetFieldReader(FORECAST_FIELDS);
 
 /**
  * The MSP's countable assets (active and in storage) in keyset batches ordered by (client, id), so that a
@@ -135,21 +144,7 @@ export async function* assetBatches(
   for (;;) {
     let query = db
       .selectFrom('assets')
-      .select([
-        'id',
-        'client_id',
-        'name',
-        'category',
-        'status',
-        'operating_system',
-        'purchased_on',
-        'in_service_on',
-        'warranty_expires_on',
-        'end_of_support_on',
-        'purchase_cost',
-        'replacement_cost',
-        'lifecycle_months',
-      ])
+      .select(['id', 'client_id', ...forecastColumns])
       .where('msp_id', '=', mspId)
       .where('status', 'in', ['active', 'in_storage']);
     if (options.clientId) query = query.where('client_id', '=', options.clientId);
@@ -163,17 +158,7 @@ export async function* assetBatches(
     yield rows.map((row) => ({
       id: row.id,
       clientId: row.client_id,
-      name: row.name,
-      category: row.category as AssetCategory,
-      status: row.status,
-      operatingSystem: row.operating_system,
-      purchasedOn: row.purchased_on,
-      inServiceOn: row.in_service_on,
-      warrantyExpiresOn: row.warranty_expires_on,
-      endOfSupportOn: row.end_of_support_on,
-      purchaseCost: row.purchase_cost,
-      replacementCost: row.replacement_cost,
-      lifecycleMonths: row.lifecycle_months,
+      ...forecastFieldsOf(row),
     }));
     if (rows.length < batchSize) return;
     const last = rows[rows.length - 1]!;

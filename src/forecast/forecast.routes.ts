@@ -5,6 +5,7 @@ import { forecastToCsv } from './forecast-csv.js';
 import {
   clientForecastQuery,
   clientForecastSchema,
+  forecastOutOfRange,
   levelForecastBody,
   levelledForecastSchema,
   portfolioQuery,
@@ -32,6 +33,7 @@ export const forecastRoutes = [
     responses: {
       200: { description: 'The forecast', schema: clientForecastSchema, contentTypes: ['text/csv'] },
       406: { description: 'Neither JSON nor CSV is acceptable to the caller' },
+      422: forecastOutOfRange,
     },
     handler: async ({ app, auth, params, query, req, res }) => {
       const format = req.accepts(['application/json', 'text/csv']);
@@ -72,7 +74,14 @@ export const forecastRoutes = [
     scope: 'read',
     params: clientParams,
     body: levelForecastBody,
-    responses: { 200: { description: 'The levelled forecast', schema: levelledForecastSchema } },
+    responses: {
+      200: { description: 'The levelled forecast', schema: levelledForecastSchema },
+      422: {
+        description:
+          'The forecast goes out of the exact range (forecast_out_of_range), or the refresh events times the window ' +
+          'are more than 200,000 placements to search (levelling_too_large, naming body.windowMonths)',
+      },
+    },
     handler: async ({ app, auth, params, body }) => ({
       body: await service.levelClientForecast(
         app.database.db,

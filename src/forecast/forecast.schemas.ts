@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, money, uuid } from '../http/schemas.js';
+import { MAX_LIFECYCLE_MONTHS } from '../assets/asset.fields.js';
 import { ASSET_CATEGORIES, type AssetCategory } from '../domain/forecast.types.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
 import { MAX_LEVELLING_WINDOW_MONTHS } from '../domain/levelling.js';
@@ -14,6 +15,21 @@ export const forecastItemSchema = z.object({
   date: z.string(),
   amount: z.int(),
   overdue: z.boolean(),
+  reason: z
+    .enum(['age', 'end_of_support'])
+    .optional()
+    .describe("Refresh items: why the event falls when it does (a later cycle's reason is age)"),
+  cycle: z
+    .int()
+    .min(0)
+    .optional()
+    .describe("Refresh items: 0 for the asset's first event, k for the k-th lifecycle after it"),
+  coveredBy: uuid
+    .optional()
+    .describe(
+      'Refresh items: the replacement initiative that pays for this refresh instead; the item has amount 0 and ' +
+        'is not in refreshCount',
+    ),
 });
 
 export const forecastPeriodSchema = z.object({
@@ -25,6 +41,9 @@ export const forecastPeriodSchema = z.object({
   opex,
   total: z.int(),
   refreshCount: z.int(),
+  partial: z
+    .boolean()
+    .describe('True when asOf is after the period start: only the rest of the period is forecast'),
   items: z
     .array(forecastItemSchema)
     .optional()
@@ -65,10 +84,10 @@ export const lifecycleOverridesParam = z
       const match = /^([a-z_]+):(\d{1,3})$/.exec(part);
       const category = match?.[1] as AssetCategory | undefined;
       const months = Number(match?.[2]);
-      if (!match || !ASSET_CATEGORIES.includes(category!) || months < 1 || months > 600) {
+      if (!match || !ASSET_CATEGORIES.includes(category!) || months < 1 || months > MAX_LIFECYCLE_MONTHS) {
         ctx.addIssue({
           code: 'custom',
-          message: `"${part}" is not category:months with a known category and 1–600 months`,
+          message: `"${part}" is not category:months with a known category and 1–${MAX_LIFECYCLE_MONTHS} months`,
         });
         return z.NEVER;
       }
@@ -136,7 +155,7 @@ export const levelForecastBody = z
       .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
     scenario: horizonFields.scenario,
     lifecycleMonths: z
-      .partialRecord(z.enum(ASSET_CATEGORIES), z.int().min(1).max(600))
+      .partialRecord(z.enum(ASSET_CATEGORIES), z.int().min(1).max(MAX_LIFECYCLE_MONTHS))
       .optional()
       .describe('What-if lifecycle months per category, e.g. { "laptop": 48 }'),
     quarterlyCapexCap: money.describe(
@@ -185,38 +204,83 @@ export const levelledForecastSchema = z.object({
     overflowBefore: z.int(),
     overflowAfter: z.int(),
   }),
-  optimal: z.boolean().describe('True when no plan has less overflow (the search completed)'),
+  optimal: z
+    .boolean()
+    .describe(
+      'True when no plan has less overflow: the search completed, or the plan is within the cap. False: the best ' +
+        'plan found within the time and search budget',
+    ),
 });
 
-export const portfolioClientSchema = z.object({
-  clientId: uuid,
-  name: z.string(),
+const portfolioErrorSchema = z
+  .object({
+    code: z.enum(['forecast_out_of_range']),
+    detail: z.string(),
+    path: z.string().nullable().describe('The input to look at, e.g. recurringCosts[<id>].amount'),
+  })
+  .describe('Why there are no figures here; the rest of the portfolio is unaffected');
+
+const portfolioClientHeader = { clientId: uuid, name: z.string(), currency: z.string() };
+export const portfolioClientSchema = z.union([
+  z.object({
+    ...portfolioClientHeader,
+    periods: z.array(
+      z.object({
+        key: z.string(),
+        capex: z.int(),
+        opex: z.int(),
+        total: z.int(),
+        refreshCount: z.int(),
+        partial: z.boolean(),
+      }),
+    ),
+    totals: forecastTotalsSchema,
+    counts: forecastCountsSchema,
+  }),
+  z.object({ ...portfolioClientHeader, error: portfolioErrorSchema }),
+]);
+
+const portfolioCurrencyHeader = {
   currency: z.string(),
-  periods: z.array(
-    z.object({ key: z.string(), capex: z.int(), opex: z.int(), total: z.int(), refreshCount: z.int() }),
-  ),
-  totals: forecastTotalsSchema,
-  counts: forecastCountsSchema,
-});
+  clients: z.int(),
+  excludedClients: z.int().describe('Clients left out of these totals because their forecast has an error'),
+};
 
 export const portfolioSchema = z.object({
   asOf: z.string(),
   granularity: z.enum(['quarter', 'year']),
   scenario: z.enum(['committed', 'proposed']),
   fiscalYearStartMonth: z.int(),
-  periods: z.array(z.object({ key: z.string(), label: z.string(), start: z.string(), end: z.string() })),
+  periods: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      start: z.string(),
+      end: z.string(),
+      partial: z.boolean(),
+    }),
+  ),
   currencies: z
     .array(
-      z.object({
-        currency: z.string(),
-        clients: z.int(),
-        periods: z.array(forecastPeriodSchema),
-        totals: forecastTotalsSchema,
-        counts: forecastCountsSchema,
-      }),
+      z.union([
+        z.object({
+          ...portfolioCurrencyHeader,
+          periods: z.array(forecastPeriodSchema),
+          totals: forecastTotalsSchema,
+          counts: forecastCountsSchema,
+        }),
+        z.object({ ...portfolioCurrencyHeader, error: portfolioErrorSchema }),
+      ]),
     )
     .describe(
       'Book-of-business totals, one entry per currency (amounts in different currencies are never added)',
     ),
   clients: z.array(portfolioClientSchema),
 });
+
+/** A forecast whose amounts would pass 2^53 − 1 minor units: refused, naming the input, never rounded. */
+export const forecastOutOfRange = {
+  description:
+    "The forecast's amounts would pass the largest exact amount (2^53 − 1 minor units): forecast_out_of_range, " +
+    'naming the input with the largest charges, e.g. recurringCosts[<id>].amount',
+};

@@ -1,12 +1,18 @@
-import type { Db, Executor } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { readSnapshot } from '../db/unit-of-work.js';
 import { getClient } from '../clients/client.service.js';
-import type { AuthContext } from '../http/auth.js';
-import { lookupEndOfSupport } from '../domain/end-of-support.js';
+import type { Principal } from '../auth/principal.js';
 import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from '../domain/cells.js';
 import { fiscalPeriods } from '../domain/fiscal-calendar.js';
-import { createForecastAccumulator, type ForecastAccumulator } from '../domain/forecast.js';
-import { levelRefreshes, type LevellingResult } from '../domain/levelling.js';
+import {
+  createForecastAccumulator,
+  ForecastRangeError,
+  type ForecastAccumulator,
+} from '../domain/forecast.js';
+import type { LevellingResult } from '../domain/levelling.js';
+import { forecastContextFor, planningFactsByClient, planningFactsOf } from './forecast-context.js';
+import { levelOnWorker } from './levelling-runner.js';
 import * as repository from './forecast.repository.js';
 import type {
   ForecastContext,
@@ -31,50 +37,43 @@ export type ClientForecast = ForecastResult & {
   lifecycleOverrides: LifecycleOverrides;
 };
 
-const endOfSupportLookup = (operatingSystem: string) => lookupEndOfSupport(operatingSystem);
-
-/** Reads a forecast's inputs from one snapshot, so that a concurrent sync cannot tear it. */
-function inSnapshot<T>(db: Db, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
-}
-
-/** The forecast context of one client: its fiscal calendar, its and the MSP's policies, the request's what-ifs. */
+/** The forecast context of one client for a horizon query, read through the snapshot `tx`. */
 async function clientContext(
-  trx: Executor,
-  mspId: string,
+  tx: Executor,
+  auth: Principal,
   client: { id: string; fiscalYearStartMonth: number },
   query: HorizonQuery,
   today: string,
 ): Promise<ForecastContext> {
-  const policies = await repository.loadPolicies(trx, mspId, client.id);
-  return {
-    asOf: query.asOf ?? today,
-    granularity: query.granularity,
-    periods: query.periods,
-    scenario: query.scenario,
-    fiscalYearStartMonth: client.fiscalYearStartMonth,
-    mspPolicies: policies.msp,
-    clientPolicies: policies.byClient.get(client.id) ?? {},
-    lifecycleOverrides: query.lifecycleMonths ?? {},
-    endOfSupportLookup,
-  };
+  return forecastContextFor(
+    {
+      asOf: query.asOf ?? today,
+      granularity: query.granularity,
+      periods: query.periods,
+      scenario: query.scenario,
+      fiscalYearStartMonth: client.fiscalYearStartMonth,
+      lifecycleOverrides: query.lifecycleMonths,
+    },
+    await planningFactsOf(tx, auth, client.id),
+  );
 }
 
 export async function clientForecast(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   query: HorizonQuery & { include?: 'items' | undefined },
   today: string,
 ): Promise<ClientForecast> {
-  const client = await getClient(db, auth, clientId);
-  return inSnapshot(db, async (trx) => {
-    const context = await clientContext(trx, auth.mspId, client, query, today);
+  return readSnapshot(db, async (trx) => {
+    const client = await getClient(trx, auth, clientId);
+    const context = await clientContext(trx, auth, client, query, today);
     const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
+    // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
+    accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, clientId));
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId }))
       accumulator.addAssets(batch);
     accumulator.addRecurringCosts(await repository.listRecurringCosts(trx, auth.mspId, clientId));
-    accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, clientId));
     return {
       clientId,
       currency: client.currency,
@@ -95,65 +94,94 @@ export type LevelledForecast = Omit<LevellingResult, 'forecast'> & {
  * every moved event and what no move can fix.
  */
 export async function levelClientForecast(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   query: HorizonQuery & { quarterlyCapexCap: number; windowMonths: number; include?: 'items' | undefined },
   today: string,
 ): Promise<LevelledForecast> {
-  const client = await getClient(db, auth, clientId);
-  return inSnapshot(db, async (trx) => {
-    const context = await clientContext(trx, auth.mspId, client, query, today);
+  // Read in one snapshot, then search with the transaction closed: the search may take seconds, and on the
+  // embedded database an open transaction would hold its only connection for every other request.
+  const { client, context, inputs } = await readSnapshot(db, async (trx) => {
+    const client = await getClient(trx, auth, clientId);
+    const context = await clientContext(trx, auth, client, query, today);
     const assets = [];
     for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId })) assets.push(...batch);
-    const result = levelRefreshes(
-      context,
-      {
-        assets,
-        recurringCosts: await repository.listRecurringCosts(trx, auth.mspId, clientId),
-        initiatives: await repository.listInitiatives(trx, auth.mspId, clientId),
-      },
-      {
-        quarterlyCapexCap: query.quarterlyCapexCap,
-        windowMonths: query.windowMonths,
-        includeItems: query.include === 'items',
-      },
-    );
-    return {
-      ...result,
-      quarterlyCapexCap: query.quarterlyCapexCap,
-      windowMonths: query.windowMonths,
-      forecast: {
-        clientId,
-        currency: client.currency,
-        lifecycleOverrides: context.lifecycleOverrides ?? {},
-        ...result.forecast,
-      },
+    const inputs = {
+      assets,
+      recurringCosts: await repository.listRecurringCosts(trx, auth.mspId, clientId),
+      initiatives: await repository.listInitiatives(trx, auth.mspId, clientId),
     };
+    return { client, context, inputs };
   });
+  const result = await levelOnWorker(context, inputs, {
+    quarterlyCapexCap: query.quarterlyCapexCap,
+    windowMonths: query.windowMonths,
+    includeItems: query.include === 'items',
+  });
+  return {
+    ...result,
+    quarterlyCapexCap: query.quarterlyCapexCap,
+    windowMonths: query.windowMonths,
+    forecast: {
+      clientId,
+      currency: client.currency,
+      lifecycleOverrides: context.lifecycleOverrides ?? {},
+      ...result.forecast,
+    },
+  };
 }
+
+/** Why a client or a currency has no figures in the portfolio. */
+export interface PortfolioError {
+  code: 'forecast_out_of_range';
+  detail: string;
+  /** The input to look at, as in a 422's `errors[].path`. */
+  path: string | null;
+}
+
+export type PortfolioCurrency = { currency: string; clients: number; excludedClients: number } & (
+  | {
+      periods: ForecastPeriod[];
+      totals: ForecastResult['totals'];
+      counts: ForecastResult['counts'];
+      error?: never;
+    }
+  | { error: PortfolioError; periods?: never; totals?: never; counts?: never }
+);
+
+export type PortfolioClient = { clientId: string; name: string; currency: string } & (
+  | {
+      periods: {
+        key: string;
+        capex: number;
+        opex: number;
+        total: number;
+        refreshCount: number;
+        partial: boolean;
+      }[];
+      totals: ForecastResult['totals'];
+      counts: ForecastResult['counts'];
+      error?: never;
+    }
+  | { error: PortfolioError; periods?: never; totals?: never; counts?: never }
+);
 
 export interface PortfolioForecast {
   asOf: string;
   granularity: Granularity;
   scenario: Scenario;
   fiscalYearStartMonth: number;
-  periods: { key: string; label: string; start: string; end: string }[];
-  currencies: {
-    currency: string;
-    clients: number;
-    periods: ForecastPeriod[];
-    totals: ForecastResult['totals'];
-    counts: ForecastResult['counts'];
-  }[];
-  clients: {
-    clientId: string;
-    name: string;
-    currency: string;
-    periods: { key: string; capex: number; opex: number; total: number; refreshCount: number }[];
-    totals: ForecastResult['totals'];
-    counts: ForecastResult['counts'];
-  }[];
+  periods: { key: string; label: string; start: string; end: string; partial: boolean }[];
+  currencies: PortfolioCurrency[];
+  clients: PortfolioClient[];
+}
+
+function portfolioErrorOf(error: unknown): PortfolioError {
+  if (error instanceof ForecastRangeError) {
+    return { code: 'forecast_out_of_range', detail: error.message, path: error.path };
+  }
+  throw error;
 }
 
 /**
@@ -162,31 +190,49 @@ export interface PortfolioForecast {
  * that periods line up across the book of business.
  */
 export async function portfolioForecast(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   query: HorizonQuery & { fiscalYearStartMonth: number },
   today: string,
 ): Promise<PortfolioForecast> {
   const asOf = query.asOf ?? today;
-  return inSnapshot(db, async (trx) => {
+  return readSnapshot(db, async (trx) => {
     const clients = await listClientSummaries(trx, auth.mspId);
-    const policies = await repository.loadPolicies(trx, auth.mspId);
+    const factsOf = await planningFactsByClient(trx, auth.mspId);
     const accumulators = new Map<string, ForecastAccumulator>();
     for (const client of clients) {
       accumulators.set(
         client.id,
-        createForecastAccumulator({
-          asOf,
-          granularity: query.granularity,
-          periods: query.periods,
-          scenario: query.scenario,
-          fiscalYearStartMonth: query.fiscalYearStartMonth,
-          mspPolicies: policies.msp,
-          clientPolicies: policies.byClient.get(client.id) ?? {},
-          lifecycleOverrides: query.lifecycleMonths ?? {},
-          endOfSupportLookup,
-        }),
+        createForecastAccumulator(
+          forecastContextFor(
+            {
+              asOf,
+              granularity: query.granularity,
+              periods: query.periods,
+              scenario: query.scenario,
+              fiscalYearStartMonth: query.fiscalYearStartMonth,
+              lifecycleOverrides: query.lifecycleMonths,
+            },
+            factsOf(client.id),
+          ),
+        ),
       );
+    }
+    // One client's data must not take the book of business down: a client whose forecast goes out of the exact
+    // range is reported as such and left out of its currency's totals.
+    const failed = new Map<string, PortfolioError>();
+    const feed = (clientId: string, work: (accumulator: ForecastAccumulator) => void): void => {
+      const accumulator = accumulators.get(clientId);
+      if (accumulator === undefined || failed.has(clientId)) return;
+      try {
+        work(accumulator);
+      } catch (error) {
+        failed.set(clientId, portfolioErrorOf(error));
+      }
+    };
+    // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
+    for (const initiative of await repository.listInitiatives(trx, auth.mspId)) {
+      feed(initiative.clientId, (accumulator) => accumulator.addInitiatives([initiative]));
     }
     for await (const batch of repository.assetBatches(trx, auth.mspId)) {
       // Batches are ordered by client, so consecutive assets share an accumulator.
@@ -195,15 +241,13 @@ export async function portfolioForecast(
         const clientId = batch[start]!.clientId;
         let end = start + 1;
         while (end < batch.length && batch[end]!.clientId === clientId) end += 1;
-        accumulators.get(clientId)?.addAssets(batch.slice(start, end));
+        const slice = batch.slice(start, end);
+        feed(clientId, (accumulator) => accumulator.addAssets(slice));
         start = end;
       }
     }
     for (const cost of await repository.listRecurringCosts(trx, auth.mspId)) {
-      accumulators.get(cost.clientId)?.addRecurringCosts([cost]);
-    }
-    for (const initiative of await repository.listInitiatives(trx, auth.mspId)) {
-      accumulators.get(initiative.clientId)?.addInitiatives([initiative]);
+      feed(cost.clientId, (accumulator) => accumulator.addRecurringCosts([cost]));
     }
 
     const periods = fiscalPeriods({
@@ -212,52 +256,100 @@ export async function portfolioForecast(
       periods: query.periods,
       fiscalYearStartMonth: query.fiscalYearStartMonth,
     });
-    const byCurrency = new Map<string, PortfolioForecast['currencies'][number]>();
-    const clientResults: PortfolioForecast['clients'] = [];
+    const sums = new Map<
+      string,
+      {
+        clients: number;
+        excludedClients: number;
+        periods: ForecastPeriod[];
+        totals: ForecastResult['totals'];
+        counts: ForecastResult['counts'];
+      }
+    >();
+    const clientResults: PortfolioClient[] = [];
     for (const client of clients) {
-      const result = accumulators.get(client.id)!.result();
+      const sum = sums.get(client.currency) ?? {
+        clients: 0,
+        excludedClients: 0,
+        periods: periods.map((period) => ({
+          ...emptyCells(),
+          key: period.key,
+          label: period.label,
+          start: period.start,
+          end: period.end,
+          partial: asOf > period.start,
+        })),
+        totals: { ...emptyCells() },
+        counts: { undated: 0, unpriced: 0, overdue: 0 },
+      };
+      sums.set(client.currency, sum);
+      sum.clients += 1;
+      let result: ForecastResult | undefined;
+      if (!failed.has(client.id)) {
+        try {
+          result = accumulators.get(client.id)!.result();
+        } catch (error) {
+          failed.set(client.id, portfolioErrorOf(error));
+        }
+      }
+      const header = { clientId: client.id, name: client.name, currency: client.currency };
+      if (result === undefined) {
+        clientResults.push({ ...header, error: failed.get(client.id)! });
+        sum.excludedClients += 1;
+        continue;
+      }
       clientResults.push({
-        clientId: client.id,
-        name: client.name,
-        currency: client.currency,
+        ...header,
         periods: result.periods.map((period) => ({
           key: period.key,
           capex: period.capex.total,
           opex: period.opex.total,
           total: period.total,
           refreshCount: period.refreshCount,
+          partial: period.partial,
         })),
         totals: result.totals,
         counts: result.counts,
       });
-      const sum = byCurrency.get(client.currency) ?? {
-        currency: client.currency,
-        clients: 0,
-        periods: result.periods.map((period) => ({
-          ...emptyCells(),
-          key: period.key,
-          label: period.label,
-          start: period.start,
-          end: period.end,
-        })),
-        totals: { ...emptyCells() },
-        counts: { undated: 0, unpriced: 0, overdue: 0 },
-      };
-      sum.clients += 1;
       result.periods.forEach((period, index) => addCells(sum.periods[index]!, period));
       addCells(sum.totals, result.totals);
       sum.counts.undated += result.counts.undated;
       sum.counts.unpriced += result.counts.unpriced;
       sum.counts.overdue += result.counts.overdue;
-      byCurrency.set(client.currency, sum);
     }
+    const currencies: PortfolioCurrency[] = [...sums.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, sum]) => {
+        const header = { currency, clients: sum.clients, excludedClients: sum.excludedClients };
+        // Each client's cells are exact and non-negative, so a grand total that is still a safe integer means
+        // every per-currency sum was exact; past it, the sum cannot be written as an exact JSON number.
+        if (!Number.isSafeInteger(sum.totals.total)) {
+          return {
+            ...header,
+            error: {
+              code: 'forecast_out_of_range',
+              detail:
+                `The ${currency} book of business exceeds ${Number.MAX_SAFE_INTEGER} minor units, the largest ` +
+                'exact amount; each client is listed with its own figures',
+              path: null,
+            },
+          };
+        }
+        return { ...header, periods: sum.periods, totals: sum.totals, counts: sum.counts };
+      });
     return {
       asOf,
       granularity: query.granularity,
       scenario: query.scenario,
       fiscalYearStartMonth: query.fiscalYearStartMonth,
-      periods: periods.map(({ key, label, start, end }) => ({ key, label, start, end })),
-      currencies: [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
+      periods: periods.map(({ key, label, start, end }) => ({
+        key,
+        label,
+        start,
+        end,
+        partial: asOf > start,
+      })),
+      currencies,
       clients: clientResults,
     };
   });

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'renderer_unavailable'
   | 'renderer_busy'
   | 'database_unavailable'
+  | 'forecast_out_of_range'
+  | 'levelling_too_large'
   | 'internal_error';
 
 export interface FieldError {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteDefinition } from './route.js';
-import { problemSchema } from './schemas.js';
+import { declaredResponses } from './responses.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -35,11 +35,6 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
   });
 }
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: toJsonSchema(problemSchema, 'output') } },
-});
-
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate the requests. */
 export function buildOpenApiDocument(
   routes: readonly RouteDefinition[],
@@ -49,20 +44,15 @@ export function buildOpenApiDocument(
   for (const route of routes) {
     const path = openApiPath(route.path);
     const responses: Record<string, unknown> = {};
-    for (const [status, spec] of Object.entries(route.responses)) {
+    for (const [status, declared] of Object.entries(declaredResponses(route))) {
       const content: Record<string, unknown> = {};
-      if (spec.schema) content['application/json'] = { schema: toJsonSchema(spec.schema, 'output') };
-      for (const type of spec.contentTypes ?? []) content[type] = { schema: { type: 'string' } };
+      if (declared.schema) content[declared.jsonType] = { schema: toJsonSchema(declared.schema, 'output') };
+      for (const type of declared.contentTypes) content[type] = { schema: { type: 'string' } };
       responses[status] = {
-        description: spec.description,
+        description: declared.description,
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
-    responses['400'] ??= problemResponse('The request is not valid; `errors` names each offending field');
-    responses['401'] = problemResponse('No API key, or one that is not valid or has been revoked');
-    responses['403'] = problemResponse("The key's scope does not allow this");
-    if (route.params) responses['404'] = problemResponse('No such resource for this key');
-    responses['429'] = problemResponse('Rate limit reached; see Retry-After');
 
     const body = route.body
       ? {

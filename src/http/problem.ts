@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/connection-errors.js';
+import { ForecastRangeError } from '../domain/forecast.js';
+import { LevellingTooLargeError } from '../domain/levelling.js';
 import { AppError, type FieldError } from './errors.js';
 
 /** Seconds a client is told to wait when the database cannot be reached. */
@@ -62,6 +64,21 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
       sendProblem(res, error.status, error.code, error.message, error.errors);
+      return;
+    }
+    if (error instanceof ForecastRangeError) {
+      sendProblem(res, 422, 'forecast_out_of_range', error.message, [
+        { path: error.path, message: 'its charges take the forecast past the largest exact amount' },
+      ]);
+      return;
+    }
+    if (error instanceof LevellingTooLargeError) {
+      sendProblem(res, 422, 'levelling_too_large', error.message, [
+        {
+          path: 'body.windowMonths',
+          message: `${error.events} refresh events × this window is too many to search`,
+        },
+      ]);
       return;
     }
     const parserError = error as BodyParserError;

@@ -7,8 +7,9 @@ import express, {
 } from 'express';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
-import type { AuthContext, Scope } from './auth.js';
 import type { AppContext } from '../app-context.js';
+import type { Principal } from '../auth/principal.js';
+import type { Scope } from '../auth/scopes.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -25,11 +26,18 @@ export interface RouteContext<Params, Query, Body> {
   params: Params;
   query: Query;
   body: Body;
-  auth: AuthContext;
+  auth: Principal;
   app: AppContext;
   req: Request;
   res: Response;
 }
+
+/** Who is calling, from the request and the route it is for; turns the caller away when it may not. */
+export type RequestAuthenticator = (
+  req: Request,
+  route: RouteDefinition,
+  params: Record<string, unknown>,
+) => Promise<Principal>;
 
 /** A JSON reply; a handler that writes the response itself (CSV, PDF) returns undefined. */
 export interface Reply {
@@ -112,11 +120,7 @@ function parsePart<T extends z.ZodType>(
 export function mountRoute(
   router: Router,
   route: RouteDefinition,
-  authenticate: (
-    req: Request,
-    route: RouteDefinition,
-    params: Record<string, unknown>,
-  ) => Promise<AuthContext>,
+  authenticate: RequestAuthenticator,
   app: AppContext,
 ): void {
   router[route.method](

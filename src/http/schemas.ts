@@ -103,3 +103,52 @@ export function decodeTypedCursor<const Parts extends readonly (keyof typeof cur
   }
   return key as { -readonly [K in keyof Parts]: string };
 }
+
+const MICROSECOND_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const HEX_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The cursor of lists ordered newest first (packets, packet runs): [created_at to the microsecond, id]. */
+export function decodeCreatedAtCursor(cursor: string | undefined): [string, string] | undefined {
+  const key = decodeCursor(cursor, 2);
+  if (key === undefined) return undefined;
+  const [at, id] = key;
+  if (
+    typeof at === 'string' &&
+    MICROSECOND_TIMESTAMP.test(at) &&
+    typeof id === 'string' &&
+    HEX_UUID.test(id)
+  ) {
+    return [at, id];
+  }
+  throw invalid('query.cursor', 'is not a cursor this API returned');
+}
+
+/** One page of a list and the cursor of the next, if there is one. */
+export interface Page<Item> {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+/**
+ * Reads one page of at most `limit` rows: `load` is asked for one row more, which only proves that a next page
+ * exists; the cursor is the last row's sort key (`keyOf`).
+ */
+export async function readPage<Row>(
+  limit: number,
+  load: (limit: number) => Promise<Row[]>,
+  keyOf: (row: Row) => readonly (string | number)[],
+): Promise<Page<Row>> {
+  return pageOf(await load(limit + 1), limit, keyOf);
+}
+
+/** The first `limit` of `rows`, with a next cursor when `rows` has more (see readPage). */
+export function pageOf<Row>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => readonly (string | number)[],
+): Page<Row> {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? encodeCursor(keyOf(last)) : null };
+}

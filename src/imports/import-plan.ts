@@ -13,8 +13,16 @@
  *   the provenance it had.
  * - Unknown categories and statuses are warnings, not errors: the asset is imported as `other` / `active`.
  */
-import type { AssetFields, DateSources } from '../assets/asset.schemas.js';
-import { DATE_FIELDS, NO_OPTIONAL_ASSET_FIELDS } from '../assets/asset.schemas.js';
+import {
+  ASSET_FIELDS,
+  DATE_FIELDS,
+  MAX_LIFECYCLE_MONTHS,
+  TEXT_LIMITS,
+  type AssetFields,
+  type ImportableField,
+  type TextField,
+} from '../assets/asset.fields.js';
+import { planAssetWrite, type AssetWrite } from '../assets/asset.write-plan.js';
 import type { CsvTable } from './csv.js';
 import {
   bindColumns,
@@ -88,30 +96,10 @@ export interface PlanOptions {
   externalSource?: string | undefined;
 }
 
-type TextField =
-  | 'name'
-  | 'manufacturer'
-  | 'model'
-  | 'serialNumber'
-  | 'assetTag'
-  | 'location'
-  | 'assignedTo'
-  | 'operatingSystem'
-  | 'notes'
-  | 'externalId';
-
-const TEXT_LIMITS: readonly [TextField, number][] = [
-  ['name', 300],
-  ['manufacturer', 200],
-  ['model', 200],
-  ['serialNumber', 200],
-  ['assetTag', 200],
-  ['location', 200],
-  ['assignedTo', 200],
-  ['operatingSystem', 200],
-  ['notes', 10_000],
-  ['externalId', 200],
-];
+/** The free-text fields a file can fill, with the most characters each holds. */
+const IMPORTED_TEXT_LIMITS = TEXT_LIMITS.filter(
+  (entry): entry is [TextField & ImportableField, number] => ASSET_FIELDS[entry[0]].importHeader !== null,
+);
 
 const MONEY_FIELDS = ['purchaseCost', 'replacementCost'] as const;
 
@@ -261,7 +249,7 @@ export function planImport(table: CsvTable, options: PlanOptions): ImportPlan {
     }
 
     const values: Partial<AssetFields> = {};
-    for (const [field, limit] of TEXT_LIMITS) {
+    for (const [field, limit] of IMPORTED_TEXT_LIMITS) {
       const cell = read(field);
       if (!cell) continue;
       if (cell.text.length > limit)
@@ -302,13 +290,13 @@ export function planImport(table: CsvTable, options: PlanOptions): ImportPlan {
     }
     const lifecycle = typed('lifecycleMonths');
     if (lifecycle) {
-      const parsed = parseWholeNumber(lifecycle.text, 1, 600, 'months');
+      const parsed = parseWholeNumber(lifecycle.text, 1, MAX_LIFECYCLE_MONTHS, 'months');
       if (parsed.error !== undefined) fail(lifecycle.column, lifecycle.text, parsed.error);
       else values.lifecycleMonths = parsed.value;
     }
     const warranty = typed('warrantyMonths');
     if (warranty) {
-      const parsed = parseWholeNumber(warranty.text, 0, 600, 'months');
+      const parsed = parseWholeNumber(warranty.text, 0, MAX_LIFECYCLE_MONTHS, 'months');
       if (parsed.error !== undefined) fail(warranty.column, warranty.text, parsed.error);
       else if (parsed.value > 0 && values.warrantyExpiresOn === undefined) {
         // An explicit warranty end date, when the file has one, wins over the months.
@@ -407,16 +395,11 @@ export function planImport(table: CsvTable, options: PlanOptions): ImportPlan {
   return { ...base, assets, errors, warnings: warnings.list() };
 }
 
-/** A stored asset, as far as matching and comparing need it. */
-export interface ExistingAsset {
-  id: string;
-  fields: AssetFields;
-  dateSources: DateSources;
-}
+export type { AssetWrite } from '../assets/asset.write-plan.js';
 
-export interface AssetWrite {
-  fields: AssetFields;
-  dateSources: DateSources;
+/** A stored asset, as far as matching and comparing need it. */
+export interface ExistingAsset extends AssetWrite {
+  id: string;
 }
 
 export interface Reconciliation {
@@ -513,18 +496,17 @@ export function reconcile(plan: ImportPlan, existing: readonly ExistingAsset[]):
             : 'The file has no Category column; new assets are imported as other',
         });
       }
-      const fields: AssetFields = {
-        ...NO_OPTIONAL_ASSET_FIELDS,
-        ...values,
-        name,
-        category: values.category ?? 'other',
-        status: values.status ?? 'active',
-        externalSource: identity.kind === 'externalId' ? plan.externalSource : null,
-        externalId: identity.kind === 'externalId' ? identity.value : null,
-      };
-      const dateSources = Object.fromEntries(
-        DATE_FIELDS.map((field) => [field, fields[field] === null ? null : 'import']),
-      ) as DateSources;
+      const { fields, dateSources } = planAssetWrite(
+        undefined,
+        {
+          ...values,
+          name,
+          category: values.category ?? 'other',
+          externalSource: identity.kind === 'externalId' ? plan.externalSource : null,
+          externalId: identity.kind === 'externalId' ? identity.value : null,
+        },
+        'import',
+      );
       creates.push({ fields, dateSources });
       continue;
     }
@@ -540,21 +522,10 @@ export function reconcile(plan: ImportPlan, existing: readonly ExistingAsset[]):
       continue;
     }
     claimedBy.set(target.id, row);
-    const fields: AssetFields = { ...target.fields };
     // An asset first imported without external ids takes this file's source with its id (see findMatches).
-    if (identity.kind === 'externalId') fields.externalSource = plan.externalSource;
-    const dateSources: DateSources = { ...target.dateSources };
-    let changed = false;
-    for (const [field, value] of Object.entries(values) as [
-      keyof AssetFields,
-      AssetFields[keyof AssetFields],
-    ][]) {
-      if (fields[field] === value) continue;
-      (fields as unknown as Record<string, unknown>)[field] = value;
-      changed = true;
-      if ((DATE_FIELDS as readonly string[]).includes(field))
-        dateSources[field as (typeof DATE_FIELDS)[number]] = 'import';
-    }
+    const given =
+      identity.kind === 'externalId' ? { ...values, externalSource: plan.externalSource } : values;
+    const { fields, dateSources, changed } = planAssetWrite(target, given, 'import');
     if (changed) updates.push({ id: target.id, fields, dateSources });
     else unchanged++;
   }

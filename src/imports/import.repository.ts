@@ -1,30 +1,12 @@
-import { sql, type Selectable } from 'kysely';
-import { assetFieldColumns, assetFieldsOf } from '../assets/asset.repository.js';
+import { sql } from 'kysely';
+import {
+  assetFieldColumns,
+  assetFieldsOf,
+  dateSourceColumns,
+  dateSourcesOf,
+} from '../assets/asset.repository.js';
 import type { Executor } from '../db/database.js';
-import type { AssetTable } from '../db/schema.js';
 import type { ExistingAsset } from './import-plan.js';
-
-const matchColumns = [
-  'id',
-  ...assetFieldColumns,
-  'purchased_on_source',
-  'in_service_on_source',
-  'warranty_expires_on_source',
-  'end_of_support_on_source',
-] as const;
-
-function toExistingAsset(row: Pick<Selectable<AssetTable>, (typeof matchColumns)[number]>): ExistingAsset {
-  return {
-    id: row.id,
-    fields: assetFieldsOf(row),
-    dateSources: {
-      purchasedOn: row.purchased_on_source,
-      inServiceOn: row.in_service_on_source,
-      warrantyExpiresOn: row.warranty_expires_on_source,
-      endOfSupportOn: row.end_of_support_on_source,
-    },
-  };
-}
 
 /** Every asset of the client, with the fields an import compares. */
 export async function listAssetsToMatch(
@@ -34,11 +16,11 @@ export async function listAssetsToMatch(
 ): Promise<ExistingAsset[]> {
   const rows = await db
     .selectFrom('assets')
-    .select(matchColumns)
+    .select(['id', ...assetFieldColumns, ...dateSourceColumns])
     .where('msp_id', '=', mspId)
     .where('client_id', '=', clientId)
     .execute();
-  return rows.map(toExistingAsset);
+  return rows.map((row) => ({ id: row.id, fields: assetFieldsOf(row), dateSources: dateSourcesOf(row) }));
 }
 
 /**
@@ -49,6 +31,7 @@ export async function lockClientImports(db: Executor, clientId: string): Promise
   await sql`select pg_advisory_xact_lock(hashtextextended(${`assets-import:${clientId}`}, 0))`.execute(db);
 }
 
+/** A client a file can be imported into, with the names the operator's CLI shows. */
 export interface ImportTarget {
   mspId: string;
   mspName: string;

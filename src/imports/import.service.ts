@@ -1,7 +1,8 @@
 import { insertAssets, updateAssets } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
-import type { Db } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
+import type { Principal } from '../auth/principal.js';
 import { CsvFormatError, readCsv, type CsvTable } from './csv.js';
 import {
   planImport,
@@ -10,7 +11,7 @@ import {
   type ImportPlan,
   type Reconciliation,
 } from './import-plan.js';
-import { listAssetsToMatch, lockClientImports } from './import.repository.js';
+import { listAssetsToMatch, lockClientImports, type ImportTarget } from './import.repository.js';
 import { MAX_LISTED_ISSUES, type ImportResult } from './import.schemas.js';
 import type { ColumnMapping, PresetId } from './presets.js';
 import type { DateOrder } from './values.js';
@@ -28,20 +29,16 @@ export interface ImportRequest {
   dateOrder: DateOrder;
 }
 
-export interface ImportTarget {
-  mspId: string;
-  clientId: string;
-  /** Amounts are read into this currency's minor units. */
-  currency: string;
-}
+/** The client a file is imported into; amounts are read into its currency's minor units. */
+export type ImportInto = Pick<ImportTarget, 'mspId' | 'clientId' | 'currency'>;
 
 /** Rows an UPDATE … FROM jsonb_to_recordset carries per statement. */
 const UPDATE_BATCH = 5000;
 
 /** The API's entry: the caller must be able to see the client; another tenant's client is a 404. */
 export async function importAssets(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   request: ImportRequest,
 ): Promise<ImportResult> {
@@ -54,8 +51,8 @@ export async function importAssets(
  * every create and update in one transaction. With any error nothing is written and `committed` is false.
  */
 export async function importIntoClient(
-  db: Db,
-  target: ImportTarget,
+  db: Executor,
+  target: ImportInto,
   request: ImportRequest,
 ): Promise<ImportResult> {
   let table: CsvTable;
@@ -78,7 +75,7 @@ export async function importIntoClient(
     return summarize(plan, reconcile(plan, existing), false);
   }
 
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await lockClientImports(trx, target.clientId);
     const existing = await listAssetsToMatch(trx, target.mspId, target.clientId);
     const reconciliation = reconcile(plan, existing);

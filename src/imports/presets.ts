@@ -4,32 +4,34 @@
  * Headers are compared case-, space- and punctuation-insensitively (`Serial Number`, `serial_number` and
  * `SerialNumber` are one header), so the generic preset also accepts the API's own field names.
  */
+import { ASSET_FIELD_ENTRIES, type ImportableField } from '../assets/asset.fields.js';
 import { columnLetter } from './csv.js';
 
-/** What a column can feed: the asset's writable fields (Appendix A) and `warrantyMonths`, an import-only input. */
-export const IMPORT_FIELDS = [
-  'name',
-  'category',
-  'manufacturer',
-  'model',
-  'serialNumber',
-  'assetTag',
-  'location',
-  'assignedTo',
-  'operatingSystem',
-  'purchasedOn',
-  'inServiceOn',
-  'warrantyExpiresOn',
-  'warrantyMonths',
-  'endOfSupportOn',
-  'purchaseCost',
-  'replacementCost',
-  'lifecycleMonths',
-  'status',
-  'notes',
-  'externalId',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+/** An import-only input: the warranty's length, counted from the purchase date into warrantyExpiresOn. */
+const WARRANTY_MONTHS = {
+  field: 'warrantyMonths',
+  header: 'Warranty Months',
+  after: 'warrantyExpiresOn',
+} as const;
+
+export type ImportField = ImportableField | typeof WARRANTY_MONTHS.field;
+
+/**
+ * The documented column set of the generic preset, in the human form of Appendix A's names: the asset's
+ * importable fields (see asset.fields.ts) with `warrantyMonths` after the warranty's end.
+ */
+export const GENERIC_COLUMNS: readonly [ImportField, string][] = ASSET_FIELD_ENTRIES.flatMap(
+  ([field, spec]): [ImportField, string][] => {
+    if (spec.importHeader === null) return [];
+    const column: [ImportField, string] = [field as ImportableField, spec.importHeader];
+    return field === WARRANTY_MONTHS.after
+      ? [column, [WARRANTY_MONTHS.field, WARRANTY_MONTHS.header]]
+      : [column];
+  },
+);
+
+/** What a column can feed: the asset's importable fields and `warrantyMonths`. */
+export const IMPORT_FIELDS = GENERIC_COLUMNS.map(([field]) => field) as [ImportField, ...ImportField[]];
 
 export const PRESET_IDS = ['generic', 'snipe-it'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
@@ -56,30 +58,6 @@ export interface ColumnPreset {
 }
 
 const one = (...headers: string[]): PresetSource => ({ headers });
-
-/** The documented column set of the generic preset, in the human form of Appendix A's names. */
-export const GENERIC_COLUMNS: readonly [ImportField, string][] = [
-  ['name', 'Name'],
-  ['category', 'Category'],
-  ['manufacturer', 'Manufacturer'],
-  ['model', 'Model'],
-  ['serialNumber', 'Serial Number'],
-  ['assetTag', 'Asset Tag'],
-  ['location', 'Location'],
-  ['assignedTo', 'Assigned To'],
-  ['operatingSystem', 'Operating System'],
-  ['purchasedOn', 'Purchased On'],
-  ['inServiceOn', 'In Service On'],
-  ['warrantyExpiresOn', 'Warranty Expires On'],
-  ['warrantyMonths', 'Warranty Months'],
-  ['endOfSupportOn', 'End Of Support On'],
-  ['purchaseCost', 'Purchase Cost'],
-  ['replacementCost', 'Replacement Cost'],
-  ['lifecycleMonths', 'Lifecycle Months'],
-  ['status', 'Status'],
-  ['notes', 'Notes'],
-  ['externalId', 'External Id'],
-];
 
 const generic: ColumnPreset = {
   id: 'generic',

@@ -21,7 +21,7 @@
  * - negative amounts, `(12.00)` included, are errors.
  */
 import { addMonths, daysInMonth, isIsoDate } from '../domain/dates.js';
-import type { AssetCategory, AssetStatus } from '../assets/asset.schemas.js';
+import type { AssetCategory, AssetStatus } from '../domain/forecast.types.js';
 import { ASSET_CATEGORIES } from '../domain/forecast.types.js';
 
 export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; error: string };

@@ -14,6 +14,7 @@ const columns = [
   'title',
   'summary',
   'priority',
+  'kind',
   'target_on',
   'capex_cost',
   'monthly_opex_cost',
@@ -29,6 +30,7 @@ type InitiativeFieldRow = Pick<
   | 'title'
   | 'summary'
   | 'priority'
+  | 'kind'
   | 'target_on'
   | 'capex_cost'
   | 'monthly_opex_cost'
@@ -45,6 +47,7 @@ export function initiativeFieldsOf(
     title: row.title,
     summary: row.summary,
     priority: row.priority,
+    kind: row.kind,
     targetOn: row.target_on,
     capexCost: row.capex_cost,
     monthlyOpexCost: row.monthly_opex_cost,
@@ -66,6 +69,7 @@ function toColumns(values: Omit<UpdateInitiative, 'assetIds'>): Updateable<Initi
   if (values.title !== undefined) out.title = values.title;
   if (values.summary !== undefined) out.summary = values.summary;
   if (values.priority !== undefined) out.priority = values.priority;
+  if (values.kind !== undefined) out.kind = values.kind;
   if (values.targetOn !== undefined) out.target_on = values.targetOn;
   if (values.capexCost !== undefined) out.capex_cost = values.capexCost;
   if (values.monthlyOpexCost !== undefined) out.monthly_opex_cost = values.monthlyOpexCost;
@@ -88,6 +92,7 @@ export async function insertInitiative(
       title: values.title,
       summary: values.summary ?? null,
       priority: values.priority,
+      kind: values.kind,
       target_on: values.targetOn ?? null,
       capex_cost: values.capexCost,
       monthly_opex_cost: values.monthlyOpexCost,

@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { INITIATIVE_KINDS } from '../domain/forecast.types.js';
 import { isoDate, money, paginationQuery, requiredText, text, uuid } from '../http/schemas.js';
 
 export const initiativeStatusSchema = z
   .enum(['proposed', 'approved', 'in_progress', 'completed', 'declined', 'deferred'])
   .describe('Recording a decision moves the status to approved, declined or deferred');
 export const prioritySchema = z.enum(['low', 'medium', 'high', 'critical']);
+export const initiativeKindSchema = z
+  .enum(INITIATIVE_KINDS)
+  .describe(
+    'What the initiative does to its linked assets: replacement replaces them on targetOn (their own refreshes ' +
+      'are dropped from the forecast and a fresh clock starts), upgrade upgrades their operating system (its end ' +
+      'of support no longer moves their refresh), project only refers to them',
+  );
 export const decisionValueSchema = z.enum(['approved', 'declined', 'deferred']);
 
 export const decisionSchema = z.object({
@@ -21,6 +29,7 @@ export const initiativeSchema = z.object({
   title: z.string(),
   summary: z.string().nullable(),
   priority: prioritySchema,
+  kind: initiativeKindSchema,
   targetOn: z.string().nullable(),
   capexCost: z.int(),
   monthlyOpexCost: z.int(),
@@ -53,6 +62,7 @@ const fields = {
   title: requiredText(200),
   summary: text(5000).nullable(),
   priority: prioritySchema,
+  kind: initiativeKindSchema,
   targetOn: isoDate.nullable().describe('When the work is planned (YYYY-MM-DD); capex is charged then'),
   capexCost: money.describe('One-time capital cost, minor units'),
   monthlyOpexCost: money.describe('Operating cost a month from targetOn, minor units'),
@@ -70,6 +80,7 @@ export const createInitiativeBody = z.strictObject({
   ...fields,
   summary: fields.summary.optional(),
   priority: fields.priority.default('medium'),
+  kind: fields.kind.default('project'),
   targetOn: fields.targetOn.optional(),
   capexCost: fields.capexCost.default(0),
   monthlyOpexCost: fields.monthlyOpexCost.default(0),

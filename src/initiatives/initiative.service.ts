@@ -1,7 +1,8 @@
 import { findClientAssetIds } from '../assets/asset.repository.js';
 import { getClient } from '../clients/client.service.js';
-import type { Db, Executor } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
+import type { Principal } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import * as initiatives from './initiative.repository.js';
@@ -46,13 +47,13 @@ async function assertAssetsOfClient(
 }
 
 export async function createInitiative(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   input: CreateInitiative,
 ): Promise<Initiative> {
   const { assetIds, ...values } = input;
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
     await assertAssetsOfClient(trx, auth.mspId, clientId, assetIds);
     const created = await initiatives.insertInitiative(trx, auth.mspId, clientId, values);
@@ -62,8 +63,8 @@ export async function createInitiative(
 }
 
 export async function getInitiative(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
 ): Promise<Initiative> {
@@ -73,8 +74,8 @@ export async function getInitiative(
 }
 
 export async function listInitiatives(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   query: ListInitiativesQuery,
 ): Promise<{ items: Initiative[]; nextCursor: string | null }> {
@@ -96,14 +97,14 @@ export async function listInitiatives(
 }
 
 export async function updateInitiative(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
   input: UpdateInitiative,
 ): Promise<Initiative> {
   const { assetIds, ...changes } = input;
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     if (!(await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId)))
       throw notFound('initiative');
     if (assetIds !== undefined) {
@@ -118,12 +119,12 @@ export async function updateInitiative(
 
 /** Decisions are the client's record, so an initiative that has any is kept; change its status instead. */
 export async function deleteInitiative(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await withTransaction(db, async (trx) => {
     const record = await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId);
     if (!record) throw notFound('initiative');
     const decisions =
@@ -143,14 +144,14 @@ export async function deleteInitiative(
  * keeps the order in which decisions were recorded.
  */
 export async function recordDecision(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   initiativeId: string,
   decision: RecordDecision,
   now: Date,
 ): Promise<Initiative> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const record = await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId);
     if (!record) throw notFound('initiative');
     if (record.status === 'completed') {

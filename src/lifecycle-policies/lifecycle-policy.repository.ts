@@ -3,10 +3,11 @@ import type { Expression, ExpressionBuilder, Selectable } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Executor } from '../db/database.js';
 import type { LifecyclePolicyTable } from '../db/schema.js';
-import type { AssetCategory } from '../assets/asset.schemas.js';
-import type { LifecyclePolicy, PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
+import type { AssetCategory, LifecyclePolicy } from '../domain/forecast.types.js';
+import type { PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
 
-const columns = [
+/** The columns of a policy, with the level it is at (client_id null: the MSP's own). */
+export const policyColumns = [
   'client_id',
   'category',
   'lifecycle_months',
@@ -15,7 +16,10 @@ const columns = [
   'due_soon_days',
 ] as const;
 
-function toPolicy(row: Pick<Selectable<LifecyclePolicyTable>, (typeof columns)[number]>): LifecyclePolicy {
+type PolicyRow = Pick<Selectable<LifecyclePolicyTable>, (typeof policyColumns)[number]>;
+
+/** The one mapping from a policy row to the domain's LifecyclePolicy. */
+export function toPolicy(row: PolicyRow): LifecyclePolicy {
   return {
     category: row.category as AssetCategory,
     lifecycleMonths: row.lifecycle_months,
@@ -31,7 +35,7 @@ export async function listPolicies(
   mspId: string,
   clientId: string | null,
 ): Promise<LifecyclePolicy[]> {
-  let query = db.selectFrom('lifecycle_policies').select(columns).where('msp_id', '=', mspId);
+  let query = db.selectFrom('lifecycle_policies').select(policyColumns).where('msp_id', '=', mspId);
   query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
   const rows = await query.orderBy('category').execute();
   return rows.map(toPolicy);
@@ -41,8 +45,6 @@ export interface PoliciesInEffect {
   msp: LifecyclePolicy[];
   client: LifecyclePolicy[];
 }
-
-type PolicyRow = Pick<Selectable<LifecyclePolicyTable>, (typeof columns)[number]>;
 
 function splitLevels(rows: readonly PolicyRow[]): PoliciesInEffect {
   return {
@@ -62,7 +64,7 @@ export function clientPoliciesJson(eb: ExpressionBuilder<DB, 'clients'>) {
   return jsonArrayFrom(
     eb
       .selectFrom('lifecycle_policies')
-      .select(columns)
+      .select(policyColumns)
       .whereRef('lifecycle_policies.msp_id', '=', 'clients.msp_id')
       .where(appliesToClient(eb.ref('clients.id'))),
   );
@@ -83,6 +85,30 @@ export async function findPoliciesInEffect(
   return row && splitLevels(row.policies);
 }
 
+/**
+ * Every client's policies in effect at once, for a portfolio: the MSP's policies and all client overrides in one
+ * query, split per client (a client without overrides gets the MSP's alone).
+ */
+export async function findPoliciesInEffectByClient(
+  db: Executor,
+  mspId: string,
+): Promise<(clientId: string) => PoliciesInEffect> {
+  const rows = await db
+    .selectFrom('lifecycle_policies')
+    .select(policyColumns)
+    .where('msp_id', '=', mspId)
+    .execute();
+  const { msp } = splitLevels(rows.filter((row) => row.client_id === null));
+  const byClient = new Map<string, LifecyclePolicy[]>();
+  for (const row of rows) {
+    if (row.client_id === null) continue;
+    const forClient = byClient.get(row.client_id) ?? [];
+    forClient.push(toPolicy(row));
+    byClient.set(row.client_id, forClient);
+  }
+  return (clientId) => ({ msp, client: byClient.get(clientId) ?? [] });
+}
+
 export async function findPolicy(
   db: Executor,
   mspId: string,
@@ -91,7 +117,7 @@ export async function findPolicy(
 ): Promise<LifecyclePolicy | undefined> {
   let query = db
     .selectFrom('lifecycle_policies')
-    .select(columns)
+    .select(policyColumns)
     .where('msp_id', '=', mspId)
     .where('category', '=', category);
   query = clientId === null ? query.where('client_id', 'is', null) : query.where('client_id', '=', clientId);
@@ -123,7 +149,7 @@ export async function upsertPolicy(
         : oc.columns(['msp_id', 'client_id', 'category']).where('client_id', 'is not', null)
       ).doUpdateSet({ ...fields, updated_at: new Date() }),
     )
-    .returning(columns)
+    .returning(policyColumns)
     .executeTakeFirstOrThrow();
   return toPolicy(row);
 }

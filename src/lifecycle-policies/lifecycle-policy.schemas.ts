@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { assetCategorySchema } from '../assets/asset.schemas.js';
+import { assetCategorySchema, lifecycleMonthsSchema } from '../assets/asset.fields.js';
+import type { LifecyclePolicy } from '../domain/forecast.types.js';
 import { money, uuid } from '../http/schemas.js';
 
 export const lifecyclePolicySchema = z.object({
@@ -9,16 +10,20 @@ export const lifecyclePolicySchema = z.object({
   annualEscalationBps: z.int().nullable(),
   dueSoonDays: z.int().nullable(),
 });
-export type LifecyclePolicy = z.infer<typeof lifecyclePolicySchema>;
+// The response schema describes the domain's LifecyclePolicy exactly.
+const sameShape: [z.infer<typeof lifecyclePolicySchema>, LifecyclePolicy] extends [
+  LifecyclePolicy,
+  z.infer<typeof lifecyclePolicySchema>,
+]
+  ? true
+  : never = true;
+void sameShape;
 
 const inherit = ' Null or left out: inherit (client → MSP policy → built-in default).';
 
 /** PUT replaces the whole policy: a field left out is null, which inherits. */
 export const putLifecyclePolicyBody = z.strictObject({
-  lifecycleMonths: z
-    .int({ error: 'must be a whole number of months' })
-    .min(1, 'must be from 1 to 600 months')
-    .max(600, 'must be from 1 to 600 months')
+  lifecycleMonths: lifecycleMonthsSchema
     .nullable()
     .optional()
     .describe(`Months from in-service date to refresh (default 36).${inherit}`),

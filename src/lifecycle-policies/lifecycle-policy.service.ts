@@ -1,26 +1,27 @@
 import { getClient } from '../clients/client.service.js';
-import type { Db, Executor } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction, type UnitOfWork } from '../db/unit-of-work.js';
+import type { Principal } from '../auth/principal.js';
 import { notFound } from '../http/errors.js';
-import type { AssetCategory } from '../assets/asset.schemas.js';
+import type { AssetCategory, LifecyclePolicy } from '../domain/forecast.types.js';
 import { lookupEndOfSupport } from '../domain/end-of-support.js';
 import { LifecycleRules, policiesByCategory } from '../domain/refresh-clock.js';
 import * as policies from './lifecycle-policy.repository.js';
 import { policyCacheOf } from './policy-cache.js';
-import type { LifecyclePolicy, PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
+import type { PutLifecyclePolicy } from './lifecycle-policy.schemas.js';
 
 /** Where a policy lives: the MSP's defaults (clientId null) or one client's overrides. */
 export interface PolicyLevel {
   clientId: string | null;
 }
 
-async function assertLevel(db: Db, auth: AuthContext, level: PolicyLevel): Promise<void> {
+async function assertLevel(db: Executor, auth: Principal, level: PolicyLevel): Promise<void> {
   if (level.clientId !== null) await getClient(db, auth, level.clientId);
 }
 
 export async function listPolicies(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   level: PolicyLevel,
 ): Promise<{ items: LifecyclePolicy[]; nextCursor: null }> {
   await assertLevel(db, auth, level);
@@ -28,8 +29,8 @@ export async function listPolicies(
 }
 
 export async function getPolicy(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   level: PolicyLevel,
   category: AssetCategory,
 ): Promise<LifecyclePolicy> {
@@ -40,30 +41,40 @@ export async function getPolicy(
 }
 
 export async function putPolicy(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   level: PolicyLevel,
   category: AssetCategory,
   values: PutLifecyclePolicy,
 ): Promise<LifecyclePolicy> {
-  const stored = await db.transaction().execute(async (trx) => {
-    await assertLevel(trx, auth, level);
-    return policies.upsertPolicy(trx, auth.mspId, level.clientId, category, values);
+  return withTransaction(db, async (tx) => {
+    await assertLevel(tx, auth, level);
+    const stored = await policies.upsertPolicy(tx, auth.mspId, level.clientId, category, values);
+    forgetAfterCommit(tx, auth.mspId, level.clientId);
+    return stored;
   });
-  policyCacheOf(db).forget(auth.mspId, level.clientId);
-  return stored;
 }
 
 export async function deletePolicy(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   level: PolicyLevel,
   category: AssetCategory,
 ): Promise<void> {
-  await assertLevel(db, auth, level);
-  const deleted = await policies.deletePolicy(db, auth.mspId, level.clientId, category);
-  policyCacheOf(db).forget(auth.mspId, level.clientId);
-  if (!deleted) throw notFound(`lifecycle policy for ${category}`);
+  await withTransaction(db, async (tx) => {
+    await assertLevel(tx, auth, level);
+    const deleted = await policies.deletePolicy(tx, auth.mspId, level.clientId, category);
+    if (!deleted) throw notFound(`lifecycle policy for ${category}`);
+    forgetAfterCommit(tx, auth.mspId, level.clientId);
+  });
+}
+
+/**
+ * Forgets the cached policies a change affects once it is committed: forgetting them earlier would let a
+ * concurrent reader cache the old policies again for the cache's lifetime.
+ */
+function forgetAfterCommit(tx: UnitOfWork, mspId: string, clientId: string | null): void {
+  tx.afterCommit(() => policyCacheOf(tx.database).forget(mspId, clientId));
 }
 
 /** The refresh-clock rules at `asOf` from the policies in effect and the end-of-support catalogue. */
@@ -77,15 +88,18 @@ export function lifecycleRules(asOf: string, inEffect: policies.PoliciesInEffect
 }
 
 /**
- * The policies in effect for one client: from this process's short-lived cache when it has them (no query at all),
- * else both levels in one query. Undefined when the client is not the caller's.
+ * The one loader of the policies in effect for a client (the MSP's and the client's own), both levels in one
+ * query; undefined when the client is not the caller's. Outside a transaction they come from this process's
+ * short-lived cache when it has them. The cache holds committed state only, so a transaction reads through
+ * itself: what it sees is its own snapshot, and what it has not committed is never cached.
  */
 export async function policiesInEffect(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
 ): Promise<policies.PoliciesInEffect | undefined> {
   if (auth.clientId !== null && auth.clientId !== clientId) return undefined;
+  if (db.isTransaction) return policies.findPoliciesInEffect(db, auth.mspId, clientId);
   const cache = policyCacheOf(db);
   const cached = cache.get(auth.mspId, clientId);
   if (cached) return cached;
@@ -94,21 +108,14 @@ export async function policiesInEffect(
   return loaded;
 }
 
-/**
- * The refresh-clock rules for one client at `asOf`; a client that is not the caller's is a 404. Inside a
- * transaction (`trx`), the policies are read through it rather than from the cache.
- */
+/** The refresh-clock rules for one client at `asOf`; a client that is not the caller's is a 404. */
 export async function lifecycleRulesFor(
   db: Executor,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   asOf: string,
 ): Promise<LifecycleRules> {
-  const inEffect = db.isTransaction
-    ? auth.clientId === null || auth.clientId === clientId
-      ? await policies.findPoliciesInEffect(db, auth.mspId, clientId)
-      : undefined
-    : await policiesInEffect(db, auth, clientId);
+  const inEffect = await policiesInEffect(db, auth, clientId);
   if (!inEffect) throw notFound('client');
   return lifecycleRules(asOf, inEffect);
 }

@@ -1,6 +1,5 @@
 import { defineRoute } from '../http/route.js';
-import { notFound } from '../http/errors.js';
-import { findMsp, updateMsp } from './msp.repository.js';
+import { changeMsp, getMsp } from './msp.service.js';
 import { mspSchema, updateMspBody } from './msp.schemas.js';
 
 const tag = 'MSP';
@@ -15,11 +14,7 @@ export const mspRoutes = [
     scope: 'read',
     mspWide: true,
     responses: { 200: { description: 'The MSP', schema: mspSchema } },
-    handler: async ({ app, auth }) => {
-      const msp = await findMsp(app.database.db, auth.mspId);
-      if (!msp) throw notFound('MSP');
-      return { body: msp };
-    },
+    handler: async ({ app, auth }) => ({ body: await getMsp(app.database.db, auth) }),
   }),
   defineRoute({
     method: 'patch',
@@ -31,10 +26,6 @@ export const mspRoutes = [
     mspWide: true,
     body: updateMspBody,
     responses: { 200: { description: 'The changed MSP', schema: mspSchema } },
-    handler: async ({ app, auth, body }) => {
-      const msp = await updateMsp(app.database.db, auth.mspId, body);
-      if (!msp) throw notFound('MSP');
-      return { body: msp };
-    },
+    handler: async ({ app, auth, body }) => ({ body: await changeMsp(app.database.db, auth, body) }),
   }),
 ];

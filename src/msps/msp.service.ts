@@ -1,14 +1,25 @@
-import type { Db } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
 import { issueApiKey } from '../api-keys/api-key.service.js';
 import type { ApiKey } from '../api-keys/api-key.repository.js';
-import { insertMsp, type Msp } from './msp.repository.js';
+import type { Principal } from '../auth/principal.js';
+import { notFound } from '../http/errors.js';
+import {
+  findMsp,
+  findMspLogo,
+  insertMsp,
+  updateMsp,
+  type Msp,
+  type MspBranding,
+  type MspChanges,
+} from './msp.repository.js';
 
 /** A new MSP and its first admin key, in one transaction. */
 export async function createMsp(
-  db: Db,
+  db: Executor,
   input: { name: string; currency?: string | undefined },
 ): Promise<{ msp: Msp; apiKey: string; key: ApiKey }> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const msp = await insertMsp(trx, { name: input.name, currency: input.currency ?? 'USD' });
     const { key: secret, ...key } = await issueApiKey(trx, msp.id, {
       name: 'First admin key',
@@ -16,4 +27,24 @@ export async function createMsp(
     });
     return { msp, apiKey: secret, key };
   });
+}
+
+/** The caller's own MSP. */
+export async function getMsp(db: Executor, auth: Principal): Promise<Msp> {
+  const msp = await findMsp(db, auth.mspId);
+  if (!msp) throw notFound('MSP');
+  return msp;
+}
+
+/** Changes the caller's MSP: its name, currency, packet branding or logo (null removes it). */
+export async function changeMsp(db: Executor, auth: Principal, changes: MspChanges): Promise<Msp> {
+  const msp = await updateMsp(db, auth.mspId, changes);
+  if (!msp) throw notFound('MSP');
+  return msp;
+}
+
+export async function getMspLogo(db: Executor, auth: Principal): Promise<NonNullable<MspBranding['logo']>> {
+  const logo = await findMspLogo(db, auth.mspId);
+  if (!logo) throw notFound('logo');
+  return logo;
 }

@@ -1,8 +1,9 @@
 import { listClientSummaries } from '../clients/client.repository.js';
-import type { Db, Tx } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Db, Executor, Tx } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
+import { systemPrincipal, type Principal } from '../auth/principal.js';
 import { AppError, notFound, type FieldError } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/schemas.js';
+import { decodeCreatedAtCursor, readPage } from '../http/schemas.js';
 import {
   defaultPeriodLabel,
   preparePacket,
@@ -25,7 +26,7 @@ import type {
 
 /** What starting a run needs; the API passes its app context, the CLI its own. */
 export interface PacketRunDependencies {
-  db: Db;
+  db: Executor;
   clock: Clock;
   /** Absent where this process cannot run packet jobs (then starting a run is a 503). */
   queue?: PacketQueue | undefined;
@@ -33,6 +34,7 @@ export interface PacketRunDependencies {
 
 /** What working a packet job needs: a worker process, or the embedded `serve`. */
 export interface PacketWorkDependencies {
+  /** The database itself, not a caller's transaction: a job commits its steps one by one, rendering in between. */
   db: Db;
   clock: Clock;
   renderer: Renderer;
@@ -45,8 +47,8 @@ export function packetKeyOf(key: PacketJobData): string {
 }
 
 /** The identity packet jobs act as: the MSP itself, with no client limit. */
-function jobAuth(mspId: string): AuthContext {
-  return { keyId: 'packet-run', mspId, clientId: null, scope: 'admin' };
+function jobAuth(mspId: string): Principal {
+  return systemPrincipal('packet-run', mspId);
 }
 
 /**
@@ -56,7 +58,7 @@ function jobAuth(mspId: string): AuthContext {
  */
 export async function startPacketRun(
   deps: PacketRunDependencies,
-  auth: AuthContext,
+  auth: Principal,
   input: CreatePacketRun,
 ): Promise<PacketRunCreated> {
   if (auth.clientId !== null) {
@@ -79,7 +81,7 @@ export async function startPacketRun(
     };
     return { data, key: packetKeyOf(data) };
   });
-  return deps.db.transaction().execute(async (trx) => {
+  return withTransaction(deps.db, async (trx) => {
     const runId = await runs.insertRun(trx, auth.mspId, {
       asOf,
       periodLabel: input.periodLabel ?? null,
@@ -118,7 +120,7 @@ export async function startPacketRun(
 }
 
 /** The named clients, in the order given; an id that is not the MSP's client is a 400 naming its index. */
-async function namedClients(db: Db, mspId: string, ids: readonly string[]) {
+async function namedClients(db: Executor, mspId: string, ids: readonly string[]) {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   ids.forEach((id, index) => {
@@ -177,8 +179,8 @@ export const NO_WORKER_NOTICE =
  * while no process works the queue says so in `notice`, rather than waiting silently.
  */
 export async function getPacketRun(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   runId: string,
   options: { queue?: PacketQueue | undefined; now?: number } = {},
 ): Promise<PacketRun> {
@@ -196,24 +198,18 @@ export async function getPacketRun(
 }
 
 export async function listPacketRuns(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: PacketRunSummary[]; nextCursor: string | null }> {
   if (auth.clientId !== null) return { items: [], nextCursor: null };
-  const after = decodeCursor(query.cursor, 2);
-  if (after && !isRunCursor(after))
-    throw new AppError('validation_failed', 400, 'The request is not valid', [
-      { path: 'query.cursor', message: 'is not a cursor this API returned' },
-    ]);
-  const rows = await runs.listRuns(db, auth.mspId, { limit: query.limit + 1, after });
-  const more = rows.length > query.limit;
-  const page = more ? rows.slice(0, query.limit) : rows;
-  const last = page.at(-1);
-  return {
-    items: page.map(toSummary),
-    nextCursor: more && last ? encodeCursor([last.cursorKey, last.id]) : null,
-  };
+  const after = decodeCreatedAtCursor(query.cursor);
+  const page = await readPage(
+    query.limit,
+    (limit) => runs.listRuns(db, auth.mspId, { limit, after }),
+    (run) => [run.cursorKey, run.id],
+  );
+  return { ...page, items: page.items.map(toSummary) };
 }
 
 function toSummary(run: runs.PacketRunRow): PacketRunSummary {
@@ -243,17 +239,6 @@ function toRunClient(client: runs.RunClientRow): PacketRunClient {
   };
 }
 
-/** [created_at to the microsecond, id], as listRuns hands them out. */
-function isRunCursor(key: readonly (string | number)[]): key is [string, string] {
-  const [at, id] = key;
-  return (
-    typeof at === 'string' &&
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at) &&
-    typeof id === 'string' &&
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-  );
-}
-
 /**
  * One attempt at a packet job: the clients waiting for its key are marked rendering; unless the packet exists by
  * now (another run's job, or POST …/packets, made it), it is prepared and rendered; then, under the key's lock,
@@ -265,7 +250,7 @@ export async function renderQueuedPacket(deps: PacketWorkDependencies, job: Pack
   const { db } = deps;
   const key = job.data;
   const packetKey = packetKeyOf(key);
-  const waiting = await db.transaction().execute(async (trx) => {
+  const waiting = await withTransaction(db, async (trx) => {
     const changed = await runs.markRendering(trx, key.mspId, packetKey, job.attempt);
     await settleRuns(trx, key.mspId, changed);
     return changed.length;
@@ -275,7 +260,7 @@ export async function renderQueuedPacket(deps: PacketWorkDependencies, job: Pack
   try {
     const made = (await runs.findPacketOfKey(db, key)) ? undefined : await makePacket(deps, key);
     if (job.signal.aborted) throw new Error('The queue took the job back while it was rendering');
-    await db.transaction().execute(async (trx) => {
+    await withTransaction(db, async (trx) => {
       await runs.lockPacketKeys(trx, [packetKey]);
       const packetId =
         (await runs.findPacketOfKey(trx, key)) ??
@@ -284,13 +269,10 @@ export async function renderQueuedPacket(deps: PacketWorkDependencies, job: Pack
       await settleRuns(trx, key.mspId, await runs.markDone(trx, key.mspId, packetKey, packetId));
     });
   } catch (error) {
-    await db
-      .transaction()
-      .execute(async (trx) => {
-        const changed = await runs.markAttemptFailed(trx, key.mspId, packetKey, describeFailure(error));
-        await settleRuns(trx, key.mspId, changed);
-      })
-      .catch(() => undefined);
+    await withTransaction(db, async (trx) => {
+      const changed = await runs.markAttemptFailed(trx, key.mspId, packetKey, describeFailure(error));
+      await settleRuns(trx, key.mspId, changed);
+    }).catch(() => undefined);
     throw error;
   }
 }
@@ -326,7 +308,7 @@ export async function failQueuedPacket(
 ): Promise<void> {
   const key = job.data;
   const packetKey = packetKeyOf(key);
-  await deps.db.transaction().execute(async (trx) => {
+  await withTransaction(deps.db, async (trx) => {
     await runs.lockPacketKeys(trx, [packetKey]);
     if (await deps.queue.hasPendingJob(trx, packetKey)) return;
     const changed = await runs.markFailed(

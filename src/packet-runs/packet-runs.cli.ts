@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { isIsoDate } from '../domain/dates.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
-import type { AuthContext } from '../http/auth.js';
+import { systemPrincipal, type Principal } from '../auth/principal.js';
 import { AppError } from '../http/errors.js';
 import { findPacketPdf } from '../packets/packet.repository.js';
 import { DEFAULT_PACKET_QUARTERS, MIN_PACKET_QUARTERS } from '../packets/packet.schemas.js';
@@ -230,7 +230,7 @@ export function registerPacketsCommand(program: Command): void {
             logger,
           });
         }
-        const auth: AuthContext = { keyId: 'cli', mspId: msp.id, clientId: null, scope: 'admin' };
+        const auth = systemPrincipal('cli', msp.id);
         const created = await startPacketRun({ db: database.db, clock: systemClock, queue }, auth, {
           asOf: options.asOf,
           periodLabel: options.period,
@@ -274,7 +274,7 @@ function describeRunError(error: unknown, clientIds: readonly string[]): unknown
 /** Polls the run until every client is settled, showing progress on standard error. */
 async function follow(
   database: Database,
-  auth: AuthContext,
+  auth: Principal,
   runId: string,
   options: { waitsForWorkers: boolean },
 ): Promise<PacketRun> {
@@ -338,7 +338,7 @@ interface WrittenPacket {
 /** One PDF per client with a packet, named after the client; two clients whose names read the same get -2, -3… */
 async function writePackets(
   database: Database,
-  auth: AuthContext,
+  auth: Principal,
   run: PacketRun,
   outDir: string,
 ): Promise<WrittenPacket[]> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
-import { findMspLogo, updateMsp } from '../msps/msp.repository.js';
+import { changeMsp, getMspLogo } from '../msps/msp.service.js';
 import { mspSchema } from '../msps/msp.schemas.js';
 import { checkLogo, LOGO_MAX_BYTES, LOGO_MEDIA_TYPES } from './logo.js';
 
@@ -37,10 +37,9 @@ export const brandingRoutes = [
         throw new AppError('validation_failed', 400, 'The logo is not acceptable', [
           { path: 'body', message: checked.message },
         ]);
-      const msp = await updateMsp(app.database.db, auth.mspId, {
+      const msp = await changeMsp(app.database.db, auth, {
         logo: { mime: checked.mime, data: checked.data },
       });
-      if (!msp) throw notFound('MSP');
       return { body: msp };
     },
   }),
@@ -52,10 +51,12 @@ export const brandingRoutes = [
     tag,
     scope: 'read',
     mspWide: true,
-    responses: { 200: { description: 'The image', contentTypes: [...LOGO_MEDIA_TYPES] } },
+    responses: {
+      200: { description: 'The image', contentTypes: [...LOGO_MEDIA_TYPES] },
+      404: { description: 'The MSP has no logo' },
+    },
     handler: async ({ app, auth, res }) => {
-      const logo = await findMspLogo(app.database.db, auth.mspId);
-      if (!logo) throw notFound('logo');
+      const logo = await getMspLogo(app.database.db, auth);
       res
         .status(200)
         .type(logo.mime)
@@ -75,7 +76,7 @@ export const brandingRoutes = [
     mspWide: true,
     responses: { 204: { description: 'Removed (or there was none)' } },
     handler: async ({ app, auth }) => {
-      if (!(await updateMsp(app.database.db, auth.mspId, { logo: null }))) throw notFound('MSP');
+      await changeMsp(app.database.db, auth, { logo: null });
       return { status: 204 };
     },
   }),

@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { isIsoDate } from '../domain/dates.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
-import type { AuthContext } from '../http/auth.js';
+import { systemPrincipal } from '../auth/principal.js';
 import { createRenderer } from '../render/renderer.js';
 import { openMigratedDatabase } from '../server.js';
 import { systemClock } from '../shared/clock.js';
@@ -103,7 +103,7 @@ export function registerPacketCommand(program: Command): void {
         const client = matches[0]!;
         const status = await renderer.start();
         if (!status.available) throw new Error(status.reason ?? 'The PDF renderer is not available');
-        const auth: AuthContext = { keyId: 'cli', mspId: client.mspId, clientId: null, scope: 'admin' };
+        const auth = systemPrincipal('cli', client.mspId);
         const created = await createPacket(
           { db: database.db, clock: systemClock, renderer },
           auth,

@@ -3,7 +3,7 @@ import { assetFieldColumns, assetFieldsOf } from '../assets/asset.repository.js'
 import { initiativeFieldsOf } from '../initiatives/initiative.repository.js';
 import type { Executor } from '../db/database.js';
 import type { PacketTable } from '../db/schema.js';
-import type { ForecastAsset, InitiativeStatus } from '../domain/forecast.types.js';
+import type { ForecastAsset, InitiativeKind, InitiativeStatus } from '../domain/forecast.types.js';
 import type { Packet } from './packet.schemas.js';
 
 /** Reads and writes of the packet feature. Every query is scoped by MSP. */
@@ -157,6 +157,7 @@ export interface RoadmapInitiative {
   title: string;
   summary: string | null;
   priority: 'low' | 'medium' | 'high' | 'critical';
+  kind: InitiativeKind;
   targetOn: string | null;
   capexCost: number;
   monthlyOpexCost: number;
@@ -179,6 +180,7 @@ export async function listRoadmapInitiatives(
       'i.title',
       'i.summary',
       'i.priority',
+      'i.kind',
       'i.target_on',
       'i.capex_cost',
       'i.monthly_opex_cost',

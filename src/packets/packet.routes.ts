@@ -11,9 +11,11 @@ import {
   previewPacketQuery,
 } from './packet.schemas.js';
 import * as service from './packet.service.js';
+import { forecastOutOfRange } from '../forecast/forecast.schemas.js';
 
 const tag = 'Packets';
 const rendererProblems = {
+  422: forecastOutOfRange,
   503: { description: 'The PDF renderer is unavailable (the problem names why) or busy (with Retry-After)' },
 };
 
@@ -80,7 +82,10 @@ export const packetRoutes = [
     scope: 'read',
     params: clientPacketsParams,
     query: previewPacketQuery,
-    responses: { 200: { description: 'The packet as an HTML document', contentTypes: ['text/html'] } },
+    responses: {
+      200: { description: 'The packet as an HTML document', contentTypes: ['text/html'] },
+      422: forecastOutOfRange,
+    },
     handler: async ({ app, auth, params, query, res }) => {
       const prepared = await service.preparePacket(
         { db: app.database.db, clock: app.clock },

@@ -1,17 +1,17 @@
-import type { Executor } from '../db/database.js';
 import crypto from 'node:crypto';
 import { getClient } from '../clients/client.service.js';
-import type { Db } from '../db/database.js';
+import type { Executor } from '../db/database.js';
+import { readSnapshot } from '../db/unit-of-work.js';
 import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf } from '../domain/fiscal-calendar.js';
-import { loadPolicies } from '../forecast/forecast.repository.js';
+import { forecastContextFor, planningFactsOf } from '../forecast/forecast-context.js';
 import { clientForecast } from '../forecast/forecast.service.js';
-import type { ForecastContext, Scenario } from '../domain/forecast.types.js';
-import type { AuthContext } from '../http/auth.js';
-import { AppError, invalid, notFound } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/schemas.js';
-import { lookupEndOfSupport } from '../domain/end-of-support.js';
+import type { Scenario } from '../domain/forecast.types.js';
+import type { Principal } from '../auth/principal.js';
+import { AppError, notFound } from '../http/errors.js';
+import { renderFailureProblem } from '../http/render-problems.js';
+import { decodeCreatedAtCursor, readPage } from '../http/schemas.js';
 import { findMsp, findMspLogo } from '../msps/msp.repository.js';
-import { RenderError, type Renderer } from '../render/renderer.js';
+import type { Renderer } from '../render/renderer.js';
 import type { Clock } from '../shared/clock.js';
 import { logoDataUri } from './logo.js';
 import { renderPacketHtml, type PacketDocument } from './packet-html.js';
@@ -21,7 +21,7 @@ import { buildPacketView, type PacketFigures, type PacketView } from './packet.v
 
 /** What making a packet needs; the API passes its app context, the CLI its own. */
 export interface PacketDependencies {
-  db: Db;
+  db: Executor;
   clock: Clock;
   renderer?: Renderer | undefined;
 }
@@ -58,52 +58,52 @@ export function defaultPeriodLabel(asOf: string, fiscalYearStartMonth: number): 
  */
 export async function preparePacket(
   deps: PacketDependencies,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   request: PacketRequest,
 ): Promise<PreparedPacket> {
   const { db, clock } = deps;
-  const client = await getClient(db, auth, clientId);
-  const msp = await findMsp(db, auth.mspId);
-  if (!msp) throw notFound('MSP');
   const today = clock.today();
   const asOf = request.asOf ?? today;
-  const forecast = await clientForecast(
+  // Everything the packet shows comes from one snapshot, so that a change committed while it is read (a sync, an
+  // import) cannot make the forecast disagree with the inventory beside it.
+  const { client, msp, forecast, lifecycle, logo, inventory, initiatives, decisions } = await readSnapshot(
     db,
-    auth,
-    clientId,
-    {
-      asOf,
-      granularity: 'quarter',
-      periods: Math.max(request.periods, QUARTERS_FOR_TWELVE_MONTHS),
-      scenario: request.scenario,
-      include: 'items',
+    async (tx) => {
+      const client = await getClient(tx, auth, clientId);
+      const msp = await findMsp(tx, auth.mspId);
+      if (!msp) throw notFound('MSP');
+      const periods = Math.max(request.periods, QUARTERS_FOR_TWELVE_MONTHS);
+      const forecast = await clientForecast(
+        tx,
+        auth,
+        clientId,
+        { asOf, granularity: 'quarter', periods, scenario: request.scenario, include: 'items' },
+        today,
+      );
+      // The context the forecast service built, so that clocks and refresh reasons agree with its numbers.
+      const lifecycle = forecastContextFor(
+        {
+          asOf,
+          granularity: 'quarter',
+          periods: forecast.periods.length,
+          scenario: request.scenario,
+          fiscalYearStartMonth: client.fiscalYearStartMonth,
+        },
+        await planningFactsOf(tx, auth, clientId),
+      );
+      return {
+        client,
+        msp,
+        forecast,
+        lifecycle,
+        logo: await findMspLogo(tx, auth.mspId),
+        inventory: await packets.listInventory(tx, auth.mspId, clientId),
+        initiatives: await packets.listRoadmapInitiatives(tx, auth.mspId, clientId),
+        decisions: await packets.listDecisionsSinceLastPacket(tx, auth.mspId, clientId),
+      };
     },
-    today,
   );
-  const { policies, logo, inventory, initiatives, decisions } = await db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (trx) => ({
-      policies: await loadPolicies(trx, auth.mspId, clientId),
-      logo: await findMspLogo(trx, auth.mspId),
-      inventory: await packets.listInventory(trx, auth.mspId, clientId),
-      initiatives: await packets.listRoadmapInitiatives(trx, auth.mspId, clientId),
-      decisions: await packets.listDecisionsSinceLastPacket(trx, auth.mspId, clientId),
-    }));
-  // The same context the forecast service builds, so that clocks and refresh reasons agree with its numbers.
-  const lifecycle: ForecastContext = {
-    asOf,
-    granularity: 'quarter',
-    periods: forecast.periods.length,
-    scenario: request.scenario,
-    fiscalYearStartMonth: client.fiscalYearStartMonth,
-    mspPolicies: policies.msp,
-    clientPolicies: policies.byClient.get(clientId) ?? {},
-    lifecycleOverrides: {},
-    endOfSupportLookup: (operatingSystem) => lookupEndOfSupport(operatingSystem),
-  };
   const periodLabel = request.periodLabel ?? defaultPeriodLabel(asOf, client.fiscalYearStartMonth);
   const { view, figures } = buildPacketView({
     msp,
@@ -141,7 +141,7 @@ export interface CreatedPacket {
 /** Renders the packet to PDF and stores it with its checksum and the figures it showed. */
 export async function createPacket(
   deps: PacketDependencies,
-  auth: AuthContext,
+  auth: Principal,
   clientId: string,
   request: PacketRequest,
 ): Promise<CreatedPacket> {
@@ -191,48 +191,29 @@ export async function renderPdf(renderer: Renderer, prepared: Pick<PreparedPacke
       footerTemplate: prepared.document.footerTemplate,
     });
   } catch (error) {
-    if (error instanceof RenderError && error.reason === 'browser_crashed') {
-      throw new AppError(
-        'renderer_unavailable',
-        503,
-        'The PDF renderer failed while rendering this packet; try again',
-        undefined,
-        {
-          'Retry-After': '5',
-        },
-      );
-    }
-    throw error;
+    throw renderFailureProblem(error);
   }
 }
 
 export async function listClientPackets(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: Packet[]; nextCursor: string | null }> {
   await getClient(db, auth, clientId);
-  const after = decodeCursor(query.cursor, 2);
-  if (after && !isPacketCursor(after)) {
-    throw invalid('query.cursor', 'is not a cursor this API returned');
-  }
-  const rows = await packets.listPackets(db, auth.mspId, clientId, {
-    limit: query.limit + 1,
-    after,
-  });
-  const more = rows.length > query.limit;
-  const page = more ? rows.slice(0, query.limit) : rows;
-  const last = page.at(-1);
-  return {
-    items: page.map(({ cursorKey: _key, ...packet }) => packet),
-    nextCursor: more && last ? encodeCursor([last.cursorKey, last.id]) : null,
-  };
+  const after = decodeCreatedAtCursor(query.cursor);
+  const page = await readPage(
+    query.limit,
+    (limit) => packets.listPackets(db, auth.mspId, clientId, { limit, after }),
+    (packet) => [packet.cursorKey, packet.id],
+  );
+  return { ...page, items: page.items.map(({ cursorKey: _key, ...packet }) => packet) };
 }
 
 export async function getPacketPdf(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   packetId: string,
 ): Promise<{ packet: Packet; pdf: Buffer; filename: string }> {
@@ -253,15 +234,4 @@ export function packetFilename(clientName: string, asOf: string): string {
     .slice(0, 60)
     .replace(/-+$/, '');
   return `${slug || 'packet'}-${asOf}.pdf`;
-}
-
-/** [created_at to the microsecond, id], as listPackets hands them out. */
-function isPacketCursor(key: readonly (string | number)[]): key is [string, string] {
-  const [at, id] = key;
-  return (
-    typeof at === 'string' &&
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at) &&
-    typeof id === 'string' &&
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-  );
 }

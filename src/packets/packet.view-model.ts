@@ -1,41 +1,37 @@
 /**
  * The packet as a plain, typed object for the templates (STYLE: templates get view models, never rows). Pure:
- * the service reads the forecast (through the forecast API's own service), the lifecycle policies and the
- * client's records, and this turns them into words, formatted amounts and chart geometry. It also returns the
- * raw figures the packet shows, which are stored with the PDF.
+ * the numbers come from packet.figures.ts, the words from packet.copy.ts and the formatting from
+ * packet-format.ts; this file only puts them where the templates print them. It also returns the figures, which
+ * are stored with the PDF.
  */
-import { sumCells, type Cells } from '../domain/cells.js';
-import { addDays, addMonths } from '../domain/dates.js';
 import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf, horizonOf } from '../domain/fiscal-calendar.js';
-import { refreshEventsOf } from '../domain/forecast.js';
-import type {
-  AssetCategory,
-  ForecastContext,
-  ForecastPeriod,
-  ForecastResult,
-  InitiativeStatus,
-  RefreshEvent,
-  Scenario,
-} from '../domain/forecast.types.js';
-import { lifecycleRulesOf, refreshClockOf, type LifecycleClock } from '../domain/refresh-clock.js';
+import type { Cells } from '../domain/cells.js';
+import { QUARTERS_PER_FISCAL_YEAR } from '../domain/fiscal-year-subtotals.js';
+import type { AssetCategory, ForecastItem, Scenario } from '../domain/forecast.types.js';
+import type { LifecycleClock } from '../domain/refresh-clock.js';
 import { budgetChart, type ChartView } from './packet-chart.js';
+import * as copy from './packet.copy.js';
 import {
   formatDate,
   formatInstantDate,
   formatLongDate,
   moneyFormat,
-  plural,
   type MoneyFormat,
 } from './packet-format.js';
+import {
+  compareText,
+  isCounted,
+  packetNumbers,
+  type FiguresSources,
+  type PacketFigures,
+  type PacketNumbers,
+} from './packet.figures.js';
 import { packetTheme, type PacketTheme } from './packet-theme.js';
 import type { DecisionEntry, InventoryAsset, RoadmapInitiative } from './packet.repository.js';
 
-/** The quarters the summary, the refresh schedule and "next 4 quarters" figures cover. */
-export const NEAR_TERM_QUARTERS = 4;
-/** An operating system whose support ends within this many days is listed under exposure. */
-const END_OF_SUPPORT_LOOKAHEAD_DAYS = 365;
+export type { PacketFigures } from './packet.figures.js';
 
-export interface PacketSources {
+export interface PacketSources extends FiguresSources {
   msp: { name: string; pageSize: 'letter' | 'a4'; accentColor: string; footerText: string | null };
   /** The logo as a checked `data:` URI, or null. */
   logoSrc: string | null;
@@ -47,55 +43,10 @@ export interface PacketSources {
     vcioName: string | null;
     nextMeetingOn: string | null;
   };
-  periodLabel: string;
   scenario: Scenario;
   /** The day the packet is made (the clock's today), which may differ from asOf. */
   preparedOn: string;
-  /** Quarters in the table and chart. */
-  periods: number;
-  /**
-   * The client's quarterly forecast with items, from the forecast API's service, at least `periods` quarters
-   * and twelve months past asOf long (its periods beyond `periods` are only read for the 12-month opex).
-   */
-  forecast: ForecastResult & { currency: string };
-  /** The context the forecast ran with (policies, fiscal calendar, end-of-support catalogue). */
-  lifecycle: ForecastContext;
-  inventory: readonly InventoryAsset[];
-  initiatives: readonly RoadmapInitiative[];
   decisions: { lastPacketAt: Date | null; decisions: readonly DecisionEntry[] };
-}
-
-type Amounts = Pick<ForecastPeriod, 'capex' | 'opex' | 'total' | 'refreshCount'>;
-
-/** The numbers the packet printed, stored as the packet's `figures`. Minor units throughout. */
-export interface PacketFigures {
-  currency: string;
-  asOf: string;
-  scenario: Scenario;
-  periodLabel: string;
-  nextFourQuarters: {
-    from: string;
-    to: string;
-    capex: number;
-    opex: number;
-    total: number;
-    refreshCount: number;
-  };
-  opexNext12Months: { from: string; through: string; amount: number };
-  counts: {
-    assets: number;
-    overdue: number;
-    dueSoon: number;
-    expiredWarranties: number;
-    expiringWarranties: number;
-    unsupported: number;
-    decisionsNeeded: number;
-    undated: number;
-    unpriced: number;
-  };
-  periods: ({ key: string; label: string } & Amounts)[];
-  fiscalYears: ({ key: string; label: string; quarters: number } & Amounts)[];
-  totals: Amounts;
 }
 
 export interface ForecastRowView {
@@ -234,148 +185,20 @@ export interface PacketView {
   };
 }
 
-const CATEGORY_LABELS: Record<AssetCategory, string> = {
-  desktop: 'Desktops',
-  laptop: 'Laptops',
-  server: 'Servers',
-  virtual_host: 'Virtual hosts',
-  network_switch: 'Network switches',
-  firewall: 'Firewalls',
-  wireless_ap: 'Wireless access points',
-  storage: 'Storage',
-  backup_appliance: 'Backup appliances',
-  ups: 'UPS',
-  printer: 'Printers',
-  phone_system: 'Phone systems',
-  mobile: 'Mobile devices',
-  peripheral: 'Peripherals',
-  software: 'Software',
-  other: 'Other',
-};
+type Clocks = PacketNumbers['clocks'];
 
-const CATEGORY_SINGULAR: Record<AssetCategory, string> = {
-  desktop: 'Desktop',
-  laptop: 'Laptop',
-  server: 'Server',
-  virtual_host: 'Virtual host',
-  network_switch: 'Network switch',
-  firewall: 'Firewall',
-  wireless_ap: 'Wireless AP',
-  storage: 'Storage',
-  backup_appliance: 'Backup appliance',
-  ups: 'UPS',
-  printer: 'Printer',
-  phone_system: 'Phone system',
-  mobile: 'Mobile',
-  peripheral: 'Peripheral',
-  software: 'Software',
-  other: 'Other',
-};
+const rangeText = (start: string, end: string): string => copy.labelRange(formatDate(start), formatDate(end));
 
-const STATUS_LABELS: Record<InitiativeStatus, string> = {
-  proposed: 'Proposed — decision needed',
-  approved: 'Approved',
-  in_progress: 'In progress',
-  completed: 'Completed',
-  declined: 'Declined',
-  deferred: 'Deferred',
-};
-
-const DECISION_LABELS = { approved: 'Approved', declined: 'Declined', deferred: 'Deferred' } as const;
-const ROADMAP_STATUSES: ReadonlySet<InitiativeStatus> = new Set([
-  'proposed',
-  'approved',
-  'in_progress',
-  'deferred',
-]);
-const SCENARIO_LABELS: Record<Scenario, string> = {
-  committed: 'Committed plan: approved and in-progress initiatives',
-  proposed: 'Proposed plan: approved, in-progress and proposed initiatives',
-};
-
-const DASH = '—';
-
-const isCounted = (asset: InventoryAsset) => asset.status === 'active' || asset.status === 'in_storage';
-
-function rangeText(start: string, end: string): string {
-  return `${formatDate(start)} – ${formatDate(end)}`;
-}
-
-function amountsOf(cells: Cells): Amounts {
-  return {
-    capex: { ...cells.capex },
-    opex: { ...cells.opex },
-    total: cells.total,
-    refreshCount: cells.refreshCount,
-  };
-}
+const tone = (count: number, tone: string): string => (count > 0 ? tone : 'calm');
 
 export function buildPacketView(sources: PacketSources): { view: PacketView; figures: PacketFigures } {
-  const { client, forecast, lifecycle } = sources;
+  const numbers = packetNumbers(sources);
+  const { figures, shown, nearTerm, nearTermCells, totals } = numbers;
+  const { client, forecast } = sources;
+  const { counts, opexNext12Months } = figures;
   const money = moneyFormat(forecast.currency);
-  const asOf = forecast.asOf;
-  const shown = forecast.periods.slice(0, sources.periods);
-  const nearTerm = forecast.periods.slice(0, NEAR_TERM_QUARTERS);
-  const nearTermCells = sumCells(nearTerm);
-  const totals = sumCells(shown);
-
-  const opexThrough = addDays(addMonths(asOf, 12), -1);
-  const opexNext12Months = forecast.periods
-    .flatMap((period) => period.items ?? [])
-    .filter(
-      (item) => (item.type === 'recurring' || item.type === 'initiative_opex') && item.date <= opexThrough,
-    )
-    .reduce((sum, item) => sum + item.amount, 0);
-
-  const rules = lifecycleRulesOf(lifecycle);
-  const clocks = new Map<string, LifecycleClock>(
-    sources.inventory.map((asset) => [asset.id, refreshClockOf(asset, rules)]),
-  );
-  const counted = sources.inventory.filter(isCounted);
-  const countWhere = (test: (clock: LifecycleClock, asset: InventoryAsset) => boolean) =>
-    counted.filter((asset) => test(clocks.get(asset.id)!, asset)).length;
-  const proposed = sources.initiatives.filter((initiative) => initiative.status === 'proposed');
-
-  const counts: PacketFigures['counts'] = {
-    assets: counted.length,
-    overdue: forecast.counts.overdue,
-    dueSoon: countWhere((clock) => clock.status === 'due_soon'),
-    expiredWarranties: countWhere((clock) => clock.warrantyStatus === 'expired'),
-    expiringWarranties: countWhere((clock) => clock.warrantyStatus === 'expiring'),
-    unsupported: countWhere((clock) => clock.endOfSupportOn !== null && clock.endOfSupportOn < asOf),
-    decisionsNeeded: proposed.length,
-    undated: forecast.counts.undated,
-    unpriced: forecast.counts.unpriced,
-  };
-
-  const fiscalYears = fiscalYearGroups(shown);
-  const figures: PacketFigures = {
-    currency: forecast.currency,
-    asOf,
-    scenario: forecast.scenario,
-    periodLabel: sources.periodLabel,
-    nextFourQuarters: {
-      from: nearTerm[0]!.key,
-      to: nearTerm.at(-1)!.key,
-      capex: nearTermCells.capex.total,
-      opex: nearTermCells.opex.total,
-      total: nearTermCells.total,
-      refreshCount: nearTermCells.refreshCount,
-    },
-    opexNext12Months: { from: asOf, through: opexThrough, amount: opexNext12Months },
-    counts,
-    periods: shown.map((period) => ({ key: period.key, label: period.label, ...amountsOf(period) })),
-    fiscalYears: fiscalYears.map((year) => ({
-      key: year.key,
-      label: year.key,
-      quarters: year.periods.length,
-      ...amountsOf(year.cells),
-    })),
-    totals: amountsOf(totals),
-  };
-
-  const nearTermRange = `${nearTerm[0]!.label} – ${nearTerm.at(-1)!.label}`;
-  const horizonRange = `${shown[0]!.label} – ${shown.at(-1)!.label}`;
+  const nearTermRange = copy.labelRange(nearTerm[0]!.label, nearTerm.at(-1)!.label);
+  const horizonRange = copy.labelRange(shown[0]!.label, shown.at(-1)!.label);
   const theme = packetTheme(sources.msp.accentColor);
 
   const view: PacketView = {
@@ -384,73 +207,66 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
       pageSize: sources.msp.pageSize === 'a4' ? 'A4' : 'Letter',
       pageClass: sources.msp.pageSize,
     },
-    title: `${client.name} — ${sources.periodLabel}`,
+    title: copy.packetTitle(client.name, sources.periodLabel),
     header: {
       clientName: client.name,
       periodLabel: sources.periodLabel,
       mspName: sources.msp.name,
-      footerText: sources.msp.footerText ?? `Prepared by ${sources.msp.name} for ${client.name}`,
+      footerText: sources.msp.footerText ?? copy.defaultFooter(sources.msp.name, client.name),
     },
     cover: {
       mspName: sources.msp.name,
       logoSrc: sources.logoSrc,
       clientName: client.name,
       periodLabel: sources.periodLabel,
-      asOf: formatLongDate(asOf),
+      asOf: formatLongDate(figures.asOf),
       preparedOn: formatLongDate(sources.preparedOn),
       meetingOn: client.nextMeetingOn ? formatLongDate(client.nextMeetingOn) : null,
       vcioName: client.vcioName,
       contactName: client.contactName,
-      scenario: SCENARIO_LABELS[forecast.scenario],
+      scenario: copy.SCENARIO_LABELS[forecast.scenario],
     },
     summary: {
       currency: forecast.currency,
       nearTermRange,
       capexNextFourQuarters: money.money(nearTermCells.capex.total),
-      capexBreakdown:
-        `${money.money(nearTermCells.capex.refresh)} hardware and software refresh ` +
-        `(${plural(nearTermCells.refreshCount, 'replacement')}) and ${money.money(nearTermCells.capex.initiatives)} for initiatives`,
-      opexNext12Months: money.money(opexNext12Months),
-      opexRange: rangeText(asOf, opexThrough),
+      capexBreakdown: copy.capexBreakdown(
+        money.money(nearTermCells.capex.refresh),
+        nearTermCells.refreshCount,
+        money.money(nearTermCells.capex.initiatives),
+      ),
+      opexNext12Months: money.money(opexNext12Months.amount),
+      opexRange: rangeText(opexNext12Months.from, opexNext12Months.through),
       horizonTotal: money.money(totals.total),
       horizonRange,
       tiles: [
-        {
-          value: String(counts.overdue),
-          label: 'Overdue refreshes',
-          note: 'past their replacement date today',
-          tone: counts.overdue > 0 ? 'alert' : 'calm',
-        },
-        {
-          value: String(counts.dueSoon),
-          label: 'Due soon',
-          note: 'reach their replacement date within the planning window',
-          tone: counts.dueSoon > 0 ? 'warn' : 'calm',
-        },
+        { value: String(counts.overdue), ...copy.TILES.overdue, tone: tone(counts.overdue, 'alert') },
+        { value: String(counts.dueSoon), ...copy.TILES.dueSoon, tone: tone(counts.dueSoon, 'warn') },
         {
           value: String(counts.expiredWarranties),
-          label: 'Expired warranties',
-          note: `plus ${counts.expiringWarranties} expiring within 90 days`,
-          tone: counts.expiredWarranties > 0 ? 'warn' : 'calm',
+          label: copy.TILES.expiredWarranties.label,
+          note: copy.TILES.expiredWarranties.note(counts.expiringWarranties),
+          tone: tone(counts.expiredWarranties, 'warn'),
         },
         {
           value: String(counts.unsupported),
-          label: 'Unsupported systems',
-          note: 'past the vendor’s end of support',
-          tone: counts.unsupported > 0 ? 'alert' : 'calm',
+          ...copy.TILES.unsupported,
+          tone: tone(counts.unsupported, 'alert'),
         },
         {
           value: String(counts.decisionsNeeded),
-          label: 'Decisions needed',
-          note: 'proposed initiatives in this packet',
-          tone: counts.decisionsNeeded > 0 ? 'accent' : 'calm',
+          ...copy.TILES.decisionsNeeded,
+          tone: tone(counts.decisionsNeeded, 'accent'),
         },
       ],
-      decisionsNeeded: proposed.map((initiative) => ({
+      decisionsNeeded: numbers.proposed.map((initiative) => ({
         title: initiative.title,
-        amount: initiativeCostText(initiative, money) ?? 'No cost recorded',
+        amount: initiativeCostText(initiative, money) ?? copy.NO_COST_RECORDED,
       })),
-      dataNotes: dataNotes(counts),
+      dataNotes: [
+        ...(counts.undated > 0 ? [copy.undatedNote(counts.undated)] : []),
+        ...(counts.unpriced > 0 ? [copy.unpricedNote(counts.unpriced)] : []),
+      ],
     },
     chart: {
       ...budgetChart(
@@ -467,58 +283,21 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
     },
     forecast: {
       currency: forecast.currency,
-      scenario: SCENARIO_LABELS[forecast.scenario],
-      rows: forecastRows(shown, fiscalYears, totals, money),
+      scenario: copy.SCENARIO_LABELS[forecast.scenario],
+      rows: forecastRows(numbers, money),
     },
-    schedule: refreshSchedule(nearTerm, sources, clocks, money),
-    exposure: exposure(counted, clocks, asOf),
+    schedule: refreshSchedule(numbers, sources.inventory, money),
+    exposure: exposure(numbers, figures.asOf),
     initiatives: roadmap(sources, money),
     decisions: decisionsSince(sources.decisions),
-    inventory: inventory(sources.inventory, clocks),
+    inventory: inventory(sources.inventory, numbers.clocks),
   };
   return { view, figures };
 }
 
-function dataNotes(counts: PacketFigures['counts']): string[] {
-  const notes: string[] = [];
-  if (counts.undated > 0) {
-    notes.push(
-      `${plural(counts.undated, 'asset has', 'assets have')} no purchase or in-service date, so no refresh is planned for them yet.`,
-    );
-  }
-  if (counts.unpriced > 0) {
-    notes.push(
-      `${plural(counts.unpriced, 'asset has', 'assets have')} no replacement cost; their refreshes are counted but priced at zero.`,
-    );
-  }
-  return notes;
-}
-
-interface FiscalYearGroup {
-  key: string;
-  periods: ForecastPeriod[];
-  cells: Cells;
-}
-
-function fiscalYearGroups(periods: readonly ForecastPeriod[]): FiscalYearGroup[] {
-  const groups: FiscalYearGroup[] = [];
-  for (const period of periods) {
-    const key = period.key.split('-')[0]!;
-    const last = groups.at(-1);
-    if (last && last.key === key) last.periods.push(period);
-    else groups.push({ key, periods: [period], cells: sumCells([]) });
-  }
-  for (const group of groups) group.cells = sumCells(group.periods);
-  return groups;
-}
-
-function forecastRows(
-  periods: readonly ForecastPeriod[],
-  years: readonly FiscalYearGroup[],
-  totals: Cells,
-  money: MoneyFormat,
-): ForecastRowView[] {
-  const cell = (amount: number) => (amount === 0 ? DASH : money.amount(amount));
+function forecastRows(numbers: PacketNumbers, money: MoneyFormat): ForecastRowView[] {
+  const { shown, fiscalYears, totals } = numbers;
+  const cell = (amount: number) => (amount === 0 ? copy.DASH : money.amount(amount));
   const row = (
     kind: ForecastRowView['kind'],
     label: string,
@@ -538,73 +317,56 @@ function forecastRows(
     refreshCount: String(cells.refreshCount),
   });
   const rows: ForecastRowView[] = [];
-  for (const year of years) {
+  for (const year of fiscalYears) {
     for (const period of year.periods)
       rows.push(row('period', period.label, rangeText(period.start, period.end), period));
-    const partial = year.periods.length === 4 ? '' : ` (${year.periods.length} of 4 quarters)`;
-    rows.push(
-      row(
-        'subtotal',
-        `${year.key} subtotal${partial}`,
-        rangeText(year.periods[0]!.start, year.periods.at(-1)!.end),
-        year.cells,
-      ),
-    );
+    const label = copy.fiscalYearSubtotalLabel(year.label, year.periods.length, QUARTERS_PER_FISCAL_YEAR);
+    rows.push(row('subtotal', label, rangeText(year.start, year.end), year.cells));
   }
-  rows.push(row('total', 'Total', rangeText(periods[0]!.start, periods.at(-1)!.end), totals));
+  rows.push(row('total', copy.TOTAL, rangeText(shown[0]!.start, shown.at(-1)!.end), totals));
   return rows;
 }
 
+/** Read from the item itself: the forecast tells each refresh's reason and cycle, so nothing re-runs it. */
 function refreshReason(
+  item: ForecastItem,
   asset: InventoryAsset | undefined,
-  event: RefreshEvent | undefined,
   clock: LifecycleClock | undefined,
 ): string {
-  if (!event || !clock) return 'Scheduled refresh';
-  const lifecycle = `${clock.lifecycleMonths}-month lifecycle`;
-  if (event.cycle > 0) return `Next cycle of its ${lifecycle}`;
+  if (item.reason === undefined || item.cycle === undefined || !asset || !clock)
+    return copy.refreshReasons.unexplained;
+  const lifecycle = copy.refreshReasons.lifecycle(clock.lifecycleMonths);
+  if (item.cycle > 0) return copy.refreshReasons.nextCycle(lifecycle);
   const because =
-    event.reason === 'end_of_support'
-      ? `${asset?.operatingSystem ?? 'vendor'} end of support`
-      : `end of its ${lifecycle}`;
-  if (event.overdue && clock.dueOn) return `Overdue since ${formatDate(clock.dueOn)}: ${because}`;
-  return because.charAt(0).toUpperCase() + because.slice(1);
+    item.reason === 'end_of_support'
+      ? copy.refreshReasons.endOfSupport(asset.operatingSystem)
+      : copy.refreshReasons.endOfLifecycle(lifecycle);
+  if (item.overdue && clock.dueOn) return copy.refreshReasons.overdue(formatDate(clock.dueOn), because);
+  return copy.refreshReasons.capitalised(because);
 }
 
 function refreshSchedule(
-  nearTerm: readonly ForecastPeriod[],
-  sources: PacketSources,
-  clocks: Map<string, LifecycleClock>,
+  numbers: PacketNumbers,
+  inventory: readonly InventoryAsset[],
   money: MoneyFormat,
 ): PacketView['schedule'] {
-  const assets = new Map(sources.inventory.map((asset) => [asset.id, asset]));
-  // The forecast's items carry the amounts; the engine's own events of the same asset say why each falls when it does.
-  const events = new Map<string, RefreshEvent>();
-  const explained = new Set<string>();
-  const eventsOf = (assetId: string) => {
-    const asset = assets.get(assetId);
-    if (!asset || explained.has(assetId)) return;
-    explained.add(assetId);
-    for (const event of refreshEventsOf(asset, sources.lifecycle))
-      events.set(`${assetId}|${event.date}`, event);
-  };
+  const assets = new Map(inventory.map((asset) => [asset.id, asset]));
   let count = 0;
   let total = 0;
-  const quarters = nearTerm.map((period) => {
+  const quarters = numbers.nearTerm.map((period) => {
     const items = (period.items ?? [])
       .filter((item) => item.type === 'refresh')
       .map((item): ScheduleItemView => {
-        eventsOf(item.refId);
         const asset = assets.get(item.refId);
-        const event = events.get(`${item.refId}|${item.date}`);
-        const unpriced = event !== undefined && event.baseCost === 0;
+        // Escalation is never negative, so a refresh costs nothing exactly when the asset has no price.
+        const unpriced = asset !== undefined && item.amount === 0;
         return {
           date: formatDate(item.date),
           name: item.name,
-          category: asset ? CATEGORY_SINGULAR[asset.category] : '',
-          reason: refreshReason(asset, event, clocks.get(item.refId)),
+          category: asset ? copy.CATEGORY_SINGULAR[asset.category] : '',
+          reason: refreshReason(item, asset, numbers.clocks.get(item.refId)),
           overdue: item.overdue,
-          amount: unpriced ? 'Not priced' : money.amount(item.amount),
+          amount: unpriced ? copy.NOT_PRICED : money.amount(item.amount),
         };
       });
     count += period.refreshCount;
@@ -613,85 +375,61 @@ function refreshSchedule(
       label: period.label,
       range: rangeText(period.start, period.end),
       items,
-      count: plural(period.refreshCount, 'replacement'),
+      count: copy.replacements(period.refreshCount),
       total: money.amount(period.capex.refresh),
     };
   });
-  return { quarters, count: plural(count, 'replacement'), total: money.money(total), empty: count === 0 };
+  return { quarters, count: copy.replacements(count), total: money.money(total), empty: count === 0 };
 }
 
-function exposure(
-  counted: readonly InventoryAsset[],
-  clocks: Map<string, LifecycleClock>,
-  asOf: string,
-): PacketView['exposure'] {
-  const lookahead = addDays(asOf, END_OF_SUPPORT_LOOKAHEAD_DAYS);
-  const warranties = counted
-    .filter((asset) => {
-      const status = clocks.get(asset.id)!.warrantyStatus;
-      return status === 'expired' || status === 'expiring';
-    })
-    .sort((a, b) => compareText(a.warrantyExpiresOn!, b.warrantyExpiresOn!) || compareText(a.name, b.name))
-    .map((asset) => {
-      const clock = clocks.get(asset.id)!;
-      const expired = clock.warrantyStatus === 'expired';
-      return {
-        name: asset.name,
-        category: CATEGORY_SINGULAR[asset.category],
-        expiresOn: formatDate(asset.warrantyExpiresOn!),
-        status: expired ? 'Expired' : 'Expiring',
-        statusClass: expired ? 'alert' : 'warn',
-        due: clock.dueOn ? formatDate(clock.dueOn) : DASH,
-      };
-    });
-  const endOfSupport = counted
-    .filter((asset) => {
-      const endsOn = clocks.get(asset.id)!.endOfSupportOn;
-      return endsOn !== null && endsOn <= lookahead;
-    })
-    .sort(
-      (a, b) =>
-        compareText(clocks.get(a.id)!.endOfSupportOn!, clocks.get(b.id)!.endOfSupportOn!) ||
-        compareText(a.name, b.name),
-    )
-    .map((asset) => {
-      const clock = clocks.get(asset.id)!;
-      const unsupported = clock.endOfSupportOn! < asOf;
-      return {
-        name: asset.name,
-        operatingSystem: asset.operatingSystem ?? DASH,
-        endsOn: formatDate(clock.endOfSupportOn!),
-        source: clock.endOfSupportSource === 'catalogue' ? 'Vendor lifecycle' : 'Recorded on asset',
-        status: unsupported ? 'Unsupported' : 'Ending',
-        statusClass: unsupported ? 'alert' : 'warn',
-      };
-    });
+function exposure(numbers: PacketNumbers, asOf: string): PacketView['exposure'] {
+  const clockOf = (asset: InventoryAsset) => numbers.clocks.get(asset.id)!;
+  const warranties = numbers.warrantyExposure.map((asset) => {
+    const clock = clockOf(asset);
+    return {
+      name: asset.name,
+      category: copy.CATEGORY_SINGULAR[asset.category],
+      expiresOn: formatDate(asset.warrantyExpiresOn!),
+      ...copy.WARRANTY_STATUS[clock.warrantyStatus === 'expired' ? 'expired' : 'expiring'],
+      due: clock.dueOn ? formatDate(clock.dueOn) : copy.DASH,
+    };
+  });
+  const endOfSupport = numbers.endOfSupportExposure.map((asset) => {
+    const clock = clockOf(asset);
+    return {
+      name: asset.name,
+      operatingSystem: asset.operatingSystem ?? copy.DASH,
+      endsOn: formatDate(clock.endOfSupportOn!),
+      source: copy.END_OF_SUPPORT_SOURCES[clock.endOfSupportSource === 'catalogue' ? 'catalogue' : 'asset'],
+      ...copy.END_OF_SUPPORT_STATUS[clock.endOfSupportOn! < asOf ? 'unsupported' : 'ending'],
+    };
+  });
   return {
     warranties,
     endOfSupport,
-    warrantyNote:
-      warranties.length === 0
-        ? 'No warranty has expired or expires within 90 days.'
-        : 'Devices out of warranty are repaired at the client’s cost; expiring ones are worth renewing or replacing.',
+    warrantyNote: warranties.length === 0 ? copy.exposureNotes.noWarranties : copy.exposureNotes.warranties,
     endOfSupportNote:
-      endOfSupport.length === 0
-        ? 'No operating system or product reaches its end of support in the next twelve months.'
-        : 'Past end of support, a product gets no security updates: it is a risk to the whole network, not just to itself.',
+      endOfSupport.length === 0 ? copy.exposureNotes.noEndOfSupport : copy.exposureNotes.endOfSupport,
   };
 }
 
 function initiativeCostText(initiative: RoadmapInitiative, money: MoneyFormat): string | null {
   const parts: string[] = [];
-  if (initiative.capexCost > 0) parts.push(`${money.money(initiative.capexCost)} one-time`);
+  if (initiative.capexCost > 0) parts.push(copy.oneTimeCost(money.money(initiative.capexCost)));
   if (initiative.monthlyOpexCost > 0) parts.push(opexText(initiative, money));
   return parts.length > 0 ? parts.join(' + ') : null;
 }
 
 function opexText(initiative: RoadmapInitiative, money: MoneyFormat): string {
-  const duration =
-    initiative.opexMonths === null ? 'ongoing' : `for ${plural(initiative.opexMonths, 'month')}`;
-  return `${money.money(initiative.monthlyOpexCost)} a month, ${duration}`;
+  return copy.monthlyCost(money.money(initiative.monthlyOpexCost), initiative.opexMonths);
 }
+
+const ROADMAP_STATUSES: ReadonlySet<RoadmapInitiative['status']> = new Set([
+  'proposed',
+  'approved',
+  'in_progress',
+  'deferred',
+]);
 
 function roadmap(sources: PacketSources, money: MoneyFormat): PacketView['initiatives'] {
   const fiscalStart = sources.client.fiscalYearStartMonth;
@@ -706,8 +444,7 @@ function roadmap(sources: PacketSources, money: MoneyFormat): PacketView['initia
       continue;
     }
     let key = 'unscheduled';
-    let label = 'Not yet scheduled';
-    let range = 'No target date';
+    let { label, range } = copy.roadmapUnscheduled;
     let sortKey = '9999';
     if (initiative.targetOn) {
       label = fiscalPeriodLabel(
@@ -733,10 +470,7 @@ function roadmap(sources: PacketSources, money: MoneyFormat): PacketView['initia
     .map(({ label, range, initiatives }) => ({ label, range, initiatives }));
   return {
     quarters,
-    note:
-      hidden === 0
-        ? null
-        : `${plural(hidden, 'completed or declined initiative is', 'completed or declined initiatives are')} not shown.`,
+    note: hidden === 0 ? null : copy.hiddenInitiativesNote(hidden),
     empty: quarters.length === 0,
   };
 }
@@ -746,31 +480,23 @@ function initiativeView(
   scenario: Scenario,
   money: MoneyFormat,
 ): InitiativeView {
-  const inForecast =
-    initiative.status === 'approved' || initiative.status === 'in_progress'
-      ? 'Included in the forecast'
-      : initiative.status === 'proposed' && scenario === 'proposed'
-        ? 'Included in the forecast (proposed plan)'
-        : initiative.status === 'proposed'
-          ? 'Not in the forecast until approved'
-          : 'Not in the forecast';
   return {
     title: initiative.title,
     summary: initiative.summary,
-    priority: `${initiative.priority.charAt(0).toUpperCase()}${initiative.priority.slice(1)} priority`,
+    priority: copy.priorityLabel(initiative.priority),
     priorityClass: `priority-${initiative.priority}`,
-    status: STATUS_LABELS[initiative.status],
+    status: copy.INITIATIVE_STATUS_LABELS[initiative.status],
     statusClass: `status-${initiative.status.replace('_', '-')}`,
-    target: initiative.targetOn ? formatDate(initiative.targetOn) : 'Not scheduled',
+    target: initiative.targetOn ? formatDate(initiative.targetOn) : copy.NOT_SCHEDULED,
     capex: initiative.capexCost > 0 ? money.money(initiative.capexCost) : null,
     opex: initiative.monthlyOpexCost > 0 ? opexText(initiative, money) : null,
-    linkedAssets: initiative.linkedAssets > 0 ? `Concerns ${plural(initiative.linkedAssets, 'asset')}` : null,
-    inForecast,
+    linkedAssets: initiative.linkedAssets > 0 ? copy.linkedAssetsText(initiative.linkedAssets) : null,
+    inForecast: copy.forecastInclusion(initiative.status, scenario),
     decisions: initiative.decisions.map((decision) => ({
       date: formatInstantDate(decision.decidedAt),
-      decision: DECISION_LABELS[decision.decision],
+      decision: copy.DECISION_LABELS[decision.decision],
       decisionClass: `decision-${decision.decision}`,
-      by: decision.role ? `${decision.decidedBy}, ${decision.role}` : decision.decidedBy,
+      by: copy.decidedBy(decision.decidedBy, decision.role),
       note: decision.note,
     })),
     needsDecision: initiative.status === 'proposed',
@@ -779,51 +505,41 @@ function initiativeView(
 
 function decisionsSince(source: PacketSources['decisions']): PacketView['decisions'] {
   return {
-    since:
-      source.lastPacketAt === null
-        ? 'Every decision on record: this is the first packet for this client.'
-        : `Decisions recorded since the last packet, made on ${formatInstantDate(source.lastPacketAt)}.`,
+    since: copy.decisionsSinceText(
+      source.lastPacketAt === null ? null : formatInstantDate(source.lastPacketAt),
+    ),
     rows: source.decisions.map((decision) => ({
       date: formatInstantDate(decision.decidedAt),
       initiative: decision.initiativeTitle,
-      decision: DECISION_LABELS[decision.decision],
+      decision: copy.DECISION_LABELS[decision.decision],
       decisionClass: `decision-${decision.decision}`,
-      by: decision.role ? `${decision.decidedBy}, ${decision.role}` : decision.decidedBy,
+      by: copy.decidedBy(decision.decidedBy, decision.role),
       note: decision.note,
     })),
     empty: source.decisions.length === 0,
   };
 }
 
-const LIFECYCLE_LABELS = {
-  ok: 'Current',
-  due_soon: 'Due soon',
-  overdue: 'Overdue',
-  undated: 'Undated',
-  inactive: '',
-} as const;
-const ASSET_STATUS_LABELS = {
-  active: 'Active',
-  in_storage: 'In storage',
-  retired: 'Retired',
-  disposed: 'Disposed',
-} as const;
 const WARRANTY_CLASSES = { unknown: 'muted', expired: 'alert', expiring: 'warn', active: '' } as const;
+const LIFECYCLE_CLASSES = {
+  inactive: 'muted',
+  overdue: 'alert',
+  due_soon: 'warn',
+  ok: '',
+  undated: '',
+} as const;
 
-function inventory(
-  assets: readonly InventoryAsset[],
-  clocks: Map<string, LifecycleClock>,
-): PacketView['inventory'] {
+function inventory(assets: readonly InventoryAsset[], clocks: Clocks): PacketView['inventory'] {
   const groups = new Map<AssetCategory, InventoryAssetView[]>();
   for (const asset of assets) {
     const clock = clocks.get(asset.id)!;
     const inService = asset.inServiceOn ?? asset.purchasedOn;
     const status =
       clock.status === 'inactive'
-        ? ASSET_STATUS_LABELS[asset.status]
+        ? copy.ASSET_STATUS_LABELS[asset.status]
         : asset.status === 'in_storage'
-          ? `${LIFECYCLE_LABELS[clock.status]} (in storage)`
-          : LIFECYCLE_LABELS[clock.status];
+          ? copy.inStorage(copy.LIFECYCLE_LABELS[clock.status])
+          : copy.LIFECYCLE_LABELS[clock.status];
     const list = groups.get(asset.category) ?? [];
     list.push({
       name: asset.name,
@@ -833,33 +549,22 @@ function inventory(
       assignedTo: asset.assignedTo,
       location: asset.location,
       operatingSystem: asset.operatingSystem,
-      inService: inService ? formatDate(inService) : DASH,
-      warranty: asset.warrantyExpiresOn ? formatDate(asset.warrantyExpiresOn) : DASH,
+      inService: inService ? formatDate(inService) : copy.DASH,
+      warranty: asset.warrantyExpiresOn ? formatDate(asset.warrantyExpiresOn) : copy.DASH,
       warrantyClass: isCounted(asset) ? WARRANTY_CLASSES[clock.warrantyStatus] : 'muted',
-      due: clock.dueOn ? formatDate(clock.dueOn) : DASH,
+      due: clock.dueOn ? formatDate(clock.dueOn) : copy.DASH,
       status,
-      statusClass:
-        clock.status === 'inactive'
-          ? 'muted'
-          : clock.status === 'overdue'
-            ? 'alert'
-            : clock.status === 'due_soon'
-              ? 'warn'
-              : '',
+      statusClass: LIFECYCLE_CLASSES[clock.status],
     });
     groups.set(asset.category, list);
   }
   return {
-    total: plural(assets.length, 'asset'),
+    total: copy.assetCount(assets.length),
     groups: [...groups.entries()].map(([category, list]) => ({
-      label: CATEGORY_LABELS[category],
+      label: copy.CATEGORY_LABELS[category],
       count: String(list.length),
       assets: list,
     })),
     empty: assets.length === 0,
   };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 import { getClient } from '../clients/client.service.js';
-import type { Db } from '../db/database.js';
-import type { AuthContext } from '../http/auth.js';
+import type { Executor } from '../db/database.js';
+import { withTransaction } from '../db/unit-of-work.js';
+import type { Principal } from '../auth/principal.js';
 import { invalid, notFound } from '../http/errors.js';
-import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
+import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import * as costs from './recurring-cost.repository.js';
 import {
   ENDS_BEFORE_START,
@@ -13,20 +14,20 @@ import {
 } from './recurring-cost.schemas.js';
 
 export async function createRecurringCost(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   input: CreateRecurringCost,
 ): Promise<RecurringCost> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
     return costs.insertRecurringCost(trx, auth.mspId, clientId, input);
   });
 }
 
 export async function getRecurringCost(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   recurringCostId: string,
 ): Promise<RecurringCost> {
@@ -36,33 +37,34 @@ export async function getRecurringCost(
 }
 
 export async function listRecurringCosts(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   query: ListRecurringCostsQuery,
 ): Promise<{ items: RecurringCost[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['text', 'uuid']);
   await getClient(db, auth, clientId);
-  const items = await costs.listRecurringCosts(db, auth.mspId, clientId, {
-    interval: query.interval,
-    q: query.q,
-    limit: query.limit + 1,
-    after,
-  });
-  const more = items.length > query.limit;
-  const page = more ? items.slice(0, query.limit) : items;
-  const last = page.at(-1);
-  return { items: page, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
+  return readPage(
+    query.limit,
+    (limit) =>
+      costs.listRecurringCosts(db, auth.mspId, clientId, {
+        interval: query.interval,
+        q: query.q,
+        limit,
+        after,
+      }),
+    (cost) => [cost.name, cost.id],
+  );
 }
 
 export async function updateRecurringCost(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   recurringCostId: string,
   changes: UpdateRecurringCost,
 ): Promise<RecurringCost> {
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const current = await costs.findRecurringCost(trx, auth.mspId, clientId, recurringCostId);
     if (!current) throw notFound('recurring cost');
     const startsOn = changes.startsOn ?? current.startsOn;
@@ -79,8 +81,8 @@ export async function updateRecurringCost(
 }
 
 export async function deleteRecurringCost(
-  db: Db,
-  auth: AuthContext,
+  db: Executor,
+  auth: Principal,
   clientId: string,
   recurringCostId: string,
 ): Promise<void> {

@@ -65,6 +65,9 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/** The Creator of every PDF the renderer makes. */
+export const pdfCreator = 'vCIO Planner';
+
 /**
  * Chromium flags on top of Puppeteer's own defaults (which add `--headless=new`, `--hide-scrollbars` and the
  * `--user-data-dir` given to `launch`). The proxy and resolver rules are a network kill switch below request
@@ -87,6 +90,9 @@ export function chromiumArgs(options: { runningAsRoot: boolean; env?: NodeJS.Pro
     '--proxy-server=http://network-disabled.invalid:9',
     '--proxy-bypass-list=<-loopback>',
     '--host-resolver-rules=MAP * ~NOTFOUND',
+    // Chromium writes its user agent into a PDF's Creator; no request leaves the browser to carry it elsewhere.
+    // (Producer stays Chromium's "Skia/PDF": only rewriting the PDF could change it.)
+    `--user-agent=${pdfCreator}`,
   ];
 }
 

@@ -16,7 +16,7 @@ import {
   tinyPng,
   usd,
 } from '../support/packets-support.js';
-import { startTestApp, unique, type TestApp, type Tenant } from '../support/test-app.js';
+import { checkedFetch, startTestApp, unique, type TestApp, type Tenant } from '../support/test-app.js';
 
 const AS_OF = '2026-11-22';
 
@@ -42,9 +42,12 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
   ) {
     const created = await owner.api.post(`/clients/${clientId}/packets`, body);
     expect(created.status).toBe(201);
-    const download = await fetch(`${app.url}/api/v1/clients/${clientId}/packets/${created.body.id}.pdf`, {
-      headers: { authorization: `Bearer ${owner.key}` },
-    });
+    const download = await checkedFetch(
+      `${app.url}/api/v1/clients/${clientId}/packets/${created.body.id}.pdf`,
+      {
+        headers: { authorization: `Bearer ${owner.key}` },
+      },
+    );
     expect(download.status).toBe(200);
     return { packet: created.body, pdf: Buffer.from(await download.arrayBuffer()) };
   }

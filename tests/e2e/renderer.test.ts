@@ -3,11 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/http/errors.js';
+import { renderFailureProblem } from '../../src/http/render-problems.js';
 import { locateChromium } from '../../src/render/chromium.js';
 import { contentSecurityPolicyMeta, withContentSecurityPolicy } from '../../src/render/html-safety.js';
 import {
   createRenderer,
   RenderError,
+  RendererBusyError,
+  RendererUnavailableError,
+  RenderTimeoutError,
+  type RenderedPdf,
   type Renderer,
   type RendererOptions,
 } from '../../src/render/renderer.js';
@@ -79,6 +84,12 @@ const heavyDocument = (rows: number): string =>
   documentOf(
     `<table>${Array.from({ length: rows }, (_, index) => `<tr><td>Row ${index}</td><td>${'lorem ipsum '.repeat(6)}</td></tr>`).join('')}</table>`,
   );
+
+/** A render as the API answers it: the renderer's own error mapped to HTTP, as the packet service does. */
+const served = (rendering: Promise<RenderedPdf>): Promise<RenderedPdf> =>
+  rendering.catch((error: unknown) => {
+    throw renderFailureProblem(error);
+  });
 
 const waitFor = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
   const until = Date.now() + timeoutMs;
@@ -164,6 +175,13 @@ describe('rendering', () => {
       /^Tagged:\s+(\w+)/m.exec(execFileSync('pdfinfo', [writePdf(pdf)], { encoding: 'utf8' }))?.[1];
     expect(taggedLine(tagged.pdf)).toBe('yes');
     expect(taggedLine(untagged.pdf)).toBe('no');
+  });
+
+  test("when a PDF is made, then its Creator is the product rather than Chromium's user agent", async () => {
+    const result = await shared.render({ html: documentOf('<p>Made by</p>'), pageSize: 'letter' });
+
+    const info = execFileSync('pdfinfo', [writePdf(result.pdf)], { encoding: 'utf8' });
+    expect(/^Creator:\s+(.*)$/m.exec(info)?.[1]).toBe('vCIO Planner');
   });
 
   test('when renders run side by side, then each PDF has its own document', async () => {
@@ -393,8 +411,10 @@ describe('load and failure', () => {
       renderer.render({ html: documentOf(`<p>Accepted ${n}</p>`), pageSize: 'letter' }),
     );
 
-    const refused = renderer.render({ html: documentOf('<p>Refused</p>'), pageSize: 'letter' });
+    const refusal = renderer.render({ html: documentOf('<p>Refused</p>'), pageSize: 'letter' });
+    const refused = served(refusal);
 
+    await expect(refusal).rejects.toBeInstanceOf(RendererBusyError);
     await expect(refused).rejects.toBeInstanceOf(AppError);
     await expect(refused).rejects.toMatchObject({
       code: 'renderer_busy',
@@ -413,8 +433,10 @@ describe('load and failure', () => {
     await renderer.render({ html: documentOf('<p>Warm</p>'), pageSize: 'letter' });
     const before = renderer.metrics();
 
-    const late = renderer.render({ html: heavyDocument(6_000), pageSize: 'letter', deadlineMs: 250 });
+    const lateness = renderer.render({ html: heavyDocument(6_000), pageSize: 'letter', deadlineMs: 250 });
+    const late = served(lateness);
 
+    await expect(lateness).rejects.toBeInstanceOf(RenderTimeoutError);
     await expect(late).rejects.toMatchObject({
       code: 'renderer_busy',
       status: 503,
@@ -484,13 +506,14 @@ describe('load and failure', () => {
     await renderer.close();
 
     await expect(running).resolves.toMatchObject({ pageCount: 1 });
-    expect(await waiting).toMatchObject({ code: 'renderer_unavailable' });
+    expect(await waiting).toBeInstanceOf(RendererUnavailableError);
+    expect(renderFailureProblem(await waiting)).toMatchObject({ code: 'renderer_unavailable' });
     expect(processesMentioning(profiles)).toEqual([]);
     expect(processGroupAlive(pid)).toBe(false);
     expect(fs.readdirSync(profiles)).toEqual([]);
     expect(renderer.status()).toMatchObject({ available: false, launched: false });
     await expect(
-      renderer.render({ html: documentOf('<p>Late</p>'), pageSize: 'letter' }),
+      served(renderer.render({ html: documentOf('<p>Late</p>'), pageSize: 'letter' })),
     ).rejects.toMatchObject({
       code: 'renderer_unavailable',
     });
@@ -535,18 +558,18 @@ describe('without a browser', () => {
       reason: expect.stringContaining('PUPPETEER_EXECUTABLE_PATH'),
     });
     await expect(renderer.readinessCheck().check()).resolves.toBe(false);
-    await expect(renderer.render({ html: documentOf('<p>x</p>'), pageSize: 'letter' })).rejects.toMatchObject(
-      {
-        code: 'renderer_unavailable',
-        status: 503,
-      },
-    );
+    await expect(
+      served(renderer.render({ html: documentOf('<p>x</p>'), pageSize: 'letter' })),
+    ).rejects.toMatchObject({
+      code: 'renderer_unavailable',
+      status: 503,
+    });
   });
 
   test('when the executable is not a browser, then renders are refused as unavailable and its profile is removed', async () => {
     const { renderer, profiles } = newRenderer({ executablePath: '/bin/false', launchTimeoutMs: 5_000 });
 
-    const rendering = renderer.render({ html: documentOf('<p>x</p>'), pageSize: 'letter' });
+    const rendering = served(renderer.render({ html: documentOf('<p>x</p>'), pageSize: 'letter' }));
 
     await expect(rendering).rejects.toMatchObject({
       code: 'renderer_unavailable',

@@ -38,6 +38,8 @@ const lifecycleKeys = [
   'warrantyStatus',
   'endOfSupportOn',
   'endOfSupportSource',
+  'osStatus',
+  'osUpdateTo',
 ];
 
 describe('assets over HTTP', () => {
@@ -90,8 +92,12 @@ describe('assets over HTTP', () => {
         dueReason: 'age',
         status: 'due_soon',
         warrantyStatus: 'active',
-        endOfSupportOn: '2029-05-31',
-        endOfSupportSource: 'catalogue',
+        // Ubuntu 24.04 is a release (standard support to 2029-05-31, then a free update to 26.04): it has no
+        // product end of support to move the clock.
+        endOfSupportOn: null,
+        endOfSupportSource: null,
+        osStatus: 'supported',
+        osUpdateTo: null,
       },
     });
 
@@ -176,6 +182,8 @@ describe('assets over HTTP', () => {
       status: 'overdue',
       endOfSupportOn: '2025-10-14',
       endOfSupportSource: 'catalogue',
+      osStatus: 'unsupported',
+      osUpdateTo: null,
     });
     expect(catalogued.endOfSupportOn).toBeNull();
 

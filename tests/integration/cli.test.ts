@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../src/shared/paths.js';
+import { checkedFetch } from '../support/test-app.js';
 
 const tsx = path.join(packageRoot, 'node_modules', '.bin', 'tsx');
 const entry = path.join(packageRoot, 'src', 'cli', 'run.ts');
@@ -77,7 +78,7 @@ describe('the vcio-planner command', () => {
     const serveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-serve-'));
     try {
       const first = await serveUntilReady(serveDir);
-      const clients = await fetch(`${first.url}/api/v1/clients`, {
+      const clients = await checkedFetch(`${first.url}/api/v1/clients`, {
         headers: { authorization: `Bearer ${first.key}` },
       });
       const body = (await clients.json()) as { items: { name: string }[] };
@@ -91,7 +92,7 @@ describe('the vcio-planner command', () => {
       // The second start finds its data and the same key; nothing is loaded twice.
       const second = await serveUntilReady(serveDir);
       expect(second.key).toBe(first.key);
-      const again = await fetch(`${second.url}/api/v1/clients`, {
+      const again = await checkedFetch(`${second.url}/api/v1/clients`, {
         headers: { authorization: `Bearer ${second.key}` },
       });
       expect(((await again.json()) as { items: unknown[] }).items).toHaveLength(3);

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { Authenticator } from '../../src/http/auth.js';
+import { Authenticator } from '../../src/auth/authenticator.js';
 import { fixedClock } from '../../src/shared/clock.js';
 import { apiClient } from '../support/test-app.js';
 

@@ -5,7 +5,7 @@ import {
   createInitiative,
   createRecurringCost,
 } from '../support/planner-factories.js';
-import { startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
+import { checkedFetch, startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
 
 /**
  * One client whose forecast was computed by hand from SPEC §3 (the arithmetic is in the comments), read through
@@ -149,8 +149,26 @@ describe('the forecast API', () => {
     const { body } = await tenant.api.get(`/clients/${clientId}/forecast?periods=5&include=items`);
     const first = body.periods[0];
     expect(first.items).toEqual([
-      { type: 'refresh', refId: ids.B, name: 'B', date: '2026-11-22', amount: 100_000, overdue: true },
-      { type: 'refresh', refId: ids.C, name: 'C', date: '2026-11-22', amount: 80_000, overdue: true },
+      {
+        type: 'refresh',
+        refId: ids.B,
+        name: 'B',
+        date: '2026-11-22',
+        amount: 100_000,
+        overdue: true,
+        reason: 'age',
+        cycle: 0,
+      },
+      {
+        type: 'refresh',
+        refId: ids.C,
+        name: 'C',
+        date: '2026-11-22',
+        amount: 80_000,
+        overdue: true,
+        reason: 'end_of_support',
+        cycle: 0,
+      },
       {
         type: 'initiative_capex',
         refId: ids.I1,
@@ -318,11 +336,13 @@ describe('the forecast API', () => {
   });
 
   it('when a calendar app sends the key as ?token=, then the feed is served and a wrong token is refused', async () => {
-    const ok = await fetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=${tenant.key}`);
+    const ok = await checkedFetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=${tenant.key}`);
     expect(ok.status).toBe(200);
-    const refused = await fetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=vcio_wrong`);
+    const refused = await checkedFetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=vcio_wrong`);
     expect(refused.status).toBe(401);
-    const elsewhere = await fetch(`${app.url}/api/v1/clients/${clientId}/forecast?token=${tenant.key}`);
+    const elsewhere = await checkedFetch(
+      `${app.url}/api/v1/clients/${clientId}/forecast?token=${tenant.key}`,
+    );
     expect(elsewhere.status).toBe(401);
   });
 });

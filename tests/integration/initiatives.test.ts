@@ -36,6 +36,7 @@ describe('initiatives and decisions', () => {
         'title',
         'summary',
         'priority',
+        'kind',
         'targetOn',
         'capexCost',
         'monthlyOpexCost',
@@ -47,17 +48,24 @@ describe('initiatives and decisions', () => {
         'updatedAt',
       ].sort(),
     );
-    expect(created.body).toMatchObject({ status: 'proposed', decisions: [], assetIds: [a.id, b.id].sort() });
+    expect(created.body).toMatchObject({
+      status: 'proposed',
+      kind: 'project',
+      decisions: [],
+      assetIds: [a.id, b.id].sort(),
+    });
 
     const path = `/clients/${clientId}/initiatives/${created.body.id}`;
     expect((await tenant.api.get(path)).body).toEqual(created.body);
     const changed = await tenant.api.patch(path, {
       assetIds: [c.id],
+      kind: 'replacement',
       status: 'in_progress',
       opexMonths: null,
     });
     expect(changed.body).toMatchObject({
       assetIds: [c.id],
+      kind: 'replacement',
       status: 'in_progress',
       opexMonths: null,
       title: 'Replace the file server',
@@ -66,6 +74,17 @@ describe('initiatives and decisions', () => {
     // A deleted asset drops out of the links.
     await tenant.api.delete(`/clients/${clientId}/assets/${c.id}`);
     expect((await tenant.api.get(path)).body.assetIds).toEqual([]);
+  });
+
+  it('when the kind is not one of replacement, upgrade or project, then the answer names the field and nothing is written', async () => {
+    const clientId = await createClient(tenant.api);
+    const refused = await tenant.api.post(`/clients/${clientId}/initiatives`, {
+      title: 'Odd',
+      kind: 'retire',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error: { path: string }) => error.path)).toEqual(['body.kind']);
+    expect((await tenant.api.get(`/clients/${clientId}/initiatives`)).body.items).toEqual([]);
   });
 
   it('when linked assets belong to another client, then the answer names each one and nothing changes', async () => {

@@ -10,7 +10,7 @@ import { createApp } from '../../src/app.js';
 import type { AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
-import { Authenticator } from '../../src/http/auth.js';
+import { Authenticator } from '../../src/auth/authenticator.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { PacketQueue } from '../../src/packet-runs/packet-queue.js';
 import { NO_WORKER_GRACE_MS, NO_WORKER_NOTICE } from '../../src/packet-runs/packet-run.service.js';

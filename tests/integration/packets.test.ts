@@ -7,7 +7,7 @@ import {
 } from '../support/planner-factories.js';
 import { tinyPng } from '../support/packets-support.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { apiClient, startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
+import { apiClient, checkedFetch, startTestApp, type TestApp, type Tenant } from '../support/test-app.js';
 
 const AS_OF = '2026-11-22';
 
@@ -46,7 +46,7 @@ describe('the packet API', () => {
   afterAll(() => app.close());
 
   const download = (key: string, path: string, headers: Record<string, string> = {}) =>
-    fetch(`${app.url}/api/v1${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
+    checkedFetch(`${app.url}/api/v1${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
 
   it('when a packet is created, then it answers 201 with exactly the contract fields and a Location to the PDF', async () => {
     const created = await tenant.api.post(`/clients/${clientId}/packets`, {

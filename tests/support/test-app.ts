@@ -5,10 +5,11 @@ import { createApp } from '../../src/app.js';
 import type { AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
-import { Authenticator } from '../../src/http/auth.js';
+import { Authenticator } from '../../src/auth/authenticator.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
+import { assertResponseMatchesContract } from './response-contract.js';
 import { openTestDatabase } from './test-database.js';
 
 export interface TestResponse<T = any> {
@@ -101,6 +102,21 @@ export async function startTestApp(
   };
 }
 
+/** `fetch` for tests that need the raw Response (bytes, headers), with the same response check as `apiClient`. */
+export async function checkedFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const response = await fetch(url, init);
+  const parsed = new URL(response.url);
+  assertResponseMatchesContract({
+    method: init.method ?? 'GET',
+    path: parsed.pathname + parsed.search,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    text: await response.clone().text(),
+  });
+  return response;
+}
+
+/** A client for the API that fails the test when a response is not what its route declares (see response-contract). */
 export function apiClient(baseUrl: string, key: string | undefined): ApiClient {
   const send = async (
     method: string,
@@ -115,6 +131,13 @@ export function apiClient(baseUrl: string, key: string | undefined): ApiClient {
       body: init.body,
     });
     const text = await response.text();
+    assertResponseMatchesContract({
+      method,
+      path: new URL(response.url).pathname + new URL(response.url).search,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+    });
     let body: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: body as any, text };

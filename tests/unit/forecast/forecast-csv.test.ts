@@ -53,6 +53,21 @@ describe('the forecast as CSV', () => {
     expect(result.totals.opex.recurring).toBe(16 * 20_000);
   });
 
+  it('when asOf falls inside the first quarter, then its row, its fiscal year and the total say partial', () => {
+    expect(rows[0]!.at(-1)).toBe('partial');
+    expect(rows.slice(1).map((row) => `${row[1]} ${row.at(-1)}`)).toEqual([
+      'FY2027-Q2 true',
+      'FY2027-Q3 false',
+      'FY2027-Q4 false',
+      'FY2027 true',
+      'FY2028-Q1 false',
+      'FY2028-Q2 false',
+      'FY2028-Q3 false',
+      'FY2028 false',
+      'TOTAL true',
+    ]);
+  });
+
   it('when a text field could be read as a formula or holds separators, then it is neutralised and quoted', () => {
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('a,b')).toBe('"a,b"');

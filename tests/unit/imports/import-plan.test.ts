@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AssetFields } from '../../../src/assets/asset.schemas.js';
+import type { AssetFields } from '../../../src/assets/asset.fields.js';
 import { readCsv } from '../../../src/imports/csv.js';
 import {
   planImport,

@@ -4,10 +4,12 @@ import { catalogueVersion, endOfSupportCatalogue } from '../../../../src/domain/
 interface RawEntry {
   product: string;
   edition: string | null;
+  kind: string;
   release?: string;
   build?: string;
   releasedOn?: string;
-  endOfSupportOn: string;
+  endOfSupportOn: string | null;
+  updateTo?: string;
   estimated?: boolean;
   sourceUrl: string;
   notes?: string;
@@ -42,6 +44,11 @@ describe('end-of-support catalogue data', () => {
   test.each(entries.map((entry) => [describeEntry(entry), entry] as const))(
     'when reading %s, then its dates are real calendar dates in order',
     (_name, entry) => {
+      // Only a product with no announced end (Windows 11) has no date.
+      if (entry.endOfSupportOn === null) {
+        expect(entry.kind).toBe('product');
+        return;
+      }
       expect(isCalendarDate(entry.endOfSupportOn)).toBe(true);
       if (entry.releasedOn !== undefined) {
         expect(isCalendarDate(entry.releasedOn)).toBe(true);
@@ -69,13 +76,46 @@ describe('end-of-support catalogue data', () => {
 
   test('when Microsoft ends servicing, then the date is a Patch Tuesday (second Tuesday of the month)', () => {
     const notPatchTuesday = entries
-      .filter((entry) => entry.product.startsWith('Windows '))
+      .filter((entry) => entry.product.startsWith('Windows ') && entry.endOfSupportOn !== null)
       .filter((entry) => {
         const date = new Date(`${entry.endOfSupportOn}T00:00:00Z`);
         return date.getUTCDay() !== 2 || date.getUTCDate() < 8 || date.getUTCDate() > 14;
       })
       .map((entry) => `${describeEntry(entry)}: ${entry.endOfSupportOn}`);
     expect(notPatchTuesday).toEqual([]);
+  });
+
+  test.each(entries.map((entry) => [describeEntry(entry), entry] as const))(
+    'when reading %s, then it is a product end of support or a release end of servicing with its remedy',
+    (_name, entry) => {
+      expect(['product', 'release']).toContain(entry.kind);
+      if (entry.kind === 'product') {
+        expect(entry.updateTo).toBeUndefined();
+        return;
+      }
+      // A release's remedy is a newer release of the same product line, which the catalogue itself lists.
+      if (entry.updateTo !== undefined) {
+        const target = entries.find((other) =>
+          [other.product, other.release].filter(Boolean).join(' ').startsWith(entry.updateTo!),
+        );
+        expect(target).toBeDefined();
+        expect(target!.releasedOn ?? '9999').not.toBe(entry.releasedOn);
+      }
+    },
+  );
+
+  test('when products and releases are counted, then the product lines that end are products and the rest releases', () => {
+    const kindOf = (product: string, release?: string) =>
+      entries.find((entry) => entry.product === product && entry.release === release)?.kind;
+    expect(kindOf('Windows 10')).toBe('product');
+    expect(kindOf('Windows 10', '21H2')).toBe('release');
+    expect(kindOf('Windows 10', '2021')).toBe('product');
+    expect(kindOf('Windows 11')).toBe('product');
+    expect(kindOf('Windows 11', '23H2')).toBe('release');
+    expect(kindOf('Windows Server 2016')).toBe('product');
+    expect(kindOf('macOS 13')).toBe('release');
+    expect(kindOf('Ubuntu 22.04 LTS')).toBe('release');
+    expect(kindOf('Red Hat Enterprise Linux 7')).toBe('product');
   });
 
   test('when a Windows build identifies a feature release, then it identifies exactly one per product', () => {

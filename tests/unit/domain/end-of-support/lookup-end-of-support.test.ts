@@ -1,15 +1,16 @@
 import { catalogueVersion, lookupEndOfSupport } from '../../../../src/domain/end-of-support.js';
 
-type Expected = [product: string, edition: string | null, release: string | null, endOfSupportOn: string];
+/** The matched row: its product, edition and release, and its own date (a release row's end of servicing). */
+type Expected = [product: string, edition: string | null, release: string | null, rowDate: string | null];
 
 // Spellings as RMM, PSA and asset tools report them (WMI captions, agent strings, /etc/os-release, hypervisors).
 const REAL_WORLD_SPELLINGS: ReadonlyArray<[string, Expected]> = [
   // Windows 10 general availability channel
-  ['Microsoft Windows 10 Pro', ['Windows 10', null, '22H2', '2025-10-14']],
+  ['Microsoft Windows 10 Pro', ['Windows 10', null, null, '2025-10-14']],
   ['Windows 10 Pro 22H2', ['Windows 10', null, '22H2', '2025-10-14']],
   ['Windows 10 Pro 10.0.19045', ['Windows 10', null, '22H2', '2025-10-14']],
   ['Windows 10 Pro Version 22H2 (OS Build 19045.4291)', ['Windows 10', null, '22H2', '2025-10-14']],
-  ['Microsoft Windows 10 Enterprise', ['Windows 10', null, '22H2', '2025-10-14']],
+  ['Microsoft Windows 10 Enterprise', ['Windows 10', null, null, '2025-10-14']],
   ['Windows 10 Home 1909', ['Windows 10', 'Home/Pro', '1909', '2021-05-11']],
   ['Windows 10 Education 1909', ['Windows 10', 'Enterprise/Education', '1909', '2022-05-10']],
   ['Windows 10 Pro Education 1909', ['Windows 10', 'Home/Pro', '1909', '2021-05-11']],
@@ -101,14 +102,10 @@ const REAL_WORLD_SPELLINGS: ReadonlyArray<[string, Expected]> = [
 describe('lookupEndOfSupport', () => {
   test.each(REAL_WORLD_SPELLINGS)(
     'when an asset reports "%s", then the catalogue row is %j',
-    (operatingSystem, [product, edition, release, endOfSupportOn]) => {
-      expect(lookupEndOfSupport(operatingSystem)).toMatchObject({
-        product,
-        edition,
-        release,
-        endOfSupportOn,
-        catalogueVersion,
-      });
+    (operatingSystem, [product, edition, release, rowDate]) => {
+      const match = lookupEndOfSupport(operatingSystem);
+      expect(match).toMatchObject({ product, edition, release, catalogueVersion });
+      expect(match?.kind === 'release' ? match.endOfServicingOn : match?.endOfSupportOn).toBe(rowDate);
     },
   );
 
@@ -172,7 +169,7 @@ describe('lookupEndOfSupport', () => {
     const first = lookupEndOfSupport('Ubuntu 20.04.6 LTS');
     for (let index = 0; index < 10_050; index += 1) lookupEndOfSupport(`custom appliance firmware ${index}`);
     expect(lookupEndOfSupport('Ubuntu 20.04.6 LTS')).toBe(first);
-    expect(first?.endOfSupportOn).toBe('2025-05-29');
+    expect(first?.endOfServicingOn).toBe('2025-05-29');
   });
 
   test('when "Windows Server 2012" and "2012 R2" are looked up, then each gets its own product', () => {
@@ -183,44 +180,111 @@ describe('lookupEndOfSupport', () => {
   test('when Ubuntu 22.04 and 22.10 are looked up, then the interim release is not mistaken for the LTS', () => {
     expect(lookupEndOfSupport('Ubuntu 22.04')?.product).toBe('Ubuntu 22.04 LTS');
     expect(lookupEndOfSupport('Ubuntu 22.10')?.product).toBe('Ubuntu 22.10');
-    expect(lookupEndOfSupport('Ubuntu 22.10')?.endOfSupportOn).toBe('2023-07-20');
+    expect(lookupEndOfSupport('Ubuntu 22.10')?.endOfServicingOn).toBe('2023-07-20');
+  });
+
+  describe('product end of support and release end of servicing', () => {
+    test('when a Windows 11 release is out of servicing, then the product goes on and the remedy is 25H2', () => {
+      expect(lookupEndOfSupport('Windows 11 Pro 23H2')).toMatchObject({
+        kind: 'release',
+        endOfSupportOn: null,
+        endOfServicingOn: '2025-11-11',
+        updateTo: 'Windows 11 25H2',
+      });
+      expect(lookupEndOfSupport('Windows 11 Enterprise 21H2')).toMatchObject({
+        kind: 'release',
+        endOfServicingOn: '2024-10-08',
+        updateTo: 'Windows 11 25H2',
+      });
+    });
+
+    test('when a Windows 10 feature release is looked up, then it ends with Windows 10 and updates to 22H2', () => {
+      expect(lookupEndOfSupport('Windows 10 Pro 21H2')).toMatchObject({
+        kind: 'release',
+        endOfSupportOn: '2025-10-14',
+        endOfServicingOn: '2023-06-13',
+        updateTo: 'Windows 10 22H2',
+      });
+      expect(lookupEndOfSupport('Windows 10 Pro 22H2')).toMatchObject({
+        kind: 'release',
+        endOfSupportOn: '2025-10-14',
+        updateTo: null,
+      });
+    });
+
+    test('when a server, an LTSC or RHEL is looked up, then its date is a product end of support', () => {
+      for (const text of [
+        'Windows Server 2016 Standard',
+        'Win10 Enterprise LTSC 2021',
+        'Red Hat Enterprise Linux 7.9',
+      ]) {
+        expect(lookupEndOfSupport(text)).toMatchObject({
+          kind: 'product',
+          endOfServicingOn: null,
+          updateTo: null,
+        });
+      }
+    });
+
+    test('when macOS or Ubuntu is looked up, then it is a release with a newer one to update to', () => {
+      expect(lookupEndOfSupport('macOS Ventura 13.6')).toMatchObject({
+        kind: 'release',
+        endOfSupportOn: null,
+        endOfServicingOn: '2025-08-20',
+        updateTo: 'macOS 26',
+      });
+      expect(lookupEndOfSupport('Ubuntu 22.04.4 LTS')).toMatchObject({
+        kind: 'release',
+        endOfServicingOn: '2027-06-01',
+        updateTo: 'Ubuntu 24.04 LTS',
+      });
+      expect(lookupEndOfSupport('Ubuntu 23.10')).toMatchObject({ updateTo: 'Ubuntu 24.04 LTS' });
+      expect(lookupEndOfSupport('macOS Tahoe 26.1')).toMatchObject({ kind: 'release', updateTo: null });
+    });
   });
 
   describe('conventions when the text is less specific than the catalogue', () => {
-    test('when Windows 10 has no release, then the final 22H2 date applies to every edition family', () => {
+    test('when Windows 10 has no release, then the Windows 10 product end of support applies to every edition', () => {
       for (const text of [
         'Windows 10 Home',
         'Windows 10 Pro',
         'Windows 10 Enterprise',
         'Windows 10 Education',
       ]) {
-        expect(lookupEndOfSupport(text)).toMatchObject({ release: '22H2', endOfSupportOn: '2025-10-14' });
+        expect(lookupEndOfSupport(text)).toMatchObject({
+          kind: 'product',
+          release: null,
+          endOfSupportOn: '2025-10-14',
+          endOfServicingOn: null,
+          updateTo: null,
+        });
       }
     });
 
-    test('when Windows 11 has no release, then the newest catalogued release of the edition family applies', () => {
-      expect(lookupEndOfSupport('Microsoft Windows 11 Pro')).toMatchObject({
-        edition: 'Home/Pro',
-        release: '26H2',
-        endOfSupportOn: '2028-10-10',
-      });
-      expect(lookupEndOfSupport('Microsoft Windows 11 Enterprise')).toMatchObject({
-        edition: 'Enterprise/Education',
-        release: '26H2',
-        endOfSupportOn: '2029-10-09',
-        estimated: true,
-      });
+    test('when Windows 11 has no release, then it is the product, with no end of support announced', () => {
+      for (const text of ['Microsoft Windows 11 Pro', 'Microsoft Windows 11 Enterprise']) {
+        expect(lookupEndOfSupport(text)).toMatchObject({
+          product: 'Windows 11',
+          kind: 'product',
+          release: null,
+          endOfSupportOn: null,
+          endOfServicingOn: null,
+        });
+      }
     });
 
     test('when Windows 11 names no edition, then the shorter Home/Pro servicing applies', () => {
       expect(lookupEndOfSupport('Windows 11 23H2')).toMatchObject({
         edition: 'Home/Pro',
-        endOfSupportOn: '2025-11-11',
+        endOfServicingOn: '2025-11-11',
       });
     });
 
     test('when Windows 10 reports the frozen ReleaseId 2009, then it is treated as an unknown release', () => {
-      expect(lookupEndOfSupport('Windows 10 Pro, version 2009')).toMatchObject({ release: '22H2' });
+      expect(lookupEndOfSupport('Windows 10 Pro, version 2009')).toMatchObject({
+        kind: 'product',
+        release: null,
+      });
     });
 
     test('when an LTSC has no year or build, then the earliest-ending LTSC release applies', () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { daysInMonth } from '../../../../src/domain/dates.js';
 import type {
   AssetCategory,
+  EndOfSupportLookup,
   ForecastAsset,
   ForecastContext,
   Initiative,
@@ -65,7 +66,9 @@ export function anInitiative(overrides: Partial<Initiative> = {}): Initiative {
   return {
     id,
     title: `Initiative ${id}`,
+    kind: 'project',
     status: 'approved',
+    assetIds: [],
     targetOn: null,
     capexCost: 0,
     monthlyOpexCost: 0,
@@ -114,7 +117,9 @@ export const arbitraryAsset = fc.record({
   status: fc.constantFrom('active', 'active', 'in_storage', 'retired', 'disposed') as fc.Arbitrary<
     ForecastAsset['status']
   >,
-  operatingSystem: fc.option(fc.constantFrom('Windows 10 Pro', 'Windows 11 Pro', 'Ubuntu 22.04')),
+  operatingSystem: fc.option(
+    fc.constantFrom('Windows 10 Pro', 'Windows 11 Pro', 'Windows 11 Pro 23H2', 'Ubuntu 22.04'),
+  ),
   purchasedOn: fc.option(arbitraryDate()),
   inServiceOn: fc.option(arbitraryDate()),
   warrantyExpiresOn: fc.option(arbitraryDate()),
@@ -144,6 +149,8 @@ export const arbitraryRecurringCost = fc
 export const arbitraryInitiative = fc.record({
   id: fc.uuid(),
   title: fc.constantFrom('Move to the cloud', 'MFA everywhere', 'New firewall'),
+  kind: fc.constantFrom('replacement', 'upgrade', 'project') as fc.Arbitrary<Initiative['kind']>,
+  assetIds: fc.constant([] as string[]),
   status: fc.constantFrom(
     'proposed',
     'approved',
@@ -158,9 +165,18 @@ export const arbitraryInitiative = fc.record({
   opexMonths: fc.option(fc.integer({ min: 1, max: 60 })),
 });
 
-/** The lookup a test gets instead of the real catalogue: Windows 10 ended on 2025-10-14. */
-export function windowsTenLookup(operatingSystem: string): { endOfSupportOn: string } | null {
-  return operatingSystem.startsWith('Windows 10') ? { endOfSupportOn: '2025-10-14' } : null;
+/**
+ * The lookup a test gets instead of the real catalogue: Windows 10 the product ended on 2025-10-14; Windows 11 has
+ * no announced end, and its 23H2 release went out of servicing on 2025-11-11 (update to 25H2).
+ */
+export function windowsTenLookup(operatingSystem: string): ReturnType<EndOfSupportLookup> {
+  if (operatingSystem.startsWith('Windows 10'))
+    return { endOfSupportOn: '2025-10-14', endOfServicingOn: null, updateTo: null };
+  if (operatingSystem.startsWith('Windows 11 Pro 23H2'))
+    return { endOfSupportOn: null, endOfServicingOn: '2025-11-11', updateTo: 'Windows 11 25H2' };
+  if (operatingSystem.startsWith('Windows 11'))
+    return { endOfSupportOn: null, endOfServicingOn: null, updateTo: null };
+  return null;
 }
 
 export const arbitraryContext: fc.Arbitrary<ForecastContext> = fc.record({
@@ -174,3 +190,29 @@ export const arbitraryContext: fc.Arbitrary<ForecastContext> = fc.record({
   lifecycleOverrides: fc.record({ laptop: fc.integer({ min: 1, max: 72 }) }, { requiredKeys: [] }),
   endOfSupportLookup: fc.constant(windowsTenLookup),
 });
+
+/** Assets, recurring costs and initiatives, each initiative linked to some of the assets. */
+export const arbitraryInputs = fc
+  .record({
+    assets: fc.array(arbitraryAsset, { maxLength: 25 }),
+    recurringCosts: fc.array(arbitraryRecurringCost, { maxLength: 5 }),
+    initiatives: fc.array(arbitraryInitiative, { maxLength: 5 }),
+  })
+  .chain((input) =>
+    fc
+      .tuple(
+        ...input.initiatives.map(() =>
+          fc.subarray(
+            input.assets.map((asset) => asset.id),
+            { maxLength: Math.min(6, input.assets.length) },
+          ),
+        ),
+      )
+      .map((links) => ({
+        ...input,
+        initiatives: input.initiatives.map((initiative, index) => ({
+          ...initiative,
+          assetIds: links[index]!,
+        })),
+      })),
+  );

@@ -39,6 +39,8 @@ describe('forecast: refresh events', () => {
         date: '2026-03-15',
         amount: 100_000,
         overdue: true,
+        reason: 'age',
+        cycle: 0,
       },
     ]);
     expect(period(result, 'FY2029-Q3').items).toEqual([
@@ -49,6 +51,8 @@ describe('forecast: refresh events', () => {
         date: '2029-03-15',
         amount: 109_273,
         overdue: false,
+        reason: 'age',
+        cycle: 1,
       },
     ]);
     expect(result.counts).toEqual({ undated: 0, unpriced: 0, overdue: 1 });
@@ -508,6 +512,8 @@ describe('forecast: result shape', () => {
           opex: { recurring: 0, initiatives: 0, total: 0 },
           total: 0,
           refreshCount: 0,
+          // asOf 2026-03-15 is after the quarter's start: only its last two weeks are forecast.
+          partial: true,
         },
         {
           // Refresh 2026-05-01: 700. Initiative capex 300. Recurring 04-01, 05-01, 06-01: 30. Opex 04-15, 05-15, 06-15: 15.
@@ -519,6 +525,7 @@ describe('forecast: result shape', () => {
           opex: { recurring: 30, initiatives: 15, total: 45 },
           total: 1_045,
           refreshCount: 1,
+          partial: false,
         },
       ],
       totals: {

@@ -119,18 +119,18 @@ describe('refreshClockOf: due date and reason', () => {
     });
   });
 
-  it('when the asset has its own end of support, then the catalogue is not asked, even if it knows an earlier date', () => {
-    const { lookup, asked } = countingLookup();
+  it('when the asset has its own end of support, then it wins over an earlier catalogue date', () => {
     const asset = anAsset({
       inServiceOn: '2024-06-01',
       operatingSystem: 'Windows 10 Pro',
       endOfSupportOn: '2027-01-01',
     });
-    expect(refreshClockOf(asset, { asOf, endOfSupportLookup: lookup })).toMatchObject({
+    expect(refreshClockOf(asset, { asOf, endOfSupportLookup: windowsTenLookup })).toMatchObject({
       dueOn: '2027-01-01',
+      endOfSupportOn: '2027-01-01',
       endOfSupportSource: 'asset',
+      osStatus: 'supported',
     });
-    expect(asked).toEqual([]);
   });
 
   it('when the catalogue does not know the operating system, then there is no end of support', () => {
@@ -189,6 +189,8 @@ describe('refreshClockOf: lifecycle status', () => {
       warrantyStatus: 'unknown',
       endOfSupportOn: '2025-10-14',
       endOfSupportSource: 'catalogue',
+      osStatus: 'unsupported',
+      osUpdateTo: null,
     });
   });
 

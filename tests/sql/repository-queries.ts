@@ -1,0 +1,511 @@
+import type { Kysely } from 'kysely';
+import * as apiKeyRepository from '../../src/api-keys/api-key.repository.js';
+import * as assetRepository from '../../src/assets/asset.repository.js';
+import type { AssetFields, DateSources } from '../../src/assets/asset.fields.js';
+import { createClientBody, updateClientBody } from '../../src/clients/client.schemas.js';
+import * as clientRepository from '../../src/clients/client.repository.js';
+import type { DB } from '../../src/db/schema.js';
+import { buildDemoBook } from '../../src/demo/demo-data.js';
+import * as demoRepository from '../../src/demo/demo.repository.js';
+import * as forecastRepository from '../../src/forecast/forecast.repository.js';
+import * as importRepository from '../../src/imports/import.repository.js';
+import * as initiativeRepository from '../../src/initiatives/initiative.repository.js';
+import {
+  createInitiativeBody,
+  recordDecisionBody,
+  updateInitiativeBody,
+} from '../../src/initiatives/initiative.schemas.js';
+import * as lifecyclePolicyRepository from '../../src/lifecycle-policies/lifecycle-policy.repository.js';
+import { putLifecyclePolicyBody } from '../../src/lifecycle-policies/lifecycle-policy.schemas.js';
+import * as mspRepository from '../../src/msps/msp.repository.js';
+import * as packetRunRepository from '../../src/packet-runs/packet-run.repository.js';
+import * as packetRepository from '../../src/packets/packet.repository.js';
+import * as recurringCostRepository from '../../src/recurring-costs/recurring-cost.repository.js';
+import {
+  createRecurringCostBody,
+  updateRecurringCostBody,
+} from '../../src/recurring-costs/recurring-cost.schemas.js';
+
+/** One call of a repository function with representative arguments; `results` answer its queries in order. */
+export interface QueryCase {
+  run: (db: Kysely<DB>) => unknown;
+  /** Rows for the first, second, … query (each later query gets none): for functions that need a row to go on. */
+  results?: Record<string, unknown>[][];
+}
+
+/** A function's calls by variant (`default` is unnamed), or why it builds no SQL of its own. */
+export type FunctionCases = Record<string, QueryCase> | { notAQuery: string };
+
+type FunctionsOf<M> = {
+  [K in keyof M as M[K] extends (...args: never[]) => unknown ? K : never]: FunctionCases;
+};
+
+export interface RepositoryCases<M = Record<string, unknown>> {
+  module: M;
+  /** Every exported function, so that a new one cannot go without a snapshot (the compiler and the test check). */
+  cases: FunctionsOf<M> & Record<string, FunctionCases>;
+}
+
+const repository = <M extends object>(module: M, cases: FunctionsOf<M>): RepositoryCases =>
+  ({ module, cases }) as unknown as RepositoryCases;
+
+const one = (run: QueryCase['run'], results?: QueryCase['results']): Record<string, QueryCase> => ({
+  default: { run, ...(results ? { results } : {}) },
+});
+
+const MSP = '00000000-0000-4000-8000-000000000001';
+const CLIENT = '00000000-0000-4000-8000-000000000002';
+const ID = '00000000-0000-4000-8000-000000000003';
+const OTHER_ID = '00000000-0000-4000-8000-000000000004';
+const AT = new Date('2026-11-22T09:00:00.000Z');
+
+const assetFields: AssetFields = {
+  name: 'Reception PC',
+  category: 'desktop',
+  manufacturer: 'Dell',
+  model: 'OptiPlex 7010',
+  serialNumber: 'SN-1',
+  assetTag: 'A-1',
+  location: 'Front desk',
+  assignedTo: 'Reception',
+  operatingSystem: 'Windows 11 Pro',
+  purchasedOn: '2023-01-15',
+  inServiceOn: '2023-02-01',
+  warrantyExpiresOn: '2026-01-15',
+  endOfSupportOn: null,
+  purchaseCost: 90_000,
+  replacementCost: 110_000,
+  lifecycleMonths: 48,
+  status: 'active',
+  notes: 'Spare in storage',
+  externalSource: 'rmm',
+  externalId: 'rmm-1',
+};
+const dateSources: DateSources = {
+  purchasedOn: 'manual',
+  inServiceOn: 'manual',
+  warrantyExpiresOn: 'sync',
+  endOfSupportOn: null,
+};
+const newAsset = { fields: assetFields, dateSources };
+
+const demoClient = buildDemoBook('2026-11-22').clients[0]!;
+const demoInitiative = demoClient.initiatives.find((initiative) => initiative.decisions.length > 0)!;
+
+export const repositoryQueries: Record<string, RepositoryCases> = {
+  'src/api-keys/api-key.repository.ts': repository(apiKeyRepository, {
+    insertApiKey: one((db) =>
+      apiKeyRepository.insertApiKey(db, MSP, {
+        name: 'PSA sync',
+        scope: 'write',
+        clientId: CLIENT,
+        prefix: 'vcio_abcdefgh',
+        hash: Buffer.alloc(32),
+      }),
+    ),
+    listApiKeys: {
+      'first page': { run: (db) => apiKeyRepository.listApiKeys(db, MSP, { limit: 51 }) },
+      'after a cursor': { run: (db) => apiKeyRepository.listApiKeys(db, MSP, { limit: 51, afterId: ID }) },
+    },
+    revokeApiKey: one((db) => apiKeyRepository.revokeApiKey(db, MSP, ID)),
+    findApiKeyCredentials: one((db) => apiKeyRepository.findApiKeyCredentials(db, 'vcio_abcdefgh')),
+    recordApiKeyUse: one((db) => apiKeyRepository.recordApiKeyUse(db, ID, AT)),
+  }),
+
+  'src/assets/asset.repository.ts': repository(assetRepository, {
+    assetColumnsOf: { notAQuery: 'names the columns of some asset fields' },
+    assetFieldReader: { notAQuery: 'maps a row to some asset fields' },
+    assetFieldsOf: { notAQuery: 'maps a row to the asset fields' },
+    dateSourcesOf: { notAQuery: 'maps a row to the provenance of each date' },
+    insertAsset: one((db) => assetRepository.insertAsset(db, MSP, CLIENT, newAsset)),
+    insertAssets: one((db) => assetRepository.insertAssets(db, MSP, CLIENT, [newAsset, newAsset])),
+    findAsset: one((db) => assetRepository.findAsset(db, MSP, CLIENT, ID)),
+    findAssetByExternalId: one((db) =>
+      assetRepository.findAssetByExternalId(db, MSP, CLIENT, 'rmm', 'rmm-1'),
+    ),
+    listAssetsFromSource: one((db) => assetRepository.listAssetsFromSource(db, MSP, CLIENT, 'rmm')),
+    findClientAssetIds: one((db) => assetRepository.findClientAssetIds(db, MSP, CLIENT, [ID, OTHER_ID])),
+    listAssets: {
+      'first page': { run: (db) => assetRepository.listAssets(db, MSP, CLIENT, { limit: 51 }) },
+      'filtered, after a cursor': {
+        run: (db) =>
+          assetRepository.listAssets(db, MSP, CLIENT, {
+            category: 'laptop',
+            status: 'active',
+            clock: 'dated',
+            q: 'dell',
+            limit: 51,
+            after: ['Reception PC', ID],
+          }),
+      },
+      undated: { run: (db) => assetRepository.listAssets(db, MSP, CLIENT, { clock: 'undated', limit: 51 }) },
+      inactive: {
+        run: (db) => assetRepository.listAssets(db, MSP, CLIENT, { clock: 'inactive', limit: 51 }),
+      },
+    },
+    updateAsset: one((db) =>
+      assetRepository.updateAsset(db, MSP, CLIENT, ID, {
+        fields: { name: 'Front desk PC', purchasedOn: '2023-01-16' },
+        dateSources: { purchasedOn: 'manual' },
+      }),
+    ),
+    updateAssets: one((db) =>
+      assetRepository.updateAssets(db, MSP, CLIENT, [
+        { id: ID, ...newAsset },
+        { id: OTHER_ID, ...newAsset },
+      ]),
+    ),
+    retireAssets: one((db) => assetRepository.retireAssets(db, MSP, CLIENT, [ID, OTHER_ID])),
+    lockExternalSource: one((db) => assetRepository.lockExternalSource(db, CLIENT, 'rmm')),
+    deleteAsset: one((db) => assetRepository.deleteAsset(db, MSP, CLIENT, ID)),
+  }),
+
+  'src/clients/client.repository.ts': repository(clientRepository, {
+    insertClient: one((db) =>
+      clientRepository.insertClient(db, MSP, {
+        ...createClientBody.parse({
+          name: 'Bright Smile Dental',
+          fiscalYearStartMonth: 7,
+          contactName: 'Dr. Ada',
+          contactEmail: 'ada@example.com',
+          vcioName: 'Sam',
+          nextMeetingOn: '2027-01-15',
+          notes: 'Two sites',
+        }),
+        currency: 'USD',
+      }),
+    ),
+    findClient: one((db) => clientRepository.findClient(db, MSP, CLIENT)),
+    findClientByName: one((db) => clientRepository.findClientByName(db, MSP, 'Bright Smile Dental')),
+    listClients: {
+      'first page': { run: (db) => clientRepository.listClients(db, MSP, { limit: 51 }) },
+      'filtered, after a cursor': {
+        run: (db) =>
+          clientRepository.listClients(db, MSP, {
+            q: 'smile',
+            onlyClientId: CLIENT,
+            limit: 51,
+            after: ['Bright Smile Dental', CLIENT],
+          }),
+      },
+    },
+    listClientSummaries: one((db) => clientRepository.listClientSummaries(db, MSP)),
+    updateClient: one((db) =>
+      clientRepository.updateClient(
+        db,
+        MSP,
+        CLIENT,
+        updateClientBody.parse({ name: 'Bright Smile', nextMeetingOn: null }),
+      ),
+    ),
+    deleteClient: one((db) => clientRepository.deleteClient(db, MSP, CLIENT)),
+  }),
+
+  'src/demo/demo.repository.ts': repository(demoRepository, {
+    insertPolicies: one((db) =>
+      demoRepository.insertPolicies(db, MSP, CLIENT, demoClient.policies.slice(0, 2)),
+    ),
+    insertClientRow: one((db) => demoRepository.insertClientRow(db, MSP, demoClient)),
+    insertAssetRows: one((db) =>
+      demoRepository.insertAssetRows(db, MSP, CLIENT, demoClient.assets.slice(0, 2)),
+    ),
+    insertRecurringCostRows: one((db) =>
+      demoRepository.insertRecurringCostRows(db, MSP, CLIENT, {
+        ...demoClient,
+        recurringCosts: demoClient.recurringCosts.slice(0, 2),
+      }),
+    ),
+    insertInitiativeRow: one(
+      (db) =>
+        demoRepository.insertInitiativeRow(db, MSP, CLIENT, demoInitiative, [ID, OTHER_ID], (daysAgo) => {
+          const at = new Date(AT);
+          at.setUTCDate(at.getUTCDate() - daysAgo);
+          return at;
+        }),
+      [[{ id: ID }]],
+    ),
+    anyMspExists: one((db) => demoRepository.anyMspExists(db)),
+  }),
+
+  'src/forecast/forecast.repository.ts': repository(forecastRepository, {
+    listRecurringCosts: {
+      'the MSP': { run: (db) => forecastRepository.listRecurringCosts(db, MSP) },
+      'a client': { run: (db) => forecastRepository.listRecurringCosts(db, MSP, CLIENT) },
+    },
+    listInitiatives: {
+      'the MSP': { run: (db) => forecastRepository.listInitiatives(db, MSP) },
+      'a client': { run: (db) => forecastRepository.listInitiatives(db, MSP, CLIENT) },
+    },
+    assetBatches: {
+      'the MSP, two batches': {
+        run: (db) => forecastRepository.assetBatches(db, MSP, { batchSize: 1 }),
+        results: [[{ id: ID, client_id: CLIENT }]],
+      },
+      'a client': { run: (db) => forecastRepository.assetBatches(db, MSP, { clientId: CLIENT }) },
+    },
+  }),
+
+  'src/imports/import.repository.ts': repository(importRepository, {
+    listAssetsToMatch: one((db) => importRepository.listAssetsToMatch(db, MSP, CLIENT)),
+    lockClientImports: one((db) => importRepository.lockClientImports(db, CLIENT)),
+    findImportTargets: one((db) => importRepository.findImportTargets(db, 'Bright Smile Dental')),
+  }),
+
+  'src/initiatives/initiative.repository.ts': repository(initiativeRepository, {
+    initiativeFieldsOf: { notAQuery: 'maps a row to the initiative fields' },
+    sortKeyOf: { notAQuery: "an initiative's cursor key" },
+    insertInitiative: one((db) => {
+      const { assetIds: _assetIds, ...values } = createInitiativeBody.parse({
+        title: 'Replace the firewall',
+        summary: 'End of support in 2027',
+        priority: 'high',
+        targetOn: '2027-03-01',
+        capexCost: 450_000,
+        monthlyOpexCost: 5_000,
+        opexMonths: 36,
+      });
+      return initiativeRepository.insertInitiative(db, MSP, CLIENT, values);
+    }),
+    findInitiative: one((db) => initiativeRepository.findInitiative(db, MSP, CLIENT, ID)),
+    listInitiatives: {
+      'first page': { run: (db) => initiativeRepository.listInitiatives(db, MSP, CLIENT, { limit: 51 }) },
+      'filtered, after a cursor': {
+        run: (db) =>
+          initiativeRepository.listInitiatives(db, MSP, CLIENT, {
+            status: 'proposed',
+            priority: 'high',
+            limit: 51,
+            after: ['2027-03-01', ID],
+          }),
+      },
+    },
+    updateInitiative: one((db) => {
+      const { assetIds: _assetIds, ...changes } = updateInitiativeBody.parse({
+        title: 'Replace both firewalls',
+        targetOn: null,
+      });
+      return initiativeRepository.updateInitiative(db, MSP, CLIENT, ID, changes);
+    }),
+    deleteInitiative: one((db) => initiativeRepository.deleteInitiative(db, MSP, CLIENT, ID)),
+    listLinkedAssetIds: one((db) => initiativeRepository.listLinkedAssetIds(db, MSP, [ID, OTHER_ID])),
+    replaceLinkedAssets: one((db) => initiativeRepository.replaceLinkedAssets(db, MSP, ID, [ID, OTHER_ID])),
+    listDecisions: one((db) => initiativeRepository.listDecisions(db, MSP, [ID, OTHER_ID])),
+    insertDecision: one((db) =>
+      initiativeRepository.insertDecision(
+        db,
+        MSP,
+        ID,
+        recordDecisionBody.parse({ decision: 'approved', decidedBy: 'Dr. Ada', role: 'Owner', note: 'Go' }),
+        AT,
+      ),
+    ),
+  }),
+
+  'src/lifecycle-policies/lifecycle-policy.repository.ts': repository(lifecyclePolicyRepository, {
+    listPolicies: {
+      'the MSP': { run: (db) => lifecyclePolicyRepository.listPolicies(db, MSP, null) },
+      'a client': { run: (db) => lifecyclePolicyRepository.listPolicies(db, MSP, CLIENT) },
+    },
+    clientPoliciesJson: one((db) =>
+      db
+        .selectFrom('clients')
+        .select((eb) => lifecyclePolicyRepository.clientPoliciesJson(eb).as('policies'))
+        .execute(),
+    ),
+    findPoliciesInEffect: one((db) => lifecyclePolicyRepository.findPoliciesInEffect(db, MSP, CLIENT)),
+    findPoliciesInEffectByClient: one((db) =>
+      lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP),
+    ),
+    toPolicy: { notAQuery: 'maps a policy row to the domain policy' },
+    findPolicy: {
+      'the MSP': { run: (db) => lifecyclePolicyRepository.findPolicy(db, MSP, null, 'laptop') },
+      'a client': { run: (db) => lifecyclePolicyRepository.findPolicy(db, MSP, CLIENT, 'laptop') },
+    },
+    upsertPolicy: {
+      'the MSP': {
+        run: (db) =>
+          lifecyclePolicyRepository.upsertPolicy(
+            db,
+            MSP,
+            null,
+            'laptop',
+            putLifecyclePolicyBody.parse({ lifecycleMonths: 36, replacementCost: 150_000 }),
+          ),
+      },
+      'a client': {
+        run: (db) =>
+          lifecyclePolicyRepository.upsertPolicy(
+            db,
+            MSP,
+            CLIENT,
+            'laptop',
+            putLifecyclePolicyBody.parse({ lifecycleMonths: 48 }),
+          ),
+      },
+    },
+    deletePolicy: {
+      'the MSP': { run: (db) => lifecyclePolicyRepository.deletePolicy(db, MSP, null, 'laptop') },
+      'a client': { run: (db) => lifecyclePolicyRepository.deletePolicy(db, MSP, CLIENT, 'laptop') },
+    },
+  }),
+
+  'src/msps/msp.repository.ts': repository(mspRepository, {
+    insertMsp: one((db) => mspRepository.insertMsp(db, { name: 'Acme IT', currency: 'USD' })),
+    findMsp: one((db) => mspRepository.findMsp(db, MSP)),
+    findMspLogo: one((db) => mspRepository.findMspLogo(db, MSP)),
+    updateMsp: {
+      settings: {
+        run: (db) =>
+          mspRepository.updateMsp(db, MSP, {
+            name: 'Acme IT',
+            currency: 'EUR',
+            pageSize: 'a4',
+            accentColor: '#0055aa',
+            footerText: null,
+          }),
+      },
+      logo: {
+        run: (db) =>
+          mspRepository.updateMsp(db, MSP, { logo: { mime: 'image/png', data: Buffer.from('png') } }),
+      },
+      'no logo': { run: (db) => mspRepository.updateMsp(db, MSP, { logo: null }) },
+    },
+  }),
+
+  'src/packet-runs/packet-run.repository.ts': repository(packetRunRepository, {
+    findClientsOfMsp: one((db) => packetRunRepository.findClientsOfMsp(db, MSP, [CLIENT, OTHER_ID])),
+    lockPacketKeys: one((db) => packetRunRepository.lockPacketKeys(db, ['key-1', 'key-2'])),
+    findLatestPackets: one((db) =>
+      packetRunRepository.findLatestPackets(db, MSP, {
+        clientIds: [CLIENT, OTHER_ID],
+        asOf: '2026-11-22',
+        scenario: 'committed',
+        periods: 8,
+      }),
+    ),
+    findPacketOfKey: one((db) =>
+      packetRunRepository.findPacketOfKey(db, {
+        mspId: MSP,
+        clientId: CLIENT,
+        asOf: '2026-11-22',
+        periodLabel: 'Q4 2026',
+        scenario: 'committed',
+        periods: 8,
+      }),
+    ),
+    insertRun: one((db) =>
+      packetRunRepository.insertRun(db, MSP, {
+        asOf: '2026-11-22',
+        periodLabel: null,
+        scenario: 'committed',
+        periods: 8,
+        total: 2,
+      }),
+    ),
+    insertRunClients: one((db) =>
+      packetRunRepository.insertRunClients(db, MSP, ID, [
+        { clientId: CLIENT, periodLabel: 'Q4 2026', packetKey: 'key-1', packetId: null },
+        { clientId: OTHER_ID, periodLabel: 'Q4 2026', packetKey: 'key-2', packetId: ID },
+      ]),
+    ),
+    markRendering: one((db) => packetRunRepository.markRendering(db, MSP, 'key-1', 2)),
+    markAttemptFailed: one((db) => packetRunRepository.markAttemptFailed(db, MSP, 'key-1', 'renderer busy')),
+    markDone: one((db) => packetRunRepository.markDone(db, MSP, 'key-1', ID)),
+    markFailed: one((db) => packetRunRepository.markFailed(db, MSP, 'key-1', 'gave up')),
+    lockRuns: one((db) => packetRunRepository.lockRuns(db, MSP, [ID, OTHER_ID])),
+    countRunClients: one((db) => packetRunRepository.countRunClients(db, MSP, [ID, OTHER_ID])),
+    updateRunStatus: one((db) =>
+      packetRunRepository.updateRunStatus(db, MSP, ID, { status: 'done', total: 2 }),
+    ),
+    findRun: one((db) => packetRunRepository.findRun(db, MSP, ID)),
+    listRuns: {
+      'first page': { run: (db) => packetRunRepository.listRuns(db, MSP, { limit: 51 }) },
+      'after a cursor': {
+        run: (db) =>
+          packetRunRepository.listRuns(db, MSP, { limit: 51, after: ['2026-11-22T09:00:00.000000Z', ID] }),
+      },
+    },
+    listRunClients: one((db) => packetRunRepository.listRunClients(db, MSP, ID)),
+    findMspsForOperator: one((db) => packetRunRepository.findMspsForOperator(db, 'Acme IT')),
+  }),
+
+  'src/packets/packet.repository.ts': repository(packetRepository, {
+    insertPacket: one((db) =>
+      packetRepository.insertPacket(db, MSP, {
+        clientId: CLIENT,
+        asOf: '2026-11-22',
+        periodLabel: 'Q4 2026',
+        scenario: 'committed',
+        periods: 8,
+        sha256: 'a'.repeat(64),
+        pageCount: 12,
+        pdf: Buffer.from('%PDF'),
+        figures: {},
+        createdAt: AT,
+      }),
+    ),
+    listPackets: {
+      'first page': { run: (db) => packetRepository.listPackets(db, MSP, CLIENT, { limit: 51 }) },
+      'after a cursor': {
+        run: (db) =>
+          packetRepository.listPackets(db, MSP, CLIENT, {
+            limit: 51,
+            after: ['2026-11-22T09:00:00.000000Z', ID],
+          }),
+      },
+    },
+    findPacketPdf: one((db) => packetRepository.findPacketPdf(db, MSP, CLIENT, ID)),
+    listInventory: one((db) => packetRepository.listInventory(db, MSP, CLIENT)),
+    listRoadmapInitiatives: one((db) => packetRepository.listRoadmapInitiatives(db, MSP, CLIENT)),
+    listDecisionsSinceLastPacket: one((db) => packetRepository.listDecisionsSinceLastPacket(db, MSP, CLIENT)),
+    findClientsForOperator: {
+      'any MSP': { run: (db) => packetRepository.findClientsForOperator(db, 'Bright Smile Dental') },
+      'one MSP': {
+        run: (db) => packetRepository.findClientsForOperator(db, 'Bright Smile Dental', 'Acme IT'),
+      },
+    },
+  }),
+
+  'src/recurring-costs/recurring-cost.repository.ts': repository(recurringCostRepository, {
+    insertRecurringCost: one((db) =>
+      recurringCostRepository.insertRecurringCost(
+        db,
+        MSP,
+        CLIENT,
+        createRecurringCostBody.parse({
+          name: 'Microsoft 365',
+          vendor: 'Microsoft',
+          amount: 2_200,
+          quantity: 25,
+          interval: 'month',
+          startsOn: '2026-01-01',
+        }),
+      ),
+    ),
+    findRecurringCost: one((db) => recurringCostRepository.findRecurringCost(db, MSP, CLIENT, ID)),
+    listRecurringCosts: {
+      'first page': {
+        run: (db) => recurringCostRepository.listRecurringCosts(db, MSP, CLIENT, { limit: 51 }),
+      },
+      'filtered, after a cursor': {
+        run: (db) =>
+          recurringCostRepository.listRecurringCosts(db, MSP, CLIENT, {
+            interval: 'month',
+            q: '365',
+            limit: 51,
+            after: ['Microsoft 365', ID],
+          }),
+      },
+    },
+    updateRecurringCost: one((db) =>
+      recurringCostRepository.updateRecurringCost(
+        db,
+        MSP,
+        CLIENT,
+        ID,
+        updateRecurringCostBody.parse({ amount: 2_400, endsOn: null }),
+      ),
+    ),
+    deleteRecurringCost: one((db) => recurringCostRepository.deleteRecurringCost(db, MSP, CLIENT, ID)),
+  }),
+};
