@@ -9,7 +9,9 @@ COPY src ./src
 RUN npm run build
 
 # Runtime: production dependencies, Debian's Chromium for PDFs, fonts, and tini as PID 1 so that signals reach
-# Node and Chromium's child processes are reaped.
+# Node and Chromium's child processes are reaped. chromium-sandbox is Chromium's setuid sandbox helper: the image
+# runs as the non-root `node` user, where Chromium keeps its sandbox, and Docker's default seccomp profile denies
+# the user namespaces it would use otherwise.
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
     PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium \
@@ -17,7 +19,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/data \
     PORT=3000
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-liberation tini ca-certificates \
+ && apt-get install -y --no-install-recommends chromium chromium-sandbox fonts-dejavu-core fonts-liberation tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -31,8 +31,13 @@ export function createApp(
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      // A 503 is a known condition (the database or the renderer out of reach, or busy), said to the client.
       customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        error || (res.statusCode >= 500 && res.statusCode !== 503)
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
         // A calendar feed's key may travel in the query string; it never reaches the logs.
@@ -55,6 +60,8 @@ export function createApp(
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready when the database answers (and whatever `readinessChecks` adds). The renderer and the packet workers are
+  // reported, not checked: an API without Chromium still serves everything but PDFs, and must stay in its pool.
   const readinessChecks = [databaseReadiness(context.database.db), ...(options.readinessChecks ?? [])];
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, boolean> = {};
@@ -62,7 +69,12 @@ export function createApp(
       checks[readiness.name] = await readiness.check().catch(() => false);
     }
     const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      checks,
+      ...(await rendererReport(context)),
+      ...(checks.database ? await packetWorkersReport(context) : {}),
+    });
   });
 
   let openApi: unknown;
@@ -105,6 +117,36 @@ export function createApp(
   app.use(notFoundHandler);
   app.use(errorHandler(context.logger));
   return app;
+}
+
+async function rendererReport(
+  context: AppContext,
+): Promise<{ renderer?: { available: boolean; reason?: string } }> {
+  const renderer = context.renderer;
+  if (!renderer) return {};
+  // The probe also relaunches a browser that failed, once its back-off has passed.
+  await renderer
+    .readinessCheck()
+    .check()
+    .catch(() => false);
+  const { available, reason } = renderer.status();
+  return { renderer: { available, ...(reason ? { reason } : {}) } };
+}
+
+async function packetWorkersReport(
+  context: AppContext,
+): Promise<{ packetWorkers?: { live: number; notice?: string } }> {
+  if (!context.packetQueue) return {};
+  const workers = await context.packetQueue.workers().catch(() => undefined);
+  if (!workers) return {};
+  return {
+    packetWorkers: {
+      live: workers.live,
+      ...(workers.live === 0
+        ? { notice: 'No packet worker is running: packet runs wait until one starts (`vcio-planner worker`)' }
+        : {}),
+    },
+  };
 }
 
 function matches(pattern: string, path: string): boolean {

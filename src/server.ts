@@ -65,8 +65,6 @@ export async function startServer(options: {
     });
     closers.unshift(() => renderer.close());
     const rendering = await renderer.start();
-    // Readiness includes the renderer where one is configured or found; a process without Chromium is still ready.
-    const rendererConfigured = rendering.available || config.puppeteerExecutablePath !== undefined;
     const packetQueue = await startPacketQueue({
       database,
       config,
@@ -85,14 +83,14 @@ export async function startServer(options: {
       renderer,
       ...(packetQueue ? { packetQueue } : {}),
     };
-    const app = createApp(context, {
-      readinessChecks: rendererConfigured ? [renderer.readinessCheck()] : [],
-    });
+    // The renderer is reported by /readyz, not checked: this process serves the API whether or not it can render.
+    const app = createApp(context);
     const server = await listen(app, config.port);
     closers.unshift(() => closeServer(server));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.publicUrl ?? `http://localhost:${port}`;
+    await database.announce?.({ port, url });
     logger.info({ url }, 'listening');
     let closing: Promise<void> | undefined;
     return {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrator.js';
 import { loadDemo } from '../demo/demo.service.js';
@@ -145,7 +146,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof DataDirInUseError) {
       process.stderr.write(`vcio-planner: ${error.message}\n`);
       process.exit(2);
     }

@@ -23,6 +23,8 @@ const configSchema = z.object({
   PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   PUPPETEER_EXECUTABLE_PATH: optionalString,
+  // Read by the browser launch (src/render/chromium.ts); checked here so that a typo fails at start-up.
+  CHROMIUM_NO_SANDBOX: optionalString.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   PACKET_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { pgTypeParsers } from './driver-types.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
@@ -22,6 +23,8 @@ export interface Database {
   readonly location: string;
   /** The embedded database's data directory as a tarball (to start other embedded databases from it). */
   snapshot?(): Promise<Blob>;
+  /** Records in the embedded database's lock where this process serves HTTP, for a refused second process. */
+  announce?(details: { port: number; url: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,8 @@ export interface DatabaseOptions {
   embeddedSnapshot?: Blob;
   /** Keep the embedded database in memory only; used by tests. */
   inMemory?: boolean;
+  /** What this process is, for the embedded database's lock (default: the CLI command it runs). */
+  command?: string;
 }
 
 /** The one factory that picks the dialect. */
@@ -45,6 +50,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       max: options.maxConnections ?? 10,
       types: pgTypeParsers,
       application_name: 'vcio-planner',
+      // A server that does not answer fails the request (503) instead of holding it open.
+      connectionTimeoutMillis: 5_000,
     });
     // An idle client that loses its server must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
@@ -53,23 +60,37 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
 
   let dataDir: string | undefined;
+  let lock: DataDirLock | undefined;
   if (!options.inMemory) {
+    // One process per data directory: a second one is refused before it opens anything.
+    lock = await lockDataDir(options.dataDir, options.command ?? process.argv[2] ?? 'node');
     dataDir = path.join(options.dataDir, 'pglite');
-    await fs.mkdir(dataDir, { recursive: true });
   }
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(options.embeddedSnapshot ? { loadDataDir: options.embeddedSnapshot } : {}),
-  });
+  let pglite: PGlite;
+  try {
+    if (dataDir) await fs.mkdir(dataDir, { recursive: true });
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.embeddedSnapshot ? { loadDataDir: options.embeddedSnapshot } : {}),
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {
     kind: 'embedded',
     db,
     location: dataDir ?? 'memory',
     snapshot: async () => (await pglite.dumpDataDir('none')) as Blob,
+    ...(lock ? { announce: (details: { port: number; url: string }) => lock.announce(details) } : {}),
     close: async () => {
-      await db.destroy();
-      await pglite.close();
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

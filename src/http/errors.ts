@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'renderer_unavailable'
   | 'renderer_busy'
+  | 'database_unavailable'
   | 'forecast_out_of_range'
   | 'levelling_too_large'
   | 'internal_error';

@@ -1,8 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { ForecastRangeError } from '../domain/forecast.js';
 import { LevellingTooLargeError } from '../domain/levelling.js';
 import { AppError, type FieldError } from './errors.js';
+
+/** Seconds a client is told to wait when the database cannot be reached. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -101,6 +105,27 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       case 'stream.encoding.set':
         sendProblem(res, 400, 'validation_failed', parserError.message);
         return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      // An outage, not a defect: every request says so until the database is back; one line each, no stack.
+      (req.log ?? logger).warn(
+        {
+          err: {
+            type: (error as Error).name,
+            message: (error as Error).message,
+            code: (error as { code?: unknown }).code,
+          },
+        },
+        'database unavailable',
+      );
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      sendProblem(
+        res,
+        503,
+        'database_unavailable',
+        'The database cannot be reached right now; try again shortly',
+      );
+      return;
     }
     const databaseProblem = describeDatabaseError(error);
     if (databaseProblem) {

@@ -47,5 +47,9 @@ export function declaredResponses(route: RouteDefinition): Record<string, Declar
     responses['415'] ??= problem('The body is not of a media type this route accepts');
   }
   responses['429'] = problem('Rate limit reached; see Retry-After');
+  // Any route that reads the database can meet an outage; a route's own 503 (the renderer's) says more.
+  responses['503'] ??= problem(
+    'The database is unavailable (database_unavailable); try again after Retry-After',
+  );
   return responses;
 }

@@ -1,13 +1,16 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/config.js';
+import { DataDirInUseError } from '../db/data-dir-lock.js';
 import type { Database } from '../db/database.js';
-import { openMigratedDatabase } from '../server.js';
+import { demoKeyFile, openMigratedDatabase } from '../server.js';
 import { createLogger } from '../shared/logger.js';
 import type { ImportIssue, ImportWarning } from './import-plan.js';
 import { findImportTargets } from './import.repository.js';
 import { columnMappingSchema, type ImportResult } from './import.schemas.js';
+import { importThroughServer } from './import.remote.js';
 import { importIntoClient } from './import.service.js';
 import { PRESET_IDS, type ColumnMapping, type PresetId } from './presets.js';
 import type { DateOrder } from './values.js';
@@ -27,6 +30,7 @@ interface ImportOptions {
   dateOrder: DateOrder;
   commit?: boolean;
   json?: boolean;
+  apiKey?: string;
 }
 
 /** Row errors and warnings printed before "… and N more" (all of them are in --json). */
@@ -63,6 +67,10 @@ export function registerImportCommand(
     )
     .option('--commit', 'write the assets (all or nothing, only when no row has an error)')
     .option('--json', 'print the import report as JSON')
+    .option(
+      '--api-key <key>',
+      "when a server holds the embedded database, import through its API with this write key (or VCIO_API_KEY; the server's demo key by default)",
+    )
     .action(async (file: string, options: ImportOptions, command: Command) => {
       const fail = (message: string): never =>
         command.error(`error: ${message}`, { exitCode: 2, code: 'vcio.usage' });
@@ -75,7 +83,46 @@ export function registerImportCommand(
         );
       const mapping = options.mapping ? await readMapping(options.mapping, fail) : undefined;
 
-      const database = await (dependencies.openDatabase ?? defaultDatabase)();
+      const report = (result: ImportResult, clientLabel: string) => {
+        write(
+          options.json
+            ? `${JSON.stringify(result, null, 2)}\n`
+            : formatSummary(result, path.basename(file), clientLabel, Boolean(options.commit)),
+        );
+        if (result.errorCount > 0) process.exitCode = 1;
+      };
+
+      let database: Database;
+      try {
+        database = await (dependencies.openDatabase ?? defaultDatabase)();
+      } catch (error) {
+        // The embedded database is a running server's: the rows go through that server, the one process that may
+        // write them, or nowhere.
+        if (!(error instanceof DataDirInUseError) || error.holder.port === undefined) throw error;
+        const apiKey = options.apiKey ?? process.env.VCIO_API_KEY ?? (await storedDemoKey());
+        if (!apiKey)
+          return fail(`${error.message}; to import through it, give a key with --api-key or VCIO_API_KEY`);
+        const baseUrl =
+          error.holder.host === os.hostname()
+            ? `http://127.0.0.1:${error.holder.port}`
+            : (error.holder.url ?? `http://${error.holder.host}:${error.holder.port}`);
+        const remote = await importThroughServer({
+          baseUrl,
+          apiKey,
+          client: options.client,
+          bytes,
+          fileName: path.basename(file),
+          preset: options.preset,
+          mapping,
+          commit: Boolean(options.commit),
+          source: options.source,
+          dateOrder: options.dateOrder,
+        }).catch((failure: Error) => ({
+          problem: `the server at ${baseUrl} did not answer: ${failure.message}`,
+        }));
+        if (!('result' in remote) || !remote.result) return fail(remote.problem);
+        return report(remote.result, remote.clientLabel);
+      }
       let result: ImportResult | undefined;
       let clientLabel = '';
       let problem: string | undefined;
@@ -106,18 +153,18 @@ export function registerImportCommand(
         await database.close();
       }
       if (!result) return fail(problem ?? 'the import did not run');
-
-      write(
-        options.json
-          ? `${JSON.stringify(result, null, 2)}\n`
-          : formatSummary(result, path.basename(file), clientLabel, Boolean(options.commit)),
-      );
-      if (result.errorCount > 0) process.exitCode = 1;
+      report(result, clientLabel);
     });
 }
 
 async function defaultDatabase(): Promise<Database> {
   return openMigratedDatabase(loadConfig(process.env), createLogger({ logLevel: 'warn' }));
+}
+
+/** The key `serve` saved when it loaded the demo into this embedded database, if it did. */
+async function storedDemoKey(): Promise<string | undefined> {
+  const text = await fs.readFile(demoKeyFile(loadConfig(process.env).dataDir), 'utf8').catch(() => undefined);
+  return text?.trim() || undefined;
 }
 
 async function readMapping(file: string, fail: (message: string) => never): Promise<ColumnMapping> {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { DatabaseConnection } from 'kysely';
 import {
   fromKysely,
@@ -5,6 +6,7 @@ import {
   PgBoss,
   type ConstructorOptions,
   type Db as QueueDb,
+  type Instance,
   type Job,
   type PGliteLike,
 } from 'pg-boss';
@@ -49,12 +51,27 @@ export interface PacketQueueOptions {
   retryDelaySeconds?: number;
   /** How often an idle worker looks for jobs. Default 1. */
   pollingIntervalSeconds?: number;
+  /**
+   * `worker` for a process that works the queue (a worker, the embedded `serve`), `api` for one that only
+   * enqueues; recorded in pg-boss's instance registry, where API processes look for live workers. Default `api`.
+   */
+  role?: 'worker' | 'api';
   logger: Logger;
+}
+
+/** What the API can tell about the processes that work the queue. */
+export interface PacketWorkers {
+  /** Live processes working the queue, this one included. */
+  live: number;
 }
 
 export const RENDER_QUEUE = 'packet-render';
 export const FAILED_QUEUE = 'packet-render-failed';
 const SCHEMA = 'pgboss';
+/** pg-boss instance names; a live `packet-worker` instance is a process that renders packets. */
+const INSTANCE_NAMES = { worker: 'packet-worker', api: 'api' } as const;
+/** How often each process refreshes its registry row; it reads as gone after three missed beats. */
+const INSTANCE_HEARTBEAT_SECONDS = 10;
 /** The longest a render job may stay active whatever its heartbeat says: far beyond any real packet. */
 const EXPIRE_SECONDS = 15 * 60;
 
@@ -72,6 +89,7 @@ export class PacketQueue {
   readonly #boss: PgBoss;
   readonly #options: PacketQueueOptions;
   #stopping: Promise<void> | undefined;
+  #working = false;
 
   private constructor(boss: PgBoss, options: PacketQueueOptions) {
     this.#boss = boss;
@@ -88,6 +106,8 @@ export class PacketQueue {
       superviseIntervalSeconds: superviseSeconds,
       monitorIntervalSeconds: superviseSeconds,
       schedule: false,
+      instanceName: INSTANCE_NAMES[options.role ?? 'api'],
+      instanceHeartbeatSeconds: INSTANCE_HEARTBEAT_SECONDS,
     };
     let boss: PgBoss;
     if (database.kind === 'postgres') {
@@ -151,8 +171,26 @@ export class PacketQueue {
     );
   }
 
+  /**
+   * The processes working the queue: this one, when it does, and on PostgreSQL every other live instance that
+   * registered as a worker (pg-boss's instance registry, refreshed every few seconds by each process).
+   */
+  async workers(): Promise<PacketWorkers> {
+    const here = this.#working && !this.#stopping ? 1 : 0;
+    if (this.#options.database.kind !== 'postgres') return { live: here };
+    const instances = (await this.#boss.getInstances({ limit: 10_000 })) as (Instance & { live?: boolean })[];
+    const others = instances.filter(
+      (instance) =>
+        instance.name === INSTANCE_NAMES.worker &&
+        instance.live === true &&
+        !(this.#working && instance.pid === process.pid && instance.host === os.hostname()),
+    );
+    return { live: here + others.length };
+  }
+
   /** Works both queues in this process: `concurrency` renders at a time. */
   async work(handlers: PacketJobHandlers, options: { concurrency: number }): Promise<void> {
+    this.#working = true;
     const interval = this.#options.pollingIntervalSeconds ?? 1;
     // With NOTIFY a new job wakes idle workers at once; polling still finds retries as they come due.
     const polling = { pollingIntervalSeconds: interval, notifyPollingIntervalSeconds: Math.max(interval, 2) };

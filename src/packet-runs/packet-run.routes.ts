@@ -70,7 +70,7 @@ export const packetRunRoutes = [
     params: packetRunParams,
     responses: { 200: { description: 'The run', schema: packetRunSchema } },
     handler: async ({ app, auth, params }) => ({
-      body: await service.getPacketRun(app.database.db, auth, params.runId),
+      body: await service.getPacketRun(app.database.db, auth, params.runId, { queue: app.packetQueue }),
     }),
   }),
 ];

@@ -168,12 +168,33 @@ async function settleRuns(trx: Tx, mspId: string, runIds: readonly string[]): Pr
   return runIds.map((id) => statuses.get(id)!);
 }
 
-export async function getPacketRun(db: Executor, auth: Principal, runId: string): Promise<PacketRun> {
+/** How long a run waits before it is said that no worker is there: long enough for a starting worker to register. */
+export const NO_WORKER_GRACE_MS = 5_000;
+
+export const NO_WORKER_NOTICE =
+  'No worker has picked this up: no process is rendering packets. Start one with `vcio-planner worker`.';
+
+/**
+ * A run, client by client. With the queue (the API's), a run that still has clients waiting after the grace period
+ * while no process works the queue says so in `notice`, rather than waiting silently.
+ */
+export async function getPacketRun(
+  db: Executor,
+  auth: Principal,
+  runId: string,
+  options: { queue?: PacketQueue | undefined; now?: number } = {},
+): Promise<PacketRun> {
   if (auth.clientId !== null) throw notFound('packet run');
-  const run = await runs.findRun(db, auth.mspId, runId);
-  if (!run) throw notFound('packet run');
+  const row = await runs.findRun(db, auth.mspId, runId);
+  if (!row) throw notFound('packet run');
   const clients = await runs.listRunClients(db, auth.mspId, runId);
-  return { ...toSummary(run), clients: clients.map(toRunClient) };
+  const run = { ...toSummary(row), clients: clients.map(toRunClient) };
+  const waiting =
+    run.clients.some((client) => client.status === 'queued') &&
+    (options.now ?? Date.now()) - row.createdAt.getTime() >= NO_WORKER_GRACE_MS;
+  if (!waiting) return run;
+  const workers = options.queue ? await options.queue.workers() : { live: 0 };
+  return workers.live === 0 ? { ...run, notice: NO_WORKER_NOTICE } : run;
 }
 
 export async function listPacketRuns(

@@ -55,6 +55,7 @@ export async function startPacketQueue(options: {
     database,
     databaseUrl: config.databaseUrl,
     heartbeatSeconds: config.packetJobHeartbeatSeconds,
+    role: database.kind === 'embedded' ? 'worker' : 'api',
     logger: options.logger,
   });
   if (database.kind === 'embedded') {

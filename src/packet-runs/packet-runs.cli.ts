@@ -56,6 +56,7 @@ export function registerWorkerCommand(program: Command): void {
           database,
           databaseUrl: config.databaseUrl,
           heartbeatSeconds: config.packetJobHeartbeatSeconds,
+          role: 'worker',
           logger,
         });
         await workPacketQueue({
@@ -216,6 +217,7 @@ export function registerPacketsCommand(program: Command): void {
           database,
           databaseUrl: config.databaseUrl,
           heartbeatSeconds: config.packetJobHeartbeatSeconds,
+          role: renderer ? 'worker' : 'api',
           logger,
         });
         if (renderer) {

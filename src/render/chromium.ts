@@ -75,9 +75,9 @@ export const pdfCreator = 'vCIO Planner';
  * `<link rel=prefetch>` is fetched by the browser process itself) goes to a proxy whose name cannot resolve,
  * so no connection leaves the browser at all, to loopback included.
  */
-export function chromiumArgs(options: { runningAsRoot: boolean }): string[] {
+export function chromiumArgs(options: { runningAsRoot: boolean; env?: NodeJS.ProcessEnv }): string[] {
   return [
-    ...(options.runningAsRoot ? ['--no-sandbox'] : []),
+    ...(sandboxOff(options) ? ['--no-sandbox'] : []),
     '--disable-dev-shm-usage',
     '--disable-background-networking',
     '--disable-component-update',
@@ -98,6 +98,15 @@ export function chromiumArgs(options: { runningAsRoot: boolean }): string[] {
 
 // Chromium refuses to start its sandbox as root; elsewhere the sandbox stays on.
 export const runningAsRoot = (): boolean => process.getuid?.() === 0;
+
+/**
+ * The sandbox is on unless Chromium runs as root (where it cannot start one) or the operator turns it off with
+ * CHROMIUM_NO_SANDBOX=true, for a container that offers neither user namespaces nor the setuid helper.
+ */
+function sandboxOff(options: { runningAsRoot: boolean; env?: NodeJS.ProcessEnv }): boolean {
+  const setting = (options.env ?? process.env).CHROMIUM_NO_SANDBOX?.trim().toLowerCase();
+  return options.runningAsRoot || setting === 'true' || setting === '1';
+}
 
 const profilePrefix = 'vcio-chromium-';
 

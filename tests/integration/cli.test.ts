@@ -100,7 +100,7 @@ describe('the vcio-planner command', () => {
     } finally {
       await fs.rm(serveDir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 });
 
 async function serveUntilReady(
@@ -114,7 +114,7 @@ async function serveUntilReady(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout} ${stderr}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout} ${stderr}`)), 150_000);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (/Demo API key:.*\n/.test(stdout)) {

@@ -148,7 +148,7 @@ describe('the worker and packets commands', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(`vcio-planner: --clients: ${stranger} is not a client of this MSP`);
-  });
+  }, 300_000);
 
   const postgresUrl = testDatabaseUrl();
   (postgresUrl ? it : it.skip)(

@@ -13,6 +13,7 @@ import type { Database } from '../../src/db/database.js';
 import { Authenticator } from '../../src/auth/authenticator.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { PacketQueue } from '../../src/packet-runs/packet-queue.js';
+import { NO_WORKER_GRACE_MS, NO_WORKER_NOTICE } from '../../src/packet-runs/packet-run.service.js';
 import { workPacketQueue } from '../../src/packet-runs/packet-run.worker.js';
 import { createRenderer, type Renderer } from '../../src/render/renderer.js';
 import { fixedClock } from '../../src/shared/clock.js';
@@ -338,6 +339,47 @@ describe('packet runs', () => {
   });
 });
 
+describe('packet runs with no worker running', () => {
+  it('when a run waits past the grace period and no process works the queue, then the run and /readyz say so; once a worker starts (PostgreSQL), the run completes', async () => {
+    const app = await startRunApp({ work: false });
+    const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-no-worker-'));
+    let worker: WorkerProcess | undefined;
+    try {
+      const { api } = await app.createTenant();
+      const clientId = await clientWithAssets(api);
+      const started = await api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [clientId] });
+      expect(started.status).toBe(202);
+      expect((await api.get(`/packet-runs/${started.body.id}`)).body.notice).toBeUndefined();
+
+      const ready = await apiClient(app.url, undefined).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.packetWorkers).toEqual({
+        live: 0,
+        notice: expect.stringContaining('No packet worker'),
+      });
+      expect(ready.body.renderer).toEqual({ available: true });
+
+      await delay(NO_WORKER_GRACE_MS);
+      const waiting = (await api.get(`/packet-runs/${started.body.id}`)).body;
+      expect(waiting).toMatchObject({ status: 'queued', notice: NO_WORKER_NOTICE });
+
+      const workerUrl = workerDatabaseUrl();
+      if (workerUrl) {
+        worker = await startWorker(workerUrl, tmpDir);
+        expect((await apiClient(app.url, undefined).get('/readyz')).body.packetWorkers).toEqual({ live: 1 });
+        const { run } = await waitForRun(api, started.body.id);
+        expect(run.status).toBe('done');
+        expect(run.notice).toBeUndefined();
+      }
+    } finally {
+      worker?.child.kill('SIGTERM');
+      await worker?.exited;
+      await app.close();
+      await fs.rm(tmpDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('packet runs in a process without the queue', () => {
   it('when a run is started, then it is a 503 that says why', async () => {
     const app = await startTestApp();
@@ -383,7 +425,7 @@ async function startWorker(databaseUrl: string, tmpDir: string): Promise<WorkerP
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 120_000; // a start loads the sources through tsx and launches Chromium; machines may be busy
   while (!/is rendering up to 1 packet/.test(output)) {
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > until) {
       child.kill('SIGKILL');

@@ -337,9 +337,13 @@ describe('the packet API', () => {
         code: 'renderer_unavailable',
         detail: expect.stringContaining('/nonexistent/chromium'),
       });
-      expect((await apiClient(broken.url, undefined).get('/readyz')).body.checks).toEqual({
-        database: true,
-        renderer: false,
+      // The API without Chromium stays ready (it serves everything but PDFs); /readyz reports the renderer.
+      const ready = await apiClient(broken.url, undefined).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body).toEqual({
+        status: 'ready',
+        checks: { database: true },
+        renderer: { available: false, reason: expect.stringContaining('/nonexistent/chromium') },
       });
     } finally {
       await broken.close();

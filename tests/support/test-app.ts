@@ -79,7 +79,7 @@ export async function startTestApp(
     authenticator,
     ...(renderer ? { renderer } : {}),
   };
-  const app = createApp(context, { readinessChecks: renderer ? [renderer.readinessCheck()] : [] });
+  const app = createApp(context);
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
