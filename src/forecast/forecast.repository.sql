@@ -157,7 +157,6 @@ order by
 
 select
   "id",
-  "client_id",
   "name",
   "vendor",
   "amount",
@@ -165,7 +164,8 @@ select
   "interval",
   "starts_on",
   "ends_on",
-  "annual_escalation_bps"
+  "annual_escalation_bps",
+  "client_id"
 from
   "recurring_costs"
 where
@@ -177,7 +177,6 @@ order by
 
 select
   "id",
-  "client_id",
   "name",
   "vendor",
   "amount",
@@ -185,7 +184,8 @@ select
   "interval",
   "starts_on",
   "ends_on",
-  "annual_escalation_bps"
+  "annual_escalation_bps",
+  "client_id"
 from
   "recurring_costs"
 where

@@ -1,5 +1,9 @@
 import { assetColumnsOf, assetFieldReader } from '../assets/asset.repository.js';
 import type { Executor } from '../db/database.js';
+import {
+  recurringCostFieldColumns,
+  recurringCostFieldsOf,
+} from '../recurring-costs/recurring-cost.repository.js';
 import type { ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
@@ -11,33 +15,11 @@ export async function listRecurringCosts(
 ): Promise<(RecurringCost & { clientId: string })[]> {
   let query = db
     .selectFrom('recurring_costs')
-    .select([
-      'id',
-      'client_id',
-      'name',
-      'vendor',
-      'amount',
-      'quantity',
-      'interval',
-      'starts_on',
-      'ends_on',
-      'annual_escalation_bps',
-    ])
+    .select([...recurringCostFieldColumns, 'client_id'])
     .where('msp_id', '=', mspId);
   if (clientId) query = query.where('client_id', '=', clientId);
   const rows = await query.orderBy('id').execute();
-  return rows.map((row) => ({
-    id: row.id,
-    clientId: row.client_id,
-    name: row.name,
-    vendor: row.vendor,
-    amount: row.amount,
-    quantity: row.quantity,
-    interval: row.interval,
-    startsOn: row.starts_on,
-    endsOn: row.ends_on,
-    annualEscalationBps: row.annual_escalation_bps,
-  }));
+  return rows.map((row) => ({ ...recurringCostFieldsOf(row), clientId: row.client_id }));
 }
 
 export async function listInitiatives(

@@ -40,8 +40,8 @@ export const initiativeSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export type Initiative = z.infer<typeof initiativeSchema>;
-export type InitiativeRecord = Omit<Initiative, 'assetIds' | 'decisions'>;
+export type InitiativeResource = z.infer<typeof initiativeSchema>;
+export type InitiativeRecord = Omit<InitiativeResource, 'assetIds' | 'decisions'>;
 
 export const MAX_LINKED_ASSETS = 1000;
 

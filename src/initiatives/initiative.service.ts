@@ -8,7 +8,7 @@ import { decodeTypedCursor, encodeCursor } from '../http/schemas.js';
 import * as initiatives from './initiative.repository.js';
 import type {
   CreateInitiative,
-  Initiative,
+  InitiativeResource,
   InitiativeRecord,
   ListInitiativesQuery,
   RecordDecision,
@@ -16,7 +16,11 @@ import type {
 } from './initiative.schemas.js';
 
 /** Adds linked assets and decisions to initiatives with two queries, however many initiatives there are. */
-async function complete(db: Executor, mspId: string, records: InitiativeRecord[]): Promise<Initiative[]> {
+async function complete(
+  db: Executor,
+  mspId: string,
+  records: InitiativeRecord[],
+): Promise<InitiativeResource[]> {
   const ids = records.map((record) => record.id);
   const linked = await initiatives.listLinkedAssetIds(db, mspId, ids);
   const decisions = await initiatives.listDecisions(db, mspId, ids);
@@ -27,7 +31,11 @@ async function complete(db: Executor, mspId: string, records: InitiativeRecord[]
   }));
 }
 
-async function completeOne(db: Executor, mspId: string, record: InitiativeRecord): Promise<Initiative> {
+async function completeOne(
+  db: Executor,
+  mspId: string,
+  record: InitiativeRecord,
+): Promise<InitiativeResource> {
   const [initiative] = await complete(db, mspId, [record]);
   return initiative!;
 }
@@ -51,7 +59,7 @@ export async function createInitiative(
   auth: Principal,
   clientId: string,
   input: CreateInitiative,
-): Promise<Initiative> {
+): Promise<InitiativeResource> {
   const { assetIds, ...values } = input;
   return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
@@ -67,7 +75,7 @@ export async function getInitiative(
   auth: Principal,
   clientId: string,
   initiativeId: string,
-): Promise<Initiative> {
+): Promise<InitiativeResource> {
   const record = await initiatives.findInitiative(db, auth.mspId, clientId, initiativeId);
   if (!record) throw notFound('initiative');
   return completeOne(db, auth.mspId, record);
@@ -78,7 +86,7 @@ export async function listInitiatives(
   auth: Principal,
   clientId: string,
   query: ListInitiativesQuery,
-): Promise<{ items: Initiative[]; nextCursor: string | null }> {
+): Promise<{ items: InitiativeResource[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['date', 'uuid']);
   await getClient(db, auth, clientId);
   const records = await initiatives.listInitiatives(db, auth.mspId, clientId, {
@@ -102,7 +110,7 @@ export async function updateInitiative(
   clientId: string,
   initiativeId: string,
   input: UpdateInitiative,
-): Promise<Initiative> {
+): Promise<InitiativeResource> {
   const { assetIds, ...changes } = input;
   return withTransaction(db, async (trx) => {
     if (!(await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId)))
@@ -150,7 +158,7 @@ export async function recordDecision(
   initiativeId: string,
   decision: RecordDecision,
   now: Date,
-): Promise<Initiative> {
+): Promise<InitiativeResource> {
   return withTransaction(db, async (trx) => {
     const record = await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId);
     if (!record) throw notFound('initiative');

@@ -2,9 +2,15 @@ import type { Selectable, Updateable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { escapeLike } from '../db/like.js';
 import type { RecurringCostTable } from '../db/schema.js';
-import type { CreateRecurringCost, RecurringCost, UpdateRecurringCost } from './recurring-cost.schemas.js';
+import type { RecurringCost } from '../domain/forecast.types.js';
+import type {
+  CreateRecurringCost,
+  RecurringCostResource,
+  UpdateRecurringCost,
+} from './recurring-cost.schemas.js';
 
-const columns = [
+/** The columns of a recurring cost that the forecast reads: the domain's RecurringCost. */
+export const recurringCostFieldColumns = [
   'id',
   'name',
   'vendor',
@@ -14,11 +20,14 @@ const columns = [
   'starts_on',
   'ends_on',
   'annual_escalation_bps',
-  'created_at',
-  'updated_at',
 ] as const;
 
-function toRecurringCost(row: Pick<Selectable<RecurringCostTable>, (typeof columns)[number]>): RecurringCost {
+const columns = [...recurringCostFieldColumns, 'created_at', 'updated_at'] as const;
+
+/** The one mapping from a recurring-cost row to the domain's RecurringCost. */
+export function recurringCostFieldsOf(
+  row: Pick<Selectable<RecurringCostTable>, (typeof recurringCostFieldColumns)[number]>,
+): RecurringCost {
   return {
     id: row.id,
     name: row.name,
@@ -29,6 +38,14 @@ function toRecurringCost(row: Pick<Selectable<RecurringCostTable>, (typeof colum
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     annualEscalationBps: row.annual_escalation_bps,
+  };
+}
+
+function toRecurringCost(
+  row: Pick<Selectable<RecurringCostTable>, (typeof columns)[number]>,
+): RecurringCostResource {
+  return {
+    ...recurringCostFieldsOf(row),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -52,7 +69,7 @@ export async function insertRecurringCost(
   mspId: string,
   clientId: string,
   values: CreateRecurringCost,
-): Promise<RecurringCost> {
+): Promise<RecurringCostResource> {
   const row = await db
     .insertInto('recurring_costs')
     .values({
@@ -77,7 +94,7 @@ export async function findRecurringCost(
   mspId: string,
   clientId: string,
   recurringCostId: string,
-): Promise<RecurringCost | undefined> {
+): Promise<RecurringCostResource | undefined> {
   const row = await db
     .selectFrom('recurring_costs')
     .select(columns)
@@ -100,7 +117,7 @@ export async function listRecurringCosts(
   mspId: string,
   clientId: string,
   filter: RecurringCostListFilter,
-): Promise<RecurringCost[]> {
+): Promise<RecurringCostResource[]> {
   let query = db
     .selectFrom('recurring_costs')
     .select(columns)
@@ -127,7 +144,7 @@ export async function updateRecurringCost(
   clientId: string,
   recurringCostId: string,
   changes: UpdateRecurringCost,
-): Promise<RecurringCost | undefined> {
+): Promise<RecurringCostResource | undefined> {
   const row = await db
     .updateTable('recurring_costs')
     .set({ ...toColumns(changes), updated_at: new Date() })

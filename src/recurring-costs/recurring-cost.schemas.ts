@@ -16,7 +16,7 @@ export const recurringCostSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export type RecurringCost = z.infer<typeof recurringCostSchema>;
+export type RecurringCostResource = z.infer<typeof recurringCostSchema>;
 
 const fields = {
   name: requiredText(200),

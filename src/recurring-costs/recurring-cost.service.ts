@@ -9,7 +9,7 @@ import {
   ENDS_BEFORE_START,
   type CreateRecurringCost,
   type ListRecurringCostsQuery,
-  type RecurringCost,
+  type RecurringCostResource,
   type UpdateRecurringCost,
 } from './recurring-cost.schemas.js';
 
@@ -18,7 +18,7 @@ export async function createRecurringCost(
   auth: Principal,
   clientId: string,
   input: CreateRecurringCost,
-): Promise<RecurringCost> {
+): Promise<RecurringCostResource> {
   return withTransaction(db, async (trx) => {
     await getClient(trx, auth, clientId);
     return costs.insertRecurringCost(trx, auth.mspId, clientId, input);
@@ -30,7 +30,7 @@ export async function getRecurringCost(
   auth: Principal,
   clientId: string,
   recurringCostId: string,
-): Promise<RecurringCost> {
+): Promise<RecurringCostResource> {
   const cost = await costs.findRecurringCost(db, auth.mspId, clientId, recurringCostId);
   if (!cost) throw notFound('recurring cost');
   return cost;
@@ -41,7 +41,7 @@ export async function listRecurringCosts(
   auth: Principal,
   clientId: string,
   query: ListRecurringCostsQuery,
-): Promise<{ items: RecurringCost[]; nextCursor: string | null }> {
+): Promise<{ items: RecurringCostResource[]; nextCursor: string | null }> {
   const after = decodeTypedCursor(query.cursor, ['text', 'uuid']);
   await getClient(db, auth, clientId);
   return readPage(
@@ -63,7 +63,7 @@ export async function updateRecurringCost(
   clientId: string,
   recurringCostId: string,
   changes: UpdateRecurringCost,
-): Promise<RecurringCost> {
+): Promise<RecurringCostResource> {
   return withTransaction(db, async (trx) => {
     const current = await costs.findRecurringCost(trx, auth.mspId, clientId, recurringCostId);
     if (!current) throw notFound('recurring cost');

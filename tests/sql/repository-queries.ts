@@ -467,6 +467,7 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
   }),
 
   'src/recurring-costs/recurring-cost.repository.ts': repository(recurringCostRepository, {
+    recurringCostFieldsOf: { notAQuery: 'maps a row to the domain recurring cost' },
     insertRecurringCost: one((db) =>
       recurringCostRepository.insertRecurringCost(
         db,
