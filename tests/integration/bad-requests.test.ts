@@ -129,6 +129,33 @@ const cases: BadRequest[] = [
     field: 'body.name',
   },
   {
+    name: 'bytes that are not UTF-8 in text',
+    method: 'POST',
+    path: assets,
+    raw: Buffer.concat([
+      Buffer.from('{"name":"PC'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","category":"laptop"}'),
+    ]),
+    status: 400,
+    field: 'body.name',
+  },
+  {
+    name: 'a lone surrogate in text',
+    method: 'POST',
+    path: assets,
+    raw: '{"name":"PC\\ud800","category":"laptop"}',
+    status: 400,
+    field: 'body.name',
+  },
+  {
+    name: 'a NUL character in a search',
+    method: 'GET',
+    path: (f) => `${assets(f)}?q=PC%00`,
+    status: 400,
+    field: 'query.q',
+  },
+  {
     name: 'an unknown category',
     method: 'POST',
     path: assets,
