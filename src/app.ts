@@ -5,6 +5,7 @@ import type { AppContext } from './app-context.js';
 import { databaseReadiness } from './db/readiness.js';
 import { authenticateRequests } from './http/authenticate.js';
 import { renderApiDocs } from './http/docs.js';
+import { redactUrl } from './http/log-redaction.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { mountRoute } from './http/route.js';
@@ -40,11 +41,11 @@ export function createApp(
             : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
-        // A calendar feed's key may travel in the query string; it never reaches the logs.
+        // A calendar feed's token travels in the query string; it never reaches the logs.
         req: (req: { id: unknown; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+          url: redactUrl(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

@@ -64,7 +64,7 @@ export interface RouteDefinition<
   scope: Scope;
   /** Routes a client-limited key may not call even within its client (MSP-wide administration). */
   mspWide?: boolean;
-  /** Also accept the key as `?token=` (calendar feeds: calendar apps cannot send headers). */
+  /** Also accept a calendar feed token (never an API key) as `?token=`: calendar apps cannot send headers. */
   allowQueryToken?: boolean;
   params?: P;
   query?: Q;
