@@ -478,6 +478,16 @@ const cases: BadRequest[] = [
     code: 'forbidden',
   },
   {
+    name: 'a client-limited key renaming its client',
+    method: 'PATCH',
+    path: (f) => `/clients/${f.clientId}`,
+    body: { name: 'Renamed by the portal' },
+    caller: 'limited',
+    status: 403,
+    code: 'forbidden',
+    field: 'body.name',
+  },
+  {
     name: 'a client-limited key on the MSP policies',
     method: 'PUT',
     path: () => '/lifecycle-policies/laptop',
