@@ -35,13 +35,14 @@ function tooLarge(limit: number): AppError {
  * buffering the whole request first. Mounted after authentication, so an anonymous upload is never read.
  */
 export function multipartForm(limits: MultipartLimits): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (!req.is('multipart/form-data')) {
       next();
       return;
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxBytes) {
+      res.setHeader('Connection', 'close');
       next(tooLarge(limits.maxBytes));
       return;
     }
@@ -70,6 +71,7 @@ export function multipartForm(limits: MultipartLimits): RequestHandler {
       req.unpipe(parser);
       // Nothing more is read; the connection closes after the answer.
       req.pause();
+      res.setHeader('Connection', 'close');
       next(error);
     };
     req.on('data', (chunk: Buffer) => {

@@ -134,6 +134,8 @@ export function mountRoute(
         res.locals.auth = await authenticate(req, route, req.params as Record<string, unknown>);
         next();
       } catch (error) {
+        // The body stays unread: close the connection after the answer rather than drain what the caller sends.
+        if (hasBody(req)) res.setHeader('Connection', 'close');
         next(error);
       }
     },
@@ -217,6 +219,9 @@ function normalizeQuery(query: unknown): Record<string, unknown> {
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+const hasBody = (req: Request): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
 /**
  * Checks the body's media type and parses it with the route's own size limit: JSON into a value, a form into a
  * MultipartForm (streamed), any other accepted type (CSV, images) into a Buffer for the handler.
@@ -226,9 +231,7 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
   const accepted = route.bodyContentTypes ?? ['application/json'];
   const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const guard: RequestHandler = (req, _res, next) => {
-    const hasBody =
-      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is(accepted)) {
+    if (hasBody(req) && !req.is(accepted)) {
       next(
         new AppError('unsupported_media_type', 415, `Send the body as ${accepted.join(' or ')}`, [
           { path: 'header.content-type', message: `must be ${accepted.join(' or ')}` },

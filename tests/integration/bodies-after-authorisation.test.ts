@@ -4,6 +4,7 @@ import { startTestApp, unique, type TestApp, type Tenant } from '../support/test
 
 interface EarlyAnswer {
   status: number;
+  connection: string | undefined;
   body: any;
 }
 
@@ -33,7 +34,11 @@ function sendHeadersAndWait(
         clearTimeout(timer);
         request.destroy();
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+        resolve({
+          status: response.statusCode ?? 0,
+          connection: response.headers.connection,
+          body: text ? JSON.parse(text) : undefined,
+        });
       });
     });
     request.on('error', (error) => {
@@ -69,6 +74,8 @@ describe('request bodies are read only once the caller is authorised', () => {
       );
       expect(answer.status).toBe(401);
       expect(answer.body.code).toBe('unauthorized');
+      // The unread body is not drained either: the connection closes.
+      expect(answer.connection).toBe('close');
     }
   });
 
