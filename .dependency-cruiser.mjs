@@ -55,11 +55,12 @@ export default {
       name: 'auth-below-http',
       severity: 'error',
       comment:
-        'src/auth imports no HTTP, wiring or feature module except the api-key repository it authenticates against.',
+        'src/auth imports no HTTP, wiring or feature module except the repositories of the credentials it checks ' +
+        '(API keys, calendar feed tokens).',
       from: { path: '^src/auth/' },
       to: {
         path: [FEATURE, APP, '^src/app-context\\.ts$', '^src/http/'],
-        pathNot: '^src/api-keys/api-key\\.repository\\.ts$',
+        pathNot: '^src/(?:api-keys/api-key|calendar/calendar-feed)\\.repository\\.ts$',
       },
     },
     {

@@ -38,6 +38,8 @@ export const apiKeyRoutes = [
     responses: { 201: { description: 'The new key with its secret', schema: createdApiKeySchema } },
     handler: async ({ app, auth, body }) => ({
       status: 201,
+      // The answer carries a secret: no cache may keep it.
+      headers: { 'Cache-Control': 'no-store' },
       body: await service.createApiKey(app.database.db, auth, body),
     }),
   }),

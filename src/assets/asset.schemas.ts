@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, paginationQuery, requiredText, uuid } from '../http/schemas.js';
+import { isoDate, paginationQuery, requiredText, uuid, searchTerm } from '../http/schemas.js';
 import {
   ASSET_FIELD_NAMES,
   ASSET_FIELDS,
@@ -125,15 +125,9 @@ export const listAssetsQuery = z.strictObject({
   category: assetCategorySchema.optional(),
   status: assetStatusSchema.optional(),
   lifecycleStatus: lifecycleStatusSchema.optional().describe('Computed at asOf'),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .describe(
-      'Matches part of the name, model, serial number, asset tag, assigned to or operating system, case-insensitively',
-    ),
+  q: searchTerm().describe(
+    'Matches part of the name, model, serial number, asset tag, assigned to or operating system, case-insensitively',
+  ),
   asOf: asOfQuery,
 });
 export type ListAssetsQuery = z.output<typeof listAssetsQuery>;

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { findApiKeyCredentials, recordApiKeyUse } from '../api-keys/api-key.repository.js';
+import { findCalendarFeedCredentials, recordCalendarFeedUse } from '../calendar/calendar-feed.repository.js';
 import type { Db } from '../db/database.js';
-import { apiKeyPrefixOf, hashApiKey } from './api-key-secret.js';
+import { apiKeyPrefixOf, hashApiKey, isFeedToken } from './api-key-secret.js';
 import { authorize, type AccessRequirement } from './access.js';
 import { AuthError } from './auth-error.js';
 import type { Principal } from './principal.js';
@@ -36,6 +37,34 @@ export class Authenticator {
     const principal = await this.verify(secret);
     if (principal.actor.kind === 'api_key') this.consumeToken(principal.actor.keyId);
     authorize(principal, requirement);
+    return principal;
+  }
+
+  /**
+   * The principal a calendar feed token stands for: a read-only caller limited to the feed's client. Only feed
+   * tokens are accepted here (an API key in a URL is refused), and they are not cached, so deleting one stops it
+   * at once in every process.
+   */
+  async authenticateFeedToken(
+    secret: string | undefined,
+    requirement: AccessRequirement,
+  ): Promise<Principal> {
+    if (!secret) throw new AuthError({ reason: 'missing_credentials' });
+    if (!isFeedToken(secret)) throw new AuthError({ reason: 'invalid_credentials' });
+    const hash = hashApiKey(secret);
+    const candidates = await findCalendarFeedCredentials(this.db, apiKeyPrefixOf(secret));
+    const feed = candidates.find((candidate) => crypto.timingSafeEqual(candidate.hash, hash));
+    if (!feed) throw new AuthError({ reason: 'invalid_credentials' });
+    this.consumeToken(`feed:${feed.id}`);
+    const principal: Principal = Object.freeze({
+      actor: Object.freeze({ kind: 'calendar_feed', feedId: feed.id }),
+      mspId: feed.mspId,
+      clientId: feed.clientId,
+      scope: 'read',
+    });
+    authorize(principal, requirement);
+    if (this.shouldRecordUse(`feed:${feed.id}`))
+      await recordCalendarFeedUse(this.db, feed.id, new Date(this.now()));
     return principal;
   }
 
@@ -89,9 +118,13 @@ export class Authenticator {
 
   /** Records when a key was last used, at most once a minute per key. */
   private async touch(keyId: string): Promise<void> {
+    if (this.shouldRecordUse(keyId)) await recordApiKeyUse(this.db, keyId, new Date(this.now()));
+  }
+
+  private shouldRecordUse(id: string): boolean {
     const now = this.now();
-    if ((this.lastUsedWrites.get(keyId) ?? 0) > now - 60_000) return;
-    this.lastUsedWrites.set(keyId, now);
-    await recordApiKeyUse(this.db, keyId, new Date(now));
+    if ((this.lastUsedWrites.get(id) ?? 0) > now - 60_000) return false;
+    this.lastUsedWrites.set(id, now);
+    return true;
   }
 }

@@ -6,7 +6,10 @@ import type { Scope } from './scopes.js';
  * principal keeps its shape.
  */
 export type Actor =
-  { readonly kind: 'api_key'; readonly keyId: string } | { readonly kind: 'system'; readonly name: string };
+  | { readonly kind: 'api_key'; readonly keyId: string }
+  /** A calendar app with a feed token: it reads one client's calendar and nothing else. */
+  | { readonly kind: 'calendar_feed'; readonly feedId: string }
+  | { readonly kind: 'system'; readonly name: string };
 
 /** Who is calling and what they may touch: the MSP every query is scoped to, and the one client a limited caller may see. */
 export interface Principal {

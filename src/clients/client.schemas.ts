@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currency, isoDate, paginationQuery, requiredText, text, uuid } from '../http/schemas.js';
+import { currency, isoDate, paginationQuery, requiredText, text, uuid, searchTerm } from '../http/schemas.js';
 
 export const clientSchema = z.object({
   id: uuid,
@@ -48,5 +48,5 @@ export const clientParams = z.object({ clientId: uuid });
 
 export const listClientsQuery = z.strictObject({
   ...paginationQuery,
-  q: z.string().trim().min(1).max(200).optional().describe('Matches part of the name, case-insensitively'),
+  q: searchTerm().describe('Matches part of the name, case-insensitively'),
 });

@@ -43,8 +43,16 @@ export async function updateClient(
   clientId: string,
   changes: UpdateClient,
 ): Promise<Client> {
-  await getClient(db, auth, clientId);
-  if (changes.name !== undefined) await assertNameFree(db, auth.mspId, changes.name, clientId);
+  const current = await getClient(db, auth, clientId);
+  if (changes.name !== undefined && changes.name !== current.name) {
+    // Naming is the MSP's: a key limited to one client would otherwise learn other clients' names from the 409.
+    if (auth.clientId !== null) {
+      throw new AppError('forbidden', 403, 'This key is limited to one client and cannot rename it', [
+        { path: 'body.name', message: 'can be changed by a key of the whole MSP only' },
+      ]);
+    }
+    await assertNameFree(db, auth.mspId, changes.name, clientId);
+  }
   const client = await clients.updateClient(db, auth.mspId, clientId, changes);
   if (!client) throw notFound('client');
   return client;

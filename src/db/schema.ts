@@ -48,6 +48,17 @@ export interface ApiKeyTable {
   revoked_at: Date | null;
 }
 
+export interface CalendarFeedTokenTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string;
+  name: string;
+  token_prefix: string;
+  token_hash: Buffer;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+}
+
 export interface LifecyclePolicyTable {
   id: Generated<string>;
   msp_id: string;
@@ -197,6 +208,7 @@ export interface DB {
   msps: MspTable;
   clients: ClientTable;
   api_keys: ApiKeyTable;
+  calendar_feed_tokens: CalendarFeedTokenTable;
   lifecycle_policies: LifecyclePolicyTable;
   assets: AssetTable;
   recurring_costs: RecurringCostTable;
@@ -260,6 +272,16 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'created_at',
     'last_used_at',
     'revoked_at',
+  ]),
+  calendar_feed_tokens: columnsOf<CalendarFeedTokenTable>()([
+    'id',
+    'msp_id',
+    'client_id',
+    'name',
+    'token_prefix',
+    'token_hash',
+    'created_at',
+    'last_used_at',
   ]),
   lifecycle_policies: columnsOf<LifecyclePolicyTable>()([
     'id',

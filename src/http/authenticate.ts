@@ -3,19 +3,29 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { AppError } from './errors.js';
 import type { RequestAuthenticator } from './route.js';
 
-/** Finds the API key in the request (the Authorization header, or `?token=` where the route allows it) and asks the authenticator who it is. */
+/**
+ * Finds the credentials in the request and asks the authenticator who it is: an API key in the Authorization
+ * header, or, on the routes that allow it (calendar feeds), a calendar feed token as `?token=`. An API key is never
+ * accepted from the URL, where logs, proxies and browser histories keep it.
+ */
 export function authenticateRequests(authenticator: Authenticator): RequestAuthenticator {
   return async (req, route, params) => {
-    const queryToken =
-      route.allowQueryToken && typeof req.query.token === 'string' ? req.query.token : undefined;
-    const header = req.get('authorization') ?? (queryToken ? `Bearer ${queryToken}` : undefined);
-    const secret = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+    const header = req.get('authorization');
+    const requirement = {
+      scope: route.scope,
+      mspWide: route.mspWide ?? false,
+      clientId: typeof params.clientId === 'string' ? params.clientId : undefined,
+    };
     try {
-      return await authenticator.authenticate(secret, {
-        scope: route.scope,
-        mspWide: route.mspWide ?? false,
-        clientId: typeof params.clientId === 'string' ? params.clientId : undefined,
-      });
+      const queryToken = req.query.token;
+      if (route.allowQueryToken && header === undefined && queryToken !== undefined) {
+        return await authenticator.authenticateFeedToken(
+          typeof queryToken === 'string' ? queryToken : undefined,
+          requirement,
+        );
+      }
+      const secret = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+      return await authenticator.authenticate(secret, requirement);
     } catch (error) {
       throw error instanceof AuthError ? toAppError(error.failure) : error;
     }
@@ -35,9 +45,15 @@ function toAppError(failure: AuthFailure): AppError {
         },
       );
     case 'invalid_credentials':
-      return new AppError('unauthorized', 401, 'The API key is not valid or has been revoked', undefined, {
-        'WWW-Authenticate': 'Bearer realm="vcio-planner", error="invalid_token"',
-      });
+      return new AppError(
+        'unauthorized',
+        401,
+        'The API key or feed token is not valid or has been revoked',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer realm="vcio-planner", error="invalid_token"',
+        },
+      );
     case 'rate_limited':
       return new AppError(
         'rate_limited',

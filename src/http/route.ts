@@ -5,8 +5,10 @@ import express, {
   type Response,
   type Router,
 } from 'express';
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
+import { headerParameter, multipartForm } from './multipart.js';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/principal.js';
 import type { Scope } from '../auth/scopes.js';
@@ -62,7 +64,7 @@ export interface RouteDefinition<
   scope: Scope;
   /** Routes a client-limited key may not call even within its client (MSP-wide administration). */
   mspWide?: boolean;
-  /** Also accept the key as `?token=` (calendar feeds: calendar apps cannot send headers). */
+  /** Also accept a calendar feed token (never an API key) as `?token=`: calendar apps cannot send headers. */
   allowQueryToken?: boolean;
   params?: P;
   query?: Q;
@@ -125,12 +127,23 @@ export function mountRoute(
 ): void {
   router[route.method](
     route.path,
+    // Who is calling and whether they may, before a byte of the body is read: an anonymous or forbidden upload is
+    // answered at once, whatever its size, and an anonymous caller learns nothing about the input rules.
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        res.locals.auth = await authenticate(req, route, req.params as Record<string, unknown>);
+        next();
+      } catch (error) {
+        // The body stays unread: close the connection after the answer rather than drain what the caller sends.
+        if (hasBody(req)) res.setHeader('Connection', 'close');
+        next(error);
+      }
+    },
     ...bodyParsers(route),
     async (req: Request, res: Response, next: NextFunction) => {
       try {
-        // Authenticate before validating so that an anonymous caller learns nothing about the input rules.
+        const auth = res.locals.auth as Principal;
         const rawParams = req.params as Record<string, unknown>;
-        const auth = await authenticate(req, route, rawParams);
         const errors: FieldError[] = [];
         const params = parsePart(route.params, rawParams, 'params', errors);
         if (errors.length > 0) throw new AppError('not_found', 404, 'No such resource');
@@ -142,7 +155,8 @@ export function mountRoute(
         );
         let body: unknown;
         if (route.body) {
-          body = parsePart(route.body, req.body, 'body', errors);
+          errors.push(...malformedText(req.body, 'body', invalidUtf8.has(req)));
+          if (errors.length === 0) body = parsePart(route.body, req.body, 'body', errors);
         }
         if (errors.length > 0)
           throw new AppError('validation_failed', 400, 'The request is not valid', errors);
@@ -159,6 +173,41 @@ export function mountRoute(
   );
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** JSON bodies whose bytes were not valid UTF-8 (the parser has already put U+FFFD in their place). */
+const invalidUtf8 = new WeakSet<Request>();
+
+/**
+ * Text that would not be stored as sent: a lone surrogate (`"\ud800"`), or, when the body's bytes were not valid
+ * UTF-8, the replacement characters the decoder put in their place. Either is refused, naming the field.
+ */
+function malformedText(value: unknown, path: string, replacedBytes: boolean): FieldError[] {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value))
+      return [{ path, message: 'contains a lone UTF-16 surrogate, which is not text' }];
+    if (replacedBytes && value.includes('\uFFFD')) return [{ path, message: 'is not valid UTF-8' }];
+    return [];
+  }
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => malformedText(item, `${path}[${index}]`, replacedBytes));
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Buffer.isBuffer(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...malformedText(key, `${path}.${key}`, replacedBytes).map((error) => ({
+        ...error,
+        message: `has a name that ${error.message}`,
+      })),
+      ...malformedText(item, `${path}.${key}`, replacedBytes),
+    ]);
+  }
+  return [];
+}
+
 /** Express gives repeated query keys as arrays; a repeated key is not meaningful here, so the last one wins. */
 function normalizeQuery(query: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -170,18 +219,19 @@ function normalizeQuery(query: unknown): Record<string, unknown> {
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+const hasBody = (req: Request): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
 /**
- * Checks the body's media type and parses it with the route's own size limit: JSON into a value, any other
- * accepted type (CSV, images) into a Buffer for the handler.
+ * Checks the body's media type and parses it with the route's own size limit: JSON into a value, a form into a
+ * MultipartForm (streamed), any other accepted type (CSV, images) into a Buffer for the handler.
  */
 function bodyParsers(route: RouteDefinition): RequestHandler[] {
   if (!route.body) return [];
   const accepted = route.bodyContentTypes ?? ['application/json'];
   const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const guard: RequestHandler = (req, _res, next) => {
-    const hasBody =
-      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is(accepted)) {
+    if (hasBody(req) && !req.is(accepted)) {
       next(
         new AppError('unsupported_media_type', 415, `Send the body as ${accepted.join(' or ')}`, [
           { path: 'header.content-type', message: `must be ${accepted.join(' or ')}` },
@@ -193,8 +243,19 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
   };
   const parsers: RequestHandler[] = [guard];
   if (accepted.includes('application/json'))
-    parsers.push(express.json({ limit, strict: false, type: 'application/json' }));
-  const others = accepted.filter((type) => type !== 'application/json');
+    parsers.push(
+      express.json({
+        limit,
+        strict: false,
+        type: 'application/json',
+        verify: (req, _res, bytes) => {
+          const charset = headerParameter(req.headers['content-type'] ?? '', 'charset');
+          if ((!charset || /^utf-?8$/i.test(charset)) && !isUtf8(bytes)) invalidUtf8.add(req as Request);
+        },
+      }),
+    );
+  if (accepted.includes('multipart/form-data')) parsers.push(multipartForm({ maxBytes: limit }));
+  const others = accepted.filter((type) => type !== 'application/json' && type !== 'multipart/form-data');
   if (others.length > 0) parsers.push(express.raw({ limit, type: others }));
   return parsers;
 }

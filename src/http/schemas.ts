@@ -23,6 +23,9 @@ export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code
 const noNul = (value: string) => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL characters';
 
+/** A search term (`?q=`): trimmed, not empty, no NUL, so a bad one is refused naming `query.q`. */
+export const searchTerm = () => z.string().trim().min(1).max(200).refine(noNul, NUL_MESSAGE).optional();
+
 /** Optional free text: trimmed, empty becomes null. */
 export const text = (max: number) =>
   z

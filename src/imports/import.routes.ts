@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, invalid } from '../http/errors.js';
+import { headerParameter, MultipartForm } from '../http/multipart.js';
 import { defineRoute, toFieldErrors } from '../http/route.js';
 import type { ImportIssue } from './import-plan.js';
 import {
@@ -14,12 +15,12 @@ import {
   type ImportResult,
 } from './import.schemas.js';
 import * as service from './import.service.js';
-import { headerParameter, MultipartError, parseMultipart } from './multipart.js';
 import type { ColumnMapping } from './presets.js';
 
-const uploadBody = z.custom<Buffer>((value) => Buffer.isBuffer(value) && value.length > 0, {
-  message: 'must be a CSV file (send it as text/csv, or as the "file" part of multipart/form-data)',
-});
+const uploadBody = z.custom<Buffer | MultipartForm>(
+  (value) => (Buffer.isBuffer(value) && value.length > 0) || value instanceof MultipartForm,
+  { message: 'must be a CSV file (send it as text/csv, or as the "file" part of multipart/form-data)' },
+);
 
 interface Upload {
   bytes: Buffer;
@@ -28,23 +29,26 @@ interface Upload {
 }
 
 /** The file and its options from either a raw CSV body or a form with `file` and an optional `mapping`. */
-function readUpload(req: Request, body: Buffer): Upload {
-  const contentType = req.headers['content-type'] ?? '';
-  if (!req.is('multipart/form-data')) {
-    return { bytes: body, charset: headerParameter(contentType, 'charset'), mapping: undefined };
+function readUpload(req: Request, body: Buffer | MultipartForm): Upload {
+  if (Buffer.isBuffer(body)) {
+    return {
+      bytes: body,
+      charset: headerParameter(req.headers['content-type'] ?? '', 'charset'),
+      mapping: undefined,
+    };
   }
-  let parts;
-  try {
-    parts = parseMultipart(body, contentType);
-  } catch (error) {
-    if (error instanceof MultipartError) throw invalid('body', error.message);
-    throw error;
-  }
-  const file = parts.find((part) => part.name === 'file');
+  // A part without a filename arrives as text, already decoded from the charset it declared.
+  const text = body.fields.get('file');
+  const file =
+    body.files.get('file') ??
+    (text === undefined
+      ? undefined
+      : { data: Buffer.from(text, 'utf8'), contentType: 'text/csv; charset=utf-8' });
   if (!file || file.data.length === 0) throw invalid('body.file', 'is required: the CSV file to import');
-  const mappingPart = parts.find((part) => part.name === 'mapping');
   let mapping: ColumnMapping | undefined;
-  const mappingText = mappingPart?.data.toString('utf8').trim();
+  const mappingText = (
+    body.fields.get('mapping') ?? body.files.get('mapping')?.data.toString('utf8')
+  )?.trim();
   if (mappingText) {
     let json: unknown;
     try {

@@ -3,7 +3,7 @@ import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
 import { changeMsp, getMspLogo } from '../msps/msp.service.js';
 import { mspSchema } from '../msps/msp.schemas.js';
-import { checkLogo, LOGO_MAX_BYTES, LOGO_MEDIA_TYPES } from './logo.js';
+import { LOGO_MAX_BYTES, LOGO_MEDIA_TYPES, logoForStorage } from './logo.js';
 
 const tag = 'MSP';
 
@@ -19,8 +19,9 @@ export const brandingRoutes = [
     operationId: 'putMspLogo',
     summary: "Set the MSP's logo for packets (PNG or SVG, at most 512 KB, sent as the raw body)",
     description:
-      'A PNG must be a complete PNG file; an SVG may not contain scripts, event handlers, links, embedded documents, ' +
-      'or references to anything outside itself (only url(#id) and href="#id").',
+      'A PNG must be a complete PNG file and is stored as sent. An SVG may use shapes, text, gradients, patterns, ' +
+      'clipping, masks and filters only, with no references outside itself (only url(#id) and href="#id"); it is ' +
+      'rasterised to a PNG on upload, and the PNG is what is stored and served.',
     tag,
     scope: 'admin',
     mspWide: true,
@@ -32,7 +33,7 @@ export const brandingRoutes = [
       413: { description: 'Larger than 512 KB' },
     },
     handler: async ({ app, auth, body, req }) => {
-      const checked = checkLogo(req.get('content-type') ?? '', body);
+      const checked = logoForStorage(req.get('content-type') ?? '', body);
       if (!checked.ok)
         throw new AppError('validation_failed', 400, 'The logo is not acceptable', [
           { path: 'body', message: checked.message },

@@ -1,8 +1,11 @@
+import { Resvg } from '@resvg/resvg-js';
+
 /**
- * The MSP's logo: a PNG or an SVG, checked on upload and again before it is put into a packet. A logo only
- * ever reaches a document as an `<img src="data:…">` built from these checked bytes, where a browser runs no
- * script and loads nothing; refusing active SVG content on upload is a second line, and keeps the stored logo
- * safe for anything else that might show it.
+ * The MSP's logo: a PNG or an SVG, checked on upload and again before it is put into a packet. An SVG is checked
+ * against a list of the elements a logo needs and then rasterised to PNG on upload (`logoForStorage`): what is
+ * stored and served back is a PNG, which runs nothing and refers to nothing, whatever an SVG filter might have
+ * missed. A logo only ever reaches a document as an `<img src="data:…">` built from checked bytes, where a browser
+ * runs no script and loads nothing.
  */
 
 export const LOGO_MAX_BYTES = 512 * 1024;
@@ -75,6 +78,86 @@ const FORBIDDEN_SVG: { pattern: RegExp; message: string }[] = [
   { pattern: /\\/, message: 'must not contain backslash escapes' },
 ];
 
+/**
+ * The elements a logo may use, by local name whatever its prefix: shapes, text, paint servers, clipping, masking
+ * and filters, plus the metadata editors write. Nothing that loads (image, feImage), animates (set, animate…),
+ * links or embeds.
+ */
+const ALLOWED_SVG_ELEMENTS = new Set(
+  [
+    'svg',
+    'g',
+    'defs',
+    'symbol',
+    'use',
+    'switch',
+    'title',
+    'desc',
+    'metadata',
+    'style',
+    'path',
+    'rect',
+    'circle',
+    'ellipse',
+    'line',
+    'polyline',
+    'polygon',
+    'text',
+    'tspan',
+    'textPath',
+    'linearGradient',
+    'radialGradient',
+    'stop',
+    'pattern',
+    'clipPath',
+    'mask',
+    'marker',
+    'filter',
+    'feBlend',
+    'feColorMatrix',
+    'feComponentTransfer',
+    'feComposite',
+    'feConvolveMatrix',
+    'feDiffuseLighting',
+    'feDisplacementMap',
+    'feDistantLight',
+    'feDropShadow',
+    'feFlood',
+    'feFuncA',
+    'feFuncB',
+    'feFuncG',
+    'feFuncR',
+    'feGaussianBlur',
+    'feMerge',
+    'feMergeNode',
+    'feMorphology',
+    'feOffset',
+    'fePointLight',
+    'feSpecularLighting',
+    'feSpotLight',
+    'feTile',
+    'feTurbulence',
+    // Editor metadata (Inkscape, Illustrator): ignored when drawn.
+    'RDF',
+    'Work',
+    'format',
+    'type',
+    'namedview',
+    'grid',
+    'guide',
+    'pagecolor',
+    'perspective',
+  ].map((name) => name.toLowerCase()),
+);
+
+function disallowedElement(text: string): string | undefined {
+  for (const match of text.matchAll(/<\s*([A-Za-z_][\w.:-]*)/g)) {
+    const localName = match[1]!.split(':').at(-1)!;
+    if (!ALLOWED_SVG_ELEMENTS.has(localName.toLowerCase())) return localName;
+  }
+  return undefined;
+}
+
 function svgProblem(data: Buffer): string | undefined {
   let text: string;
   try {
@@ -87,6 +170,9 @@ function svgProblem(data: Buffer): string | undefined {
   for (const { pattern, message } of FORBIDDEN_SVG) {
     if (pattern.test(text) || pattern.test(decoded)) return message;
   }
+  const element = disallowedElement(decoded.replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g, ''));
+  if (element !== undefined)
+    return `must contain only shapes, text, gradients, patterns, clipping, masks and filters (not <${element}>)`;
   const body = text.replace(/^\uFEFF/, '').replace(/^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*/, '');
   if (!/^<svg[\s>]/.test(body)) return 'is not an SVG image (it must start with an <svg> element)';
   if (!/<\/svg>\s*$/.test(body)) return 'is not a complete SVG image (no closing </svg>)';
@@ -115,6 +201,36 @@ function decodeCharacterReferences(text: string): string {
       return named[name!.toLowerCase()] ?? whole;
     },
   );
+}
+
+/** Longest side of a rasterised SVG logo, in pixels: sharp in print at the packet's logo size. */
+const RASTER_SIDE = 1200;
+
+/**
+ * The logo as it is stored: a PNG as sent, an SVG rasterised to PNG. resvg draws it with system fonts only and
+ * without the images it could otherwise read from the file system (the element check refuses every element that
+ * loads one); animation is not drawn.
+ */
+export function logoForStorage(mime: string, data: Buffer): LogoCheck {
+  const checked = checkLogo(mime, data);
+  if (!checked.ok || checked.mime === 'image/png') return checked;
+  let png: Buffer;
+  try {
+    const svg = new Resvg(checked.data, { font: { loadSystemFonts: true }, logLevel: 'off' });
+    const fitTo =
+      svg.width >= svg.height
+        ? ({ mode: 'width', value: RASTER_SIDE } as const)
+        : ({ mode: 'height', value: RASTER_SIDE } as const);
+    png = new Resvg(checked.data, { font: { loadSystemFonts: true }, logLevel: 'off', fitTo })
+      .render()
+      .asPng();
+  } catch (error) {
+    return { ok: false, message: `is not an SVG image that can be drawn (${(error as Error).message})` };
+  }
+  const rasterised = checkLogo('image/png', png);
+  return rasterised.ok
+    ? rasterised
+    : { ok: false, message: `is too detailed to store as a PNG of at most ${LOGO_MAX_BYTES} bytes` };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, money, paginationQuery, requiredText, text, uuid } from '../http/schemas.js';
+import { isoDate, money, paginationQuery, requiredText, text, uuid, searchTerm } from '../http/schemas.js';
 
 export const recurringIntervalSchema = z.enum(['month', 'year']).describe('How often `amount` is charged');
 
@@ -65,12 +65,6 @@ export const recurringCostParams = z.object({ clientId: uuid, recurringCostId: u
 export const listRecurringCostsQuery = z.strictObject({
   ...paginationQuery,
   interval: recurringIntervalSchema.optional(),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .describe('Matches part of the name or vendor, case-insensitively'),
+  q: searchTerm().describe('Matches part of the name or vendor, case-insensitively'),
 });
 export type ListRecurringCostsQuery = z.output<typeof listRecurringCostsQuery>;

@@ -417,9 +417,11 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
     });
     expect(put.status).toBe(200);
     const withSvg = await own.api.get(`/clients/${clientId}/packets/preview?asOf=${AS_OF}`);
-    expect(withSvg.text).toContain(
-      `<img src="data:image/svg+xml;base64,${inAttribute(Buffer.from(svg).toString('base64'))}"`,
-    );
+    // An SVG logo is stored as the PNG it was rasterised to on upload.
+    const stored = await own.api.raw('GET', '/msp/logo');
+    expect(stored.headers.get('content-type')).toBe('image/png');
+    expect(withSvg.text).toContain('<img src="data:image/png;base64,');
+    expect(withSvg.text).not.toContain('data:image/svg+xml');
     expect(withSvg.text).not.toContain('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"');
     const { packet } = await makePacket(own, clientId);
     expect(packet.pageCount).toBeGreaterThan(1);

@@ -335,9 +335,16 @@ describe('the forecast API', () => {
     );
   });
 
-  it('when a calendar app sends the key as ?token=, then the feed is served and a wrong token is refused', async () => {
-    const ok = await checkedFetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=${tenant.key}`);
+  it('when a calendar app sends a feed token as ?token=, then the feed is served; an API key or a wrong token is refused', async () => {
+    const feed = await tenant.api.post(`/clients/${clientId}/calendar-feeds`, { name: 'Outlook' });
+    const ok = await checkedFetch(
+      `${app.url}/api/v1/clients/${clientId}/calendar.ics?token=${feed.body.token}`,
+    );
     expect(ok.status).toBe(200);
+    const apiKey = await checkedFetch(
+      `${app.url}/api/v1/clients/${clientId}/calendar.ics?token=${tenant.key}`,
+    );
+    expect(apiKey.status).toBe(401);
     const refused = await checkedFetch(`${app.url}/api/v1/clients/${clientId}/calendar.ics?token=vcio_wrong`);
     expect(refused.status).toBe(401);
     const elsewhere = await checkedFetch(

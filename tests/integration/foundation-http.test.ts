@@ -17,6 +17,33 @@ describe('the service over HTTP', () => {
     expect(ready.body).toEqual({ status: 'ready', checks: { database: true } });
   });
 
+  it('when anything is answered, then it carries helmet’s security headers and a CSP that lets nothing load or frame it', async () => {
+    const anonymous = apiClient(app.url, undefined);
+    for (const response of [
+      await tenant.api.get('/clients'),
+      await anonymous.get('/clients'),
+      await anonymous.get('/healthz'),
+    ]) {
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+      );
+      expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+; includeSubDomains$/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+    // The reference page keeps its inline style sheet and nothing more.
+    const docs = await anonymous.get('/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(docs.text).toMatch(/<style>/);
+  });
+
   it('when a request carries an X-Request-Id, then the answer echoes it, and otherwise one is made up', async () => {
     const given = await tenant.api.get('/clients', { 'x-request-id': 'trace-abc-123' });
     expect(given.headers.get('x-request-id')).toBe('trace-abc-123');

@@ -27,12 +27,19 @@ const ID_PARAMETERS = [
   'keyId',
   'packetId',
   'runId',
+  'feedId',
 ] as const;
 type IdParameter = (typeof ID_PARAMETERS)[number];
 /** Path parameters that name something every tenant has (a category), with the value used. */
 const SHARED_PARAMETERS: Record<string, string> = { category: 'laptop' };
 /** Parameters that are children of a client (the rest, like keyId, belong to the MSP as a whole). */
-const CLIENT_CHILDREN: readonly IdParameter[] = ['assetId', 'recurringCostId', 'initiativeId', 'packetId'];
+const CLIENT_CHILDREN: readonly IdParameter[] = [
+  'assetId',
+  'recurringCostId',
+  'initiativeId',
+  'packetId',
+  'feedId',
+];
 
 /**
  * Valid bodies, so that a request gets past validation and the id itself decides the answer. A string is sent as
@@ -55,6 +62,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   updateInitiative: { title: 'Intruder' },
   recordDecision: { decision: 'approved', decidedBy: 'Intruder' },
   levelClientForecast: { quarterlyCapexCap: 100_000, windowMonths: 3 },
+  createCalendarFeed: { name: 'Intruder' },
 };
 
 const parametersOf = (route: RouteDefinition): string[] =>
@@ -95,6 +103,7 @@ describe('tenant isolation across every route that takes an id', () => {
     await api.put(`/clients/${clientId}/lifecycle-policies/laptop`, { lifecycleMonths: 48 });
     await api.put('/lifecycle-policies/laptop', { lifecycleMonths: 36 });
     const key = await api.post('/api-keys', { name: 'Integration', scope: 'read' });
+    const feed = await api.post(`/clients/${clientId}/calendar-feeds`, { name: 'Outlook' });
     const packet = await app.database.db
       .insertInto('packets')
       .values({
@@ -121,6 +130,7 @@ describe('tenant isolation across every route that takes an id', () => {
       keyId: key.body.id,
       packetId: packet.id,
       runId: run.rows[0]!.id,
+      feedId: feed.body.id,
     };
   }
 
@@ -225,6 +235,7 @@ describe('tenant isolation across every route that takes an id', () => {
       'initiative_assets',
       'decisions',
       'packets',
+      'calendar_feed_tokens',
     ]) {
       expect({ table, rows: tables[table]!.length > 1 }).toEqual({ table, rows: true });
     }

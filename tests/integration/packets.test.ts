@@ -310,6 +310,40 @@ describe('the packet API', () => {
       },
     );
 
+    it.each([
+      [
+        'a <set> that points href at an http URL',
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect id="r"/><use href="#r"><set attributeName="href" to="http://127.0.0.1:9/x.svg"/></use></svg>',
+        /not <set>/,
+      ],
+      [
+        'an <animate> that points xlink:href at a file URL',
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><rect id="r"/><use xlink:href="#r"><animate attributeName="xlink:href" values="file:///etc/passwd"/></use></svg>',
+        /not <animate>/,
+      ],
+    ])('when an SVG with %s is uploaded, then it is refused', async (_what, svg, message) => {
+      const response = await put(svg, 'image/svg+xml');
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ path: 'body', message: expect.stringMatching(message) }]);
+    });
+
+    it('when an SVG is uploaded, even with image-set() in a style, then a PNG of it is stored and served, with no URL left', async () => {
+      const svg =
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><rect width="120" height="40" ' +
+        'style="fill:#0a5;background-image:image-set(\'http://127.0.0.1:9/x.png\' 1x)"/><text x="8" y="26">ACME</text></svg>';
+      const response = await put(svg, 'image/svg+xml');
+      expect(response.status).toBe(200);
+      const served = await download(own.key, '/msp/logo');
+      expect(served.headers.get('content-type')).toBe('image/png');
+      const bytes = Buffer.from(await served.arrayBuffer());
+      expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect({ width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }).toEqual({
+        width: 1200,
+        height: 400,
+      });
+      expect(bytes.toString('latin1')).not.toMatch(/http|image-set|<svg/);
+    });
+
     it('when the logo is larger than 512 KB, then it is 413; when it is a JPEG, 415; when empty, 400', async () => {
       const large = Buffer.concat([tinyPng.subarray(0, 33), Buffer.alloc(512 * 1024)]);
       expect((await put(large, 'image/png')).status).toBe(413);

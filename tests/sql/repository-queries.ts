@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as apiKeyRepository from '../../src/api-keys/api-key.repository.js';
 import * as assetRepository from '../../src/assets/asset.repository.js';
+import * as calendarFeedRepository from '../../src/calendar/calendar-feed.repository.js';
 import type { AssetFields, DateSources } from '../../src/assets/asset.fields.js';
 import { createClientBody, updateClientBody } from '../../src/clients/client.schemas.js';
 import * as clientRepository from '../../src/clients/client.repository.js';
@@ -158,6 +159,23 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     retireAssets: one((db) => assetRepository.retireAssets(db, MSP, CLIENT, [ID, OTHER_ID])),
     lockExternalSource: one((db) => assetRepository.lockExternalSource(db, CLIENT, 'rmm')),
     deleteAsset: one((db) => assetRepository.deleteAsset(db, MSP, CLIENT, ID)),
+  }),
+
+  'src/calendar/calendar-feed.repository.ts': repository(calendarFeedRepository, {
+    insertCalendarFeed: one((db) =>
+      calendarFeedRepository.insertCalendarFeed(db, MSP, {
+        clientId: CLIENT,
+        name: 'Outlook',
+        prefix: 'vcal_abcdefgh',
+        hash: Buffer.alloc(32),
+      }),
+    ),
+    listCalendarFeeds: one((db) => calendarFeedRepository.listCalendarFeeds(db, MSP, CLIENT)),
+    deleteCalendarFeed: one((db) => calendarFeedRepository.deleteCalendarFeed(db, MSP, CLIENT, ID)),
+    findCalendarFeedCredentials: one((db) =>
+      calendarFeedRepository.findCalendarFeedCredentials(db, 'vcal_abcdefgh'),
+    ),
+    recordCalendarFeedUse: one((db) => calendarFeedRepository.recordCalendarFeedUse(db, ID, AT)),
   }),
 
   'src/clients/client.repository.ts': repository(clientRepository, {

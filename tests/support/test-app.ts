@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Server } from 'node:http';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
 import type { AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -57,12 +57,14 @@ export async function startTestApp(
     rateLimitPerMinute?: number;
     env?: Record<string, string>;
     renderer?: boolean | RendererOptions;
+    /** Where the app logs (silent by default). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
   const config = loadConfig({ DATA_DIR: '/tmp/vcio-test-data', LOG_LEVEL: 'silent', ...options.env });
   const clock = options.clock ?? fixedClock('2026-11-22');
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const authenticator = new Authenticator(database.db, {
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
   });

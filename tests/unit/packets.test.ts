@@ -3,7 +3,7 @@ import path from 'node:path';
 import { forecast } from '../../src/domain/forecast.js';
 import type { ForecastContext } from '../../src/domain/forecast.types.js';
 import { templatesDir } from '../../src/shared/paths.js';
-import { checkLogo, logoDataUri } from '../../src/packets/logo.js';
+import { checkLogo, logoDataUri, logoForStorage } from '../../src/packets/logo.js';
 import { budgetChart, niceStep } from '../../src/packets/packet-chart.js';
 import { minorToDecimal, moneyFormat } from '../../src/packets/packet-format.js';
 import { renderPacketHtml } from '../../src/packets/packet-html.js';
@@ -66,6 +66,14 @@ describe('packet logo checks', () => {
     ['<svg><foreignObject/></svg>', /embed/],
     ['<?xml-stylesheet href="x.css"?><svg></svg>', /style sheets/],
     ['<svg><rect/>', /complete/],
+    ['<svg><use href="#r"><set attributeName="href" to="http://127.0.0.1/x.svg"/></use></svg>', /not <set>/],
+    [
+      '<svg><use xlink:href="#r"><animate attributeName="xlink:href" values="file:///etc/passwd"/></use></svg>',
+      /not <animate>/,
+    ],
+    ['<svg><x:image xmlns:x="http://www.w3.org/2000/svg" href="#r"/></svg>', /not <image>/],
+    ['<svg><filter id="f"><feImage href="#r"/></filter></svg>', /not <feImage>/],
+    ['<svg><text>&lt;set to="x"/></text></svg>', /not <set>/],
   ])('when an SVG contains %s, then it is refused', (svg, message) => {
     const checked = checkLogo('image/svg+xml', Buffer.from(svg));
     expect(checked.ok).toBe(false);
@@ -81,6 +89,29 @@ describe('packet logo checks', () => {
     });
     expect(logoDataUri({ mime: 'image/svg+xml', data: Buffer.from('<svg onload="x()"></svg>') })).toBeNull();
     expect(logoDataUri({ mime: 'image/gif', data: png })).toBeNull();
+  });
+});
+
+describe('packet logo storage', () => {
+  const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+  it('when an SVG logo with image-set() in a style is stored, then it is stored as a PNG that refers to nothing', () => {
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><rect width="60" height="20" ' +
+        "style=\"fill:#0a5;background-image:image-set('http://127.0.0.1:9/x.png' 1x, 'file:///etc/passwd' 2x)\"/></svg>",
+    );
+    expect(checkLogo('image/svg+xml', svg).ok).toBe(true);
+    const stored = logoForStorage('image/svg+xml', svg);
+    expect(stored).toMatchObject({ ok: true, mime: 'image/png' });
+    const data = stored.ok ? stored.data : Buffer.alloc(0);
+    expect(data.subarray(0, 8).equals(pngSignature)).toBe(true);
+    expect(data.readUInt32BE(16)).toBe(1200);
+    expect(data.readUInt32BE(20)).toBe(400);
+    expect(data.toString('latin1')).not.toMatch(/http|file:|image-set/);
+  });
+
+  it('when a PNG logo is stored, then it is kept as sent', () => {
+    expect(logoForStorage('image/png', png)).toEqual({ ok: true, mime: 'image/png', data: png });
   });
 });
 

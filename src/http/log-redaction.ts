@@ -1,0 +1,24 @@
+import querystring from 'node:querystring';
+
+/** Query parameters whose values never reach the logs. */
+const SECRET_PARAMETERS = new Set(['token']);
+
+/**
+ * The request URL as it may be logged: the value of every secret query parameter replaced. Names are decoded the
+ * way the router's query parser (node:querystring, `query parser: simple`) decodes them, so `?%74oken=` is
+ * recognised as the `token` it is read as.
+ */
+export function redactUrl(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const pairs = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const rawName = equals < 0 ? pair : pair.slice(0, equals);
+      const name = querystring.unescape(rawName.replaceAll('+', ' '));
+      return SECRET_PARAMETERS.has(name) ? `${rawName}=[redacted]` : pair;
+    });
+  return `${url.slice(0, start + 1)}${pairs.join('&')}`;
+}
