@@ -136,6 +136,11 @@ export function horizonOf(request: HorizonRequest): Horizon {
   };
 }
 
+/** A period is partial when asOf is after its start: only the rest of it is forecast (only the first can be). */
+export function isPartialPeriod(asOf: IsoDate, period: { start: IsoDate }): boolean {
+  return asOf > period.start;
+}
+
 /** The periods of a horizon; see {@link horizonOf}. */
 export function fiscalPeriods(request: HorizonRequest): FiscalPeriod[] {
   return [...horizonOf(request).periods];

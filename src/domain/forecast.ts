@@ -11,7 +11,7 @@ import {
   monthIndexOfKey,
   wholeMonthsBetweenKeys,
 } from './dates.js';
-import { type Horizon, horizonOf } from './fiscal-calendar.js';
+import { type Horizon, horizonOf, isPartialPeriod } from './fiscal-calendar.js';
 import type {
   ForecastAsset,
   ForecastContext,
@@ -579,7 +579,7 @@ class Accumulator implements ForecastAccumulator {
         opex: { recurring, initiatives: opexInitiatives, total: opexTotal },
         total: capexTotal + opexTotal,
         refreshCount: this.refreshCount[i]!,
-        partial: this.resolved.asOfKey > dateKeyOf(fiscalPeriod.start),
+        partial: isPartialPeriod(context.asOf, fiscalPeriod),
       };
       if (this.items !== null) period.items = this.items[i]!.sort(compareForecastItems);
       totals.capex.refresh += refresh;
@@ -594,9 +594,8 @@ class Accumulator implements ForecastAccumulator {
     totals.total = totals.capex.total + totals.opex.total;
     // Charges are non-negative integers, so every partial sum is at most the grand total: when the total is a
     // safe integer, every cell was summed exactly.
-    if (!Number.isSafeInteger(totals.total) && this.largestSource !== null) {
-      throw new ForecastRangeError(this.largestSource);
-    }
+    // A total past the range implies at least one charge, so its source is known.
+    if (!Number.isSafeInteger(totals.total)) throw new ForecastRangeError(this.largestSource!);
     return {
       asOf: context.asOf,
       granularity: horizon.granularity,

@@ -4,7 +4,7 @@ import { getClient } from '../clients/client.service.js';
 import type { Principal } from '../auth/principal.js';
 import { listClientSummaries } from '../clients/client.repository.js';
 import { addCells, emptyCells } from '../domain/cells.js';
-import { fiscalPeriods } from '../domain/fiscal-calendar.js';
+import { fiscalPeriods, isPartialPeriod } from '../domain/fiscal-calendar.js';
 import {
   createForecastAccumulator,
   ForecastRangeError,
@@ -277,7 +277,7 @@ export async function portfolioForecast(
           label: period.label,
           start: period.start,
           end: period.end,
-          partial: asOf > period.start,
+          partial: isPartialPeriod(asOf, period),
         })),
         totals: { ...emptyCells() },
         counts: { undated: 0, unpriced: 0, overdue: 0 },
