@@ -31,6 +31,7 @@ import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { pgTypeParsers } from '../src/db/driver-types.js';
 import { Authenticator } from '../src/auth/authenticator.js';
+import { createRateLimits } from '../src/auth/rate-limits.js';
 import { systemPrincipal } from '../src/auth/principal.js';
 import { upsertPolicy } from '../src/lifecycle-policies/lifecycle-policy.repository.js';
 import { createMsp } from '../src/msps/msp.service.js';
@@ -79,12 +80,20 @@ const portOf = (server: Server) => {
 async function serve(seeded: Seeded): Promise<void> {
   const database = await openDatabase({ databaseUrl: seeded.url, dataDir: '', maxConnections: POOL_SIZE });
   const logger = pino({ level: 'silent' });
+  // The app's own limits, counted in PostgreSQL as in production, set high enough never to refuse the bench.
+  const rateLimits = createRateLimits(database);
+  const authenticator = new Authenticator(database.db, {
+    rateLimits,
+    rateLimitPerMinute: 1_000_000,
+    failedAuth: { limit: 1_000, windowSeconds: 300 },
+  });
   const context: AppContext = {
     database,
     config: loadConfig({ DATA_DIR: '/tmp/vcio-bench-api', LOG_LEVEL: 'silent' }),
     clock: systemClock,
     logger,
-    authenticator: new Authenticator(database.db, { rateLimitPerMinute: 1_000_000 }),
+    authenticator,
+    rateLimits,
   };
   const ours = await listen(createApp(context));
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
+import type { RateLimits } from './auth/rate-limits.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { PacketQueue } from './packet-runs/packet-queue.js';
@@ -13,6 +14,8 @@ export interface AppContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly authenticator: Authenticator;
+  /** Named rate limits, shared by every process on PostgreSQL (the authenticator's and any other's). */
+  readonly rateLimits: RateLimits;
   /** Renders PDFs (packets); absent where the process makes none, and PDF routes then answer 503. */
   readonly renderer?: Renderer;
   /** Queues packet runs; absent where runs cannot be worked (embedded without a renderer), and starting one is a 503. */

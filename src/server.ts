@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { AppContext } from './app-context.js';
 import { Authenticator } from './auth/authenticator.js';
+import { createRateLimits } from './auth/rate-limits.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrator.js';
@@ -56,7 +57,13 @@ export async function startServer(options: {
       options.demo && database.kind === 'embedded'
         ? await ensureDemo(database, config, clock, logger)
         : undefined;
-    const authenticator = new Authenticator(database.db, { rateLimitPerMinute: config.rateLimitPerMinute });
+    // On PostgreSQL the limits are counted in the database, so every API process on it shares them.
+    const rateLimits = createRateLimits(database);
+    const authenticator = new Authenticator(database.db, {
+      rateLimits,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      failedAuth: { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds },
+    });
     // A missing or broken Chromium is logged and reported by /readyz and the PDF routes; the rest still runs.
     const renderer = createRenderer({
       executablePath: config.puppeteerExecutablePath,
@@ -80,6 +87,7 @@ export async function startServer(options: {
       clock,
       logger,
       authenticator,
+      rateLimits,
       renderer,
       ...(packetQueue ? { packetQueue } : {}),
     };

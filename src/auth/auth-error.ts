@@ -9,7 +9,9 @@ export type AuthFailure =
   | { readonly reason: 'client_limited' }
   /** A caller limited to one client named another; it must look like a client that does not exist. */
   | { readonly reason: 'other_client' }
-  | { readonly reason: 'rate_limited'; readonly limitPerMinute: number; readonly retryAfterSeconds: number };
+  | { readonly reason: 'rate_limited'; readonly limitPerMinute: number; readonly retryAfterSeconds: number }
+  /** The client's address sent too many invalid credentials lately; it is refused before any is looked up. */
+  | { readonly reason: 'too_many_failures'; readonly retryAfterSeconds: number };
 
 export class AuthError extends Error {
   constructor(readonly failure: AuthFailure) {

@@ -6,6 +6,7 @@ import { apiKeyPrefixOf, hashApiKey, isFeedToken } from './api-key-secret.js';
 import { authorize, type AccessRequirement } from './access.js';
 import { AuthError } from './auth-error.js';
 import type { Principal } from './principal.js';
+import type { RateLimiter, RateLimits } from './rate-limits.js';
 
 interface CachedKey {
   principal: Principal;
@@ -13,29 +14,66 @@ interface CachedKey {
   expiresAt: number;
 }
 
+export interface AuthenticatorOptions {
+  /** Where the limits below are counted (shared through PostgreSQL, or this process's memory). */
+  rateLimits: RateLimits;
+  /** Requests a minute per API key and per calendar feed token. */
+  rateLimitPerMinute: number;
+  /**
+   * Invalid credentials a client address may send in a window; beyond them it is answered 429 before any
+   * credential is hashed or looked up, until the window ends.
+   */
+  failedAuth: { limit: number; windowSeconds: number };
+  cacheMs?: number;
+  now?: () => number;
+}
+
 /**
- * Verifies API keys, applies per-key rate limits and checks what the caller may do. A verified key is remembered
- * for a few seconds so that a busy integration does not cost a key lookup on every request; revoking a key through
- * this process forgets it at once, and other processes notice within the same few seconds.
+ * Verifies API keys, applies the rate limits and checks what the caller may do. A verified key is remembered for a
+ * few seconds so that a busy integration does not cost a key lookup on every request; revoking a key through this
+ * process forgets it at once, and other processes notice within the same few seconds.
+ *
+ * Two limits: requests per key (`rateLimitPerMinute`) and invalid credentials per client address (`failedAuth`).
+ * Only failures count against an address. Once it is over its limit, every credential it sends that this process has
+ * not just verified is refused before it is hashed or looked up, so guessing costs the service nothing but a counter.
  */
 export class Authenticator {
   private readonly cache = new Map<string, CachedKey>();
-  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
   private readonly lastUsedWrites = new Map<string, number>();
+  private readonly requests: RateLimiter;
+  private readonly failures: RateLimiter;
 
   constructor(
     private readonly db: Db,
-    private readonly options: { rateLimitPerMinute: number; cacheMs?: number; now?: () => number },
-  ) {}
+    private readonly options: AuthenticatorOptions,
+  ) {
+    this.requests = options.rateLimits.limiter({
+      name: 'api-key',
+      points: options.rateLimitPerMinute,
+      windowSeconds: 60,
+    });
+    this.failures = options.rateLimits.limiter({
+      name: 'failed-auth',
+      points: options.failedAuth.limit,
+      windowSeconds: options.failedAuth.windowSeconds,
+    });
+  }
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
 
-  /** The principal an API key stands for, once it is counted against its rate limit and allowed the operation. */
-  async authenticate(secret: string | undefined, requirement: AccessRequirement): Promise<Principal> {
-    const principal = await this.verify(secret);
-    if (principal.actor.kind === 'api_key') this.consumeToken(principal.actor.keyId);
+  /**
+   * The principal an API key stands for, once it is counted against its rate limit and allowed the operation.
+   * `clientAddress` is the caller's IP address, as the HTTP layer trusts it.
+   */
+  async authenticate(
+    secret: string | undefined,
+    requirement: AccessRequirement,
+    clientAddress: string,
+  ): Promise<Principal> {
+    const principal = await this.verify(secret, clientAddress);
+    if (principal.actor.kind === 'api_key') await this.consumeRequest(principal.actor.keyId);
     authorize(principal, requirement);
     return principal;
   }
@@ -48,14 +86,16 @@ export class Authenticator {
   async authenticateFeedToken(
     secret: string | undefined,
     requirement: AccessRequirement,
+    clientAddress: string,
   ): Promise<Principal> {
     if (!secret) throw new AuthError({ reason: 'missing_credentials' });
-    if (!isFeedToken(secret)) throw new AuthError({ reason: 'invalid_credentials' });
+    await this.refuseFailingAddress(clientAddress);
+    if (!isFeedToken(secret)) return this.failed(clientAddress);
     const hash = hashApiKey(secret);
     const candidates = await findCalendarFeedCredentials(this.db, apiKeyPrefixOf(secret));
     const feed = candidates.find((candidate) => crypto.timingSafeEqual(candidate.hash, hash));
-    if (!feed) throw new AuthError({ reason: 'invalid_credentials' });
-    this.consumeToken(`feed:${feed.id}`);
+    if (!feed) return this.failed(clientAddress);
+    await this.consumeRequest(`feed:${feed.id}`);
     const principal: Principal = Object.freeze({
       actor: Object.freeze({ kind: 'calendar_feed', feedId: feed.id }),
       mspId: feed.mspId,
@@ -68,17 +108,18 @@ export class Authenticator {
     return principal;
   }
 
-  private async verify(secret: string | undefined): Promise<Principal> {
+  private async verify(secret: string | undefined, clientAddress: string): Promise<Principal> {
     if (!secret) throw new AuthError({ reason: 'missing_credentials' });
-    const hash = hashApiKey(secret);
     const prefix = apiKeyPrefixOf(secret);
     const cached = this.cache.get(prefix);
-    if (cached && cached.expiresAt > this.now() && crypto.timingSafeEqual(cached.hash, hash)) {
+    if (cached && cached.expiresAt > this.now() && crypto.timingSafeEqual(cached.hash, hashApiKey(secret))) {
       return cached.principal;
     }
+    await this.refuseFailingAddress(clientAddress);
+    const hash = hashApiKey(secret);
     const candidates = await findApiKeyCredentials(this.db, prefix);
     const key = candidates.find((candidate) => crypto.timingSafeEqual(candidate.hash, hash));
-    if (!key || key.revoked) throw new AuthError({ reason: 'invalid_credentials' });
+    if (!key || key.revoked) return this.failed(clientAddress);
     const principal: Principal = Object.freeze({
       actor: Object.freeze({ kind: 'api_key', keyId: key.id }),
       mspId: key.mspId,
@@ -98,22 +139,30 @@ export class Authenticator {
     }
   }
 
-  /** Token bucket per key: `rateLimitPerMinute` requests, refilled continuously. */
-  private consumeToken(keyId: string): void {
-    const capacity = this.options.rateLimitPerMinute;
-    const now = this.now();
-    const bucket = this.buckets.get(keyId) ?? { tokens: capacity, updatedAt: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) * capacity) / 60_000);
-    bucket.updatedAt = now;
-    this.buckets.set(keyId, bucket);
-    if (bucket.tokens < 1) {
+  /** Counts a request of a key or feed token against `rateLimitPerMinute`. */
+  private async consumeRequest(id: string): Promise<void> {
+    const verdict = await this.requests.consume(id);
+    if (!verdict.allowed) {
       throw new AuthError({
         reason: 'rate_limited',
-        limitPerMinute: capacity,
-        retryAfterSeconds: Math.max(1, Math.ceil(((1 - bucket.tokens) * 60_000) / capacity / 1000)),
+        limitPerMinute: this.options.rateLimitPerMinute,
+        retryAfterSeconds: verdict.retryAfterSeconds,
       });
     }
-    bucket.tokens -= 1;
+  }
+
+  /** Refuses an address that sent too many invalid credentials lately, before its credential costs anything. */
+  private async refuseFailingAddress(clientAddress: string): Promise<void> {
+    const verdict = await this.failures.check(clientAddress);
+    if (!verdict.allowed) {
+      throw new AuthError({ reason: 'too_many_failures', retryAfterSeconds: verdict.retryAfterSeconds });
+    }
+  }
+
+  /** Counts an invalid credential against the address that sent it, and refuses it. */
+  private async failed(clientAddress: string): Promise<never> {
+    await this.failures.consume(clientAddress);
+    throw new AuthError({ reason: 'invalid_credentials' });
   }
 
   /** Records when a key was last used, at most once a minute per key. */

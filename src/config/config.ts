@@ -26,6 +26,8 @@ const configSchema = z.object({
   // Read by the browser launch (src/render/chromium.ts); checked here so that a typo fails at start-up.
   CHROMIUM_NO_SANDBOX: optionalString.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   PACKET_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
 });
 
@@ -38,6 +40,9 @@ export interface Config {
   readonly renderConcurrency: number;
   readonly puppeteerExecutablePath: string | undefined;
   readonly rateLimitPerMinute: number;
+  /** Invalid credentials a client address may send per window before it is refused (429) without a lookup. */
+  readonly authFailureLimit: number;
+  readonly authFailureWindowSeconds: number;
   /** A packet job whose worker sends no heartbeat for this long (it died) is retried by another worker. */
   readonly packetJobHeartbeatSeconds: number;
 }
@@ -75,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     renderConcurrency: values.RENDER_CONCURRENCY ?? Math.max(1, os.availableParallelism()),
     puppeteerExecutablePath: values.PUPPETEER_EXECUTABLE_PATH,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+    authFailureLimit: values.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: values.AUTH_FAILURE_WINDOW_SECONDS,
     packetJobHeartbeatSeconds: values.PACKET_JOB_HEARTBEAT_SECONDS,
   });
 }

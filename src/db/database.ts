@@ -19,6 +19,8 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 export interface Database {
   readonly kind: 'embedded' | 'postgres';
   readonly db: Db;
+  /** The node-postgres pool behind `db` on PostgreSQL, for the libraries that take one (the shared rate limits). */
+  readonly pool?: pg.Pool;
   /** Where the data lives, for logs: a directory or a URL with the password hidden. */
   readonly location: string;
   /** The embedded database's data directory as a tarball (to start other embedded databases from it). */
@@ -56,7 +58,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // An idle client that loses its server must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { kind: 'postgres', db, location: redactUrl(options.databaseUrl), close: () => db.destroy() };
+    return {
+      kind: 'postgres',
+      db,
+      pool,
+      location: redactUrl(options.databaseUrl),
+      close: () => db.destroy(),
+    };
   }
 
   let dataDir: string | undefined;

@@ -199,6 +199,14 @@ export type PacketRunClientTable = {
   updated_at: Timestamp;
 };
 
+/** Counters of the shared rate limits; written and read only by rate-limiter-flexible (src/auth/rate-limits.ts). */
+export interface RateLimitTable {
+  key: string;
+  points: Generated<number>;
+  /** When the counter's window ends, in epoch milliseconds. */
+  expire: number | null;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   applied_at: Generated<Date>;
@@ -218,6 +226,7 @@ export interface DB {
   packets: PacketTable;
   packet_runs: PacketRunTable;
   packet_run_clients: PacketRunClientTable;
+  rate_limits: RateLimitTable;
   schema_migrations: SchemaMigrationTable;
 }
 
@@ -407,5 +416,6 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'error',
     'updated_at',
   ]),
+  rate_limits: columnsOf<RateLimitTable>()(['key', 'points', 'expire']),
   schema_migrations: columnsOf<SchemaMigrationTable>()(['name', 'applied_at']),
 };

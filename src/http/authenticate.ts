@@ -7,6 +7,9 @@ import type { RequestAuthenticator } from './route.js';
  * Finds the credentials in the request and asks the authenticator who it is: an API key in the Authorization
  * header, or, on the routes that allow it (calendar feeds), a calendar feed token as `?token=`. An API key is never
  * accepted from the URL, where logs, proxies and browser histories keep it.
+ *
+ * Invalid credentials are counted against the client's address: `req.ip`, which follows X-Forwarded-For only as far
+ * as the app's `trust proxy` setting allows (src/app.ts), and is the socket's peer otherwise.
  */
 export function authenticateRequests(authenticator: Authenticator): RequestAuthenticator {
   return async (req, route, params) => {
@@ -16,16 +19,18 @@ export function authenticateRequests(authenticator: Authenticator): RequestAuthe
       mspWide: route.mspWide ?? false,
       clientId: typeof params.clientId === 'string' ? params.clientId : undefined,
     };
+    const clientAddress = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     try {
       const queryToken = req.query.token;
       if (route.allowQueryToken && header === undefined && queryToken !== undefined) {
         return await authenticator.authenticateFeedToken(
           typeof queryToken === 'string' ? queryToken : undefined,
           requirement,
+          clientAddress,
         );
       }
       const secret = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
-      return await authenticator.authenticate(secret, requirement);
+      return await authenticator.authenticate(secret, requirement, clientAddress);
     } catch (error) {
       throw error instanceof AuthError ? toAppError(error.failure) : error;
     }
@@ -59,6 +64,14 @@ function toAppError(failure: AuthFailure): AppError {
         'rate_limited',
         429,
         `Rate limit of ${failure.limitPerMinute} requests a minute reached`,
+        undefined,
+        { 'Retry-After': String(failure.retryAfterSeconds) },
+      );
+    case 'too_many_failures':
+      return new AppError(
+        'rate_limited',
+        429,
+        `Too many invalid API keys or feed tokens from this address; try again in ${failure.retryAfterSeconds} seconds`,
         undefined,
         { 'Retry-After': String(failure.retryAfterSeconds) },
       );

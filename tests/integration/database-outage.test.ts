@@ -5,9 +5,8 @@ import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { Authenticator } from '../../src/auth/authenticator.js';
 import { fixedClock } from '../../src/shared/clock.js';
-import { apiClient } from '../support/test-app.js';
+import { apiClient, testAccess } from '../support/test-app.js';
 
 /**
  * When PostgreSQL is out of reach, every data route answers 503 problem+json with Retry-After, and the log has a
@@ -24,7 +23,7 @@ async function appOn(databaseUrl: string) {
     config,
     clock: fixedClock('2026-11-22'),
     logger,
-    authenticator: new Authenticator(database.db, { rateLimitPerMinute: 100_000 }),
+    ...testAccess(database),
   };
   const server: Server = await new Promise((resolve) => {
     const listening = createApp(context).listen(0, '127.0.0.1', () => resolve(listening));

@@ -10,7 +10,6 @@ import { createApp } from '../../src/app.js';
 import type { AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
-import { Authenticator } from '../../src/auth/authenticator.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { PacketQueue } from '../../src/packet-runs/packet-queue.js';
 import { NO_WORKER_GRACE_MS, NO_WORKER_NOTICE } from '../../src/packet-runs/packet-run.service.js';
@@ -25,7 +24,14 @@ import {
   createClient,
   createRecurringCost,
 } from '../support/planner-factories.js';
-import { apiClient, startTestApp, unique, type ApiClient, type Tenant } from '../support/test-app.js';
+import {
+  apiClient,
+  startTestApp,
+  testAccess,
+  unique,
+  type ApiClient,
+  type Tenant,
+} from '../support/test-app.js';
 import { openTestDatabase } from '../support/test-database.js';
 
 /**
@@ -76,7 +82,7 @@ async function startRunApp(options: { work?: boolean } = {}): Promise<RunApp> {
     config: loadConfig({ DATA_DIR: '/tmp/vcio-test-data', LOG_LEVEL: 'silent' }),
     clock,
     logger,
-    authenticator: new Authenticator(database.db, { rateLimitPerMinute: 100_000 }),
+    ...testAccess(database),
     renderer,
     packetQueue: queue,
   };

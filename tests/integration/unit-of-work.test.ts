@@ -5,7 +5,6 @@ import { createApiKey, revokeApiKey } from '../../src/api-keys/api-key.service.j
 import { createClient } from '../../src/clients/client.service.js';
 import type { Database } from '../../src/db/database.js';
 import { readSnapshot, withTransaction, type UnitOfWork } from '../../src/db/unit-of-work.js';
-import { Authenticator } from '../../src/auth/authenticator.js';
 import { systemPrincipal, type Principal } from '../../src/auth/principal.js';
 import { policiesInEffect, putPolicy } from '../../src/lifecycle-policies/lifecycle-policy.service.js';
 import { policyCacheOf } from '../../src/lifecycle-policies/policy-cache.js';
@@ -13,7 +12,7 @@ import { createMsp } from '../../src/msps/msp.service.js';
 import { findMsp } from '../../src/msps/msp.repository.js';
 import { preparePacket } from '../../src/packets/packet.service.js';
 import { fixedClock } from '../../src/shared/clock.js';
-import { unique } from '../support/test-app.js';
+import { testAccess, unique } from '../support/test-app.js';
 import { onPostgres, openTestDatabase } from '../support/test-database.js';
 
 let database: Database;
@@ -189,17 +188,17 @@ describe('caches and the unit of work', () => {
     'when a request uses a key while its revocation is uncommitted, then the key still works and after the commit it is refused (PostgreSQL only: PGlite has one connection, so nothing reads during a transaction)',
     async () => {
       const auth = await newTenant();
-      const authenticator = new Authenticator(database.db, { rateLimitPerMinute: 1000 });
+      const { authenticator } = testAccess(database);
       const key = await createApiKey(database.db, auth, { name: unique('Integration'), scope: 'read' });
       const read = { scope: 'read' as const, mspWide: false, clientId: undefined };
-      await authenticator.authenticate(key.key, read);
+      await authenticator.authenticate(key.key, read, '127.0.0.1');
       await withTransaction(database.db, async (tx) => {
         await revokeApiKey(tx, authenticator, auth, key.id);
-        await expect(authenticator.authenticate(key.key, read)).resolves.toMatchObject({
+        await expect(authenticator.authenticate(key.key, read, '127.0.0.1')).resolves.toMatchObject({
           actor: { kind: 'api_key', keyId: key.id },
         });
       });
-      await expect(authenticator.authenticate(key.key, read)).rejects.toMatchObject({
+      await expect(authenticator.authenticate(key.key, read, '127.0.0.1')).rejects.toMatchObject({
         failure: { reason: 'invalid_credentials' },
       });
     },

@@ -6,6 +6,7 @@ import type { AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import { Authenticator } from '../../src/auth/authenticator.js';
+import { createRateLimits, type RateLimits } from '../../src/auth/rate-limits.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
@@ -55,6 +56,8 @@ export async function startTestApp(
   options: {
     clock?: Clock;
     rateLimitPerMinute?: number;
+    /** Invalid credentials an address may send in a window (high unless a test is about it; window 300 s). */
+    authFailureLimit?: number;
     env?: Record<string, string>;
     renderer?: boolean | RendererOptions;
     /** Where the app logs (silent by default). */
@@ -65,9 +68,7 @@ export async function startTestApp(
   const config = loadConfig({ DATA_DIR: '/tmp/vcio-test-data', LOG_LEVEL: 'silent', ...options.env });
   const clock = options.clock ?? fixedClock('2026-11-22');
   const logger = options.logger ?? pino({ level: 'silent' });
-  const authenticator = new Authenticator(database.db, {
-    rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
-  });
+  const { authenticator, rateLimits } = testAccess(database, options);
   // PDF tests ask for a real renderer (system Chromium); the others run without one.
   const renderer = options.renderer
     ? createRenderer({ concurrency: 2, logger, ...(options.renderer === true ? {} : options.renderer) })
@@ -79,6 +80,7 @@ export async function startTestApp(
     clock,
     logger,
     authenticator,
+    rateLimits,
     ...(renderer ? { renderer } : {}),
   };
   const app = createApp(context);
@@ -102,6 +104,23 @@ export async function startTestApp(
       await database.close();
     },
   };
+}
+
+/**
+ * The authenticator and rate limits the app would build on `database`, with limits high enough for any test that
+ * is not about them: every test calls from 127.0.0.1, and on PostgreSQL the counters outlive the test file.
+ */
+export function testAccess(
+  database: Database,
+  options: { rateLimitPerMinute?: number; authFailureLimit?: number } = {},
+): { authenticator: Authenticator; rateLimits: RateLimits } {
+  const rateLimits = createRateLimits(database);
+  const authenticator = new Authenticator(database.db, {
+    rateLimits,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+    failedAuth: { limit: options.authFailureLimit ?? 100_000, windowSeconds: 300 },
+  });
+  return { authenticator, rateLimits };
 }
 
 /** `fetch` for tests that need the raw Response (bytes, headers), with the same response check as `apiClient`. */
