@@ -8,6 +8,11 @@ describe('configuration from the environment', () => {
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.logLevel).toBe('info');
     expect(config.renderConcurrency).toBeGreaterThanOrEqual(1);
+    expect(config).toMatchObject({
+      rateLimitPerMinute: 600,
+      authFailureLimit: 30,
+      authFailureWindowSeconds: 300,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -44,6 +49,11 @@ describe('configuration from the environment', () => {
       /^Invalid DATABASE_URL \(got "mysql:\/\/x"\): must be a postgres:\/\/ or postgresql:\/\/ URL$/,
     ],
     [{ RENDER_CONCURRENCY: '0' }, /^Invalid RENDER_CONCURRENCY \(got "0"\): must be at least 1$/],
+    [{ AUTH_FAILURE_LIMIT: '0' }, /^Invalid AUTH_FAILURE_LIMIT \(got "0"\): must be at least 1$/],
+    [
+      { AUTH_FAILURE_WINDOW_SECONDS: '1 day' },
+      /^Invalid AUTH_FAILURE_WINDOW_SECONDS \(got "1 day"\): must be a whole number$/,
+    ],
     [{ PUBLIC_URL: 'not a url' }, /^Invalid PUBLIC_URL \(got "not a url"\)/],
   ])('when %j is wrong, then one readable line names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -1,0 +1,191 @@
+import crypto from 'node:crypto';
+import { jest } from '@jest/globals';
+import type { KyselyPlugin } from 'kysely';
+import { Authenticator } from '../../src/auth/authenticator.js';
+import { createRateLimits } from '../../src/auth/rate-limits.js';
+import type { Database } from '../../src/db/database.js';
+import { createMsp } from '../../src/msps/msp.service.js';
+import { onPostgres, openTestDatabase } from '../support/test-database.js';
+import { apiClient, startTestApp, unique, type TestApp } from '../support/test-app.js';
+
+/** A client address of its own for each test (TEST-NET and documentation ranges), since counters outlive a file on PostgreSQL. */
+const newAddress = (): string =>
+  `2001:db8::${crypto.randomBytes(2).toString('hex')}:${crypto.randomBytes(2).toString('hex')}`;
+const from = (address: string) => ({ 'x-forwarded-for': address });
+const badKey = () => `vcio_${crypto.randomBytes(32).toString('base64url')}`;
+
+describe('rate limits shared by every API process on one PostgreSQL database', () => {
+  let first: TestApp | undefined;
+  let second: TestApp | undefined;
+  afterEach(async () => {
+    await first?.close();
+    await second?.close();
+    first = second = undefined;
+  });
+
+  (onPostgres() ? it : it.skip)(
+    'when one key calls two app instances on the same database, then together they let through its limit and no more (PostgreSQL only: the embedded database allows one process, so it counts in memory)',
+    async () => {
+      // Two apps with their own database handles and pools, as two processes would have.
+      first = await startTestApp({ rateLimitPerMinute: 5 });
+      second = await startTestApp({ rateLimitPerMinute: 5 });
+      const tenant = await first.createTenant();
+      const apis = [apiClient(first.url, tenant.key), apiClient(second.url, tenant.key)];
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) statuses.push((await apis[i % 2]!.get('/clients')).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      for (const api of apis) {
+        const refused = await api.get('/clients');
+        expect(refused.status).toBe(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      }
+      // Another key of the same deployment is not held back by the first one's limit.
+      expect((await apiClient(second.url, (await second.createTenant()).key).get('/clients')).status).toBe(
+        200,
+      );
+    },
+  );
+
+  (onPostgres() ? it : it.skip)(
+    'when an address sends invalid keys to two app instances, then its failures add up across both (PostgreSQL only: the embedded database allows one process)',
+    async () => {
+      first = await startTestApp({ authFailureLimit: 4 });
+      second = await startTestApp({ authFailureLimit: 4 });
+      const address = newAddress();
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const app = i % 2 === 0 ? first : second;
+        statuses.push((await apiClient(app.url, badKey()).get('/clients', from(address))).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      expect((await apiClient(first.url, badKey()).get('/clients', from(address))).status).toBe(429);
+    },
+  );
+});
+
+describe('failed authentication is throttled per client address', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ authFailureLimit: 3 });
+  });
+  afterAll(() => app.close());
+
+  it('when an address sends invalid keys past the limit, then it hears 429 with Retry-After, while a valid key from another address still passes', async () => {
+    const tenant = await app.createTenant();
+    const attacker = newAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1)
+      statuses.push((await apiClient(app.url, badKey()).get('/clients', from(attacker))).status);
+    expect(statuses).toEqual([401, 401, 401]);
+
+    const refused = await apiClient(app.url, badKey()).get('/clients', from(attacker));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'rate_limited', status: 429 });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(300);
+
+    expect((await tenant.api.get('/clients', from(newAddress()))).status).toBe(200);
+    // A key this process has not just verified is refused from the throttled address before it is looked up.
+    const other = await tenant.api.post('/api-keys', { name: unique('Other'), scope: 'read' });
+    expect((await apiClient(app.url, other.body.key).get('/clients', from(attacker))).status).toBe(429);
+  });
+
+  it('when an address sends valid keys between invalid ones, then only the invalid ones count', async () => {
+    const tenant = await app.createTenant();
+    const address = newAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      for (let j = 0; j < 3; j += 1) statuses.push((await tenant.api.get('/clients', from(address))).status);
+      statuses.push((await apiClient(app.url, badKey()).get('/clients', from(address))).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 401, 200, 200, 200, 401, 200, 200, 200, 401]);
+    expect((await apiClient(app.url, badKey()).get('/clients', from(address))).status).toBe(429);
+  });
+
+  it('when an address sends invalid calendar feed tokens, then they count like invalid keys', async () => {
+    const tenant = await app.createTenant();
+    const client = await tenant.api.post('/clients', { name: unique('Client') });
+    const address = newAddress();
+    const feed = (token: string) =>
+      apiClient(app.url, undefined).get(
+        `/clients/${client.body.id}/calendar.ics?token=${token}`,
+        from(address),
+      );
+    expect((await feed(`vcal_${crypto.randomBytes(32).toString('base64url')}`)).status).toBe(401);
+    expect((await feed(badKey())).status).toBe(401);
+    expect((await apiClient(app.url, badKey()).get('/clients', from(address))).status).toBe(401);
+    const refused = await feed(`vcal_${crypto.randomBytes(32).toString('base64url')}`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('a throttled address costs no key lookup', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('when an address is over its failure limit, then its next key is neither hashed nor looked up', async () => {
+    let queries = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        queries += 1;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const authenticator = new Authenticator(database.db.withPlugin(counting), {
+      rateLimits: createRateLimits(database),
+      rateLimitPerMinute: 1000,
+      failedAuth: { limit: 2, windowSeconds: 300 },
+    });
+    const { apiKey } = await createMsp(database.db, { name: unique('Throttle MSP') });
+    const read = { scope: 'read' as const, mspWide: false, clientId: undefined };
+    const address = newAddress();
+    for (let i = 0; i < 2; i += 1) {
+      await expect(authenticator.authenticate(badKey(), read, address)).rejects.toMatchObject({
+        failure: { reason: 'invalid_credentials' },
+      });
+    }
+    expect(queries).toBe(2);
+
+    // Hashing is observed through node:crypto, which the key hashing calls (the spy passes every call through).
+    const hashed: unknown[] = [];
+    const createHash = crypto.createHash.bind(crypto);
+    const spy = jest.spyOn(crypto, 'createHash').mockImplementation((algorithm, options) => {
+      const hash = createHash(algorithm, options);
+      const update = hash.update.bind(hash);
+      hash.update = ((data: unknown, encoding?: BufferEncoding) => {
+        hashed.push(data);
+        return encoding ? update(data as string, encoding) : update(data as string);
+      }) as typeof hash.update;
+      return hash;
+    });
+    try {
+      const secret = badKey();
+      await expect(authenticator.authenticate(secret, read, address)).rejects.toMatchObject({
+        failure: { reason: 'too_many_failures', retryAfterSeconds: expect.any(Number) },
+      });
+      await expect(authenticator.authenticate(apiKey, read, address)).rejects.toMatchObject({
+        failure: { reason: 'too_many_failures' },
+      });
+      expect(hashed).not.toContain(secret);
+      expect(hashed).not.toContain(apiKey);
+      expect(queries).toBe(2);
+      // Another address is served as usual: its key is hashed and looked up.
+      await expect(authenticator.authenticate(apiKey, read, newAddress())).resolves.toMatchObject({
+        actor: { kind: 'api_key' },
+      });
+      expect(hashed).toContain(apiKey);
+      expect(queries).toBeGreaterThan(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
