@@ -73,6 +73,13 @@ export interface RouteDefinition<
   bodyContentTypes?: string[];
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Hand the body to the handler as bytes whatever its type, JSON included (a form still arrives as a
+   * MultipartForm): for an upload the handler reads itself, such as an import file.
+   */
+  rawBody?: boolean;
+  /** How the documentation describes a media type of a raw body (the default is a string). */
+  bodyContentSchemas?: Partial<Record<string, z.ZodType>>;
   responses: Record<number, ResponseSpec>;
   handler: (context: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply | undefined>;
 }
@@ -242,7 +249,7 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
     next();
   };
   const parsers: RequestHandler[] = [guard];
-  if (accepted.includes('application/json'))
+  if (accepted.includes('application/json') && !route.rawBody)
     parsers.push(
       express.json({
         limit,
@@ -255,7 +262,9 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
       }),
     );
   if (accepted.includes('multipart/form-data')) parsers.push(multipartForm({ maxBytes: limit }));
-  const others = accepted.filter((type) => type !== 'application/json' && type !== 'multipart/form-data');
+  const others = accepted.filter(
+    (type) => (route.rawBody || type !== 'application/json') && type !== 'multipart/form-data',
+  );
   if (others.length > 0) parsers.push(express.raw({ limit, type: others }));
   return parsers;
 }
