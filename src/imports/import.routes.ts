@@ -141,9 +141,11 @@ function checkPreset(upload: Upload, preset: PresetId): void {
   }
 }
 
-function issuePath(issue: ImportIssue): string {
-  const row = issue.row === null ? 'file' : `row ${issue.row}`;
-  return issue.column ? `${row}, column ${issue.column}` : row;
+/** `row 3, column Serial` for CSV; `record 3, field serialNumber` for a JSON inventory. */
+function issuePath(issue: ImportIssue, format: 'csv' | 'json'): string {
+  const [unit, part] = format === 'json' ? ['record', 'field'] : ['row', 'column'];
+  const row = issue.row === null ? 'file' : `${unit} ${issue.row}`;
+  return issue.column ? `${row}, ${part} ${issue.column}` : row;
 }
 
 function rejected(result: ImportResult) {
@@ -154,7 +156,10 @@ function rejected(result: ImportResult) {
     detail: `The file has ${result.errorCount} error${result.errorCount === 1 ? '' : 's'}; nothing was imported`,
     code: 'import_rejected',
     ...result,
-    errors: result.errors.map((issue) => ({ ...issue, path: issuePath(issue) })),
+    errors: result.errors.map((issue) => ({
+      ...issue,
+      path: issuePath(issue, PRESETS[result.preset].format),
+    })),
   };
 }
 

@@ -126,7 +126,9 @@ export const importRejectedSchema = z.object({
   ...importResultSchema.shape,
   errors: z.array(
     importIssueSchema.extend({
-      path: z.string().describe('The row and column, for generic problem readers'),
+      path: z
+        .string()
+        .describe('The row and column (record and field for JSON), for generic problem readers'),
     }),
   ),
 });
