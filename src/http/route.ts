@@ -8,7 +8,7 @@ import express, {
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
-import { headerParameter, multipartForm } from './multipart.js';
+import { headerParameter, multipartForm, tooLarge } from './multipart.js';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/principal.js';
 import type { Scope } from '../auth/scopes.js';
@@ -237,13 +237,20 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
   if (!route.body) return [];
   const accepted = route.bodyContentTypes ?? ['application/json'];
   const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const guard: RequestHandler = (req, _res, next) => {
+  const guard: RequestHandler = (req, res, next) => {
     if (hasBody(req) && !req.is(accepted)) {
       next(
         new AppError('unsupported_media_type', 415, `Send the body as ${accepted.join(' or ')}`, [
           { path: 'header.content-type', message: `must be ${accepted.join(' or ')}` },
         ]),
       );
+      return;
+    }
+    // A body announced larger than the limit is refused before any of it is read, and not drained either (the
+    // parsers would read it all before answering).
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      res.setHeader('Connection', 'close');
+      next(tooLarge(limit));
       return;
     }
     next();

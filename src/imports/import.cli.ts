@@ -244,7 +244,7 @@ export function formatSummary(
   const unit: Unit = json ? 'record' : 'row';
   const how = result.file ? `, ${json ? 'JSON ' : ''}${result.file.encoding}` : '';
   const lines = [
-    `${result.committed ? 'Imported' : commit ? 'Rejected' : 'Dry run of'} ${fileName} into ${clientLabel} (${result.preset} preset${how}, ${result.rows} ${unit}s)`,
+    `${result.committed ? 'Imported' : commit ? 'Rejected' : 'Dry run of'} ${fileName} into ${clientLabel} (${result.preset} preset${how}, ${result.rows} ${unit}${result.rows === 1 ? '' : 's'})`,
   ];
   const verb = result.committed ? '' : 'would be ';
   lines.push(
