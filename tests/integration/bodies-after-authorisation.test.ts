@@ -69,7 +69,7 @@ describe('request bodies are read only once the caller is authorised', () => {
       ['text/csv', 'generic'],
       ['multipart/form-data; boundary=x', 'generic'],
       ['application/json', 'intune-graph'],
-    ]) {
+    ] as const) {
       const answer = await sendHeadersAndWait(
         app.url,
         `/clients/${clientId}/imports?commit=true&preset=${preset}`,
@@ -119,7 +119,7 @@ describe('request bodies are read only once the caller is authorised', () => {
     for (const [contentType, preset] of [
       ['application/json', 'glpi'],
       ['text/csv', 'generic'],
-    ]) {
+    ] as const) {
       const answer = await sendHeadersAndWait(
         app.url,
         `/clients/${clientId}/imports?preset=${preset}`,
