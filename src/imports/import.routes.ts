@@ -84,7 +84,8 @@ function readUpload(req: Request, body: Buffer | MultipartForm): Upload {
     body.files.get('file') ??
     (text === undefined
       ? undefined
-      : { data: Buffer.from(text, 'utf8'), contentType: 'text/csv; charset=utf-8' });
+      : // Plain text says nothing of CSV or JSON: the preset decides how to read it.
+        { data: Buffer.from(text, 'utf8'), contentType: 'text/plain; charset=utf-8' });
   if (!file || file.data.length === 0)
     throw invalid('body.file', 'is required: the CSV or JSON file to import');
   let mapping: ColumnMapping | undefined;

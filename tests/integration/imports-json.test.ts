@@ -267,6 +267,22 @@ describe('importing JSON inventories (Intune through Microsoft Graph, GLPI)', ()
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ created: 1, errorCount: 0, file: { format: 'json' } });
     }
+    // A form field without a filename (curl -F 'file=<devices.json') is text; the preset decides.
+    const boundary = '----vcioTextPart';
+    const textPart = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\n`),
+      INTUNE,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const fromText = await importFile(
+      tenant.api,
+      clientId,
+      textPart,
+      '?preset=intune-graph',
+      `multipart/form-data; boundary=${boundary}`,
+    );
+    expect(fromText.body).toMatchObject({ created: 1, errorCount: 0, file: { format: 'json' } });
+
     const glpi = form(GLPI, 'computer.json', 'application/json');
     const committed = await importFile(
       tenant.api,
