@@ -33,6 +33,8 @@ const WINDOWS_BY_NT_VERSION = new Map([
  * - Windows: the build decides the product and the feature release (`10.0.22631.2861` is Windows 11 23H2,
  *   `10.0.19045.…` Windows 10 22H2), named with the version kept in brackets. A build the catalogue does not list
  *   is kept as Graph gave it (`Windows 10.0.29999.1`), with no guess at the release.
+ * - Windows Server (named so, or a Windows device whose chassis is a server): the family and the build, which
+ *   the catalogue reads (`Windows Server 10.0.17763.…` is Windows Server 2019, not Windows 10 1809).
  * - Anything else (macOS `14.2.1`, iOS, iPadOS, Android): the family and the version, which the catalogue matches
  *   where it has rows (macOS) and leaves unmatched where it has none.
  */
@@ -105,7 +107,11 @@ export const INTUNE_COLUMNS = [
       if (family && 'error' in family) return family;
       const version = textCell(record.osVersion);
       if (version && 'error' in version) return version;
-      const name = graphOperatingSystem(family?.text, version?.text);
+      // A server's build numbers are shared with Windows 10 (17763 is 1809 and Server 2019): say it is a server.
+      const server =
+        family?.text.toLowerCase() === 'windows' &&
+        String(record.chassisType).toLowerCase() === 'enterpriseserver';
+      const name = graphOperatingSystem(server ? 'Windows Server' : family?.text, version?.text);
       return name === undefined ? undefined : { text: name };
     },
   },

@@ -28,6 +28,8 @@ describe("Graph's operating system strings", () => {
     ['Windows', '6.3.9600.20778', 'Windows 8.1 (6.3.9600.20778)', 'Windows 8.1', null],
     ['macOS', '14.2.1 (23C71)', 'macOS 14.2.1 (23C71)', 'macOS 14', null],
     ['macOS', '13.6', 'macOS 13.6', 'macOS 13', null],
+    ['Windows Server', '10.0.17763.5329', 'Windows Server 10.0.17763.5329', 'Windows Server 2019', null],
+    ['Windows Server', '10.0.20348.2227', 'Windows Server 10.0.20348.2227', 'Windows Server 2022', null],
   ])(
     'when %s reports %s, then it is "%s", which the catalogue reads as %s %s',
     (os, version, name, product, release) => {
@@ -138,6 +140,21 @@ describe('the intune-graph preset', () => {
       'mobile',
       undefined,
     ]);
+  });
+
+  it('when a Windows device has a server chassis, then its build is read as Windows Server, not as the Windows 10 release of the same build', () => {
+    const result = plan('intune-graph', [
+      {
+        id: 's',
+        deviceName: 'SRV',
+        operatingSystem: 'Windows',
+        osVersion: '10.0.17763.5329',
+        chassisType: 'enterpriseServer',
+      },
+    ]);
+    const os = result.assets[0]!.values.operatingSystem!;
+    expect(os).toBe('Windows Server 10.0.17763.5329');
+    expect(lookupEndOfSupport(os)).toMatchObject({ product: 'Windows Server 2019' });
   });
 
   it('when a device was never enrolled, then it has no in-service date rather than year 1', () => {
