@@ -170,6 +170,13 @@ const longTermYearByBuild = new Map<string, string>();
 for (const { build, product, release } of longTermEntries) {
   if (build !== undefined && release !== undefined) longTermYearByBuild.set(`${product}|${build}`, release);
 }
+/**
+ * The Windows 10/11 feature release a build number is ("22631" → Windows 11 23H2), from the catalogue's `build`
+ * fields, the one table of build numbers; null for a build the catalogue does not list.
+ */
+export function windowsReleaseOfBuild(build: string): { product: string; release: string } | null {
+  return featureReleaseByBuild.get(build) ?? null;
+}
 const buildByFeatureRelease = new Map<string, string>();
 for (const { build, product, release } of featureReleaseEntries) {
   if (build !== undefined && release !== undefined) buildByFeatureRelease.set(`${product}|${release}`, build);

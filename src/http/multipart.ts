@@ -24,7 +24,8 @@ export function headerParameter(value: string, name: string): string | undefined
   return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2];
 }
 
-function tooLarge(limit: number): AppError {
+/** The answer to a body over the route's limit. */
+export function tooLarge(limit: number): AppError {
   return new AppError('payload_too_large', 413, `The request body is larger than ${limit} bytes`, [
     { path: 'body', message: 'too large' },
   ]);

@@ -61,7 +61,11 @@ export function buildOpenApiDocument(
             (route.bodyContentTypes ?? ['application/json']).map((type) => [
               type,
               {
-                schema: type === 'application/json' ? toJsonSchema(route.body!, 'input') : { type: 'string' },
+                schema: route.bodyContentSchemas?.[type]
+                  ? toJsonSchema(route.bodyContentSchemas[type], 'input')
+                  : type === 'application/json' && !route.rawBody
+                    ? toJsonSchema(route.body!, 'input')
+                    : { type: 'string' },
               },
             ]),
           ),

@@ -8,7 +8,7 @@ import express, {
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
-import { headerParameter, multipartForm } from './multipart.js';
+import { headerParameter, multipartForm, tooLarge } from './multipart.js';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/principal.js';
 import type { Scope } from '../auth/scopes.js';
@@ -73,6 +73,13 @@ export interface RouteDefinition<
   bodyContentTypes?: string[];
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Hand the body to the handler as bytes whatever its type, JSON included (a form still arrives as a
+   * MultipartForm): for an upload the handler reads itself, such as an import file.
+   */
+  rawBody?: boolean;
+  /** How the documentation describes a media type of a raw body (the default is a string). */
+  bodyContentSchemas?: Partial<Record<string, z.ZodType>>;
   responses: Record<number, ResponseSpec>;
   handler: (context: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply | undefined>;
 }
@@ -230,7 +237,7 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
   if (!route.body) return [];
   const accepted = route.bodyContentTypes ?? ['application/json'];
   const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const guard: RequestHandler = (req, _res, next) => {
+  const guard: RequestHandler = (req, res, next) => {
     if (hasBody(req) && !req.is(accepted)) {
       next(
         new AppError('unsupported_media_type', 415, `Send the body as ${accepted.join(' or ')}`, [
@@ -239,10 +246,17 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
       );
       return;
     }
+    // A body announced larger than the limit is refused before any of it is read, and not drained either (the
+    // parsers would read it all before answering).
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      res.setHeader('Connection', 'close');
+      next(tooLarge(limit));
+      return;
+    }
     next();
   };
   const parsers: RequestHandler[] = [guard];
-  if (accepted.includes('application/json'))
+  if (accepted.includes('application/json') && !route.rawBody)
     parsers.push(
       express.json({
         limit,
@@ -255,7 +269,9 @@ function bodyParsers(route: RouteDefinition): RequestHandler[] {
       }),
     );
   if (accepted.includes('multipart/form-data')) parsers.push(multipartForm({ maxBytes: limit }));
-  const others = accepted.filter((type) => type !== 'application/json' && type !== 'multipart/form-data');
+  const others = accepted.filter(
+    (type) => (route.rawBody || type !== 'application/json') && type !== 'multipart/form-data',
+  );
   if (others.length > 0) parsers.push(express.raw({ limit, type: others }));
   return parsers;
 }

@@ -24,6 +24,7 @@ import {
 } from '../assets/asset.fields.js';
 import { planAssetWrite, type AssetWrite } from '../assets/asset.write-plan.js';
 import type { CsvTable } from './csv.js';
+import type { JsonTable } from './inventory-json.js';
 import {
   bindColumns,
   headerLabel,
@@ -70,12 +71,17 @@ export interface PlannedAsset {
   fallbackName: string | null;
 }
 
+/** What the planner reads: a CSV file's table, or a JSON inventory's records as columns (inventory-json.ts). */
+export type ImportTable = (CsvTable & { format?: 'csv' }) | JsonTable;
+
 export interface ImportPlan {
   preset: PresetId;
   externalSource: string;
+  format: 'csv' | 'json';
   encoding: string;
-  delimiter: string;
-  headerRow: number;
+  /** CSV only: the delimiter and the header's row. */
+  delimiter: string | null;
+  headerRow: number | null;
   /** Data rows read (blank rows are not counted). */
   rows: number;
   columns: ColumnReport[];
@@ -92,7 +98,10 @@ export interface PlanOptions {
   /** The client's currency: amounts are read into its minor units. */
   currency: string;
   dateOrder?: DateOrder | undefined;
-  /** Stored with assets recognised by external id: `import:<preset>` unless the caller names its own. */
+  /**
+   * Stored with assets recognised by external id: the preset's own (`intune`, `glpi`), else `import:<preset>`,
+   * unless the caller names one.
+   */
   externalSource?: string | undefined;
 }
 
@@ -112,7 +121,8 @@ const IDENTITY_LABEL: Record<IdentityKind, string> = {
   serialNumber: 'Serial Number',
 };
 
-export const defaultExternalSource = (preset: PresetId): string => `import:${preset}`;
+export const defaultExternalSource = (preset: PresetId): string =>
+  PRESETS[preset].externalSource ?? `import:${preset}`;
 
 /** Collects warnings once per group, counting the rows each concerns. */
 class WarningLog {
@@ -167,13 +177,16 @@ function readField(
 }
 
 /** Reads every data row of the file. */
-export function planImport(table: CsvTable, options: PlanOptions): ImportPlan {
+export function planImport(table: ImportTable, options: PlanOptions): ImportPlan {
   const preset = PRESETS[options.preset];
   const externalSource = options.externalSource ?? defaultExternalSource(options.preset);
   const dateOrder = options.dateOrder ?? 'mdy';
   const bindings = bindColumns(table.header, preset, options.mapping);
   const warnings = new WarningLog();
-  const errors: ImportIssue[] = [];
+  const errors: ImportIssue[] = table.format === 'json' ? [...table.errors] : [];
+  if (table.format === 'json') {
+    for (const warning of table.warnings) warnings.add(`json:${warning.column}`, warning);
+  }
   const fieldColumns: Partial<Record<ImportField, string>> = {};
   for (const [field, sources] of Object.entries(bindings.fields)) {
     if (sources?.[0]) fieldColumns[field as ImportField] = sources[0].label;
@@ -181,11 +194,17 @@ export function planImport(table: CsvTable, options: PlanOptions): ImportPlan {
   const base = {
     preset: options.preset,
     externalSource,
+    format: table.format ?? 'csv',
     encoding: table.encoding,
     delimiter: table.delimiter,
     headerRow: table.headerRow,
-    rows: table.records.length,
-    columns: bindings.columns,
+    // A JSON record whose values could not be read is counted here but not among the records to plan.
+    rows: table.format === 'json' ? table.recordCount : table.records.length,
+    // A JSON column is its path; a spreadsheet letter would mean nothing.
+    columns:
+      table.format === 'json'
+        ? bindings.columns.map((column) => ({ ...column, column: column.header }))
+        : bindings.columns,
     fieldColumns,
   };
 

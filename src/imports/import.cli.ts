@@ -12,7 +12,7 @@ import { findImportTargets } from './import.repository.js';
 import { columnMappingSchema, type ImportResult } from './import.schemas.js';
 import { importThroughServer } from './import.remote.js';
 import { importIntoClient } from './import.service.js';
-import { PRESET_IDS, type ColumnMapping, type PresetId } from './presets.js';
+import { PRESET_IDS, PRESETS, type ColumnMapping, type PresetId } from './presets.js';
 import type { DateOrder } from './values.js';
 
 export interface ImportCommandDependencies {
@@ -46,11 +46,21 @@ export function registerImportCommand(
 ): Command {
   return program
     .command('import')
-    .description("Import assets from a CSV file into a client's inventory (a dry run unless --commit)")
-    .argument('<file>', 'the CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab separated)')
+    .description(
+      "Import assets from a CSV file or a JSON inventory (Intune, GLPI) into a client's inventory (a dry run unless --commit)",
+    )
+    .argument(
+      '<file>',
+      'the CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab separated), or the JSON of --preset intune-graph or glpi',
+    )
     .requiredOption('--client <id|name>', 'the client, by id or by name')
     .addOption(
-      new Option('--preset <preset>', 'which column names to expect').choices(PRESET_IDS).default('generic'),
+      new Option(
+        '--preset <preset>',
+        'what the file is: generic or snipe-it (CSV), intune-graph (Microsoft Graph managedDevices JSON) or glpi (GLPI native inventory JSON)',
+      )
+        .choices(PRESET_IDS)
+        .default('generic'),
     )
     .option(
       '--mapping <file.json>',
@@ -75,6 +85,16 @@ export function registerImportCommand(
       const fail = (message: string): never =>
         command.error(`error: ${message}`, { exitCode: 2, code: 'vcio.usage' });
       const write = dependencies.write ?? ((text: string) => void process.stdout.write(text));
+
+      const format = PRESETS[options.preset].format;
+      if (format === 'csv' && /\.json$/i.test(file)) {
+        const jsonPresets = PRESET_IDS.filter((id) => PRESETS[id].format === 'json');
+        fail(
+          `${file} is JSON; the ${options.preset} preset reads CSV (use --preset ${jsonPresets.join(' or ')})`,
+        );
+      }
+      if (format === 'json' && options.mapping)
+        fail(`--mapping is for CSV columns; the ${options.preset} preset reads the JSON fields it documents`);
 
       const bytes = await fs
         .readFile(file)
@@ -187,20 +207,28 @@ async function readMapping(file: string, fail: (message: string) => never): Prom
   return parsed.data;
 }
 
-function describeIssue(issue: ImportIssue | ImportWarning): string {
-  const where = issue.row === null ? '' : `row ${issue.row}  `;
+/** `row` for a CSV file, `record` for a JSON inventory (whose issues count devices). */
+type Unit = 'row' | 'record';
+
+function describeIssue(issue: ImportIssue | ImportWarning, unit: Unit): string {
+  const where = issue.row === null ? '' : `${unit} ${issue.row}  `;
   const what = issue.column
     ? `${issue.column}${issue.value !== null ? ` "${issue.value}"` : ''}: `
     : issue.value !== null
       ? `"${issue.value}": `
       : '';
-  const count = 'count' in issue && issue.count > 1 ? ` (${issue.count} rows)` : '';
+  const count = 'count' in issue && issue.count > 1 ? ` (${issue.count} ${unit}s)` : '';
   return `  ${where}${what}${issue.message}${count}`;
 }
 
-function listed(title: string, issues: readonly (ImportIssue | ImportWarning)[], total: number): string[] {
+function listed(
+  title: string,
+  issues: readonly (ImportIssue | ImportWarning)[],
+  total: number,
+  unit: Unit,
+): string[] {
   if (total === 0) return [];
-  const shown = issues.slice(0, PRINTED_ISSUES).map(describeIssue);
+  const shown = issues.slice(0, PRINTED_ISSUES).map((issue) => describeIssue(issue, unit));
   if (total > shown.length) shown.push(`  … and ${total - shown.length} more (use --json to see them all)`);
   return [`${title} (${total}):`, ...shown];
 }
@@ -212,16 +240,18 @@ export function formatSummary(
   clientLabel: string,
   commit: boolean,
 ): string {
-  const how = result.file ? `, ${result.file.encoding}` : '';
+  const json = PRESETS[result.preset].format === 'json';
+  const unit: Unit = json ? 'record' : 'row';
+  const how = result.file ? `, ${json ? 'JSON ' : ''}${result.file.encoding}` : '';
   const lines = [
-    `${result.committed ? 'Imported' : commit ? 'Rejected' : 'Dry run of'} ${fileName} into ${clientLabel} (${result.preset} preset${how}, ${result.rows} rows)`,
+    `${result.committed ? 'Imported' : commit ? 'Rejected' : 'Dry run of'} ${fileName} into ${clientLabel} (${result.preset} preset${how}, ${result.rows} ${unit}${result.rows === 1 ? '' : 's'})`,
   ];
   const verb = result.committed ? '' : 'would be ';
   lines.push(
     `  ${verb}created: ${result.created}, ${verb}updated: ${result.updated}, unchanged: ${result.unchanged}`,
   );
-  lines.push(...listed('Warnings', result.warnings, result.warningCount));
-  lines.push(...listed('Errors', result.errors, result.errorCount));
+  lines.push(...listed('Warnings', result.warnings, result.warningCount, unit));
+  lines.push(...listed('Errors', result.errors, result.errorCount, unit));
   if (result.committed) lines.push('Done.');
   else if (result.errorCount > 0)
     lines.push(

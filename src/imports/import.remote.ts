@@ -1,5 +1,5 @@
 import type { ImportResult } from './import.schemas.js';
-import type { ColumnMapping, PresetId } from './presets.js';
+import { PRESETS, type ColumnMapping, type PresetId } from './presets.js';
 import type { DateOrder } from './values.js';
 
 export interface RemoteImport {
@@ -44,14 +44,15 @@ export async function importThroughServer(input: RemoteImport): Promise<RemoteIm
   });
   let body: FormData | Uint8Array;
   const headers: Record<string, string> = {};
+  const type = PRESETS[input.preset].format === 'json' ? 'application/json' : 'text/csv';
   if (input.mapping) {
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(input.bytes)], { type: 'text/csv' }), input.fileName);
+    form.append('file', new Blob([new Uint8Array(input.bytes)], { type }), input.fileName);
     form.append('mapping', JSON.stringify(input.mapping));
     body = form;
   } else {
     body = new Uint8Array(input.bytes);
-    headers['content-type'] = 'text/csv';
+    headers['content-type'] = type;
   }
   const response = await call(`/clients/${found.id}/imports?${query.toString()}`, {
     method: 'POST',

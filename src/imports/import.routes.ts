@@ -15,26 +15,67 @@ import {
   type ImportResult,
 } from './import.schemas.js';
 import * as service from './import.service.js';
-import type { ColumnMapping } from './presets.js';
+import { PRESET_IDS, PRESETS, type ColumnMapping, type PresetId } from './presets.js';
 
 const uploadBody = z.custom<Buffer | MultipartForm>(
   (value) => (Buffer.isBuffer(value) && value.length > 0) || value instanceof MultipartForm,
-  { message: 'must be a CSV file (send it as text/csv, or as the "file" part of multipart/form-data)' },
+  {
+    message:
+      'must be the file to import (CSV as text/csv, JSON as application/json, or either as the "file" part of multipart/form-data)',
+  },
 );
+
+/** How the documentation describes a JSON body: one of the JSON presets' documents. */
+const jsonInventoryBody = z
+  .union([
+    z
+      .object({
+        value: z.array(z.looseObject({ id: z.string(), deviceName: z.string().optional() })),
+        '@odata.nextLink': z.string().optional(),
+      })
+      .describe(
+        'preset=intune-graph: Graph managedDevices, as GET /deviceManagement/managedDevices returns it',
+      ),
+    z
+      .looseObject({
+        deviceid: z.string(),
+        action: z.string().optional(),
+        content: z.looseObject({}),
+      })
+      .describe(
+        'preset=glpi: one GLPI native inventory document (or a list of them), as the GLPI Agent sends it',
+      ),
+  ])
+  .describe('A JSON inventory; errors name the record (1 = the first device) and the JSON path');
 
 interface Upload {
   bytes: Buffer;
   charset: string | undefined;
   mapping: ColumnMapping | undefined;
+  /** What the upload says it is, from its media type or file name; undefined when it does not say. */
+  declared: 'csv' | 'json' | undefined;
 }
 
-/** The file and its options from either a raw CSV body or a form with `file` and an optional `mapping`. */
+const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
+
+function declaredFormat(contentType: string | null, filename: string | null): Upload['declared'] {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (CSV_TYPES.includes(type)) return 'csv';
+  if (filename && /\.json$/i.test(filename)) return 'json';
+  if (filename && /\.csv$/i.test(filename)) return 'csv';
+  return undefined;
+}
+
+/** The file and its options from either a raw CSV or JSON body or a form with `file` and an optional `mapping`. */
 function readUpload(req: Request, body: Buffer | MultipartForm): Upload {
   if (Buffer.isBuffer(body)) {
+    const contentType = req.headers['content-type'] ?? '';
     return {
       bytes: body,
-      charset: headerParameter(req.headers['content-type'] ?? '', 'charset'),
+      charset: headerParameter(contentType, 'charset'),
       mapping: undefined,
+      declared: declaredFormat(contentType, null),
     };
   }
   // A part without a filename arrives as text, already decoded from the charset it declared.
@@ -43,8 +84,10 @@ function readUpload(req: Request, body: Buffer | MultipartForm): Upload {
     body.files.get('file') ??
     (text === undefined
       ? undefined
-      : { data: Buffer.from(text, 'utf8'), contentType: 'text/csv; charset=utf-8' });
-  if (!file || file.data.length === 0) throw invalid('body.file', 'is required: the CSV file to import');
+      : // Plain text says nothing of CSV or JSON: the preset decides how to read it.
+        { data: Buffer.from(text, 'utf8'), contentType: 'text/plain; charset=utf-8' });
+  if (!file || file.data.length === 0)
+    throw invalid('body.file', 'is required: the CSV or JSON file to import');
   let mapping: ColumnMapping | undefined;
   const mappingText = (
     body.fields.get('mapping') ?? body.files.get('mapping')?.data.toString('utf8')
@@ -71,12 +114,39 @@ function readUpload(req: Request, body: Buffer | MultipartForm): Upload {
     bytes: file.data,
     charset: file.contentType ? headerParameter(file.contentType, 'charset') : undefined,
     mapping,
+    declared: declaredFormat(file.contentType, 'filename' in file ? file.filename : null),
   };
 }
 
-function issuePath(issue: ImportIssue): string {
-  const row = issue.row === null ? 'file' : `row ${issue.row}`;
-  return issue.column ? `${row}, column ${issue.column}` : row;
+/** A JSON file for a CSV preset (or the reverse) is a wrong preset, said before the file is read. */
+function checkPreset(upload: Upload, preset: PresetId): void {
+  const { format } = PRESETS[preset];
+  const jsonPresets = PRESET_IDS.filter((id) => PRESETS[id].format === 'json');
+  if (upload.declared === 'json' && format === 'csv') {
+    throw invalid(
+      'query.preset',
+      `is ${preset}, which reads CSV, but the file is JSON; for a JSON inventory use preset=${jsonPresets.join(' or ')}`,
+    );
+  }
+  if (upload.declared === 'csv' && format === 'json') {
+    throw invalid(
+      'query.preset',
+      `is ${preset}, which reads JSON (send it as application/json), but the file is CSV`,
+    );
+  }
+  if (upload.mapping && format === 'json') {
+    throw invalid(
+      'body.mapping',
+      `is for CSV columns; the ${preset} preset reads the JSON fields it documents and takes no mapping`,
+    );
+  }
+}
+
+/** `row 3, column Serial` for CSV; `record 3, field serialNumber` for a JSON inventory. */
+function issuePath(issue: ImportIssue, format: 'csv' | 'json'): string {
+  const [unit, part] = format === 'json' ? ['record', 'field'] : ['row', 'column'];
+  const row = issue.row === null ? 'file' : `${unit} ${issue.row}`;
+  return issue.column ? `${row}, ${part} ${issue.column}` : row;
 }
 
 function rejected(result: ImportResult) {
@@ -87,7 +157,10 @@ function rejected(result: ImportResult) {
     detail: `The file has ${result.errorCount} error${result.errorCount === 1 ? '' : 's'}; nothing was imported`,
     code: 'import_rejected',
     ...result,
-    errors: result.errors.map((issue) => ({ ...issue, path: issuePath(issue) })),
+    errors: result.errors.map((issue) => ({
+      ...issue,
+      path: issuePath(issue, PRESETS[result.preset].format),
+    })),
   };
 }
 
@@ -96,14 +169,17 @@ export const importRoutes = [
     method: 'post',
     path: '/clients/:clientId/imports',
     operationId: 'importAssets',
-    summary: "Import assets from a CSV file into a client's inventory",
+    summary: "Import assets from a CSV file or a JSON inventory into a client's inventory",
     description:
       'Send the CSV as the body (text/csv) or as the `file` part of multipart/form-data, with an optional `mapping` ' +
-      'part (JSON: your column header → our field). A dry run by default; with commit=true the whole file is ' +
-      'written in one transaction, and only when no row has an error. Assets are recognised by External Id, else ' +
-      'Asset Tag, else Serial Number, so importing the same file again changes nothing. Blank cells keep stored ' +
-      'values. Dates are YYYY-MM-DD or M/D/YY(YY) (two-digit years 00–69 are 20xx, 70–99 19xx); amounts like ' +
-      '$1,234.56 become minor units of the client currency.',
+      'part (JSON: your column header → our field). With preset=intune-graph (Microsoft Graph managedDevices) or ' +
+      "preset=glpi (GLPI's native inventory) send the JSON as the body (application/json) or as the `file` part; " +
+      'errors then give the record (1 = the first device) as `row` and the JSON path as `column`. A dry run by ' +
+      'default; with commit=true the whole file is written in one transaction, and only when no row has an error. ' +
+      'Assets are recognised by External Id (the Intune device id, the GLPI deviceid), else Asset Tag, else Serial ' +
+      'Number, so importing the same file again changes nothing. Blank cells keep stored values. Dates are ' +
+      'YYYY-MM-DD or M/D/YY(YY) (two-digit years 00–69 are 20xx, 70–99 19xx), in JSON ISO 8601 timestamps (their ' +
+      'calendar date as written); amounts like $1,234.56 become minor units of the client currency.',
     tag: 'Imports',
     scope: 'write',
     params: importParams,
@@ -111,6 +187,8 @@ export const importRoutes = [
     body: uploadBody,
     bodyContentTypes: IMPORT_MEDIA_TYPES,
     bodyLimit: MAX_IMPORT_BYTES,
+    rawBody: true,
+    bodyContentSchemas: { 'application/json': jsonInventoryBody },
     responses: {
       200: {
         description: 'What the import did (commit=true) or would do (a dry run)',
@@ -123,6 +201,7 @@ export const importRoutes = [
     },
     handler: async ({ app, auth, params, query, body, req }) => {
       const upload = readUpload(req, body);
+      checkPreset(upload, query.preset);
       const result = await service.importAssets(app.database.db, auth, params.clientId, {
         bytes: upload.bytes,
         charset: upload.charset,

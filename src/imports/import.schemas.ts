@@ -13,6 +13,7 @@ export const IMPORT_MEDIA_TYPES = [
   'text/plain',
   'application/vnd.ms-excel',
   'application/octet-stream',
+  'application/json',
   'multipart/form-data',
 ];
 
@@ -27,7 +28,7 @@ export const importQuery = z.strictObject({
     .enum(PRESET_IDS, { error: `must be one of ${PRESET_IDS.join(', ')}` })
     .default('generic')
     .describe(
-      `Which column names to expect. generic: ${PRESETS.generic.description} snipe-it: ${PRESETS['snipe-it'].description}`,
+      `What the file is. ${PRESET_IDS.map((id) => `${id} (${PRESETS[id].format.toUpperCase()}): ${PRESETS[id].description}`).join(' ')}`,
     ),
   commit: booleanFlag
     .default(false)
@@ -37,7 +38,7 @@ export const importQuery = z.strictObject({
   source: requiredText(100)
     .optional()
     .describe(
-      'Stored as externalSource on assets recognised by an External Id column; default import:<preset>',
+      'Stored as externalSource on assets recognised by an external id; default intune for intune-graph, glpi for glpi, else import:<preset>',
     ),
   dateOrder: z
     .enum(['mdy', 'dmy'], { error: 'must be mdy or dmy' })
@@ -63,8 +64,14 @@ const issueFields = {
   row: z
     .int()
     .nullable()
-    .describe('As a spreadsheet numbers it: the header is row 1, the first data row is row 2'),
-  column: z.string().nullable().describe('The header of the column, as the file spells it'),
+    .describe(
+      'CSV: as a spreadsheet numbers it (the header is row 1, the first data row is row 2). JSON: the record, ' +
+        'counted from 1 in the order the file lists them',
+    ),
+  column: z
+    .string()
+    .nullable()
+    .describe('The header of the column as the file spells it; for JSON, the path of the field'),
   value: z.string().nullable(),
   message: z.string(),
 };
@@ -88,15 +95,24 @@ export const importResultSchema = z.object({
   warnings: z.array(importWarningSchema),
   file: z
     .object({
+      format: z.enum(['csv', 'json']).describe('json for the intune-graph and glpi presets, else csv'),
       encoding: z.string().describe('utf-8, utf-16le, utf-16be or windows-1252'),
-      delimiter: z.string(),
-      headerRow: z.int(),
+      delimiter: z.string().nullable().describe('CSV only; null for JSON'),
+      headerRow: z.int().nullable().describe('CSV only; null for JSON'),
     })
     .nullable()
-    .describe('How the file was read; null when it could not be read as CSV at all'),
+    .describe(
+      "How the file was read; null when it could not be read at all (not CSV, or not the preset's JSON)",
+    ),
   columns: z
-    .array(z.object({ column: z.string(), header: z.string(), field: z.string().nullable() }))
-    .describe('Which field each column fed; null when it was not imported'),
+    .array(
+      z.object({
+        column: z.string().describe("The spreadsheet letter; for JSON, the field's path"),
+        header: z.string(),
+        field: z.string().nullable(),
+      }),
+    )
+    .describe('Which field each column (or JSON field) fed; null when it was not imported'),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
@@ -110,7 +126,9 @@ export const importRejectedSchema = z.object({
   ...importResultSchema.shape,
   errors: z.array(
     importIssueSchema.extend({
-      path: z.string().describe('The row and column, for generic problem readers'),
+      path: z
+        .string()
+        .describe('The row and column (record and field for JSON), for generic problem readers'),
     }),
   ),
 });

@@ -3,21 +3,23 @@ import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
 import type { Principal } from '../auth/principal.js';
-import { CsvFormatError, readCsv, type CsvTable } from './csv.js';
+import { CsvFormatError, readCsv } from './csv.js';
 import {
   planImport,
   reconcile,
   type ImportIssue,
   type ImportPlan,
+  type ImportTable,
   type Reconciliation,
 } from './import-plan.js';
+import { JsonInventoryError, readJsonInventory } from './inventory-json.js';
 import { listAssetsToMatch, lockClientImports, type ImportTarget } from './import.repository.js';
 import { MAX_LISTED_ISSUES, type ImportResult } from './import.schemas.js';
-import type { ColumnMapping, PresetId } from './presets.js';
+import { PRESETS, type ColumnMapping, type PresetId } from './presets.js';
 import type { DateOrder } from './values.js';
 
 export interface ImportRequest {
-  /** The file as uploaded. */
+  /** The file as uploaded: CSV, or JSON for the presets that read JSON (intune-graph, glpi). */
   bytes: Uint8Array;
   /** A charset the upload declared (`text/csv; charset=windows-1252`); detected when absent. */
   charset?: string | undefined;
@@ -55,11 +57,15 @@ export async function importIntoClient(
   target: ImportInto,
   request: ImportRequest,
 ): Promise<ImportResult> {
-  let table: CsvTable;
+  let table: ImportTable;
+  const json = PRESETS[request.preset].json;
   try {
-    table = readCsv(request.bytes, { charset: request.charset });
+    table = json
+      ? readJsonInventory(request.bytes, json)
+      : readCsv(request.bytes, { charset: request.charset });
   } catch (error) {
-    if (error instanceof CsvFormatError) return unreadableFile(request.preset, error);
+    if (error instanceof CsvFormatError) return unreadableFile(request.preset, error.message, error.row);
+    if (error instanceof JsonInventoryError) return unreadableFile(request.preset, error.message, null);
     throw error;
   }
   const plan = planImport(table, {
@@ -111,12 +117,17 @@ function summarize(plan: ImportPlan, reconciliation: Reconciliation, committed: 
     errors: errors.slice(0, MAX_LISTED_ISSUES),
     warningCount: warnings.length,
     warnings: warnings.slice(0, MAX_LISTED_ISSUES),
-    file: { encoding: plan.encoding, delimiter: plan.delimiter, headerRow: plan.headerRow },
+    file: {
+      format: plan.format,
+      encoding: plan.encoding,
+      delimiter: plan.delimiter,
+      headerRow: plan.headerRow,
+    },
     columns: plan.columns,
   };
 }
 
-function unreadableFile(preset: PresetId, error: CsvFormatError): ImportResult {
+function unreadableFile(preset: PresetId, message: string, row: number | null): ImportResult {
   return {
     committed: false,
     preset,
@@ -125,7 +136,7 @@ function unreadableFile(preset: PresetId, error: CsvFormatError): ImportResult {
     updated: 0,
     unchanged: 0,
     errorCount: 1,
-    errors: [{ row: error.row, column: null, value: null, message: error.message }],
+    errors: [{ row, column: null, value: null, message }],
     warningCount: 0,
     warnings: [],
     file: null,

@@ -6,6 +6,9 @@
  */
 import { ASSET_FIELD_ENTRIES, type ImportableField } from '../assets/asset.fields.js';
 import { columnLetter } from './csv.js';
+import { GLPI_COLUMNS, glpiSource } from './glpi-inventory.js';
+import { INTUNE_COLUMNS, intuneGraphSource } from './intune-graph.js';
+import type { JsonSource } from './inventory-json.js';
 
 /** An import-only input: the warranty's length, counted from the purchase date into warrantyExpiresOn. */
 const WARRANTY_MONTHS = {
@@ -33,7 +36,7 @@ export const GENERIC_COLUMNS: readonly [ImportField, string][] = ASSET_FIELD_ENT
 /** What a column can feed: the asset's importable fields and `warrantyMonths`. */
 export const IMPORT_FIELDS = GENERIC_COLUMNS.map(([field]) => field) as [ImportField, ...ImportField[]];
 
-export const PRESET_IDS = ['generic', 'snipe-it'] as const;
+export const PRESET_IDS = ['generic', 'snipe-it', 'intune-graph', 'glpi'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 /** One way to fill a field: a column known by any of `headers`, or several columns joined with spaces. */
@@ -48,6 +51,11 @@ interface PresetField {
 export interface ColumnPreset {
   id: PresetId;
   description: string;
+  /** What the file is: CSV, or a JSON document whose records `json` turns into the columns `fields` names. */
+  format: 'csv' | 'json';
+  json?: JsonSource<ImportField>;
+  /** The externalSource of the assets it recognises by external id, unless the request names one. */
+  externalSource?: string;
   fields: readonly PresetField[];
   /** Each entry is a set of fields of which the file must map at least one, and what to say when it maps none. */
   required: readonly { anyOf: readonly ImportField[]; message: string }[];
@@ -75,6 +83,7 @@ const generic: ColumnPreset = {
     },
   ],
   nameFallback: false,
+  format: 'csv',
 };
 
 /**
@@ -130,9 +139,53 @@ const snipeIt: ColumnPreset = {
   ],
   nameFallback: true,
   tenantColumn: 'Company',
+  format: 'csv',
 };
 
-export const PRESETS: Record<PresetId, ColumnPreset> = { generic, 'snipe-it': snipeIt };
+/** A JSON preset's fields: each of its columns (named by JSON path) feeds one field. */
+const jsonFields = (columns: readonly { header: string; field: ImportField }[]) =>
+  columns.map(({ header, field }) => ({ field, sources: [one(header)] }));
+
+/**
+ * Microsoft Intune's managed devices as Microsoft Graph lists them (see intune-graph.ts): recognised by the
+ * device's Intune id, with externalSource `intune`.
+ */
+const intuneGraph: ColumnPreset = {
+  id: 'intune-graph',
+  description:
+    'JSON from Microsoft Graph GET /deviceManagement/managedDevices ({"value": [...]}): id, deviceName, ' +
+    'serialNumber, manufacturer, model, operatingSystem + osVersion (Windows builds named by release, e.g. ' +
+    '10.0.22631 is Windows 11 23H2), enrolledDateTime as the in-service date (its calendar date as written; ' +
+    '0001-01-01 is none), userPrincipalName as assigned to, the category from chassisType, model or OS.',
+  fields: jsonFields(INTUNE_COLUMNS),
+  required: [],
+  nameFallback: true,
+  format: 'json',
+  json: intuneGraphSource,
+  externalSource: 'intune',
+};
+
+/** GLPI's native inventory JSON (see glpi-inventory.ts): recognised by the agent's deviceid, externalSource `glpi`. */
+const glpi: ColumnPreset = {
+  id: 'glpi',
+  description:
+    "JSON in GLPI's native inventory format, as the GLPI Agent sends it (one document, or a list of them): " +
+    'deviceid, hardware.name, bios.ssn, bios.smanufacturer, bios.smodel, operatingsystem, the first of users, ' +
+    'hardware.chassis_type as the category. The format has no purchase or in-service date.',
+  fields: jsonFields(GLPI_COLUMNS),
+  required: [],
+  nameFallback: true,
+  format: 'json',
+  json: glpiSource,
+  externalSource: 'glpi',
+};
+
+export const PRESETS: Record<PresetId, ColumnPreset> = {
+  generic,
+  'snipe-it': snipeIt,
+  'intune-graph': intuneGraph,
+  glpi,
+};
 
 /** The comparable form of a header: `Checked Out To: Username` → `checkedouttousername`. */
 export function normalizeHeader(header: string): string {

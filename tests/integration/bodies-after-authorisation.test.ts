@@ -64,11 +64,15 @@ describe('request bodies are read only once the caller is authorised', () => {
     await app?.close();
   });
 
-  it('when an anonymous client announces a 49 MiB CSV import and waits, then the 401 arrives before the body is sent', async () => {
-    for (const contentType of ['text/csv', 'multipart/form-data; boundary=x']) {
+  it('when an anonymous client announces a 49 MiB CSV or JSON import and waits, then the 401 arrives before the body is sent', async () => {
+    for (const [contentType, preset] of [
+      ['text/csv', 'generic'],
+      ['multipart/form-data; boundary=x', 'generic'],
+      ['application/json', 'intune-graph'],
+    ] as const) {
       const answer = await sendHeadersAndWait(
         app.url,
-        `/clients/${clientId}/imports?commit=true`,
+        `/clients/${clientId}/imports?commit=true&preset=${preset}`,
         { 'content-type': contentType },
         49 * MiB,
       );
@@ -109,5 +113,39 @@ describe('request bodies are read only once the caller is authorised', () => {
     );
     expect(answer.status).toBe(413);
     expect(answer.body.code).toBe('payload_too_large');
+  });
+
+  it('when an authorised CSV or JSON inventory announces more than the import limit, then it is refused as too large without reading it', async () => {
+    for (const [contentType, preset] of [
+      ['application/json', 'glpi'],
+      ['text/csv', 'generic'],
+    ] as const) {
+      const answer = await sendHeadersAndWait(
+        app.url,
+        `/clients/${clientId}/imports?preset=${preset}`,
+        { 'content-type': contentType, authorization: `Bearer ${tenant.key}` },
+        51 * MiB,
+      );
+      expect(answer.status).toBe(413);
+      expect(answer.body.code).toBe('payload_too_large');
+      expect(answer.connection).toBe('close');
+    }
+  });
+
+  it('when an authorised JSON inventory is under the import limit but over the 1 MiB JSON default, then it is read', async () => {
+    // 2 MiB of devices: a JSON body on the import route takes the import's limit, not the JSON routes' default.
+    const devices = Array.from({ length: 6000 }, (_, index) => ({
+      id: `device-${index}`,
+      deviceName: `PC-${index}`,
+      notes: 'x'.repeat(300),
+    }));
+    const body = Buffer.from(JSON.stringify({ value: devices }));
+    expect(body.length).toBeGreaterThan(2 * MiB - 1);
+    const response = await tenant.api.raw('POST', `/clients/${clientId}/imports?preset=intune-graph`, {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ rows: 6000, created: 6000, errorCount: 0 });
   });
 });

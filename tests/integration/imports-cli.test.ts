@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerImportCommand } from '../../src/imports/import.cli.js';
+import { importThroughServer } from '../../src/imports/import.remote.js';
 import { createClient } from '../support/planner-factories.js';
 import { startTestApp, unique, type TestApp, type Tenant } from '../support/test-app.js';
 
@@ -14,6 +15,13 @@ const fixtures = path.join(
   'fixtures',
   'snipe-it',
 );
+const INTUNE_FIXTURE = path.join(
+  fixtures,
+  '..',
+  'intune',
+  'graph-docs-v1.0-list-managedDevices.example.json',
+);
+const GLPI_FIXTURE = path.join(fixtures, '..', 'glpi', 'inventory-format-computer_1.json');
 
 interface Run {
   out: string;
@@ -164,6 +172,87 @@ describe('the import command', () => {
     expect(ambiguous.err).toContain(mine);
     expect(ambiguous.err).toContain(theirs);
     expect((await run(file, '--client', theirs, '--preset', 'snipe-it')).out).toContain(`into "${name}"`);
+  });
+
+  it('when a GLPI inventory is imported, then the dry run counts records, the commit writes it and a second commit changes nothing', async () => {
+    const name = unique('Glpi Client');
+    const clientId = await createClient(tenant.api, { name });
+    const dryRun = await run(GLPI_FIXTURE, '--client', name, '--preset', 'glpi');
+    expect(dryRun.exitCode).toBe(0);
+    expect(dryRun.out).toContain(`Dry run of inventory-format-computer_1.json into "${name}"`);
+    expect(dryRun.out).toContain('(glpi preset, JSON utf-8, 1 record)');
+    expect(dryRun.out).toContain('would be created: 1, would be updated: 0, unchanged: 0');
+    expect(await count(clientId)).toBe(0);
+
+    expect((await run(GLPI_FIXTURE, '--client', clientId, '--preset', 'glpi', '--commit')).out).toContain(
+      'created: 1, updated: 0, unchanged: 0',
+    );
+    const again = await run(GLPI_FIXTURE, '--client', clientId, '--preset', 'glpi', '--commit', '--json');
+    expect(JSON.parse(again.out)).toMatchObject({ committed: true, created: 0, unchanged: 1 });
+    expect(await count(clientId)).toBe(1);
+  });
+
+  it('when an Intune record is broken, then the error names the record and the field and the exit code is 1', async () => {
+    const clientId = await createClient(tenant.api);
+    const file = await writeFile(
+      'devices.json',
+      JSON.stringify({
+        value: [
+          { id: 'a', deviceName: 'A', enrolledDateTime: '2024-05-01T08:00:00Z' },
+          { id: 'b', deviceName: 'B', enrolledDateTime: 'soon' },
+        ],
+      }),
+    );
+    const result = await run(file, '--client', clientId, '--preset', 'intune-graph', '--commit');
+    expect(result.exitCode).toBe(1);
+    expect(result.out).toContain('Errors (1):\n  record 2  enrolledDateTime "soon": is not an ISO 8601');
+    expect(await count(clientId)).toBe(0);
+  });
+
+  it('when a .json file is given with a CSV preset, or a mapping with a JSON preset, then it is a usage error naming the fix', async () => {
+    const clientId = await createClient(tenant.api);
+    const csvPreset = await run(INTUNE_FIXTURE, '--client', clientId);
+    expect(csvPreset.exitCode).toBe(2);
+    expect(csvPreset.err).toMatch(
+      /is JSON; the generic preset reads CSV \(use --preset intune-graph or glpi\)/,
+    );
+    const mapping = await writeFile('map.json', '{"deviceName": "name"}');
+    const mapped = await run(
+      INTUNE_FIXTURE,
+      '--client',
+      clientId,
+      '--preset',
+      'intune-graph',
+      '--mapping',
+      mapping,
+    );
+    expect(mapped.exitCode).toBe(2);
+    expect(mapped.err).toMatch(/--mapping is for CSV columns/);
+    expect(await count(clientId)).toBe(0);
+  });
+
+  it('when the import goes through a running server, then the JSON is sent as JSON: dry run, commit, then unchanged', async () => {
+    const name = unique('Remote Intune Client');
+    const clientId = await createClient(tenant.api, { name });
+    const bytes = await fs.readFile(INTUNE_FIXTURE);
+    const send = (commit: boolean) =>
+      importThroughServer({
+        baseUrl: app.url,
+        apiKey: tenant.key,
+        client: name.toLowerCase(),
+        bytes,
+        fileName: 'devices.json',
+        preset: 'intune-graph',
+        mapping: undefined,
+        commit,
+        source: undefined,
+        dateOrder: 'mdy',
+      });
+    expect((await send(false)).result).toMatchObject({ committed: false, created: 1, errorCount: 0 });
+    expect(await count(clientId)).toBe(0);
+    expect((await send(true)).result).toMatchObject({ committed: true, created: 1 });
+    expect((await send(true)).result).toMatchObject({ committed: true, created: 0, unchanged: 1 });
+    expect(await count(clientId)).toBe(1);
   });
 
   it('when the client or the file does not exist, then it is a usage error', async () => {

@@ -354,7 +354,10 @@ describe('importing assets from CSV', () => {
     });
     expect(noBody.status).toBe(400);
     expect(noBody.body.errors).toEqual([
-      { path: 'body', message: expect.stringMatching(/must be a CSV file/) },
+      {
+        path: 'body',
+        message: expect.stringMatching(/must be the file to import \(CSV as text\/csv, JSON as/),
+      },
     ]);
 
     const badPreset = await importFile(
@@ -366,8 +369,12 @@ describe('importing assets from CSV', () => {
     expect(badPreset.status).toBe(400);
     expect(badPreset.body.errors[0].path).toBe('query.preset');
 
+    // JSON is a file for the JSON presets, not for the default CSV one.
     const json = await tenant.api.post(`/clients/${clientId}/imports`, { name: 'x' });
-    expect(json.status).toBe(415);
+    expect(json.status).toBe(400);
+    expect(json.body.errors[0].path).toBe('query.preset');
+    const xml = await importFile(tenant.api, clientId, csv('<assets/>'), '', 'application/xml');
+    expect(xml.status).toBe(415);
 
     const badMapping = multipart([
       { name: 'file', body: 'Name,Asset Tag\nA,1\n' },
@@ -384,7 +391,7 @@ describe('importing assets from CSV', () => {
     const missing = await importFile(tenant.api, clientId, noFile.body, '', noFile.contentType);
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([
-      { path: 'body.file', message: 'is required: the CSV file to import' },
+      { path: 'body.file', message: 'is required: the CSV or JSON file to import' },
     ]);
 
     const workbook = await importFile(
