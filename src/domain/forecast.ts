@@ -53,6 +53,15 @@ export interface ForecastAccumulator {
   countAssets(assets: Iterable<ForecastAsset>): void;
   /** Adds refresh events as given (date and amount); events outside the horizon are ignored. */
   addRefreshEvents(events: Iterable<RefreshEvent>): void;
+  /**
+   * Refresh events already summed by period elsewhere (the portfolio sums them in the database): `amount` is
+   * added to the period's refresh capex and `count` to its refresh count. With {@link addAssetCounts} it stands in
+   * for {@link addAssets}; a caller that uses it must check the result against this engine (the portfolio does,
+   * in its tests).
+   */
+  addRefreshCell(period: number, amount: number, count: number): void;
+  /** The undated, unpriced and overdue counts of assets whose refresh events come through {@link addRefreshCell}. */
+  addAssetCounts(counts: ForecastResult['counts']): void;
   /** The forecast so far; the accumulator stays usable. */
   result(): ForecastResult;
 }
@@ -459,6 +468,23 @@ class Accumulator implements ForecastAccumulator {
     }
   }
 
+  addRefreshCell(period: number, amount: number, count: number): void {
+    if (!Number.isInteger(period) || period < 0 || period >= this.refresh.length) {
+      throw new RangeError(`period ${period} is outside the horizon`);
+    }
+    if (!Number.isSafeInteger(amount) || amount < 0 || !Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(`refresh cell ${period}: amount and count must be non-negative safe integers`);
+    }
+    this.refresh[period]! += amount;
+    this.refreshCount[period]! += count;
+  }
+
+  addAssetCounts(counts: ForecastResult['counts']): void {
+    this.undated += counts.undated;
+    this.unpriced += counts.unpriced;
+    this.overdue += counts.overdue;
+  }
+
   addRecurringCosts(costs: Iterable<RecurringCost>): void {
     const { asOfKey, horizon } = this.resolved;
     for (const cost of costs) {
@@ -594,8 +620,12 @@ class Accumulator implements ForecastAccumulator {
     totals.total = totals.capex.total + totals.opex.total;
     // Charges are non-negative integers, so every partial sum is at most the grand total: when the total is a
     // safe integer, every cell was summed exactly.
-    // A total past the range implies at least one charge, so its source is known.
-    if (!Number.isSafeInteger(totals.total)) throw new ForecastRangeError(this.largestSource!);
+    // A total past the range implies at least one charge, so its source is known (unless it came as a sum).
+    if (!Number.isSafeInteger(totals.total)) {
+      // Refresh cells added as sums carry no source: the caller recomputes such a client event by event.
+      if (this.largestSource === null) throw new RangeError('The forecast exceeds the exact range');
+      throw new ForecastRangeError(this.largestSource);
+    }
     return {
       asOf: context.asOf,
       granularity: horizon.granularity,

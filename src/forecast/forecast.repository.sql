@@ -193,3 +193,153 @@ where
   and "client_id" = $2
 order by
   "id"
+
+-- refreshCellsByClient
+
+set
+  local jit = off
+
+set
+  local work_mem = '64MB'
+
+with
+  overrides as (
+    select
+      *
+    from
+      unnest($1::text[], $2::int[]) as o(category, months)
+  ), catalogue as (
+    select
+      *
+    from
+      unnest($3::text[], $4::date[]) as c(os, end_of_support_on)
+  ), actions as (
+    select
+      *
+    from
+      unnest($5::uuid[], $6::uuid[], $7::date[], $8::boolean[]) as x(client_id, asset_id, replaced_on, upgraded)
+  ), rules as (
+    select
+      c.id as client_id,
+      k.category,
+      coalesce(o.months, cp.lifecycle_months, mp.lifecycle_months, 36) as months,
+      coalesce(cp.replacement_cost, mp.replacement_cost) as replacement_cost,
+      coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps
+    from
+      clients c
+    cross join
+      unnest($9::text[]) as k(category)
+    left join
+      lifecycle_policies cp on cp.msp_id = $10 and cp.client_id = c.id and cp.category = k.category
+    left join
+      lifecycle_policies mp on mp.msp_id = $11 and mp.client_id is null and mp.category = k.category
+    left join
+      overrides o on o.category = k.category
+    where
+      c.msp_id = $12
+  )
+select
+  client_id,
+  period,
+  unknown_os,
+  esc_bps,
+  esc_y,
+  esc_base,
+  sum(plain)::text as plain,
+  count(period)::text as refreshes,
+  count(*) filter (where undated)::text as undated,
+  count(*) filter (where unpriced)::text as unpriced,
+  count(*) filter (where overdue)::text as overdue
+from
+  (
+    select
+      e.client_id,
+      e.period,
+      e.undated,
+      e.unpriced,
+      e.overdue,
+      e.unknown_os,
+      case when e.escalated then e.bps end as esc_bps,
+      case when e.escalated then e.y end as esc_y,
+      case when e.escalated then e.base end as esc_base,
+      case when e.period is not null and not e.escalated then e.base end as plain
+    from
+      (
+        select
+          v.*,
+          v.period is not null and v.base is not null and v.bps <> 0 and v.y > 0 as escalated
+        from
+          (
+            select
+              w.*,
+              case when w.on_date <= $13::date then width_bucket(w.on_date, $14::date[]) end as period,
+              width_bucket(w.on_date, $15::date[]) as y
+            from
+              (
+                select
+                  s.client_id,
+                  s.base,
+                  s.bps,
+                  case when k = s.k0 then s.unknown_os end as unknown_os,
+                  case when k = s.k0 then s.in_service is null end as undated,
+                  case when k = s.k0 then s.base is null end as unpriced,
+                  case when k = s.k0 then s.due < $16::date end as overdue,
+                  k = s.k0 as first_row,
+                  case when k = 0 then s.anchor else (s.anchor + make_interval(months => k * s.months))::date end as on_date
+                from
+                  (
+                    select
+                      d.*,
+                      case when d.replaced_on is not null then 1 else 0 end as k0,
+                      case when d.replaced_on is not null then d.replaced_on when d.in_service is null then null when not d.upgraded and d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due then greatest(d.end_of_support_on, $17::date) else greatest(d.age_due, $18::date) end as anchor,
+                      case when d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due then d.end_of_support_on else d.age_due end as due
+                    from
+                      (
+                        select
+                          a.client_id,
+                          coalesce(a.lifecycle_months, r.months) as months,
+                          coalesce(a.replacement_cost, r.replacement_cost, a.purchase_cost) as base,
+                          r.bps,
+                          coalesce(a.in_service_on, a.purchased_on) as in_service,
+                          coalesce(a.end_of_support_on, cat.end_of_support_on) as end_of_support_on,
+                          case when cat.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
+                          (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.months)))::date as age_due,
+                          x.replaced_on,
+                          coalesce(x.upgraded, false) as upgraded
+                        from
+                          assets a
+                        join
+                          rules r on r.client_id = a.client_id and r.category = a.category
+                        left join
+                          catalogue cat on cat.os = a.operating_system
+                        left join
+                          actions x on x.client_id = a.client_id and x.asset_id = a.id
+                        where
+                          a.msp_id = $19
+                          and a.status in ('active', 'in_storage')
+                        offset
+                          0
+                      ) d
+                    offset
+                      0
+                  ) s
+                cross join
+                  lateral generate_series(s.k0, greatest(($20::date - s.anchor) / 28 / s.months, s.k0)) as k
+                offset
+                  0
+              ) w
+            where
+              w.first_row
+              or w.on_date <= $21::date
+            offset
+              0
+          ) v
+      ) e
+  ) z
+group by
+  client_id,
+  period,
+  unknown_os,
+  esc_bps,
+  esc_y,
+  esc_base

@@ -4,7 +4,13 @@ import {
   recurringCostFieldColumns,
   recurringCostFieldsOf,
 } from '../recurring-costs/recurring-cost.repository.js';
-import type { ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
+import { sql } from 'kysely';
+import {
+  ASSET_CATEGORIES,
+  type ForecastAsset,
+  type Initiative,
+  type RecurringCost,
+} from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 
@@ -146,4 +152,158 @@ export async function* assetBatches(
     const last = rows[rows.length - 1]!;
     after = { clientId: last.client_id, id: last.id };
   }
+}
+
+/** What the portfolio's refresh query needs besides the MSP: the horizon and what the engine resolved in advance. */
+export interface RefreshCellsQuery {
+  asOf: string;
+  /** The horizon's last day. */
+  end: string;
+  /** First days of the 2nd … last period, then a day after the horizon: `width_bucket` gives the period index. */
+  periodStarts: string[];
+  /** addMonths(asOf, 12j) for j = 1, 2, … past the horizon: `width_bucket` gives the escalation years. */
+  escalationSteps: string[];
+  /** What-if lifecycle months by category. */
+  lifecycleOverrides: { category: string; months: number }[];
+  /** Product end of support by operating-system text, as the engine's catalogue lookup answered. */
+  catalogue: { operatingSystem: string; endOfSupportOn: string | null }[];
+  /** What counting initiatives do to assets, as the engine decided (assetActionsOf). */
+  actions: { clientId: string; assetId: string; replacedOn: string | null; upgraded: boolean }[];
+}
+
+/**
+ * One row per (client, period, escalated price): refresh events counted and summed inside PostgreSQL. An
+ * escalated charge is round(base × factor^y), rounded per charge, so the database groups events by (bps, y, base)
+ * and leaves the rounding to the engine's `escalate`; events without escalation arrive summed (`plain`).
+ * `period` is null on rows that carry only counts. `unknownOs` names operating systems missing from `catalogue`:
+ * their rows are wrong until the caller looks them up and asks again.
+ */
+export interface RefreshCellRow {
+  client_id: string;
+  period: number | null;
+  unknown_os: string | null;
+  esc_bps: number | null;
+  esc_y: number | null;
+  esc_base: string | null;
+  plain: string | null;
+  refreshes: string;
+  undated: string;
+  unpriced: string;
+  overdue: string;
+}
+
+/**
+ * The refresh events of every countable asset of the MSP, aggregated per client and period (SPEC §3 "Refresh
+ * clock of one asset", "Refresh events", "Initiatives that act on assets"). The TypeScript engine stays the
+ * definition: this query is held to it cell by cell by tests/integration/portfolio-forecast.test.ts.
+ *
+ * - `date + interval 'n months'` clamps to the month's last day exactly as addMonths does, and every event is
+ *   computed from its clock's anchor (E1, or the replacement date), never chained.
+ * - The number of events per clock is bounded by (end − anchor) / 28 days / L (a whole month has at least 28
+ *   days); the surplus is dropped by `on_date <= end`. The first row of each asset is kept to carry its counts.
+ * - `offset 0` keeps each level a subquery, so that a date computed once is not recomputed wherever it is used.
+ * Runs inside the caller's transaction (it sets jit and work_mem for it alone).
+ */
+export async function refreshCellsByClient(
+  db: Executor,
+  mspId: string,
+  query: RefreshCellsQuery,
+): Promise<RefreshCellRow[]> {
+  // A dozen nested expressions make JIT compile for longer than the query runs; the groups fit in memory.
+  await sql`set local jit = off`.execute(db);
+  await sql`set local work_mem = '64MB'`.execute(db);
+  const { asOf, end } = query;
+  const result = await sql<RefreshCellRow>`
+    with overrides as (
+      select * from unnest(${query.lifecycleOverrides.map((o) => o.category)}::text[],
+                           ${query.lifecycleOverrides.map((o) => o.months)}::int[]) as o(category, months)
+    ), catalogue as (
+      select * from unnest(${query.catalogue.map((c) => c.operatingSystem)}::text[],
+                           ${query.catalogue.map((c) => c.endOfSupportOn)}::date[]) as c(os, end_of_support_on)
+    ), actions as (
+      select * from unnest(${query.actions.map((a) => a.clientId)}::uuid[],
+                           ${query.actions.map((a) => a.assetId)}::uuid[],
+                           ${query.actions.map((a) => a.replacedOn)}::date[],
+                           ${query.actions.map((a) => a.upgraded)}::boolean[]) as x(client_id, asset_id, replaced_on, upgraded)
+    ), rules as (
+      select c.id as client_id, k.category,
+             coalesce(o.months, cp.lifecycle_months, mp.lifecycle_months, 36) as months,
+             coalesce(cp.replacement_cost, mp.replacement_cost) as replacement_cost,
+             coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps
+      from clients c
+      cross join unnest(${[...ASSET_CATEGORIES]}::text[]) as k(category)
+      left join lifecycle_policies cp
+        on cp.msp_id = ${mspId} and cp.client_id = c.id and cp.category = k.category
+      left join lifecycle_policies mp
+        on mp.msp_id = ${mspId} and mp.client_id is null and mp.category = k.category
+      left join overrides o on o.category = k.category
+      where c.msp_id = ${mspId}
+    )
+    select client_id, period, unknown_os, esc_bps, esc_y, esc_base,
+           sum(plain)::text as plain, count(period)::text as refreshes,
+           count(*) filter (where undated)::text as undated, count(*) filter (where unpriced)::text as unpriced,
+           count(*) filter (where overdue)::text as overdue
+    from (
+      select e.client_id, e.period, e.undated, e.unpriced, e.overdue, e.unknown_os,
+             case when e.escalated then e.bps end as esc_bps,
+             case when e.escalated then e.y end as esc_y,
+             case when e.escalated then e.base end as esc_base,
+             case when e.period is not null and not e.escalated then e.base end as plain
+      from (
+        select v.*, v.period is not null and v.base is not null and v.bps <> 0 and v.y > 0 as escalated
+        from (
+          select w.*,
+                 case when w.on_date <= ${end}::date then width_bucket(w.on_date, ${query.periodStarts}::date[]) end as period,
+                 width_bucket(w.on_date, ${query.escalationSteps}::date[]) as y
+          from (
+            select s.client_id, s.base, s.bps,
+                   case when k = s.k0 then s.unknown_os end as unknown_os,
+                   case when k = s.k0 then s.in_service is null end as undated,
+                   case when k = s.k0 then s.base is null end as unpriced,
+                   case when k = s.k0 then s.due < ${asOf}::date end as overdue,
+                   k = s.k0 as first_row,
+                   case when k = 0 then s.anchor
+                        else (s.anchor + make_interval(months => k * s.months))::date end as on_date
+            from (
+              select d.*,
+                     case when d.replaced_on is not null then 1 else 0 end as k0,
+                     case when d.replaced_on is not null then d.replaced_on
+                          when d.in_service is null then null
+                          when not d.upgraded and d.end_of_support_on > d.in_service
+                               and d.end_of_support_on < d.age_due then greatest(d.end_of_support_on, ${asOf}::date)
+                          else greatest(d.age_due, ${asOf}::date) end as anchor,
+                     case when d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due
+                          then d.end_of_support_on else d.age_due end as due
+              from (
+                select a.client_id,
+                       coalesce(a.lifecycle_months, r.months) as months,
+                       coalesce(a.replacement_cost, r.replacement_cost, a.purchase_cost) as base,
+                       r.bps,
+                       coalesce(a.in_service_on, a.purchased_on) as in_service,
+                       coalesce(a.end_of_support_on, cat.end_of_support_on) as end_of_support_on,
+                       case when cat.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
+                       (coalesce(a.in_service_on, a.purchased_on)
+                         + make_interval(months => coalesce(a.lifecycle_months, r.months)))::date as age_due,
+                       x.replaced_on,
+                       coalesce(x.upgraded, false) as upgraded
+                from assets a
+                join rules r on r.client_id = a.client_id and r.category = a.category
+                left join catalogue cat on cat.os = a.operating_system
+                left join actions x on x.client_id = a.client_id and x.asset_id = a.id
+                where a.msp_id = ${mspId} and a.status in ('active', 'in_storage')
+                offset 0
+              ) d
+              offset 0
+            ) s
+            cross join lateral generate_series(
+              s.k0, greatest((${end}::date - s.anchor) / 28 / s.months, s.k0)) as k
+            offset 0
+          ) w
+          where w.first_row or w.on_date <= ${end}::date
+          offset 0
+        ) v
+      ) e
+    ) z
+    group by client_id, period, unknown_os, esc_bps, esc_y, esc_base`.execute(db);
+  return result.rows;
 }

@@ -13,6 +13,7 @@ import {
 import type { LevellingResult } from '../domain/levelling.js';
 import { forecastContextFor, planningFactsByClient, planningFactsOf } from './forecast-context.js';
 import { levelOnWorker } from './levelling-runner.js';
+import { addRefreshCellsFromDatabase, type ClientRefreshInputs } from './portfolio-refresh.js';
 import * as repository from './forecast.repository.js';
 import type {
   ForecastContext,
@@ -36,6 +37,17 @@ export type ClientForecast = ForecastResult & {
   currency: string;
   lifecycleOverrides: LifecycleOverrides;
 };
+
+/** Rows by their client, as a lookup that answers [] for a client without any. */
+function groupByClient<T extends { clientId: string }>(rows: readonly T[]): (clientId: string) => T[] {
+  const byClient = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byClient.get(row.clientId);
+    if (list === undefined) byClient.set(row.clientId, [row]);
+    else list.push(row);
+  }
+  return (clientId) => byClient.get(clientId) ?? [];
+}
 
 /** The forecast context of one client for a horizon query, read through the snapshot `tx`. */
 async function clientContext(
@@ -184,71 +196,107 @@ function portfolioErrorOf(error: unknown): PortfolioError {
   throw error;
 }
 
+/** Where a portfolio's refresh events are computed (the results are the same; see portfolio-refresh.ts). */
+export type PortfolioRefreshPath = 'database' | 'engine';
+
 /**
- * Every client of the MSP in one pass over its assets, read in keyset batches (memory stays flat in the number of
- * assets: what is kept is one accumulator of period cells per client). All clients share one fiscal calendar so
- * that periods line up across the book of business.
+ * Every client of the MSP. Refresh events are counted and summed per client and period in the database
+ * (`database`, the default), or read asset by asset in keyset batches into the engine (`engine`, what the
+ * database path is tested against; memory stays flat either way: what is kept is one accumulator of period cells
+ * per client). All clients share one fiscal calendar so that periods line up across the book of business.
  */
 export async function portfolioForecast(
   db: Executor,
   auth: Principal,
   query: HorizonQuery & { fiscalYearStartMonth: number },
   today: string,
+  options: { refresh?: PortfolioRefreshPath } = {},
 ): Promise<PortfolioForecast> {
   const asOf = query.asOf ?? today;
   return readSnapshot(db, async (trx) => {
     const clients = await listClientSummaries(trx, auth.mspId);
     const factsOf = await planningFactsByClient(trx, auth.mspId);
-    const accumulators = new Map<string, ForecastAccumulator>();
+    const view = {
+      asOf,
+      granularity: query.granularity,
+      periods: query.periods,
+      scenario: query.scenario,
+      fiscalYearStartMonth: query.fiscalYearStartMonth,
+      lifecycleOverrides: query.lifecycleMonths,
+    };
+    const initiativesOf = groupByClient(await repository.listInitiatives(trx, auth.mspId));
+    const costsOf = groupByClient(await repository.listRecurringCosts(trx, auth.mspId));
+    const inputs = new Map<string, ClientRefreshInputs>();
     for (const client of clients) {
-      accumulators.set(
-        client.id,
-        createForecastAccumulator(
-          forecastContextFor(
-            {
-              asOf,
-              granularity: query.granularity,
-              periods: query.periods,
-              scenario: query.scenario,
-              fiscalYearStartMonth: query.fiscalYearStartMonth,
-              lifecycleOverrides: query.lifecycleMonths,
-            },
-            factsOf(client.id),
-          ),
-        ),
-      );
+      const context = forecastContextFor(view, factsOf(client.id));
+      const accumulator = createForecastAccumulator(context);
+      inputs.set(client.id, { context, initiatives: initiativesOf(client.id), accumulator });
     }
     // One client's data must not take the book of business down: a client whose forecast goes out of the exact
     // range is reported as such and left out of its currency's totals.
     const failed = new Map<string, PortfolioError>();
     const feed = (clientId: string, work: (accumulator: ForecastAccumulator) => void): void => {
-      const accumulator = accumulators.get(clientId);
-      if (accumulator === undefined || failed.has(clientId)) return;
+      const client = inputs.get(clientId);
+      if (client === undefined || failed.has(clientId)) return;
       try {
-        work(accumulator);
+        work(client.accumulator);
       } catch (error) {
         failed.set(clientId, portfolioErrorOf(error));
       }
     };
     // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
-    for (const initiative of await repository.listInitiatives(trx, auth.mspId)) {
-      feed(initiative.clientId, (accumulator) => accumulator.addInitiatives([initiative]));
+    for (const [clientId, client] of inputs) {
+      feed(clientId, (accumulator) => accumulator.addInitiatives(client.initiatives));
     }
-    for await (const batch of repository.assetBatches(trx, auth.mspId)) {
-      // Batches are ordered by client, so consecutive assets share an accumulator.
-      let start = 0;
-      while (start < batch.length) {
-        const clientId = batch[start]!.clientId;
-        let end = start + 1;
-        while (end < batch.length && batch[end]!.clientId === clientId) end += 1;
-        const slice = batch.slice(start, end);
-        feed(clientId, (accumulator) => accumulator.addAssets(slice));
-        start = end;
+    const recount = new Set<string>();
+    if (options.refresh === 'engine') {
+      for await (const batch of repository.assetBatches(trx, auth.mspId)) {
+        // Batches are ordered by client, so consecutive assets share an accumulator.
+        let start = 0;
+        while (start < batch.length) {
+          const clientId = batch[start]!.clientId;
+          let end = start + 1;
+          while (end < batch.length && batch[end]!.clientId === clientId) end += 1;
+          const slice = batch.slice(start, end);
+          feed(clientId, (accumulator) => accumulator.addAssets(slice));
+          start = end;
+        }
       }
+    } else {
+      for (const clientId of await addRefreshCellsFromDatabase(trx, auth.mspId, inputs))
+        recount.add(clientId);
     }
-    for (const cost of await repository.listRecurringCosts(trx, auth.mspId)) {
-      feed(cost.clientId, (accumulator) => accumulator.addRecurringCosts([cost]));
+    for (const [clientId] of inputs) {
+      feed(clientId, (accumulator) => accumulator.addRecurringCosts(costsOf(clientId)));
     }
+    const resultOf = async (clientId: string): Promise<ForecastResult | undefined> => {
+      if (!recount.has(clientId) && !failed.has(clientId)) {
+        try {
+          return inputs.get(clientId)!.accumulator.result();
+        } catch (error) {
+          if (options.refresh === 'engine') {
+            failed.set(clientId, portfolioErrorOf(error));
+            return undefined;
+          }
+        }
+      }
+      if (options.refresh === 'engine') return undefined;
+      // Out of the exact range on the database path: recount this client event by event, so that its figures or
+      // its error are the engine's own (the error names the input with the largest charge).
+      failed.delete(clientId);
+      const { context, initiatives } = inputs.get(clientId)!;
+      try {
+        const accumulator = createForecastAccumulator(context);
+        accumulator.addInitiatives(initiatives);
+        for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId }))
+          accumulator.addAssets(batch);
+        accumulator.addRecurringCosts(costsOf(clientId));
+        return accumulator.result();
+      } catch (error) {
+        failed.set(clientId, portfolioErrorOf(error));
+        return undefined;
+      }
+    };
 
     const periods = fiscalPeriods({
       asOf,
@@ -284,14 +332,7 @@ export async function portfolioForecast(
       };
       sums.set(client.currency, sum);
       sum.clients += 1;
-      let result: ForecastResult | undefined;
-      if (!failed.has(client.id)) {
-        try {
-          result = accumulators.get(client.id)!.result();
-        } catch (error) {
-          failed.set(client.id, portfolioErrorOf(error));
-        }
-      }
+      const result = await resultOf(client.id);
       const header = { clientId: client.id, name: client.name, currency: client.currency };
       if (result === undefined) {
         clientResults.push({ ...header, error: failed.get(client.id)! });

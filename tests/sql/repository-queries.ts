@@ -261,6 +261,17 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       },
       'a client': { run: (db) => forecastRepository.assetBatches(db, MSP, { clientId: CLIENT }) },
     },
+    refreshCellsByClient: one((db) =>
+      forecastRepository.refreshCellsByClient(db, MSP, {
+        asOf: '2026-11-22',
+        end: '2027-09-30',
+        periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
+        escalationSteps: ['2027-10-01'],
+        lifecycleOverrides: [{ category: 'laptop', months: 48 }],
+        catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
+        actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
+      }),
+    ),
   }),
 
   'src/imports/import.repository.ts': repository(importRepository, {
