@@ -71,7 +71,7 @@ function reasonOf(
   if (item.reason === 'end_of_support')
     return {
       kind: 'end_of_support',
-      operatingSystem: asset.operatingSystem ? operatingSystemName(asset.operatingSystem) : null,
+      operatingSystem: asset.operatingSystem ? operatingSystemProduct(asset.operatingSystem) : null,
     };
   return { kind: 'lifecycle', months: clock.lifecycleMonths };
 }

@@ -489,14 +489,13 @@ export const ROADMAP_QUARTERS = 8;
 
 function reasonText(group: RefreshGroup): string {
   const reason: GroupReason = group.reason;
+  if (reason.kind === 'unexplained') return copy.refreshReasons.unexplained;
   const because =
     reason.kind === 'end_of_support'
       ? copy.refreshReasons.endOfSupport(reason.operatingSystem)
       : reason.kind === 'lifecycle'
         ? copy.refreshReasons.endOfLifecycle(copy.refreshReasons.lifecycle(reason.months))
-        : reason.kind === 'next_cycle'
-          ? copy.refreshReasons.nextCycle(copy.refreshReasons.lifecycle(reason.months))
-          : copy.refreshReasons.unexplained;
+        : copy.refreshReasons.nextCycle(copy.refreshReasons.lifecycle(reason.months));
   if (group.dueFrom !== null)
     return copy.refreshReasons.overdue(
       group.dueFrom === group.dueTo
