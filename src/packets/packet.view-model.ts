@@ -406,7 +406,7 @@ function riskRows(
   money: MoneyFormat,
 ): PacketView['summary']['risks'] {
   const priced = (totals: ReturnType<typeof exposureTotals>) => ({
-    amount: money.money(totals.amount),
+    amount: totals.count === 0 ? copy.DASH : money.money(totals.amount),
     caveat: copy.riskCaveats(totals.unpriced, totals.covered),
   });
   const expired = exposureTotals(exposure.expiredWarranties);
