@@ -439,11 +439,16 @@ function roadmapView(
   asOf: string,
 ): PacketView['roadmap'] {
   const quarters = numbers.shown.slice(0, ROADMAP_QUARTERS);
-  const chartLabels = chartMoney(
+  const open = sources.initiatives.filter((initiative) => ROADMAP_STATUSES.has(initiative.status));
+  // One unit and precision for every amount on the timeline, set by the largest of them.
+  const labels = chartMoney(
     sources.forecast.currency,
-    Math.max(backlog.amount, ...quarters.map((period) => period.capex.refresh)),
+    Math.max(
+      backlog.amount,
+      ...quarters.map((period) => period.capex.refresh),
+      ...open.map((initiative) => Math.max(initiative.capexCost, initiative.monthlyOpexCost)),
+    ),
   );
-  const compact = moneyFormat(sources.forecast.currency);
   const timeline = roadmapTimeline(
     quarters.map((period, index) => ({
       key: period.key,
@@ -456,19 +461,16 @@ function roadmapView(
       refreshAmount: period.capex.refresh - (index === 0 ? backlog.amount : 0),
     })),
     backlog,
-    sources.initiatives
-      .filter((initiative) => ROADMAP_STATUSES.has(initiative.status))
-      .map((initiative) => ({
-        title: initiative.title,
-        status: initiative.status as 'proposed' | 'approved' | 'in_progress' | 'deferred',
-        targetOn: initiative.targetOn,
-        capexCost: initiative.capexCost,
-        monthlyOpexCost: initiative.monthlyOpexCost,
-        opexMonths: initiative.opexMonths,
-      })),
+    open.map((initiative) => ({
+      title: initiative.title,
+      status: initiative.status as 'proposed' | 'approved' | 'in_progress' | 'deferred',
+      targetOn: initiative.targetOn,
+      capexCost: initiative.capexCost,
+      monthlyOpexCost: initiative.monthlyOpexCost,
+      opexMonths: initiative.opexMonths,
+    })),
     {
-      money: (minor) =>
-        minor < 100_000 ? compact.money(minor).replace(/\.00$/, '') : chartLabels.label(minor),
+      money: labels.label,
       partial: copy.PARTIAL,
       later: copy.LATER,
       backlog: copy.timelineBacklog,

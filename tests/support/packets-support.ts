@@ -142,7 +142,7 @@ function readPgm(data: Buffer): { width: number; height: number; pixels: Uint8Ar
 /** The eyebrow each section of the packet opens with, squeezed ("1·EXECUTIVESUMMARY"). */
 export const SECTION_EYEBROWS = [
   '1 · EXECUTIVE SUMMARY',
-  'ROADMAP',
+  '1 · ROADMAP TIMELINE',
   '2 · BUDGET FORECAST',
   '3 · REFRESH SCHEDULE',
   '4 · RISK',
@@ -156,7 +156,8 @@ export function opensSection(pages: readonly string[]): boolean[] {
   return pages.map((page) => {
     const lines = page.split('\n').filter((line) => line.trim() !== '');
     const first = squeeze(lines[1] ?? '');
-    return SECTION_EYEBROWS.includes(first);
+    // Numbered eyebrows ("3 · REFRESH SCHEDULE") open sections too, whatever sections are added later.
+    return SECTION_EYEBROWS.includes(first) || /^\d+·[A-Z]/.test(first);
   });
 }
 
