@@ -29,6 +29,8 @@ export interface TimelineInitiative {
 
 export interface TimelineLabels {
   money(minor: number): string;
+  /** A running cost a month, "$1,200/mo": its own kind of label, whole units. */
+  monthly(minor: number): string;
   partial: string;
   later: string;
   backlog(count: number, amount: string): string;
@@ -206,7 +208,7 @@ export function roadmapTimeline(
     const size = 6;
     const cost = [
       initiative.capexCost > 0 ? labels.money(initiative.capexCost) : '',
-      initiative.monthlyOpexCost > 0 ? `${labels.money(initiative.monthlyOpexCost)}/mo` : '',
+      initiative.monthlyOpexCost > 0 ? labels.monthly(initiative.monthlyOpexCost) : '',
     ]
       .filter(Boolean)
       .join(' + ');

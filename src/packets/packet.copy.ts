@@ -269,3 +269,5 @@ export const remedies = {
   supportEnding: 'Replace or upgrade before support ends',
   updateDue: (updateTo: string | null) => `Free in-place update${updateTo ? ` to ${updateTo}` : ''}`,
 };
+
+export const perMonth = (amount: string): string => `${amount}/mo`;

@@ -446,7 +446,7 @@ function roadmapView(
     Math.max(
       backlog.amount,
       ...quarters.map((period) => period.capex.refresh),
-      ...open.map((initiative) => Math.max(initiative.capexCost, initiative.monthlyOpexCost)),
+      ...open.map((initiative) => initiative.capexCost),
     ),
   );
   const timeline = roadmapTimeline(
@@ -471,6 +471,7 @@ function roadmapView(
     })),
     {
       money: labels.label,
+      monthly: (minor) => copy.perMonth(wholeMoney(sources.forecast.currency, minor)),
       partial: copy.PARTIAL,
       later: copy.LATER,
       backlog: copy.timelineBacklog,
@@ -788,3 +789,11 @@ function inventory(assets: readonly InventoryAsset[], clocks: Clocks): PacketVie
 }
 
 const wordsOrNull = (text: string | null): Words | null => (text ? wordsOf(text) : null);
+
+/** "$1,200": whole units of the currency, rounded half up. */
+function wholeMoney(currency: string, minor: number): string {
+  const format = moneyFormat(currency);
+  const digits = format.amount(0).split('.')[1]?.length ?? 0;
+  const unit = 10 ** digits;
+  return format.money(Math.round(minor / unit) * unit).replace(/\.0+$/, '');
+}

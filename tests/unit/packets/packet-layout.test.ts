@@ -290,6 +290,7 @@ describe('the roadmap timeline', () => {
   ];
   const labels = {
     money: (minor: number) => `$${minor / 100}`,
+    monthly: (minor: number) => `$${minor / 100}/mo`,
     partial: 'partial',
     later: 'Later',
     backlog: (count: number, amount: string) => `${count} · ${amount}`,
@@ -359,7 +360,7 @@ describe('the roadmap timeline', () => {
     expect(backlog!.marks.map((mark) => [mark.centerX, mark.label])).toEqual([[center(0), '3 · $4000']]);
     // Bars are in proportion to the largest amount.
     expect(wave!.marks[0]!.width / backlog!.marks[0]!.width).toBeCloseTo(0.5, 2);
-    expect(mdr!.marks[0]!.centerX).toBe(center(0));
+    expect(mdr!.marks[0]).toMatchObject({ centerX: center(0), label: '$1200/mo' });
     expect(mdr!.span).toMatchObject({ open: true, x2: timeline.columns[2]!.x });
     expect(firewall!.marks[0]).toMatchObject({ centerX: center(1), label: '$4500' });
     expect(someday!.marks[0]!.centerX).toBe(center(2));
