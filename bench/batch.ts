@@ -176,11 +176,7 @@ async function openBaseline(concurrency: number) {
     pages.push(page);
   }
   const render = async (page: Page, prepared: PreparedPacket) => {
-    const options = pdfOptionsOf({
-      pageSize: prepared.pageSize,
-      headerTemplate: prepared.document.headerTemplate,
-      footerTemplate: prepared.document.footerTemplate,
-    });
+    const options = pdfOptionsOf({ pageSize: prepared.pageSize });
     await page.setContent(prepared.document.html, { waitUntil: 'load' });
     return page.pdf(options);
   };

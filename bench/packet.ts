@@ -132,11 +132,7 @@ async function main() {
     `Packet of ${largest.name} (${largest.assets} assets): ${first.pageCount} pages, ${Math.round(first.pdf.byteLength / 1024)} KB, ` +
       `HTML ${Math.round(prepared.document.html.length / 1024)} KB; ${ITERATIONS} timed runs per row (${LAUNCH_ITERATIONS} for launch-per-request)`,
   );
-  const pdfOptions = pdfOptionsOf({
-    pageSize: prepared.pageSize,
-    headerTemplate: prepared.document.headerTemplate,
-    footerTemplate: prepared.document.footerTemplate,
-  });
+  const pdfOptions = pdfOptionsOf({ pageSize: prepared.pageSize });
   const launch = async (): Promise<{ browser: Browser; profile: string }> => {
     const profile = createProfileDir();
     const browser = await puppeteer.launch({

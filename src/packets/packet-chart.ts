@@ -3,6 +3,7 @@
  * fiscal period on a "nice" axis, with the refresh count under each period. The template turns these numbers
  * into inline SVG; every value in it is a number or a label built here.
  */
+import { chartMoney } from './packet-format.js';
 
 export interface ChartPeriod {
   /** `FY2027 Q2` */
@@ -10,6 +11,10 @@ export interface ChartPeriod {
   capex: number;
   opex: number;
   refreshCount: number;
+  /** Overdue refreshes charged in this period (the first): drawn apart from the period's planned capex. */
+  backlog: number;
+  /** The period had begun before asOf. */
+  partial: boolean;
 }
 
 export interface ChartBar {
@@ -18,6 +23,8 @@ export interface ChartBar {
   centerX: number;
   capexY: number;
   capexHeight: number;
+  backlogY: number;
+  backlogHeight: number;
   opexY: number;
   opexHeight: number;
   /** Where the total sits above the bar; shown when there is room for it. */
@@ -27,6 +34,8 @@ export interface ChartBar {
   quarter: string;
   year: string;
   refreshCount: number;
+  /** "partial" under a period that had begun before asOf. */
+  note: string;
 }
 
 export interface ChartView {
@@ -40,6 +49,7 @@ export interface ChartView {
   quarterY: number;
   yearY: number;
   refreshY: number;
+  noteY: number;
   gridlines: { y: number; label: string }[];
   bars: ChartBar[];
   /** The text alternative: what the chart says in one sentence. */
@@ -67,9 +77,11 @@ export function niceStep(max: number, ticks = 4): number {
 
 export function budgetChart(
   periods: readonly ChartPeriod[],
-  format: { compact(minor: number): string; money(minor: number): string },
+  format: { currency: string; money(minor: number): string },
+  partialNote: string,
 ): ChartView {
   const tallest = Math.max(0, ...periods.map((period) => period.capex + period.opex));
+  const labels = chartMoney(format.currency, tallest);
   // Steps are whole units of currency at least, so that axis labels never show fractions of a cent.
   const step = Math.max(niceStep(tallest), 100);
   const top = tallest === 0 ? step * 4 : Math.ceil(tallest / step) * step;
@@ -80,7 +92,7 @@ export function budgetChart(
   for (let value = 0; value <= top + step / 2; value += step) {
     gridlines.push({
       y: round(PLOT.bottom - scale(value)),
-      label: value === 0 ? '0' : format.compact(value),
+      label: value === 0 ? '0' : labels.axis(value, step),
     });
   }
 
@@ -90,6 +102,7 @@ export function budgetChart(
   const bars = periods.map((period, index): ChartBar => {
     const centerX = PLOT.left + slot * (index + 0.5);
     const capexHeight = scale(period.capex);
+    const backlogHeight = scale(Math.min(period.backlog, period.capex));
     const opexHeight = scale(period.opex);
     const [fiscalYear = period.label, quarter = ''] = period.label.split(' ');
     return {
@@ -98,14 +111,17 @@ export function budgetChart(
       centerX: round(centerX),
       capexY: round(PLOT.bottom - capexHeight),
       capexHeight: round(capexHeight),
+      backlogY: round(PLOT.bottom - backlogHeight),
+      backlogHeight: round(backlogHeight),
       opexY: round(PLOT.bottom - capexHeight - opexHeight),
       opexHeight: round(opexHeight),
       totalY: round(PLOT.bottom - capexHeight - opexHeight - 4),
-      totalLabel: format.compact(period.capex + period.opex),
+      totalLabel: labels.label(period.capex + period.opex),
       showTotal: showTotals && period.capex + period.opex > 0,
       quarter: quarter || fiscalYear,
       year: quarter ? fiscalYear : '',
       refreshCount: period.refreshCount,
+      note: period.partial ? partialNote : '',
     };
   });
 
@@ -132,6 +148,7 @@ export function budgetChart(
     quarterY: PLOT.bottom + 15,
     yearY: PLOT.bottom + 27,
     refreshY: PLOT.bottom + 50,
+    noteY: PLOT.bottom + 38,
     gridlines,
     bars,
     description,

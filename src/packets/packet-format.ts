@@ -67,3 +67,63 @@ export const formatInstantDate = (instant: Date): string => mediumDate.format(in
 
 export const plural = (count: number, one: string, many = `${one}s`): string =>
   `${new Intl.NumberFormat(LOCALE).format(count)} ${count === 1 ? one : many}`;
+
+/**
+ * A chart's money labels, all in one unit and at one precision, so that "$46K" never stands next to "$45.1K":
+ * the unit (none, K, M, B) follows the largest amount; `label` prints one decimal in K, M and B, `axis` the
+ * fewest decimals that tell the axis steps apart.
+ */
+export interface ChartMoney {
+  label(minor: number): string;
+  axis(minor: number, step: number): string;
+}
+
+const UNITS = [
+  { divisor: 1e9, suffix: 'B' },
+  { divisor: 1e6, suffix: 'M' },
+  { divisor: 1e3, suffix: 'K' },
+] as const;
+
+export function chartMoney(currency: string, largestMinor: number): ChartMoney {
+  const digits = new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).resolvedOptions()
+    .maximumFractionDigits!;
+  const largest = Math.abs(largestMinor) / 10 ** digits;
+  const unit = UNITS.find((candidate) => largest >= candidate.divisor) ?? { divisor: 1, suffix: '' };
+  const formatter = (fractionDigits: number) =>
+    new Intl.NumberFormat(LOCALE, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: fractionDigits,
+      maximumFractionDigits: fractionDigits,
+    });
+  const labelDigits = unit.suffix === '' ? 0 : 1;
+  const label = formatter(labelDigits);
+  const inUnit = (minor: number) => minor / 10 ** digits / unit.divisor;
+  return {
+    label: (minor) => `${label.format(inUnit(minor))}${unit.suffix}`,
+    axis: (minor, step) => {
+      const stepInUnit = inUnit(step);
+      const axisDigits = Number.isInteger(stepInUnit)
+        ? 0
+        : stepInUnit * 10 === Math.round(stepInUnit * 10)
+          ? 1
+          : 2;
+      return `${formatter(axisDigits).format(inUnit(minor))}${unit.suffix}`;
+    },
+  };
+}
+
+/**
+ * Text for inside a double-quoted CSS string (the page's margin boxes: running header and footer). Every character
+ * other than an ASCII letter, digit or space becomes a hex escape (whose trailing space CSS consumes), so no value
+ * can close the string, the rule or the style element, and HTML escaping leaves it unchanged.
+ */
+export function cssStringContent(text: string): string {
+  let out = '';
+  for (const character of text) {
+    out += /^[A-Za-z0-9 ]$/.test(character)
+      ? character
+      : `\\${character.codePointAt(0)!.toString(16).padStart(6, '0')} `;
+  }
+  return out;
+}

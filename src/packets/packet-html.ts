@@ -9,25 +9,26 @@ import type { PacketView } from './packet.view-model.js';
  * The packet's Handlebars templates, compiled once per process in strict mode (a missing field is an error,
  * not a blank), in their own Handlebars environment with no helpers beyond the built-ins. Templates use
  * `{{ }}` only, so every value is HTML-escaped; the print CSS is a partial, i.e. trusted template source.
+ *
+ * The running header and footer are CSS page margin boxes (`@page { @top-left { … } }`), not Chromium's header
+ * and footer templates: those are drawn on every page, the cover included, whatever the page's CSS says, while
+ * `@page :first` can leave the cover's margin boxes empty.
  */
 export interface PacketDocument {
   /** The whole document, with the Content-Security-Policy meta as the first element of its head. */
   html: string;
-  /** Chromium print templates for the running header and footer (page X of Y). */
-  headerTemplate: string;
-  footerTemplate: string;
 }
 
 interface CompiledTemplates {
   document: Handlebars.TemplateDelegate<PacketView>;
-  header: Handlebars.TemplateDelegate<PacketView['header']>;
-  footer: Handlebars.TemplateDelegate<PacketView['header']>;
 }
 
 const packetTemplatesDir = path.join(templatesDir, 'packet');
 const PARTIALS = [
+  'words',
   'cover',
   'summary',
+  'roadmap',
   'forecast',
   'schedule',
   'exposure',
@@ -49,18 +50,12 @@ function compileTemplates(): CompiledTemplates {
   }
   return {
     document: handlebars.compile<PacketView>(read('packet.hbs'), options),
-    header: handlebars.compile<PacketView['header']>(read('header.hbs'), options),
-    footer: handlebars.compile<PacketView['header']>(read('footer.hbs'), options),
   };
 }
 
 export function renderPacketHtml(view: PacketView): PacketDocument {
   compiled ??= compileTemplates();
-  return {
-    html: withContentSecurityPolicy(compiled.document(view)),
-    headerTemplate: compiled.header(view.header),
-    footerTemplate: compiled.footer(view.header),
-  };
+  return { html: withContentSecurityPolicy(compiled.document(view)) };
 }
 
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];

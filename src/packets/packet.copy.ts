@@ -132,7 +132,7 @@ export const refreshReasons = {
   endOfLifecycle: (lifecycle: string) => `end of its ${lifecycle}`,
   overdue: (dueOn: string, because: string) => `Overdue since ${dueOn}: ${because}`,
   capitalised: (because: string) => because.charAt(0).toUpperCase() + because.slice(1),
-  coveredBy: (title: string) => `Replaced by the initiative “${title}”`,
+  coveredBy: (title: string) => `Covered by the initiative “${title}”`,
 };
 
 export const WARRANTY_STATUS = {
@@ -190,3 +190,84 @@ export const decisionsSinceText = (lastPacketOn: string | null): string =>
     : `Decisions recorded since the last packet, made on ${lastPacketOn}.`;
 
 export const assetCount = (count: number): string => plural(count, 'asset');
+
+export const runningHeader = (clientName: string, periodLabel: string): string =>
+  `${clientName} · ${periodLabel}`;
+
+/** Under a chart bar or timeline column whose period had begun before asOf. */
+export const PARTIAL = 'partial';
+export const LATER = 'Later';
+
+export const partialPeriod = (from: string, through: string): string => `Partial: ${from} – ${through}`;
+
+export const partialYear = (from: string, through: string, quarters: number): string =>
+  `${from} – ${through}${quarters < 4 ? `, ${quarters} of 4 quarters` : ''}`;
+
+export const backlogText = (count: number, assets: number, asOf: string, firstPeriod: string): string =>
+  `${count} of ${plural(assets, 'device')} ${count === 1 ? 'is' : 'are'} already past their replacement date. ` +
+  `The forecast charges them on ${asOf}, in ${firstPeriod}; they are a backlog to clear, not that quarter’s plan.`;
+
+export const summaryCounts = (assets: number, dueSoon: number): string =>
+  `${plural(assets, 'device')} under management; ${dueSoon} more reach their replacement date within the planning window.`;
+
+/** The summary's risk lines: what each exposure is and what fixing it involves. */
+export const RISKS = {
+  expiredWarranties: {
+    label: 'Out of warranty',
+    remedy: 'A failure is repaired at your cost; replace at refresh, or extend cover where it is offered',
+  },
+  unsupported: {
+    label: 'Unsupported systems',
+    remedy: 'No security updates any more: replace, or upgrade where the hardware allows',
+  },
+  supportEnding: {
+    label: 'Support ends within 12 months',
+    remedy: 'Plan the replacement or upgrade before the date',
+  },
+  updateDue: {
+    label: 'Update due (no charge)',
+    remedy: 'A newer release of the same product: a free in-place update',
+  },
+} as const;
+
+export const riskCaveats = (unpriced: number, covered: number): string =>
+  [
+    ...(covered > 0 ? [`${covered} paid for by an initiative`] : []),
+    ...(unpriced > 0 ? [`${unpriced} without a price`] : []),
+  ].join('; ');
+
+export const NO_CHARGE = 'No charge';
+
+export const approveAll = (count: number, capex: string | null, monthly: string | null): string =>
+  `Approving all ${count}: ${
+    [capex ? `${capex} one-time` : null, monthly ? `${monthly} a month` : null].filter(Boolean).join(' + ') ||
+    'no recorded cost'
+  }.`;
+
+export const timelineBacklog = (count: number, amount: string): string => `${count} · ${amount}`;
+export const timelineWave = (count: number, amount: string): string => `${count} · ${amount}`;
+export const moreInitiatives = (count: number): string =>
+  `and ${plural(count, 'more initiative')} (section 5)`;
+
+export const MODEL_NOT_RECORDED = 'Model not recorded';
+export const BACKLOG_TITLE = 'Overdue now';
+export const backlogRange = (asOf: string): string => `past their replacement date on ${asOf}`;
+export const scheduleBlockSummary = (count: number, amount: string): string =>
+  `${plural(count, 'replacement')}, ${amount}`;
+export const moreInAppendix = (count: number): string => `and ${count} more (see the appendix)`;
+
+export const warrantyEnded = (dates: string): string => `Ended ${dates}`;
+export const warrantyEnds = (dates: string): string => `Ends ${dates}`;
+export const supportEnded = (dates: string): string => `Ended ${dates}`;
+export const supportEnds = (dates: string): string => `Ends ${dates}`;
+export const UPDATE_DUE_WHEN = 'Out of servicing now';
+
+export const remedies = {
+  expiredWarranty: 'Repairs at your cost; replace at its refresh date',
+  expiringWarranty: 'Extend cover, or plan the replacement',
+  unsupported: 'Replace (or upgrade where the hardware allows)',
+  supportEnding: 'Replace or upgrade before support ends',
+  updateDue: (updateTo: string | null) => `Free in-place update${updateTo ? ` to ${updateTo}` : ''}`,
+};
+
+export const perMonth = (amount: string): string => `${amount}/mo`;

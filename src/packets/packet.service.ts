@@ -187,8 +187,6 @@ export async function renderPdf(renderer: Renderer, prepared: Pick<PreparedPacke
     return await renderer.render({
       html: prepared.document.html,
       pageSize: prepared.pageSize,
-      headerTemplate: prepared.document.headerTemplate,
-      footerTemplate: prepared.document.footerTemplate,
     });
   } catch (error) {
     throw renderFailureProblem(error);

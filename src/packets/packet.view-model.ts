@@ -4,22 +4,45 @@
  * packet-format.ts; this file only puts them where the templates print them. It also returns the figures, which
  * are stored with the PDF.
  */
-import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf, horizonOf } from '../domain/fiscal-calendar.js';
+import { addDays } from '../domain/dates.js';
+import {
+  fiscalPeriodLabel,
+  fiscalQuarterOf,
+  fiscalYearOf,
+  horizonOf,
+  isPartialPeriod,
+} from '../domain/fiscal-calendar.js';
 import type { Cells } from '../domain/cells.js';
 import { QUARTERS_PER_FISCAL_YEAR } from '../domain/fiscal-year-subtotals.js';
-import type { AssetCategory, ForecastItem, Scenario } from '../domain/forecast.types.js';
-import type { LifecycleClock } from '../domain/refresh-clock.js';
+import type { AssetCategory, Scenario } from '../domain/forecast.types.js';
+import { lifecycleRulesOf } from '../domain/refresh-clock.js';
 import { budgetChart, type ChartView } from './packet-chart.js';
 import * as copy from './packet.copy.js';
 import {
+  chartMoney,
+  cssStringContent,
   formatDate,
   formatInstantDate,
   formatLongDate,
   moneyFormat,
   type MoneyFormat,
 } from './packet-format.js';
+import { roadmapTimeline, type TimelineView } from './packet-roadmap.js';
+import {
+  coverageOf,
+  exposureOf,
+  exposureTotals,
+  modelOf,
+  overdueBacklog,
+  refreshScheduleBlocks,
+  type ExposureGroup,
+  type GroupReason,
+  type RefreshGroup,
+} from './packet-schedule.js';
+import { operatingSystemName, sampleOf, wordsOf, type Words } from './packet-words.js';
 import {
   compareText,
+  END_OF_SUPPORT_LOOKAHEAD_DAYS,
   isCounted,
   packetNumbers,
   type FiguresSources,
@@ -52,6 +75,8 @@ export interface PacketSources extends FiguresSources {
 export interface ForecastRowView {
   kind: 'period' | 'subtotal' | 'total';
   label: string;
+  /** "Partial: from Nov 22, 2026" under a period that had begun before asOf. */
+  note: string | null;
   range: string;
   refresh: string;
   initiativesCapex: string;
@@ -63,17 +88,42 @@ export interface ForecastRowView {
   refreshCount: string;
 }
 
-export interface ScheduleItemView {
-  date: string;
-  name: string;
-  category: string;
+/** One line of the refresh schedule: devices of one model, replaced for one reason in one block. */
+export interface ScheduleRowView {
+  model: Words;
+  count: string;
   reason: string;
   overdue: boolean;
+  covered: boolean;
+  names: Words[];
+  more: string | null;
   amount: string;
 }
 
-export interface InitiativeView {
+export interface ScheduleBlockView {
   title: string;
+  range: string;
+  summary: string;
+  backlog: boolean;
+  categories: { label: string; rows: ScheduleRowView[] }[];
+  empty: boolean;
+  total: string;
+}
+
+/** One line of the exposure tables: devices of one model (warranty) or one operating system. */
+export interface ExposureRowView {
+  label: Words;
+  sub: string | null;
+  count: string;
+  when: string;
+  names: Words[];
+  more: string | null;
+  remedy: string;
+  cost: string;
+}
+
+export interface InitiativeView {
+  title: Words;
   summary: string | null;
   priority: string;
   priorityClass: string;
@@ -84,18 +134,18 @@ export interface InitiativeView {
   opex: string | null;
   linkedAssets: string | null;
   inForecast: string;
-  decisions: { date: string; decision: string; decisionClass: string; by: string; note: string | null }[];
+  decisions: { date: string; decision: string; decisionClass: string; by: Words; note: string | null }[];
   needsDecision: boolean;
 }
 
 export interface InventoryAssetView {
-  name: string;
+  name: Words;
   tag: string | null;
-  makeModel: string | null;
+  makeModel: Words | null;
   serial: string | null;
-  assignedTo: string | null;
+  assignedTo: Words | null;
   location: string | null;
-  operatingSystem: string | null;
+  operatingSystem: Words | null;
   inService: string;
   warranty: string;
   warrantyClass: string;
@@ -107,11 +157,12 @@ export interface InventoryAssetView {
 export interface PacketView {
   theme: PacketTheme & { pageSize: 'Letter' | 'A4'; pageClass: 'letter' | 'a4' };
   title: string;
-  header: { clientName: string; periodLabel: string; mspName: string; footerText: string };
+  /** The running header and footer, printed in the page's margin boxes (none on the cover), as CSS string content. */
+  running: { left: string; right: string; footer: string };
   cover: {
     mspName: string;
     logoSrc: string | null;
-    clientName: string;
+    clientName: Words;
     periodLabel: string;
     asOf: string;
     preparedOn: string;
@@ -122,42 +173,25 @@ export interface PacketView {
   };
   summary: {
     currency: string;
-    nearTermRange: string;
-    capexNextFourQuarters: string;
-    capexBreakdown: string;
-    opexNext12Months: string;
-    opexRange: string;
-    horizonTotal: string;
-    horizonRange: string;
-    tiles: { value: string; label: string; note: string; tone: string }[];
-    decisionsNeeded: { title: string; amount: string }[];
+    headline: { capex: string; nearTermRange: string; opex: string };
+    years: { label: string; note: string | null; capex: string; opex: string; total: string }[];
+    backlog: { amount: string; text: string } | null;
+    risks: { label: string; count: string; amount: string; caveat: string; remedy: string }[];
+    decisionsNeeded: { title: Words; target: string; amount: string }[];
+    approveAll: string | null;
+    plan: { range: string; capex: string; opex: string; total: string };
+    counts: string;
     dataNotes: string[];
   };
-  chart: ChartView & { currency: string; range: string };
+  roadmap: TimelineView & { empty: boolean; legendPartial: boolean };
+  chart: ChartView & { currency: string; range: string; hasBacklog: boolean };
   forecast: { currency: string; scenario: string; rows: ForecastRowView[] };
-  schedule: {
-    quarters: { label: string; range: string; items: ScheduleItemView[]; count: string; total: string }[];
-    count: string;
-    total: string;
-    empty: boolean;
-  };
+  schedule: { blocks: ScheduleBlockView[]; count: string; total: string; empty: boolean };
   exposure: {
-    warranties: {
-      name: string;
-      category: string;
-      expiresOn: string;
-      status: string;
-      statusClass: string;
-      due: string;
-    }[];
-    endOfSupport: {
-      name: string;
-      operatingSystem: string;
-      endsOn: string;
-      source: string;
-      status: string;
-      statusClass: string;
-    }[];
+    warranties: ExposureRowView[];
+    unsupported: ExposureRowView[];
+    ending: ExposureRowView[];
+    updateDue: ExposureRowView[];
     warrantyNote: string;
     endOfSupportNote: string;
   };
@@ -170,10 +204,10 @@ export interface PacketView {
     since: string;
     rows: {
       date: string;
-      initiative: string;
+      initiative: Words;
       decision: string;
       decisionClass: string;
-      by: string;
+      by: Words;
       note: string | null;
     }[];
     empty: boolean;
@@ -187,9 +221,10 @@ export interface PacketView {
 
 type Clocks = PacketNumbers['clocks'];
 
-const rangeText = (start: string, end: string): string => copy.labelRange(formatDate(start), formatDate(end));
+/** How many device names a schedule or exposure line prints before "and N more (see the appendix)". */
+const NAMES_PER_LINE = 8;
 
-const tone = (count: number, tone: string): string => (count > 0 ? tone : 'calm');
+const rangeText = (start: string, end: string): string => copy.labelRange(formatDate(start), formatDate(end));
 
 export function buildPacketView(sources: PacketSources): { view: PacketView; figures: PacketFigures } {
   const numbers = packetNumbers(sources);
@@ -197,9 +232,25 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
   const { client, forecast } = sources;
   const { counts, opexNext12Months } = figures;
   const money = moneyFormat(forecast.currency);
+  const asOf = figures.asOf;
   const nearTermRange = copy.labelRange(nearTerm[0]!.label, nearTerm.at(-1)!.label);
   const horizonRange = copy.labelRange(shown[0]!.label, shown.at(-1)!.label);
   const theme = packetTheme(sources.msp.accentColor);
+  const backlog = overdueBacklog(shown[0]!);
+  const coverage = coverageOf(forecast.periods);
+  const initiativeTitles = new Map(
+    sources.initiatives.map((initiative) => [initiative.id, initiative.title]),
+  );
+  const exposure = exposureOf(
+    numbers.counted,
+    numbers.clocks,
+    lifecycleRulesOf(sources.lifecycle),
+    coverage,
+    asOf,
+    addDays(asOf, END_OF_SUPPORT_LOOKAHEAD_DAYS),
+  );
+  const partialNote = (start: string, end: string) =>
+    isPartialPeriod(asOf, { start }) ? copy.partialPeriod(formatDate(asOf), formatDate(end)) : null;
 
   const view: PacketView = {
     theme: {
@@ -208,18 +259,17 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
       pageClass: sources.msp.pageSize,
     },
     title: copy.packetTitle(client.name, sources.periodLabel),
-    header: {
-      clientName: client.name,
-      periodLabel: sources.periodLabel,
-      mspName: sources.msp.name,
-      footerText: sources.msp.footerText ?? copy.defaultFooter(sources.msp.name, client.name),
+    running: {
+      left: cssStringContent(copy.runningHeader(client.name, sources.periodLabel)),
+      right: cssStringContent(sources.msp.name),
+      footer: cssStringContent(sources.msp.footerText ?? copy.defaultFooter(sources.msp.name, client.name)),
     },
     cover: {
       mspName: sources.msp.name,
       logoSrc: sources.logoSrc,
-      clientName: client.name,
+      clientName: wordsOf(client.name),
       periodLabel: sources.periodLabel,
-      asOf: formatLongDate(figures.asOf),
+      asOf: formatLongDate(asOf),
       preparedOn: formatLongDate(sources.preparedOn),
       meetingOn: client.nextMeetingOn ? formatLongDate(client.nextMeetingOn) : null,
       vcioName: client.vcioName,
@@ -228,66 +278,76 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
     },
     summary: {
       currency: forecast.currency,
-      nearTermRange,
-      capexNextFourQuarters: money.money(nearTermCells.capex.total),
-      capexBreakdown: copy.capexBreakdown(
-        money.money(nearTermCells.capex.refresh),
-        nearTermCells.refreshCount,
-        money.money(nearTermCells.capex.initiatives),
-      ),
-      opexNext12Months: money.money(opexNext12Months.amount),
-      opexRange: rangeText(opexNext12Months.from, opexNext12Months.through),
-      horizonTotal: money.money(totals.total),
-      horizonRange,
-      tiles: [
-        { value: String(counts.overdue), ...copy.TILES.overdue, tone: tone(counts.overdue, 'alert') },
-        { value: String(counts.dueSoon), ...copy.TILES.dueSoon, tone: tone(counts.dueSoon, 'warn') },
-        {
-          value: String(counts.expiredWarranties),
-          label: copy.TILES.expiredWarranties.label,
-          note: copy.TILES.expiredWarranties.note(counts.expiringWarranties),
-          tone: tone(counts.expiredWarranties, 'warn'),
-        },
-        {
-          value: String(counts.unsupported),
-          ...copy.TILES.unsupported,
-          tone: tone(counts.unsupported, 'alert'),
-        },
-        {
-          value: String(counts.decisionsNeeded),
-          ...copy.TILES.decisionsNeeded,
-          tone: tone(counts.decisionsNeeded, 'accent'),
-        },
-      ],
+      headline: {
+        capex: money.money(nearTermCells.capex.total),
+        nearTermRange,
+        opex: money.money(opexNext12Months.amount),
+      },
+      years: numbers.fiscalYears.map((year) => ({
+        label: year.label,
+        note:
+          year.periods.length < 4 || isPartialPeriod(asOf, year)
+            ? copy.partialYear(
+                formatDate(year.periods[0]!.start < asOf ? asOf : year.periods[0]!.start),
+                formatDate(year.end),
+                year.periods.length,
+              )
+            : null,
+        capex: money.money(year.cells.capex.total),
+        opex: money.money(year.cells.opex.total),
+        total: money.money(year.cells.total),
+      })),
+      backlog:
+        backlog.count === 0
+          ? null
+          : {
+              amount: money.money(backlog.amount),
+              text: copy.backlogText(backlog.count, counts.assets, formatDate(asOf), shown[0]!.label),
+            },
+      risks: riskRows(exposure, money),
       decisionsNeeded: numbers.proposed.map((initiative) => ({
-        title: initiative.title,
+        title: wordsOf(initiative.title),
+        target: initiative.targetOn ? formatDate(initiative.targetOn) : copy.NOT_SCHEDULED,
         amount: initiativeCostText(initiative, money) ?? copy.NO_COST_RECORDED,
       })),
+      approveAll: approveAllText(numbers.proposed, money),
+      plan: {
+        range: horizonRange,
+        capex: money.money(totals.capex.total),
+        opex: money.money(totals.opex.total),
+        total: money.money(totals.total),
+      },
+      counts: copy.summaryCounts(counts.assets, counts.dueSoon),
       dataNotes: [
         ...(counts.undated > 0 ? [copy.undatedNote(counts.undated)] : []),
         ...(counts.unpriced > 0 ? [copy.unpricedNote(counts.unpriced)] : []),
       ],
     },
+    roadmap: roadmapView(sources, numbers, backlog, asOf),
     chart: {
       ...budgetChart(
-        shown.map((period) => ({
+        shown.map((period, index) => ({
           label: period.label,
           capex: period.capex.total,
           opex: period.opex.total,
           refreshCount: period.refreshCount,
+          backlog: index === 0 ? backlog.amount : 0,
+          partial: isPartialPeriod(asOf, period),
         })),
         money,
+        copy.PARTIAL,
       ),
       currency: forecast.currency,
       range: horizonRange,
+      hasBacklog: backlog.amount > 0,
     },
     forecast: {
       currency: forecast.currency,
       scenario: copy.SCENARIO_LABELS[forecast.scenario],
-      rows: forecastRows(numbers, money),
+      rows: forecastRows(numbers, money, partialNote),
     },
-    schedule: refreshSchedule(numbers, sources.inventory, sources.initiatives, money),
-    exposure: exposure(numbers, figures.asOf),
+    schedule: refreshSchedule(numbers, sources, initiativeTitles, money, asOf),
+    exposure: exposureView(exposure, initiativeTitles, money),
     initiatives: roadmap(sources, money),
     decisions: decisionsSince(sources.decisions),
     inventory: inventory(sources.inventory, numbers.clocks),
@@ -295,7 +355,11 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
   return { view, figures };
 }
 
-function forecastRows(numbers: PacketNumbers, money: MoneyFormat): ForecastRowView[] {
+function forecastRows(
+  numbers: PacketNumbers,
+  money: MoneyFormat,
+  partialNote: (start: string, end: string) => string | null,
+): ForecastRowView[] {
   const { shown, fiscalYears, totals } = numbers;
   const cell = (amount: number) => (amount === 0 ? copy.DASH : money.amount(amount));
   const row = (
@@ -303,9 +367,11 @@ function forecastRows(numbers: PacketNumbers, money: MoneyFormat): ForecastRowVi
     label: string,
     range: string,
     cells: Cells,
+    note: string | null = null,
   ): ForecastRowView => ({
     kind,
     label,
+    note,
     range,
     refresh: cell(cells.capex.refresh),
     initiativesCapex: cell(cells.capex.initiatives),
@@ -319,7 +385,15 @@ function forecastRows(numbers: PacketNumbers, money: MoneyFormat): ForecastRowVi
   const rows: ForecastRowView[] = [];
   for (const year of fiscalYears) {
     for (const period of year.periods)
-      rows.push(row('period', period.label, rangeText(period.start, period.end), period));
+      rows.push(
+        row(
+          'period',
+          period.label,
+          rangeText(period.start, period.end),
+          period,
+          partialNote(period.start, period.end),
+        ),
+      );
     const label = copy.fiscalYearSubtotalLabel(year.label, year.periods.length, QUARTERS_PER_FISCAL_YEAR);
     rows.push(row('subtotal', label, rangeText(year.start, year.end), year.cells));
   }
@@ -327,104 +401,235 @@ function forecastRows(numbers: PacketNumbers, money: MoneyFormat): ForecastRowVi
   return rows;
 }
 
-/** Read from the item itself: the forecast tells each refresh's reason and cycle, so nothing re-runs it. */
-function refreshReason(
-  item: ForecastItem,
-  asset: InventoryAsset | undefined,
-  clock: LifecycleClock | undefined,
-): string {
-  if (item.reason === undefined || item.cycle === undefined || !asset || !clock)
-    return copy.refreshReasons.unexplained;
-  const lifecycle = copy.refreshReasons.lifecycle(clock.lifecycleMonths);
-  if (item.cycle > 0) return copy.refreshReasons.nextCycle(lifecycle);
+function riskRows(
+  exposure: ReturnType<typeof exposureOf>,
+  money: MoneyFormat,
+): PacketView['summary']['risks'] {
+  const priced = (totals: ReturnType<typeof exposureTotals>) => ({
+    amount: totals.count === 0 ? copy.DASH : money.money(totals.amount),
+    caveat: copy.riskCaveats(totals.unpriced, totals.covered),
+  });
+  const expired = exposureTotals(exposure.expiredWarranties);
+  const unsupported = exposureTotals(exposure.unsupported);
+  const ending = exposureTotals(exposure.supportEnding);
+  const updateDue = exposureTotals(exposure.updateDue);
+  return [
+    { ...copy.RISKS.expiredWarranties, count: String(expired.count), ...priced(expired) },
+    { ...copy.RISKS.unsupported, count: String(unsupported.count), ...priced(unsupported) },
+    { ...copy.RISKS.supportEnding, count: String(ending.count), ...priced(ending) },
+    { ...copy.RISKS.updateDue, count: String(updateDue.count), amount: copy.NO_CHARGE, caveat: '' },
+  ];
+}
+
+function approveAllText(proposed: readonly RoadmapInitiative[], money: MoneyFormat): string | null {
+  if (proposed.length < 2) return null;
+  const capex = proposed.reduce((sum, initiative) => sum + initiative.capexCost, 0);
+  const monthly = proposed.reduce((sum, initiative) => sum + initiative.monthlyOpexCost, 0);
+  return copy.approveAll(
+    proposed.length,
+    capex > 0 ? money.money(capex) : null,
+    monthly > 0 ? money.money(monthly) : null,
+  );
+}
+
+function roadmapView(
+  sources: PacketSources,
+  numbers: PacketNumbers,
+  backlog: { count: number; amount: number },
+  asOf: string,
+): PacketView['roadmap'] {
+  const quarters = numbers.shown.slice(0, ROADMAP_QUARTERS);
+  const open = sources.initiatives.filter((initiative) => ROADMAP_STATUSES.has(initiative.status));
+  // One unit and precision for every amount on the timeline, set by the largest of them.
+  const labels = chartMoney(
+    sources.forecast.currency,
+    Math.max(
+      backlog.amount,
+      ...quarters.map((period) => period.capex.refresh),
+      ...open.map((initiative) => initiative.capexCost),
+    ),
+  );
+  const timeline = roadmapTimeline(
+    quarters.map((period, index) => ({
+      key: period.key,
+      label: period.label,
+      start: period.start,
+      end: period.end,
+      partial: isPartialPeriod(asOf, period),
+      // The backlog is shown on its own row; the wave is what falls due in the quarter itself.
+      refreshCount: period.refreshCount - (index === 0 ? backlog.count : 0),
+      refreshAmount: period.capex.refresh - (index === 0 ? backlog.amount : 0),
+    })),
+    backlog,
+    open.map((initiative) => ({
+      title: initiative.title,
+      status: initiative.status as 'proposed' | 'approved' | 'in_progress' | 'deferred',
+      targetOn: initiative.targetOn,
+      capexCost: initiative.capexCost,
+      monthlyOpexCost: initiative.monthlyOpexCost,
+      opexMonths: initiative.opexMonths,
+    })),
+    {
+      money: labels.label,
+      monthly: (minor) => copy.perMonth(wholeMoney(sources.forecast.currency, minor)),
+      partial: copy.PARTIAL,
+      later: copy.LATER,
+      backlog: copy.timelineBacklog,
+      wave: copy.timelineWave,
+      noRefresh: copy.DASH,
+      more: copy.moreInitiatives,
+    },
+  );
+  return {
+    ...timeline,
+    empty: quarters.length === 0,
+    legendPartial: quarters.some((q) => isPartialPeriod(asOf, q)),
+  };
+}
+
+/** How many quarters the roadmap timeline spans. */
+export const ROADMAP_QUARTERS = 8;
+
+function reasonText(group: RefreshGroup): string {
+  const reason: GroupReason = group.reason;
+  if (reason.kind === 'unexplained') return copy.refreshReasons.unexplained;
   const because =
-    item.reason === 'end_of_support'
-      ? copy.refreshReasons.endOfSupport(asset.operatingSystem)
-      : copy.refreshReasons.endOfLifecycle(lifecycle);
-  if (item.overdue && clock.dueOn) return copy.refreshReasons.overdue(formatDate(clock.dueOn), because);
+    reason.kind === 'end_of_support'
+      ? copy.refreshReasons.endOfSupport(reason.operatingSystem)
+      : reason.kind === 'lifecycle'
+        ? copy.refreshReasons.endOfLifecycle(copy.refreshReasons.lifecycle(reason.months))
+        : copy.refreshReasons.nextCycle(copy.refreshReasons.lifecycle(reason.months));
+  if (group.dueFrom !== null)
+    return copy.refreshReasons.overdue(
+      group.dueFrom === group.dueTo
+        ? formatDate(group.dueFrom)
+        : copy.labelRange(formatDate(group.dueFrom), formatDate(group.dueTo!)),
+      because,
+    );
   return copy.refreshReasons.capitalised(because);
+}
+
+function namesOf(names: readonly string[]): { names: Words[]; more: string | null } {
+  const { shown, more } = sampleOf(names, NAMES_PER_LINE);
+  return { names: shown.map(wordsOf), more: more > 0 ? copy.moreInAppendix(more) : null };
 }
 
 function refreshSchedule(
   numbers: PacketNumbers,
-  inventory: readonly InventoryAsset[],
-  initiatives: readonly RoadmapInitiative[],
+  sources: PacketSources,
+  initiativeTitles: ReadonlyMap<string, string>,
   money: MoneyFormat,
+  asOf: string,
 ): PacketView['schedule'] {
-  const assets = new Map(inventory.map((asset) => [asset.id, asset]));
-  const initiativeTitles = new Map(initiatives.map((initiative) => [initiative.id, initiative.title]));
+  const assets = new Map(sources.inventory.map((asset) => [asset.id, asset]));
+  const blocks = refreshScheduleBlocks(numbers.nearTerm, asOf, assets, numbers.clocks);
   let count = 0;
   let total = 0;
-  const quarters = numbers.nearTerm.map((period) => {
-    const items = (period.items ?? [])
-      .filter((item) => item.type === 'refresh')
-      .map((item): ScheduleItemView => {
-        const asset = assets.get(item.refId);
-        const category = asset ? copy.CATEGORY_SINGULAR[asset.category] : '';
-        const date = formatDate(item.date);
-        if (item.coveredBy !== undefined) {
-          const title = initiativeTitles.get(item.coveredBy) ?? '';
-          return {
-            date,
-            name: item.name,
-            category,
-            reason: copy.refreshReasons.coveredBy(title),
-            overdue: false,
-            amount: copy.IN_INITIATIVE,
-          };
-        }
-        // Escalation is never negative, so a charged refresh costs nothing exactly when the asset has no price.
-        const unpriced = asset !== undefined && item.amount === 0;
-        return {
-          date,
-          name: item.name,
-          category,
-          reason: refreshReason(item, asset, numbers.clocks.get(item.refId)),
-          overdue: item.overdue,
-          amount: unpriced ? copy.NOT_PRICED : money.amount(item.amount),
-        };
+  const views = blocks.map((block): ScheduleBlockView => {
+    count += block.count;
+    total += block.amount;
+    const categories = new Map<string, ScheduleRowView[]>();
+    for (const group of block.groups) {
+      const label = copy.CATEGORY_LABELS[group.category];
+      const rows = categories.get(label) ?? [];
+      const covered = group.coveredBy !== null;
+      rows.push({
+        model: wordsOf(group.model ?? copy.MODEL_NOT_RECORDED),
+        count: String(group.count),
+        reason: covered
+          ? copy.refreshReasons.coveredBy(initiativeTitles.get(group.coveredBy!) ?? '')
+          : reasonText(group),
+        overdue: block.kind === 'backlog',
+        covered,
+        ...namesOf(group.names),
+        amount: covered
+          ? copy.IN_INITIATIVE
+          : group.unpriced === group.count
+            ? copy.NOT_PRICED
+            : money.amount(group.amount),
       });
-    count += period.refreshCount;
-    total += period.capex.refresh;
+      categories.set(label, rows);
+    }
+    const partial = block.kind === 'quarter' && block.partial;
     return {
-      label: period.label,
-      range: rangeText(period.start, period.end),
-      items,
-      count: copy.replacements(period.refreshCount),
-      total: money.amount(period.capex.refresh),
+      title: block.kind === 'backlog' ? copy.BACKLOG_TITLE : block.label,
+      range:
+        block.kind === 'backlog'
+          ? copy.backlogRange(formatDate(asOf))
+          : partial
+            ? copy.partialPeriod(formatDate(asOf), formatDate(block.end))
+            : rangeText(block.start, block.end),
+      summary: copy.scheduleBlockSummary(block.count, money.money(block.amount)),
+      backlog: block.kind === 'backlog',
+      categories: [...categories.entries()].map(([label, rows]) => ({ label, rows })),
+      empty: block.groups.length === 0,
+      total: money.amount(block.amount),
     };
   });
-  return { quarters, count: copy.replacements(count), total: money.money(total), empty: count === 0 };
+  return { blocks: views, count: copy.replacements(count), total: money.money(total), empty: count === 0 };
 }
 
-function exposure(numbers: PacketNumbers, asOf: string): PacketView['exposure'] {
-  const clockOf = (asset: InventoryAsset) => numbers.clocks.get(asset.id)!;
-  const warranties = numbers.warrantyExposure.map((asset) => {
-    const clock = clockOf(asset);
-    return {
-      name: asset.name,
-      category: copy.CATEGORY_SINGULAR[asset.category],
-      expiresOn: formatDate(asset.warrantyExpiresOn!),
-      ...copy.WARRANTY_STATUS[clock.warrantyStatus === 'expired' ? 'expired' : 'expiring'],
-      due: clock.dueOn ? formatDate(clock.dueOn) : copy.DASH,
-    };
+function exposureView(
+  exposure: ReturnType<typeof exposureOf>,
+  initiativeTitles: ReadonlyMap<string, string>,
+  money: MoneyFormat,
+): PacketView['exposure'] {
+  const cost = (group: ExposureGroup) =>
+    group.coveredBy !== null
+      ? copy.IN_INITIATIVE
+      : group.unpriced === group.count
+        ? copy.NOT_PRICED
+        : money.amount(group.amount);
+  const covered = (group: ExposureGroup) =>
+    group.coveredBy === null
+      ? null
+      : copy.refreshReasons.coveredBy(initiativeTitles.get(group.coveredBy) ?? '');
+  const dates = (group: ExposureGroup) =>
+    group.firstOn === group.lastOn
+      ? formatDate(group.firstOn)
+      : copy.labelRange(formatDate(group.firstOn), formatDate(group.lastOn));
+  const byModel = (group: ExposureGroup, when: string, remedy: string): ExposureRowView => ({
+    label: wordsOf(group.model ?? copy.MODEL_NOT_RECORDED),
+    sub: copy.CATEGORY_SINGULAR[group.category!],
+    count: String(group.count),
+    when,
+    ...namesOf(group.names),
+    remedy: covered(group) ?? remedy,
+    cost: cost(group),
   });
-  const endOfSupport = numbers.endOfSupportExposure.map((asset) => {
-    const clock = clockOf(asset);
-    return {
-      name: asset.name,
-      operatingSystem: asset.operatingSystem ?? copy.DASH,
-      endsOn: formatDate(clock.endOfSupportOn!),
-      source: copy.END_OF_SUPPORT_SOURCES[clock.endOfSupportSource === 'catalogue' ? 'catalogue' : 'asset'],
-      ...copy.END_OF_SUPPORT_STATUS[clock.endOfSupportOn! < asOf ? 'unsupported' : 'ending'],
-    };
+  const byOs = (group: ExposureGroup, when: string, remedy: string): ExposureRowView => ({
+    label: wordsOf(group.operatingSystem ?? copy.DASH),
+    sub: null,
+    count: String(group.count),
+    when,
+    ...namesOf(group.names),
+    remedy: covered(group) ?? remedy,
+    cost: group.updateTo !== null ? copy.NO_CHARGE : cost(group),
   });
+  const warranties = [
+    ...exposure.expiredWarranties.map((group) =>
+      byModel(group, copy.warrantyEnded(dates(group)), copy.remedies.expiredWarranty),
+    ),
+    ...exposure.expiringWarranties.map((group) =>
+      byModel(group, copy.warrantyEnds(dates(group)), copy.remedies.expiringWarranty),
+    ),
+  ];
   return {
     warranties,
-    endOfSupport,
+    unsupported: exposure.unsupported.map((group) =>
+      byOs(group, copy.supportEnded(dates(group)), copy.remedies.unsupported),
+    ),
+    ending: exposure.supportEnding.map((group) =>
+      byOs(group, copy.supportEnds(dates(group)), copy.remedies.supportEnding),
+    ),
+    updateDue: exposure.updateDue.map((group) =>
+      byOs(group, copy.UPDATE_DUE_WHEN, copy.remedies.updateDue(group.updateTo)),
+    ),
     warrantyNote: warranties.length === 0 ? copy.exposureNotes.noWarranties : copy.exposureNotes.warranties,
     endOfSupportNote:
-      endOfSupport.length === 0 ? copy.exposureNotes.noEndOfSupport : copy.exposureNotes.endOfSupport,
+      exposure.unsupported.length + exposure.supportEnding.length + exposure.updateDue.length === 0
+        ? copy.exposureNotes.noEndOfSupport
+        : copy.exposureNotes.endOfSupport,
   };
 }
 
@@ -445,7 +650,6 @@ const ROADMAP_STATUSES: ReadonlySet<RoadmapInitiative['status']> = new Set([
   'in_progress',
   'deferred',
 ]);
-
 function roadmap(sources: PacketSources, money: MoneyFormat): PacketView['initiatives'] {
   const fiscalStart = sources.client.fiscalYearStartMonth;
   const groups = new Map<
@@ -496,7 +700,7 @@ function initiativeView(
   money: MoneyFormat,
 ): InitiativeView {
   return {
-    title: initiative.title,
+    title: wordsOf(initiative.title),
     summary: initiative.summary,
     priority: copy.priorityLabel(initiative.priority),
     priorityClass: `priority-${initiative.priority}`,
@@ -511,7 +715,7 @@ function initiativeView(
       date: formatInstantDate(decision.decidedAt),
       decision: copy.DECISION_LABELS[decision.decision],
       decisionClass: `decision-${decision.decision}`,
-      by: copy.decidedBy(decision.decidedBy, decision.role),
+      by: wordsOf(copy.decidedBy(decision.decidedBy, decision.role)),
       note: decision.note,
     })),
     needsDecision: initiative.status === 'proposed',
@@ -525,10 +729,10 @@ function decisionsSince(source: PacketSources['decisions']): PacketView['decisio
     ),
     rows: source.decisions.map((decision) => ({
       date: formatInstantDate(decision.decidedAt),
-      initiative: decision.initiativeTitle,
+      initiative: wordsOf(decision.initiativeTitle),
       decision: copy.DECISION_LABELS[decision.decision],
       decisionClass: `decision-${decision.decision}`,
-      by: copy.decidedBy(decision.decidedBy, decision.role),
+      by: wordsOf(copy.decidedBy(decision.decidedBy, decision.role)),
       note: decision.note,
     })),
     empty: source.decisions.length === 0,
@@ -557,13 +761,13 @@ function inventory(assets: readonly InventoryAsset[], clocks: Clocks): PacketVie
           : copy.LIFECYCLE_LABELS[clock.status];
     const list = groups.get(asset.category) ?? [];
     list.push({
-      name: asset.name,
+      name: wordsOf(asset.name),
       tag: asset.assetTag,
-      makeModel: [asset.manufacturer, asset.model].filter(Boolean).join(' ') || null,
+      makeModel: wordsOrNull(modelOf(asset)),
       serial: asset.serialNumber,
-      assignedTo: asset.assignedTo,
+      assignedTo: wordsOrNull(asset.assignedTo),
       location: asset.location,
-      operatingSystem: asset.operatingSystem,
+      operatingSystem: wordsOrNull(asset.operatingSystem && operatingSystemName(asset.operatingSystem)),
       inService: inService ? formatDate(inService) : copy.DASH,
       warranty: asset.warrantyExpiresOn ? formatDate(asset.warrantyExpiresOn) : copy.DASH,
       warrantyClass: isCounted(asset) ? WARRANTY_CLASSES[clock.warrantyStatus] : 'muted',
@@ -582,4 +786,14 @@ function inventory(assets: readonly InventoryAsset[], clocks: Clocks): PacketVie
     })),
     empty: assets.length === 0,
   };
+}
+
+const wordsOrNull = (text: string | null): Words | null => (text ? wordsOf(text) : null);
+
+/** "$1,200": whole units of the currency, rounded half up. */
+function wholeMoney(currency: string, minor: number): string {
+  const format = moneyFormat(currency);
+  const digits = format.amount(0).split('.')[1]?.length ?? 0;
+  const unit = 10 ** digits;
+  return format.money(Math.round(minor / unit) * unit).replace(/\.0+$/, '');
 }

@@ -126,10 +126,18 @@ describe('packet chart and theme', () => {
     const format = moneyFormat('USD');
     const chart = budgetChart(
       [
-        { label: 'FY2027 Q1', capex: 300_000, opex: 100_000, refreshCount: 3 },
-        { label: 'FY2027 Q2', capex: 0, opex: 200_000, refreshCount: 0 },
+        {
+          label: 'FY2027 Q1',
+          capex: 300_000,
+          opex: 100_000,
+          refreshCount: 3,
+          backlog: 120_000,
+          partial: true,
+        },
+        { label: 'FY2027 Q2', capex: 0, opex: 200_000, refreshCount: 0, backlog: 0, partial: false },
       ],
       format,
+      'partial',
     );
     const [first, second] = chart.bars;
     expect(first!.capexHeight).toBeCloseTo(3 * (second!.opexHeight / 2), 1);
@@ -137,6 +145,11 @@ describe('packet chart and theme', () => {
     expect(second!.capexHeight).toBe(0);
     expect([first!.quarter, first!.year, first!.refreshCount]).toEqual(['Q1', 'FY2027', 3]);
     expect(chart.gridlines[0]!.label).toBe('0');
+    // The backlog is the bottom of the first bar's capex, in proportion; the partial period says so.
+    expect(first!.backlogHeight).toBeCloseTo(first!.capexHeight * 0.4, 1);
+    expect(first!.backlogY + first!.backlogHeight).toBeCloseTo(first!.capexY + first!.capexHeight, 5);
+    expect([first!.note, second!.note]).toEqual(['partial', '']);
+    expect(chart.bars.map((bar) => bar.totalLabel)).toEqual(['$4.0K', '$2.0K']);
     expect(chart.description).toContain('FY2027 Q1 at $4,000.00');
   });
 
@@ -273,15 +286,22 @@ describe('the packet view model and templates', () => {
     expect(document.html).toMatch(
       /^<!doctype html>\s*<html lang="en" class="a4">\s*<head><meta http-equiv="Content-Security-Policy"/,
     );
-    expect(document.html).toContain('&lt;b&gt;Overdue PC&lt;/b&gt;');
+    expect(document.html).toContain(
+      '<span class="w">&lt;b&gt;Overdue</span> <span class="w">PC&lt;/b&gt;</span>',
+    );
     expect(document.html).toContain('Dental {{x}}');
     expect(document.html).toContain('--accent: #0f766e;');
     expect(document.html).toContain('size: A4;');
     expect(document.html).not.toContain('<script');
-    expect(document.footerTemplate).toContain('&lt;/style&gt;&lt;script&gt;x&lt;/script&gt;');
-    expect(document.footerTemplate).toContain(
-      '<span class="pageNumber"></span> of <span class="totalPages"></span>',
+    // The footer is CSS string content in the page's margin boxes: every character but letters, digits and
+    // spaces is a hex escape, so it can close neither the string nor the style element.
+    expect(document.html).toContain(
+      '@bottom-left { content: "\\00003c \\00002f style\\00003e \\00003c script\\00003e x\\00003c \\00002f script\\00003e "; }',
     );
+    expect(document.html).toContain(
+      '@bottom-right { content: "Page " counter(page) " of " counter(pages); }',
+    );
+    expect(document.html.match(/<\/style>/g)).toHaveLength(2);
   });
 
   it('when the templates are read, then none uses triple braces or an unescaped block', () => {
