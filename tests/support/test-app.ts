@@ -13,6 +13,8 @@ import { fixedClock, type Clock } from '../../src/shared/clock.js';
 import { assertResponseMatchesContract } from './response-contract.js';
 import { openTestDatabase } from './test-database.js';
 
+const IDLE_CONNECTION_MS = 60_000;
+
 export interface TestResponse<T = any> {
   status: number;
   headers: Headers;
@@ -87,6 +89,9 @@ export async function startTestApp(
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
+  // fetch keeps connections alive and reuses them; with Node's 5 s default a test that pauses (a slow render on a
+  // loaded machine) can send on a socket the server is closing at that moment, which reads as ECONNRESET.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
