@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, money, uuid } from '../http/schemas.js';
+import { isoDate, money, repeatableParam, uuid } from '../http/schemas.js';
 import { MAX_LIFECYCLE_MONTHS } from '../assets/asset.fields.js';
 import { ASSET_CATEGORIES, type AssetCategory } from '../domain/forecast.types.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
@@ -91,11 +91,18 @@ export const lifecycleOverridesParam = z
         });
         return z.NEVER;
       }
+      if (overrides[category!] !== undefined && overrides[category!] !== months) {
+        ctx.addIssue({ code: 'custom', message: `gives ${category} more than one lifetime` });
+        return z.NEVER;
+      }
       overrides[category!] = months;
     }
     return overrides;
   })
-  .describe('What-if lifecycle months per category, e.g. laptop:48,desktop:60');
+  .describe(
+    'What-if lifecycle months per category, e.g. laptop:48,desktop:60; may be repeated ' +
+      '(lifecycleMonths=laptop:48&lifecycleMonths=desktop:60)',
+  );
 
 const horizonFields = {
   asOf: isoDate.optional().describe('Defaults to today (UTC)'),
@@ -107,7 +114,7 @@ const horizonFields = {
     .optional()
     .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
   scenario: z.enum(['committed', 'proposed']).default('committed'),
-  lifecycleMonths: lifecycleOverridesParam.optional(),
+  lifecycleMonths: repeatableParam(lifecycleOverridesParam.optional()),
 };
 
 function checkPeriods(
@@ -124,9 +131,19 @@ function checkPeriods(
   }
 }
 
+/** `?units=minor`: CSV amounts as integers in minor units for tools; JSON is always in minor units. */
+const csvUnits = z
+  .enum(['major', 'minor'])
+  .default('major')
+  .describe(
+    "CSV only: major writes amounts in the currency's major unit with its decimals (53240.00 for $53,240) under " +
+      'headers that name the currency (total_USD); minor writes integers in minor units under plain headers',
+  );
+
 export const clientForecastQuery = z
   .strictObject({
     ...horizonFields,
+    units: csvUnits,
     include: z.enum(['items']).optional().describe('items: list every charge per period'),
   })
   .superRefine(checkPeriods);
@@ -134,6 +151,7 @@ export const clientForecastQuery = z
 export const portfolioQuery = z
   .strictObject({
     ...horizonFields,
+    units: csvUnits,
     fiscalYearStartMonth: z.coerce
       .number()
       .int()

@@ -46,6 +46,21 @@ export const requiredText = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine(noNul, NUL_MESSAGE);
 
+const repeatableParams = new WeakSet<z.ZodType>();
+
+/**
+ * A query parameter that may be repeated: `?lifecycleMonths=desktop:60&lifecycleMonths=laptop:48` is read as
+ * `desktop:60,laptop:48`. Any other parameter given twice is refused, naming it, rather than one of its values
+ * being silently dropped.
+ */
+export function repeatableParam<T extends z.ZodType>(schema: T): T {
+  repeatableParams.add(schema);
+  return schema;
+}
+
+export const isRepeatableParam = (schema: z.ZodType | undefined): boolean =>
+  schema !== undefined && repeatableParams.has(schema);
+
 export const paginationQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
