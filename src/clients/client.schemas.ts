@@ -1,19 +1,21 @@
 import { z } from 'zod';
 import { currency, isoDate, paginationQuery, requiredText, text, uuid, searchTerm } from '../http/schemas.js';
 
-export const clientSchema = z.object({
-  id: uuid,
-  name: z.string(),
-  currency: z.string(),
-  fiscalYearStartMonth: z.int().min(1).max(12),
-  contactName: z.string().nullable(),
-  contactEmail: z.string().nullable(),
-  vcioName: z.string().nullable(),
-  nextMeetingOn: z.string().nullable().describe('YYYY-MM-DD'),
-  notes: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const clientSchema = z
+  .object({
+    id: uuid,
+    name: z.string(),
+    currency: z.string(),
+    fiscalYearStartMonth: z.int().min(1).max(12),
+    contactName: z.string().nullable(),
+    contactEmail: z.string().nullable(),
+    vcioName: z.string().nullable(),
+    nextMeetingOn: z.string().nullable().describe('YYYY-MM-DD'),
+    notes: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Client' });
 export type Client = z.infer<typeof clientSchema>;
 
 const clientFields = {

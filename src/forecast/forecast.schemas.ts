@@ -8,65 +8,77 @@ import { MAX_LEVELLING_WINDOW_MONTHS } from '../domain/levelling.js';
 const capex = z.object({ refresh: z.int(), initiatives: z.int(), total: z.int() });
 const opex = z.object({ recurring: z.int(), initiatives: z.int(), total: z.int() });
 
-export const forecastItemSchema = z.object({
-  type: z.enum(['refresh', 'recurring', 'initiative_capex', 'initiative_opex']),
-  refId: uuid,
-  name: z.string(),
-  date: z.string(),
-  amount: z.int(),
-  overdue: z.boolean(),
-  reason: z
-    .enum(['age', 'end_of_support'])
-    .optional()
-    .describe("Refresh items: why the event falls when it does (a later cycle's reason is age)"),
-  cycle: z
-    .int()
-    .min(0)
-    .optional()
-    .describe("Refresh items: 0 for the asset's first event, k for the k-th lifecycle after it"),
-  coveredBy: uuid
-    .optional()
-    .describe(
-      'Refresh items: the replacement initiative that pays for this refresh instead; the item has amount 0 and ' +
-        'is not in refreshCount',
-    ),
-});
+export const forecastItemSchema = z
+  .object({
+    type: z.enum(['refresh', 'recurring', 'initiative_capex', 'initiative_opex']),
+    refId: uuid,
+    name: z.string(),
+    date: z.string(),
+    amount: z.int(),
+    overdue: z.boolean(),
+    reason: z
+      .enum(['age', 'end_of_support'])
+      .optional()
+      .describe("Refresh items: why the event falls when it does (a later cycle's reason is age)"),
+    cycle: z
+      .int()
+      .min(0)
+      .optional()
+      .describe("Refresh items: 0 for the asset's first event, k for the k-th lifecycle after it"),
+    coveredBy: uuid
+      .optional()
+      .describe(
+        'Refresh items: the replacement initiative that pays for this refresh instead; the item has amount 0 and ' +
+          'is not in refreshCount',
+      ),
+  })
+  .meta({ id: 'ForecastItem' });
 
-export const forecastPeriodSchema = z.object({
-  key: z.string().describe('FY2027-Q1 or FY2027'),
-  label: z.string().describe('FY2027 Q1 or FY2027'),
-  start: z.string(),
-  end: z.string(),
-  capex,
-  opex,
-  total: z.int(),
-  refreshCount: z.int(),
-  partial: z
-    .boolean()
-    .describe('True when asOf is after the period start: only the rest of the period is forecast'),
-  items: z
-    .array(forecastItemSchema)
-    .optional()
-    .describe('With include=items: the charges that sum to the cells'),
-});
+export const forecastPeriodSchema = z
+  .object({
+    key: z
+      .string()
+      .describe('FY2027-Q1 or FY2027')
+      .meta({ examples: ['FY2027-Q1'] }),
+    label: z
+      .string()
+      .describe('FY2027 Q1 or FY2027')
+      .meta({ examples: ['FY2027 Q1'] }),
+    start: z.string(),
+    end: z.string(),
+    capex,
+    opex,
+    total: z.int(),
+    refreshCount: z.int(),
+    partial: z
+      .boolean()
+      .describe('True when asOf is after the period start: only the rest of the period is forecast'),
+    items: z
+      .array(forecastItemSchema)
+      .optional()
+      .describe('With include=items: the charges that sum to the cells'),
+  })
+  .meta({ id: 'ForecastPeriod' });
 
 export const forecastTotalsSchema = z.object({ capex, opex, total: z.int(), refreshCount: z.int() });
 export const forecastCountsSchema = z.object({ undated: z.int(), unpriced: z.int(), overdue: z.int() });
 
-export const clientForecastSchema = z.object({
-  clientId: uuid,
-  currency: z.string(),
-  asOf: z.string(),
-  granularity: z.enum(['quarter', 'year']),
-  scenario: z.enum(['committed', 'proposed']),
-  fiscalYearStartMonth: z.int(),
-  lifecycleOverrides: z
-    .record(z.string(), z.int())
-    .describe('What-if lifecycle months per category, as applied'),
-  periods: z.array(forecastPeriodSchema),
-  totals: forecastTotalsSchema,
-  counts: forecastCountsSchema,
-});
+export const clientForecastSchema = z
+  .object({
+    clientId: uuid,
+    currency: z.string(),
+    asOf: z.string(),
+    granularity: z.enum(['quarter', 'year']),
+    scenario: z.enum(['committed', 'proposed']),
+    fiscalYearStartMonth: z.int(),
+    lifecycleOverrides: z
+      .record(z.string(), z.int())
+      .describe('What-if lifecycle months per category, as applied'),
+    periods: z.array(forecastPeriodSchema),
+    totals: forecastTotalsSchema,
+    counts: forecastCountsSchema,
+  })
+  .meta({ id: 'ClientForecast' });
 
 /**
  * `laptop:48,desktop:60` → { laptop: 48, desktop: 60 }: what-if lifecycle months per category for one forecast.
@@ -111,6 +123,7 @@ const horizonFields = {
     .number()
     .int()
     .min(1)
+    .max(MAX_PERIOD_COUNT.quarter)
     .optional()
     .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
   scenario: z.enum(['committed', 'proposed']).default('committed'),
@@ -169,6 +182,7 @@ export const levelForecastBody = z
     periods: z
       .int()
       .min(1)
+      .max(MAX_PERIOD_COUNT.quarter)
       .optional()
       .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
     scenario: horizonFields.scenario,
@@ -264,37 +278,39 @@ const portfolioCurrencyHeader = {
   excludedClients: z.int().describe('Clients left out of these totals because their forecast has an error'),
 };
 
-export const portfolioSchema = z.object({
-  asOf: z.string(),
-  granularity: z.enum(['quarter', 'year']),
-  scenario: z.enum(['committed', 'proposed']),
-  fiscalYearStartMonth: z.int(),
-  periods: z.array(
-    z.object({
-      key: z.string(),
-      label: z.string(),
-      start: z.string(),
-      end: z.string(),
-      partial: z.boolean(),
-    }),
-  ),
-  currencies: z
-    .array(
-      z.union([
-        z.object({
-          ...portfolioCurrencyHeader,
-          periods: z.array(forecastPeriodSchema),
-          totals: forecastTotalsSchema,
-          counts: forecastCountsSchema,
-        }),
-        z.object({ ...portfolioCurrencyHeader, error: portfolioErrorSchema }),
-      ]),
-    )
-    .describe(
-      'Book-of-business totals, one entry per currency (amounts in different currencies are never added)',
+export const portfolioSchema = z
+  .object({
+    asOf: z.string(),
+    granularity: z.enum(['quarter', 'year']),
+    scenario: z.enum(['committed', 'proposed']),
+    fiscalYearStartMonth: z.int(),
+    periods: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        start: z.string(),
+        end: z.string(),
+        partial: z.boolean(),
+      }),
     ),
-  clients: z.array(portfolioClientSchema),
-});
+    currencies: z
+      .array(
+        z.union([
+          z.object({
+            ...portfolioCurrencyHeader,
+            periods: z.array(forecastPeriodSchema),
+            totals: forecastTotalsSchema,
+            counts: forecastCountsSchema,
+          }),
+          z.object({ ...portfolioCurrencyHeader, error: portfolioErrorSchema }),
+        ]),
+      )
+      .describe(
+        'Book-of-business totals, one entry per currency (amounts in different currencies are never added)',
+      ),
+    clients: z.array(portfolioClientSchema),
+  })
+  .meta({ id: 'PortfolioForecast' });
 
 /** A forecast whose amounts would pass 2^53 − 1 minor units: refused, naming the input, never rounded. */
 export const forecastOutOfRange = {
