@@ -4,7 +4,7 @@ import { currency, requiredText, text, uuid } from '../http/schemas.js';
 export const mspSchema = z
   .object({
     id: uuid,
-    name: z.string(),
+    name: z.string().meta({ examples: ['Acme IT'] }),
     currency: z.string(),
     pageSize: z.enum(['letter', 'a4']),
     accentColor: z.string(),
