@@ -350,8 +350,12 @@ describe('the forecast API', () => {
   });
 
   it('when the portfolio is asked as CSV, then it has a row per client and period, client totals and book totals per currency, equal to the JSON', async () => {
+    // Another MSP's client never appears in this MSP's book.
+    const stranger = await app.createTenant();
+    const theirs = await createClient(stranger.api, { fiscalYearStartMonth: 1 });
     const json = await tenant.api.get('/forecast?periods=4');
     const response = await tenant.api.get('/forecast?periods=4', { accept: 'text/csv' });
+    expect(response.text).not.toContain(theirs);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toMatch(/portfolio-forecast-2026-11-22\.csv/);
