@@ -75,7 +75,9 @@ describe('the vcio-planner command', () => {
   });
 
   it('when MSPs are listed, then each shows with its id and currency, also as JSON, and --msp finds one by any case or a unique start', async () => {
-    const env = { DATA_DIR: dataDir };
+    // A data directory of its own: this test does not depend on what the others left behind.
+    const ownDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-msps-'));
+    const env = { DATA_DIR: ownDir };
     expect((await cli(['msp', 'create', '--name', 'Northwind IT'], env)).code).toBe(0);
     expect((await cli(['msp', 'create', '--name', 'Northgate Support'], env)).code).toBe(0);
 
@@ -89,17 +91,19 @@ describe('the vcio-planner command', () => {
       currency: string;
       clients: number;
     }[];
-    expect(json.map((msp) => msp.name)).toEqual(['Acme IT', 'Northgate Support', 'Northwind IT']);
-    expect(json[0]).toMatchObject({ currency: 'CAD', clients: 0 });
+    expect(json.map((msp) => msp.name)).toEqual(['Northgate Support', 'Northwind IT']);
+    expect(json[0]).toMatchObject({ currency: 'USD', clients: 0 });
+    expect(json[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
 
     // `packets --msp` resolves the MSP before anything else: a name that finds none fails with suggestions.
-    const packets = (msp: string) => cli(['packets', '--msp', msp, '--period', 'Q1', '--out', dataDir], env);
+    const packets = (msp: string) => cli(['packets', '--msp', msp, '--period', 'Q1', '--out', ownDir], env);
     const typo = await packets('nortwind');
     expect(typo.code).toBe(2);
     expect(typo.stderr.trim()).toBe("vcio-planner: No MSP matches 'nortwind'. Did you mean: Northwind IT?");
     const ambiguous = await packets('north');
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain("2 MSPs match 'north': Northgate Support, Northwind IT.");
+    await fs.rm(ownDir, { recursive: true, force: true });
   }, 600_000);
 
   it('when serve starts on an empty data directory without a terminal, then it logs JSON lines only, one of them ready with the URLs and the demo key file, and stops cleanly on SIGTERM', async () => {
