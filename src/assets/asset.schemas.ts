@@ -60,15 +60,17 @@ export const lifecycleSchema = z
   })
   .describe('Computed, read-only: the refresh clock at today or at ?asOf=');
 
-export const assetSchema = z.object({
-  id: uuid,
-  clientId: uuid,
-  ...assetOutputSchemas,
-  dateSources: dateSourcesSchema,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  lifecycle: lifecycleSchema,
-});
+export const assetSchema = z
+  .object({
+    id: uuid,
+    clientId: uuid,
+    ...assetOutputSchemas,
+    dateSources: dateSourcesSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    lifecycle: lifecycleSchema,
+  })
+  .meta({ id: 'Asset' });
 export type Asset = z.infer<typeof assetSchema>;
 /** An asset as stored, before its clock is computed. */
 export type AssetRecord = Omit<Asset, 'lifecycle'>;

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
@@ -6,11 +7,12 @@ import { migrate } from '../db/migrator.js';
 import { loadDemo } from '../demo/demo.service.js';
 import { registerImportCommand } from '../imports/import.cli.js';
 import { registerPacketCommand } from '../packets/packet.cli.js';
-import { createMsp } from '../msps/msp.service.js';
+import { createMsp, listMsps } from '../msps/msp.service.js';
 import { registerPacketsCommand, registerWorkerCommand } from '../packet-runs/packet-runs.cli.js';
-import { openMigratedDatabase, startServer } from '../server.js';
+import { demoKeyFile, openMigratedDatabase, startServer } from '../server.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
+import { NameMatchError } from '../shared/name-match.js';
 import { packageVersion } from '../shared/version.js';
 
 /** A failure the user can fix: printed as one line, exit code 2. */
@@ -27,6 +29,54 @@ function currencyOption(value: string): string {
 
 function print(json: boolean, value: unknown, lines: string[]): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines.join('\n')}\n`);
+}
+
+/**
+ * How `serve` says it is up. On a terminal, a short banner for a person: the URL, where the reference is, the
+ * demo key and a first request to try. Elsewhere (a container's log, systemd, a pipe) the output stays JSON lines
+ * for machines: one `ready` line with the URLs and the file that holds the demo key, never the key itself.
+ */
+export function serveBanner(
+  server: { url: string; demoApiKey: string | undefined },
+  dataDir: string,
+): { lines: string[]; ready: Record<string, string> } {
+  const docs = `${server.url}/docs`;
+  const openapi = `${server.url}/api/v1/openapi.json`;
+  const lines = [
+    '',
+    `  vCIO Planner ${packageVersion} is running at ${server.url}`,
+    '',
+    `  API reference  ${docs}`,
+    `  OpenAPI        ${openapi}`,
+  ];
+  if (server.demoApiKey) {
+    lines.push(
+      `  Demo API key   ${server.demoApiKey}`,
+      '',
+      `  Try: curl -H "Authorization: Bearer ${server.demoApiKey}" ${server.url}/api/v1/clients`,
+    );
+  }
+  lines.push('', '  Stop with Ctrl+C. Logs follow as JSON lines.', '');
+  return {
+    lines,
+    ready: {
+      url: server.url,
+      docs,
+      openapi,
+      ...(server.demoApiKey ? { demoApiKeyFile: demoKeyFile(dataDir) } : {}),
+    },
+  };
+}
+
+function announce(
+  server: { url: string; demoApiKey: string | undefined },
+  tty: boolean,
+  dataDir: string,
+  logger: Logger,
+): void {
+  const { lines, ready } = serveBanner(server, dataDir);
+  if (tty) process.stdout.write(`${lines.join('\n')}\n`);
+  else logger.info(ready, 'ready');
 }
 
 export function buildProgram(): Command {
@@ -51,15 +101,7 @@ export function buildProgram(): Command {
       const settings = options.port === undefined ? base : Object.freeze({ ...base, port: options.port });
       const logger = createLogger(settings);
       const server = await startServer({ config: settings, logger, clock: systemClock, demo: options.demo });
-      const banner = [`vCIO Planner ${packageVersion} is running at ${server.url}`];
-      banner.push(`  API reference: ${server.url}/docs   OpenAPI: ${server.url}/api/v1/openapi.json`);
-      if (server.demoApiKey) {
-        banner.push(`  Demo API key:  ${server.demoApiKey}`);
-        banner.push(
-          `  Try: curl -H "Authorization: Bearer ${server.demoApiKey}" ${server.url}/api/v1/clients`,
-        );
-      }
-      process.stdout.write(`${banner.join('\n')}\n`);
+      announce(server, Boolean(process.stdout.isTTY), settings.dataDir, logger);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -113,6 +155,35 @@ export function buildProgram(): Command {
       }
     });
 
+  msp
+    .command('list')
+    .description('List the MSPs: the names --msp accepts, their ids, currencies and numbers of clients')
+    .option('--json', 'print the MSPs as a JSON array')
+    .action(async (options: { json?: boolean }) => {
+      const database = await openMigratedDatabase(config(), createLogger({ logLevel: 'warn' }));
+      try {
+        const msps = await listMsps(database.db);
+        const width = Math.max(4, ...msps.map((one) => one.name.length));
+        print(
+          Boolean(options.json),
+          msps,
+          msps.length === 0
+            ? [
+                'No MSPs yet: create one with `vcio-planner msp create --name <name>` or load `vcio-planner demo`',
+              ]
+            : [
+                `${'NAME'.padEnd(width)}  CURRENCY  CLIENTS  ID`,
+                ...msps.map(
+                  (one) =>
+                    `${one.name.padEnd(width)}  ${one.currency.padEnd(8)}  ${String(one.clients).padStart(7)}  ${one.id}`,
+                ),
+              ],
+        );
+      } finally {
+        await database.close();
+      }
+    });
+
   program
     .command('demo')
     .description(
@@ -146,7 +217,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError || error instanceof DataDirInUseError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof DataDirInUseError ||
+      error instanceof NameMatchError
+    ) {
       process.stderr.write(`vcio-planner: ${error.message}\n`);
       process.exit(2);
     }

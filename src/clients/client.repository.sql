@@ -133,6 +133,40 @@ order by
 limit
   $7
 
+-- listClientsForOperator (any MSP)
+
+select
+  "c"."id",
+  "c"."name",
+  "c"."msp_id",
+  "m"."name" as "msp_name"
+from
+  "clients" as "c"
+inner join
+  "msps" as "m" on "m"."id" = "c"."msp_id"
+order by
+  "m"."name",
+  "c"."name",
+  "c"."id"
+
+-- listClientsForOperator (one MSP)
+
+select
+  "c"."id",
+  "c"."name",
+  "c"."msp_id",
+  "m"."name" as "msp_name"
+from
+  "clients" as "c"
+inner join
+  "msps" as "m" on "m"."id" = "c"."msp_id"
+where
+  "c"."msp_id" = $1
+order by
+  "m"."name",
+  "c"."name",
+  "c"."id"
+
 -- updateClient
 
 update

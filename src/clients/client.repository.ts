@@ -159,3 +159,20 @@ export async function deleteClient(db: Executor, mspId: string, clientId: string
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/**
+ * For the operator's CLI, which has no key: the clients of one MSP, or of every MSP, with their MSP's name. The
+ * one query here not scoped to the caller's MSP, because finding the client is its purpose.
+ */
+export async function listClientsForOperator(
+  db: Executor,
+  mspId?: string,
+): Promise<{ id: string; name: string; mspId: string; mspName: string }[]> {
+  let query = db
+    .selectFrom('clients as c')
+    .innerJoin('msps as m', 'm.id', 'c.msp_id')
+    .select(['c.id', 'c.name', 'c.msp_id', 'm.name as msp_name']);
+  if (mspId !== undefined) query = query.where('c.msp_id', '=', mspId);
+  const rows = await query.orderBy('m.name').orderBy('c.name').orderBy('c.id').execute();
+  return rows.map((row) => ({ id: row.id, name: row.name, mspId: row.msp_id, mspName: row.msp_name }));
+}

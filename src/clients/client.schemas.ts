@@ -1,23 +1,38 @@
 import { z } from 'zod';
 import { currency, isoDate, paginationQuery, requiredText, text, uuid, searchTerm } from '../http/schemas.js';
 
-export const clientSchema = z.object({
-  id: uuid,
-  name: z.string(),
-  currency: z.string(),
-  fiscalYearStartMonth: z.int().min(1).max(12),
-  contactName: z.string().nullable(),
-  contactEmail: z.string().nullable(),
-  vcioName: z.string().nullable(),
-  nextMeetingOn: z.string().nullable().describe('YYYY-MM-DD'),
-  notes: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const clientSchema = z
+  .object({
+    id: uuid,
+    name: z.string().meta({ examples: ['Bright Smile Dental'] }),
+    currency: z.string(),
+    fiscalYearStartMonth: z
+      .int()
+      .min(1)
+      .max(12)
+      .meta({ examples: [7] }),
+    contactName: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Dr. Ada Park'] }),
+    contactEmail: z
+      .string()
+      .nullable()
+      .meta({ examples: ['ada@brightsmile.example'] }),
+    vcioName: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Sam Rivera'] }),
+    nextMeetingOn: z.string().nullable().describe('YYYY-MM-DD'),
+    notes: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Client' });
 export type Client = z.infer<typeof clientSchema>;
 
 const clientFields = {
-  name: requiredText(200),
+  name: requiredText(200).meta({ examples: ['Bright Smile Dental'] }),
   currency: currency.optional().describe("ISO 4217 code; defaults to the MSP's currency"),
   fiscalYearStartMonth: z
     .int()

@@ -3,6 +3,8 @@ import type { Principal } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, readPage } from '../http/schemas.js';
 import { findMsp } from '../msps/msp.repository.js';
+import { findMspForOperator } from '../msps/msp.service.js';
+import { matchByName } from '../shared/name-match.js';
 import * as clients from './client.repository.js';
 import type { Client, CreateClient, UpdateClient } from './client.schemas.js';
 
@@ -72,4 +74,27 @@ async function assertNameFree(db: Executor, mspId: string, name: string, exceptI
       { path: 'body.name', message: 'is already used by another client' },
     ]);
   }
+}
+
+/**
+ * The client the operator means by `typed` (`--client`), within the MSP `msp` names when given (`--msp`, found
+ * the same way): its id, its name in any case, or the start of one name; otherwise a NameMatchError that
+ * suggests the names meant. The same name in two MSPs needs `--msp`.
+ */
+export async function findClientForOperator(
+  db: Executor,
+  typed: string,
+  msp?: string,
+): Promise<{ id: string; name: string; mspId: string; mspName: string }> {
+  const within = msp === undefined ? undefined : await findMspForOperator(db, msp);
+  return matchByName(await clients.listClientsForOperator(db, within?.id), typed, {
+    noun: 'client',
+    hint: within
+      ? "Give more of the name, or the client's id."
+      : "Name the MSP with --msp, or give the client's id.",
+    listHint: within
+      ? `See its clients with GET /api/v1/clients or the console.`
+      : 'Check the name, or name the MSP with --msp.',
+    describe: (client) => (within ? client.name : `${client.name} (${client.mspName})`),
+  });
 }

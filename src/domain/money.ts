@@ -114,3 +114,36 @@ function toSafeNumber(value: bigint): number {
   if (!Number.isSafeInteger(result)) throw new RangeError(`Amount ${value} exceeds the safe integer range`);
   return result;
 }
+
+const decimalsByCurrency = new Map<string, number>();
+
+/**
+ * How many decimals the currency's minor unit has (ISO 4217 as Intl knows it): USD 2, JPY 0, BHD 3. A code Intl
+ * does not know is taken as 2 decimals, the common case.
+ */
+export function currencyDecimals(currency: string): number {
+  let digits = decimalsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    decimalsByCurrency.set(currency, digits);
+  }
+  return digits;
+}
+
+/**
+ * 123456 with 2 decimals → "1234.56", written from the integer's digits, so no float ever rounds a cent. No
+ * grouping separators: the result is a plain decimal number any spreadsheet or Intl.NumberFormat reads exactly.
+ */
+export function minorToDecimal(minor: number, digits: number): string {
+  if (!Number.isSafeInteger(minor))
+    throw new RangeError(`amount ${minor} is not a whole number of minor units`);
+  const sign = minor < 0 ? '-' : '';
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, money, uuid } from '../http/schemas.js';
+import { isoDate, money, repeatableParam, uuid } from '../http/schemas.js';
 import { MAX_LIFECYCLE_MONTHS } from '../assets/asset.fields.js';
 import { ASSET_CATEGORIES, type AssetCategory } from '../domain/forecast.types.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
@@ -8,65 +8,77 @@ import { MAX_LEVELLING_WINDOW_MONTHS } from '../domain/levelling.js';
 const capex = z.object({ refresh: z.int(), initiatives: z.int(), total: z.int() });
 const opex = z.object({ recurring: z.int(), initiatives: z.int(), total: z.int() });
 
-export const forecastItemSchema = z.object({
-  type: z.enum(['refresh', 'recurring', 'initiative_capex', 'initiative_opex']),
-  refId: uuid,
-  name: z.string(),
-  date: z.string(),
-  amount: z.int(),
-  overdue: z.boolean(),
-  reason: z
-    .enum(['age', 'end_of_support'])
-    .optional()
-    .describe("Refresh items: why the event falls when it does (a later cycle's reason is age)"),
-  cycle: z
-    .int()
-    .min(0)
-    .optional()
-    .describe("Refresh items: 0 for the asset's first event, k for the k-th lifecycle after it"),
-  coveredBy: uuid
-    .optional()
-    .describe(
-      'Refresh items: the replacement initiative that pays for this refresh instead; the item has amount 0 and ' +
-        'is not in refreshCount',
-    ),
-});
+export const forecastItemSchema = z
+  .object({
+    type: z.enum(['refresh', 'recurring', 'initiative_capex', 'initiative_opex']),
+    refId: uuid,
+    name: z.string(),
+    date: z.string(),
+    amount: z.int(),
+    overdue: z.boolean(),
+    reason: z
+      .enum(['age', 'end_of_support'])
+      .optional()
+      .describe("Refresh items: why the event falls when it does (a later cycle's reason is age)"),
+    cycle: z
+      .int()
+      .min(0)
+      .optional()
+      .describe("Refresh items: 0 for the asset's first event, k for the k-th lifecycle after it"),
+    coveredBy: uuid
+      .optional()
+      .describe(
+        'Refresh items: the replacement initiative that pays for this refresh instead; the item has amount 0 and ' +
+          'is not in refreshCount',
+      ),
+  })
+  .meta({ id: 'ForecastItem' });
 
-export const forecastPeriodSchema = z.object({
-  key: z.string().describe('FY2027-Q1 or FY2027'),
-  label: z.string().describe('FY2027 Q1 or FY2027'),
-  start: z.string(),
-  end: z.string(),
-  capex,
-  opex,
-  total: z.int(),
-  refreshCount: z.int(),
-  partial: z
-    .boolean()
-    .describe('True when asOf is after the period start: only the rest of the period is forecast'),
-  items: z
-    .array(forecastItemSchema)
-    .optional()
-    .describe('With include=items: the charges that sum to the cells'),
-});
+export const forecastPeriodSchema = z
+  .object({
+    key: z
+      .string()
+      .describe('FY2027-Q1 or FY2027')
+      .meta({ examples: ['FY2027-Q1'] }),
+    label: z
+      .string()
+      .describe('FY2027 Q1 or FY2027')
+      .meta({ examples: ['FY2027 Q1'] }),
+    start: z.string(),
+    end: z.string(),
+    capex,
+    opex,
+    total: z.int(),
+    refreshCount: z.int(),
+    partial: z
+      .boolean()
+      .describe('True when asOf is after the period start: only the rest of the period is forecast'),
+    items: z
+      .array(forecastItemSchema)
+      .optional()
+      .describe('With include=items: the charges that sum to the cells'),
+  })
+  .meta({ id: 'ForecastPeriod' });
 
 export const forecastTotalsSchema = z.object({ capex, opex, total: z.int(), refreshCount: z.int() });
 export const forecastCountsSchema = z.object({ undated: z.int(), unpriced: z.int(), overdue: z.int() });
 
-export const clientForecastSchema = z.object({
-  clientId: uuid,
-  currency: z.string(),
-  asOf: z.string(),
-  granularity: z.enum(['quarter', 'year']),
-  scenario: z.enum(['committed', 'proposed']),
-  fiscalYearStartMonth: z.int(),
-  lifecycleOverrides: z
-    .record(z.string(), z.int())
-    .describe('What-if lifecycle months per category, as applied'),
-  periods: z.array(forecastPeriodSchema),
-  totals: forecastTotalsSchema,
-  counts: forecastCountsSchema,
-});
+export const clientForecastSchema = z
+  .object({
+    clientId: uuid,
+    currency: z.string(),
+    asOf: z.string(),
+    granularity: z.enum(['quarter', 'year']),
+    scenario: z.enum(['committed', 'proposed']),
+    fiscalYearStartMonth: z.int(),
+    lifecycleOverrides: z
+      .record(z.string(), z.int())
+      .describe('What-if lifecycle months per category, as applied'),
+    periods: z.array(forecastPeriodSchema),
+    totals: forecastTotalsSchema,
+    counts: forecastCountsSchema,
+  })
+  .meta({ id: 'ClientForecast' });
 
 /**
  * `laptop:48,desktop:60` → { laptop: 48, desktop: 60 }: what-if lifecycle months per category for one forecast.
@@ -91,11 +103,18 @@ export const lifecycleOverridesParam = z
         });
         return z.NEVER;
       }
+      if (overrides[category!] !== undefined && overrides[category!] !== months) {
+        ctx.addIssue({ code: 'custom', message: `gives ${category} more than one lifetime` });
+        return z.NEVER;
+      }
       overrides[category!] = months;
     }
     return overrides;
   })
-  .describe('What-if lifecycle months per category, e.g. laptop:48,desktop:60');
+  .describe(
+    'What-if lifecycle months per category, e.g. laptop:48,desktop:60; may be repeated ' +
+      '(lifecycleMonths=laptop:48&lifecycleMonths=desktop:60)',
+  );
 
 const horizonFields = {
   asOf: isoDate.optional().describe('Defaults to today (UTC)'),
@@ -104,10 +123,11 @@ const horizonFields = {
     .number()
     .int()
     .min(1)
+    .max(MAX_PERIOD_COUNT.quarter)
     .optional()
     .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
   scenario: z.enum(['committed', 'proposed']).default('committed'),
-  lifecycleMonths: lifecycleOverridesParam.optional(),
+  lifecycleMonths: repeatableParam(lifecycleOverridesParam.optional()),
 };
 
 function checkPeriods(
@@ -124,9 +144,19 @@ function checkPeriods(
   }
 }
 
+/** `?units=minor`: CSV amounts as integers in minor units for tools; JSON is always in minor units. */
+const csvUnits = z
+  .enum(['major', 'minor'])
+  .default('major')
+  .describe(
+    "CSV only: major writes amounts in the currency's major unit with its decimals (53240.00 for $53,240) under " +
+      'headers that name the currency (total_USD); minor writes integers in minor units under plain headers',
+  );
+
 export const clientForecastQuery = z
   .strictObject({
     ...horizonFields,
+    units: csvUnits,
     include: z.enum(['items']).optional().describe('items: list every charge per period'),
   })
   .superRefine(checkPeriods);
@@ -134,6 +164,7 @@ export const clientForecastQuery = z
 export const portfolioQuery = z
   .strictObject({
     ...horizonFields,
+    units: csvUnits,
     fiscalYearStartMonth: z.coerce
       .number()
       .int()
@@ -151,6 +182,7 @@ export const levelForecastBody = z
     periods: z
       .int()
       .min(1)
+      .max(MAX_PERIOD_COUNT.quarter)
       .optional()
       .describe('Default 12 quarters or 5 years; at most 40 quarters or 10 years'),
     scenario: horizonFields.scenario,
@@ -246,37 +278,39 @@ const portfolioCurrencyHeader = {
   excludedClients: z.int().describe('Clients left out of these totals because their forecast has an error'),
 };
 
-export const portfolioSchema = z.object({
-  asOf: z.string(),
-  granularity: z.enum(['quarter', 'year']),
-  scenario: z.enum(['committed', 'proposed']),
-  fiscalYearStartMonth: z.int(),
-  periods: z.array(
-    z.object({
-      key: z.string(),
-      label: z.string(),
-      start: z.string(),
-      end: z.string(),
-      partial: z.boolean(),
-    }),
-  ),
-  currencies: z
-    .array(
-      z.union([
-        z.object({
-          ...portfolioCurrencyHeader,
-          periods: z.array(forecastPeriodSchema),
-          totals: forecastTotalsSchema,
-          counts: forecastCountsSchema,
-        }),
-        z.object({ ...portfolioCurrencyHeader, error: portfolioErrorSchema }),
-      ]),
-    )
-    .describe(
-      'Book-of-business totals, one entry per currency (amounts in different currencies are never added)',
+export const portfolioSchema = z
+  .object({
+    asOf: z.string(),
+    granularity: z.enum(['quarter', 'year']),
+    scenario: z.enum(['committed', 'proposed']),
+    fiscalYearStartMonth: z.int(),
+    periods: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        start: z.string(),
+        end: z.string(),
+        partial: z.boolean(),
+      }),
     ),
-  clients: z.array(portfolioClientSchema),
-});
+    currencies: z
+      .array(
+        z.union([
+          z.object({
+            ...portfolioCurrencyHeader,
+            periods: z.array(forecastPeriodSchema),
+            totals: forecastTotalsSchema,
+            counts: forecastCountsSchema,
+          }),
+          z.object({ ...portfolioCurrencyHeader, error: portfolioErrorSchema }),
+        ]),
+      )
+      .describe(
+        'Book-of-business totals, one entry per currency (amounts in different currencies are never added)',
+      ),
+    clients: z.array(portfolioClientSchema),
+  })
+  .meta({ id: 'PortfolioForecast' });
 
 /** A forecast whose amounts would pass 2^53 − 1 minor units: refused, naming the input, never rounded. */
 export const forecastOutOfRange = {

@@ -9,6 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
 import { headerParameter, multipartForm, tooLarge } from './multipart.js';
+import { isRepeatableParam } from './schemas.js';
 import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/principal.js';
 import type { Scope } from '../auth/scopes.js';
@@ -154,12 +155,8 @@ export function mountRoute(
         const errors: FieldError[] = [];
         const params = parsePart(route.params, rawParams, 'params', errors);
         if (errors.length > 0) throw new AppError('not_found', 404, 'No such resource');
-        const query = parsePart(
-          route.query ?? z.strictObject({}),
-          normalizeQuery(req.query),
-          'query',
-          errors,
-        );
+        const querySchema = route.query ?? z.strictObject({});
+        const query = parsePart(querySchema, normalizeQuery(req.query, querySchema, errors), 'query', errors);
         let body: unknown;
         if (route.body) {
           errors.push(...malformedText(req.body, 'body', invalidUtf8.has(req)));
@@ -215,11 +212,18 @@ function malformedText(value: unknown, path: string, replacedBytes: boolean): Fi
   return [];
 }
 
-/** Express gives repeated query keys as arrays; a repeated key is not meaningful here, so the last one wins. */
-function normalizeQuery(query: unknown): Record<string, unknown> {
+/**
+ * Express gives a repeated query key as an array. A parameter declared repeatable (a comma-separated list such as
+ * lifecycleMonths) gets its values joined with commas; any other repeated parameter is an error naming it, never
+ * a value silently dropped.
+ */
+function normalizeQuery(query: unknown, schema: z.ZodType, errors: FieldError[]): Record<string, unknown> {
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
-    out[key] = Array.isArray(value) ? value.at(-1) : value;
+    if (!Array.isArray(value)) out[key] = value;
+    else if (isRepeatableParam(shape[key])) out[key] = value.join(',');
+    else errors.push({ path: `query.${key}`, message: 'must be given once, not repeated' });
   }
   return out;
 }

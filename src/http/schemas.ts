@@ -13,7 +13,8 @@ export const isoDate = z.iso
 export const money = z
   .int({ error: 'must be a whole number of minor units (cents)' })
   .min(0, 'must not be negative')
-  .max(100_000_000_000_000, 'is too large');
+  .max(100_000_000_000_000, 'is too large')
+  .meta({ format: 'money', description: 'Money in minor units (cents for USD): 5324000 is $53,240.00' });
 
 export const uuid = z.uuid({ error: 'must be a UUID' });
 
@@ -46,6 +47,21 @@ export const requiredText = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine(noNul, NUL_MESSAGE);
 
+const repeatableParams = new WeakSet<z.ZodType>();
+
+/**
+ * A query parameter that may be repeated: `?lifecycleMonths=desktop:60&lifecycleMonths=laptop:48` is read as
+ * `desktop:60,laptop:48`. Any other parameter given twice is refused, naming it, rather than one of its values
+ * being silently dropped.
+ */
+export function repeatableParam<T extends z.ZodType>(schema: T): T {
+  repeatableParams.add(schema);
+  return schema;
+}
+
+export const isRepeatableParam = (schema: z.ZodType | undefined): boolean =>
+  schema !== undefined && repeatableParams.has(schema);
+
 export const paginationQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
@@ -76,14 +92,37 @@ export function decodeCursor(cursor: string | undefined, length: number): (strin
   throw invalid('query.cursor', 'is not a cursor this API returned');
 }
 
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string(),
-  code: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export const problemSchema = z
+  .object({
+    type: z.string().describe('A URI naming the kind of problem'),
+    title: z.string().describe('A short summary of the kind of problem'),
+    status: z.int().min(400).max(599).describe('The HTTP status'),
+    detail: z.string().describe('What went wrong with this request, for a person'),
+    code: z.string().describe('A stable code for programs, e.g. validation_failed or not_found'),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().describe('Where the value was: body.assets[3].name, query.periods'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('Each offending field (validation_failed)'),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'An error, as application/problem+json (RFC 9457)',
+    examples: [
+      {
+        type: 'https://vcio-planner.dev/problems/validation-failed',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'The request is not valid',
+        code: 'validation_failed',
+        errors: [{ path: 'query.periods', message: 'Too big: expected number to be <=40' }],
+      },
+    ],
+  });
 
 const cursorPartTests = {
   text: (part: unknown) => typeof part === 'string' && !part.includes('\u0000'),

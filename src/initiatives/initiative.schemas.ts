@@ -15,31 +15,35 @@ export const initiativeKindSchema = z
   );
 export const decisionValueSchema = z.enum(['approved', 'declined', 'deferred']);
 
-export const decisionSchema = z.object({
-  decision: decisionValueSchema,
-  decidedBy: z.string(),
-  role: z.string().nullable(),
-  note: z.string().nullable(),
-  decidedAt: z.string().describe('When the decision was recorded (ISO 8601 timestamp)'),
-});
+export const decisionSchema = z
+  .object({
+    decision: decisionValueSchema,
+    decidedBy: z.string(),
+    role: z.string().nullable(),
+    note: z.string().nullable(),
+    decidedAt: z.string().describe('When the decision was recorded (ISO 8601 timestamp)'),
+  })
+  .meta({ id: 'Decision' });
 export type Decision = z.infer<typeof decisionSchema>;
 
-export const initiativeSchema = z.object({
-  id: uuid,
-  title: z.string(),
-  summary: z.string().nullable(),
-  priority: prioritySchema,
-  kind: initiativeKindSchema,
-  targetOn: z.string().nullable(),
-  capexCost: z.int(),
-  monthlyOpexCost: z.int(),
-  opexMonths: z.int().nullable(),
-  status: initiativeStatusSchema,
-  assetIds: z.array(uuid).describe('Linked assets of the same client, ordered by id'),
-  decisions: z.array(decisionSchema).describe("The client's decisions, oldest first; never edited"),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const initiativeSchema = z
+  .object({
+    id: uuid,
+    title: z.string(),
+    summary: z.string().nullable(),
+    priority: prioritySchema,
+    kind: initiativeKindSchema,
+    targetOn: z.string().nullable(),
+    capexCost: z.int(),
+    monthlyOpexCost: z.int(),
+    opexMonths: z.int().nullable(),
+    status: initiativeStatusSchema,
+    assetIds: z.array(uuid).describe('Linked assets of the same client, ordered by id'),
+    decisions: z.array(decisionSchema).describe("The client's decisions, oldest first; never edited"),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Initiative' });
 export type InitiativeResource = z.infer<typeof initiativeSchema>;
 export type InitiativeRecord = Omit<InitiativeResource, 'assetIds' | 'decisions'>;
 

@@ -3,13 +3,15 @@ import { assetCategorySchema, lifecycleMonthsSchema } from '../assets/asset.fiel
 import type { LifecyclePolicy } from '../domain/forecast.types.js';
 import { money, uuid } from '../http/schemas.js';
 
-export const lifecyclePolicySchema = z.object({
-  category: assetCategorySchema,
-  lifecycleMonths: z.int().nullable(),
-  replacementCost: z.int().nullable(),
-  annualEscalationBps: z.int().nullable(),
-  dueSoonDays: z.int().nullable(),
-});
+export const lifecyclePolicySchema = z
+  .object({
+    category: assetCategorySchema,
+    lifecycleMonths: z.int().nullable(),
+    replacementCost: z.int().nullable(),
+    annualEscalationBps: z.int().nullable(),
+    dueSoonDays: z.int().nullable(),
+  })
+  .meta({ id: 'LifecyclePolicy' });
 // The response schema describes the domain's LifecyclePolicy exactly.
 const sameShape: [z.infer<typeof lifecyclePolicySchema>, LifecyclePolicy] extends [
   LifecyclePolicy,

@@ -44,6 +44,27 @@ returning
   "created_at",
   "updated_at"
 
+-- listMspsForOperator
+
+select
+  "m"."id",
+  "m"."name",
+  "m"."currency",
+  "m"."created_at",
+  (
+    select
+      count(*) as "n"
+    from
+      "clients" as "c"
+    where
+      "c"."msp_id" = "m"."id"
+  ) as "clients"
+from
+  "msps" as "m"
+order by
+  lower("m"."name"),
+  "m"."id"
+
 -- updateMsp (settings)
 
 update

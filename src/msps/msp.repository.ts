@@ -91,3 +91,35 @@ export async function updateMsp(db: Executor, mspId: string, changes: MspChanges
     .executeTakeFirst();
   return row && toMsp(row);
 }
+
+/**
+ * For the operator's CLI, which has no key: every MSP with its number of clients, by name. The one query here
+ * not scoped to a known MSP, because listing and finding MSPs is its purpose.
+ */
+export async function listMspsForOperator(
+  db: Executor,
+): Promise<{ id: string; name: string; currency: string; clients: number; createdAt: string }[]> {
+  const rows = await db
+    .selectFrom('msps as m')
+    .select((eb) => [
+      'm.id',
+      'm.name',
+      'm.currency',
+      'm.created_at',
+      eb
+        .selectFrom('clients as c')
+        .whereRef('c.msp_id', '=', 'm.id')
+        .select((count) => count.fn.countAll<string>().as('n'))
+        .as('clients'),
+    ])
+    .orderBy((eb) => eb.fn('lower', ['m.name']))
+    .orderBy('m.id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    currency: row.currency,
+    clients: Number(row.clients ?? 0),
+    createdAt: row.created_at.toISOString(),
+  }));
+}

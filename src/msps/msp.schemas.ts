@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { currency, requiredText, text, uuid } from '../http/schemas.js';
 
-export const mspSchema = z.object({
-  id: uuid,
-  name: z.string(),
-  currency: z.string(),
-  pageSize: z.enum(['letter', 'a4']),
-  accentColor: z.string(),
-  footerText: z.string().nullable(),
-  hasLogo: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const mspSchema = z
+  .object({
+    id: uuid,
+    name: z.string().meta({ examples: ['Acme IT'] }),
+    currency: z.string(),
+    pageSize: z.enum(['letter', 'a4']),
+    accentColor: z.string(),
+    footerText: z.string().nullable(),
+    hasLogo: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Msp' });
 
 export const updateMspBody = z
   .strictObject({

@@ -4,10 +4,12 @@ import { issueApiKey } from '../api-keys/api-key.service.js';
 import type { ApiKey } from '../api-keys/api-key.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { notFound } from '../http/errors.js';
+import { matchByName } from '../shared/name-match.js';
 import {
   findMsp,
   findMspLogo,
   insertMsp,
+  listMspsForOperator,
   updateMsp,
   type Msp,
   type MspBranding,
@@ -47,4 +49,21 @@ export async function getMspLogo(db: Executor, auth: Principal): Promise<NonNull
   const logo = await findMspLogo(db, auth.mspId);
   if (!logo) throw notFound('logo');
   return logo;
+}
+
+/** Every MSP, for the operator (`vcio-planner msp list`). */
+export async function listMsps(db: Executor) {
+  return listMspsForOperator(db);
+}
+
+/**
+ * The MSP the operator means by `typed` (`--msp`): its id, its name in any case, or the start of one name;
+ * otherwise a NameMatchError that suggests the names meant.
+ */
+export async function findMspForOperator(db: Executor, typed: string): Promise<{ id: string; name: string }> {
+  return matchByName(await listMspsForOperator(db), typed, {
+    noun: 'MSP',
+    hint: "Give more of the name, or the MSP's id.",
+    listHint: 'List them with `vcio-planner msp list`.',
+  });
 }

@@ -46,20 +46,6 @@ order by
   "created_at" desc,
   "id" desc
 
--- findMspsForOperator
-
-select
-  "id",
-  "name"
-from
-  "msps"
-where
-  lower("name") = $1
-order by
-  "id"
-limit
-  $2
-
 -- findPacketOfKey
 
 select

@@ -455,21 +455,3 @@ export async function listRunClients(db: Executor, mspId: string, runId: string)
     error: row.error,
   }));
 }
-
-/**
- * For the operator's CLI, which has no key: the MSPs whose id or name (case-insensitive) is `msp`. The one query
- * here not scoped to a known MSP, because finding the MSP is its purpose.
- */
-export async function findMspsForOperator(
-  db: Executor,
-  msp: string,
-): Promise<{ id: string; name: string }[]> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(msp);
-  return db
-    .selectFrom('msps')
-    .select(['id', 'name'])
-    .where((eb) => (isUuid ? eb('id', '=', msp) : eb(eb.fn('lower', ['name']), '=', msp.toLowerCase())))
-    .orderBy('id')
-    .limit(20)
-    .execute();
-}

@@ -64,14 +64,16 @@ export const packetRunClientSchema = z.object({
 });
 export type PacketRunClient = z.infer<typeof packetRunClientSchema>;
 
-export const packetRunSchema = z.object({
-  ...runFields,
-  clients: z.array(packetRunClientSchema),
-  notice: z
-    .string()
-    .optional()
-    .describe('Why the run is not moving, e.g. that no worker is running to render its packets'),
-});
+export const packetRunSchema = z
+  .object({
+    ...runFields,
+    clients: z.array(packetRunClientSchema),
+    notice: z
+      .string()
+      .optional()
+      .describe('Why the run is not moving, e.g. that no worker is running to render its packets'),
+  })
+  .meta({ id: 'PacketRun' });
 export type PacketRun = z.infer<typeof packetRunSchema>;
 
 export const packetRunParams = z.object({ runId: uuid });

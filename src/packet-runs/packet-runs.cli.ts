@@ -18,7 +18,7 @@ import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { packageVersion } from '../shared/version.js';
 import { PacketQueue } from './packet-queue.js';
-import { findMspsForOperator } from './packet-run.repository.js';
+import { findMspForOperator } from '../msps/msp.service.js';
 import type { PacketRun } from './packet-run.schemas.js';
 import { getPacketRun, startPacketRun } from './packet-run.service.js';
 import { workPacketQueue } from './packet-run.worker.js';
@@ -165,7 +165,7 @@ export function registerPacketsCommand(program: Command): void {
     .description(
       "Make the roadmap packets of an MSP's clients (a packet run) and write one PDF per client to a directory",
     )
-    .requiredOption('--msp <id|name>', 'the MSP, by id or by name (case-insensitive)')
+    .requiredOption('--msp <id|name>', 'the MSP: its id, its name in any case, or the start of one name')
     .addOption(
       new Option('--period <label>', 'the meeting, e.g. "FY2027 Q2 roadmap review"')
         .argParser(labelOption)
@@ -203,7 +203,7 @@ export function registerPacketsCommand(program: Command): void {
       let renderer: Renderer | undefined;
       let queue: PacketQueue | undefined;
       try {
-        const msp = await findMsp(database, options.msp);
+        const msp = await findMspForOperator(database.db, options.msp);
         if (embedded) {
           renderer = createRenderer({
             executablePath: config.puppeteerExecutablePath,
@@ -249,14 +249,6 @@ export function registerPacketsCommand(program: Command): void {
         await shutDown(queue, renderer, database);
       }
     });
-}
-
-async function findMsp(database: Database, msp: string): Promise<{ id: string; name: string }> {
-  const matches = await findMspsForOperator(database.db, msp);
-  if (matches.length === 0) throw new Error(`No MSP matches --msp ${JSON.stringify(msp)}`);
-  if (matches.length > 1)
-    throw new Error(`${matches.length} MSPs are called ${JSON.stringify(msp)}; give the MSP's id`);
-  return matches[0]!;
 }
 
 /** A refused run as one line about the option it came from. */

@@ -3,6 +3,8 @@
  * `YYYY-MM-DD`. Amounts are turned into decimal strings before Intl sees them, so no float ever rounds a cent.
  */
 
+import { currencyDecimals, minorToDecimal } from '../domain/money.js';
+
 const LOCALE = 'en-US';
 
 export interface MoneyFormat {
@@ -21,7 +23,7 @@ export function moneyFormat(currency: string): MoneyFormat {
   let format = formats.get(currency);
   if (format) return format;
   const withSymbol = new Intl.NumberFormat(LOCALE, { style: 'currency', currency });
-  const digits = withSymbol.resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = currencyDecimals(currency);
   const plain = new Intl.NumberFormat(LOCALE, {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
@@ -44,14 +46,7 @@ export function moneyFormat(currency: string): MoneyFormat {
   return format;
 }
 
-/** 123456 with 2 digits → "1234.56"; Intl.NumberFormat formats such strings exactly. */
-export function minorToDecimal(minor: number, digits: number): string {
-  if (!Number.isSafeInteger(minor))
-    throw new RangeError(`amount ${minor} is not a whole number of minor units`);
-  const sign = minor < 0 ? '-' : '';
-  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
-  return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
+export { minorToDecimal };
 
 const longDate = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'long', timeZone: 'UTC' });
 const mediumDate = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' });

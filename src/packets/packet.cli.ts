@@ -6,11 +6,11 @@ import { isIsoDate } from '../domain/dates.js';
 import { MAX_PERIOD_COUNT } from '../domain/fiscal-calendar.js';
 import { systemPrincipal } from '../auth/principal.js';
 import { createRenderer } from '../render/renderer.js';
+import { findClientForOperator } from '../clients/client.service.js';
 import { openMigratedDatabase } from '../server.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { moneyFormat } from './packet-format.js';
-import { findClientsForOperator } from './packet.repository.js';
 import { DEFAULT_PACKET_QUARTERS, MIN_PACKET_QUARTERS } from './packet.schemas.js';
 import { createPacket } from './packet.service.js';
 
@@ -49,14 +49,21 @@ function labelOption(value: string): string {
 /**
  * `vcio-planner packet --client "Riverside Metalworks" --out packet.pdf`: renders a client's packet with a
  * browser of its own, stores it exactly as POST /clients/{id}/packets does, and writes the PDF to a file.
- * It runs as the operator, so the client is found by id or name across MSPs (`--msp` settles a shared name).
+ * It runs as the operator, so the client is found by id or name across MSPs (`--msp` settles a shared name); a
+ * name matches in any case, or by its start when only one name starts that way.
  */
 export function registerPacketCommand(program: Command): void {
   program
     .command('packet')
     .description("Render a client's roadmap packet (PDF), store it as the API does and write it to a file")
-    .requiredOption('--client <id|name>', 'the client, by id or by name (case-insensitive)')
-    .option('--msp <id|name>', 'the MSP, when more than one has a client of that name')
+    .requiredOption(
+      '--client <id|name>',
+      'the client: its id, its name in any case, or the start of one name',
+    )
+    .option(
+      '--msp <id|name>',
+      'the MSP (id, name or start of one), when more than one has a client of that name',
+    )
     .addOption(
       new Option('--as-of <date>', 'the date the figures are computed at (default: today, UTC)').argParser(
         dateOption,
@@ -89,18 +96,7 @@ export function registerPacketCommand(program: Command): void {
         logger,
       });
       try {
-        const matches = await findClientsForOperator(database.db, options.client, options.msp);
-        if (matches.length === 0)
-          throw new Error(
-            `No client matches --client ${JSON.stringify(options.client)}${options.msp ? ` in --msp ${JSON.stringify(options.msp)}` : ''}`,
-          );
-        if (matches.length > 1) {
-          throw new Error(
-            `${matches.length} clients match --client ${JSON.stringify(options.client)} (in ${matches.map((match) => match.mspName).join(', ')}); ` +
-              'name the MSP with --msp or give the client id',
-          );
-        }
-        const client = matches[0]!;
+        const client = await findClientForOperator(database.db, options.client, options.msp);
         const status = await renderer.start();
         if (!status.available) throw new Error(status.reason ?? 'The PDF renderer is not available');
         const auth = systemPrincipal('cli', client.mspId);

@@ -273,31 +273,3 @@ export async function listDecisionsSinceLastPacket(
   }
   return { lastPacketAt, decisions: (await query.execute()).map(toDecisionEntry) };
 }
-
-/**
- * For the operator's CLI, which has no key: clients whose id or name (case-insensitive) is `client`, optionally
- * in the MSP whose id or name is `msp`. The one query here not scoped to a known MSP, because finding the MSP is
- * its purpose.
- */
-export async function findClientsForOperator(
-  db: Executor,
-  client: string,
-  msp?: string,
-): Promise<{ id: string; name: string; mspId: string; mspName: string }[]> {
-  const isUuid = (value: string) =>
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-  let query = db
-    .selectFrom('clients as c')
-    .innerJoin('msps as m', 'm.id', 'c.msp_id')
-    .select(['c.id', 'c.name', 'c.msp_id', 'm.name as msp_name'])
-    .where((eb) =>
-      isUuid(client) ? eb('c.id', '=', client) : eb(eb.fn('lower', ['c.name']), '=', client.toLowerCase()),
-    );
-  if (msp !== undefined) {
-    query = query.where((eb) =>
-      isUuid(msp) ? eb('m.id', '=', msp) : eb(eb.fn('lower', ['m.name']), '=', msp.toLowerCase()),
-    );
-  }
-  const rows = await query.orderBy('m.name').orderBy('c.id').limit(20).execute();
-  return rows.map((row) => ({ id: row.id, name: row.name, mspId: row.msp_id, mspName: row.msp_name }));
-}

@@ -40,17 +40,19 @@ export const previewPacketQuery = z.strictObject({
 });
 export type PreviewPacket = z.output<typeof previewPacketQuery>;
 
-export const packetSchema = z.object({
-  id: uuid,
-  clientId: uuid,
-  asOf: z.string().describe('YYYY-MM-DD'),
-  periodLabel: z.string(),
-  scenario: z.enum(['committed', 'proposed']),
-  sha256: z.string().describe('Hex SHA-256 of the PDF bytes; also the ETag of the download'),
-  pageCount: z.int(),
-  sizeBytes: z.int(),
-  createdAt: z.string(),
-});
+export const packetSchema = z
+  .object({
+    id: uuid,
+    clientId: uuid,
+    asOf: z.string().describe('YYYY-MM-DD'),
+    periodLabel: z.string(),
+    scenario: z.enum(['committed', 'proposed']),
+    sha256: z.string().describe('Hex SHA-256 of the PDF bytes; also the ETag of the download'),
+    pageCount: z.int(),
+    sizeBytes: z.int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Packet' });
 export type Packet = z.infer<typeof packetSchema>;
 
 export const clientPacketsParams = z.object({ clientId: uuid });

@@ -3,19 +3,21 @@ import { isoDate, money, paginationQuery, requiredText, text, uuid, searchTerm }
 
 export const recurringIntervalSchema = z.enum(['month', 'year']).describe('How often `amount` is charged');
 
-export const recurringCostSchema = z.object({
-  id: uuid,
-  name: z.string(),
-  vendor: z.string().nullable(),
-  amount: z.int(),
-  quantity: z.int(),
-  interval: recurringIntervalSchema,
-  startsOn: z.string(),
-  endsOn: z.string().nullable(),
-  annualEscalationBps: z.int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const recurringCostSchema = z
+  .object({
+    id: uuid,
+    name: z.string(),
+    vendor: z.string().nullable(),
+    amount: z.int(),
+    quantity: z.int(),
+    interval: recurringIntervalSchema,
+    startsOn: z.string(),
+    endsOn: z.string().nullable(),
+    annualEscalationBps: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'RecurringCost' });
 export type RecurringCostResource = z.infer<typeof recurringCostSchema>;
 
 const fields = {

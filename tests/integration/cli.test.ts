@@ -74,10 +74,45 @@ describe('the vcio-planner command', () => {
     expect(invalid.stderr).toContain('ISO 4217');
   });
 
-  it('when serve starts on an empty data directory, then it loads the demo, prints the URL and a working key, and stops cleanly on SIGTERM', async () => {
+  it('when MSPs are listed, then each shows with its id and currency, also as JSON, and --msp finds one by any case or a unique start', async () => {
+    // A data directory of its own: this test does not depend on what the others left behind.
+    const ownDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-msps-'));
+    const env = { DATA_DIR: ownDir };
+    expect((await cli(['msp', 'create', '--name', 'Northwind IT'], env)).code).toBe(0);
+    expect((await cli(['msp', 'create', '--name', 'Northgate Support'], env)).code).toBe(0);
+
+    const listed = await cli(['msp', 'list'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^NAME\s+CURRENCY\s+CLIENTS\s+ID$/m);
+    expect(listed.stdout).toMatch(/^Northwind IT\s+USD\s+0\s+[0-9a-f-]{36}$/m);
+    const json = JSON.parse((await cli(['msp', 'list', '--json'], env)).stdout) as {
+      id: string;
+      name: string;
+      currency: string;
+      clients: number;
+    }[];
+    expect(json.map((msp) => msp.name)).toEqual(['Northgate Support', 'Northwind IT']);
+    expect(json[0]).toMatchObject({ currency: 'USD', clients: 0 });
+    expect(json[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
+
+    // `packets --msp` resolves the MSP before anything else: a name that finds none fails with suggestions.
+    const packets = (msp: string) => cli(['packets', '--msp', msp, '--period', 'Q1', '--out', ownDir], env);
+    const typo = await packets('nortwind');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe("vcio-planner: No MSP matches 'nortwind'. Did you mean: Northwind IT?");
+    const ambiguous = await packets('north');
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain("2 MSPs match 'north': Northgate Support, Northwind IT.");
+    await fs.rm(ownDir, { recursive: true, force: true });
+  }, 600_000);
+
+  it('when serve starts on an empty data directory without a terminal, then it logs JSON lines only, one of them ready with the URLs and the demo key file, and stops cleanly on SIGTERM', async () => {
     const serveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-serve-'));
     try {
-      const first = await serveUntilReady(serveDir);
+      const first = await serveUntilReady(serveDir, { tty: false });
+      for (const line of first.stdout.trim().split('\n'))
+        expect(() => JSON.parse(line) as unknown).not.toThrow();
+      expect(first.stdout).not.toContain(first.key);
       const clients = await checkedFetch(`${first.url}/api/v1/clients`, {
         headers: { authorization: `Bearer ${first.key}` },
       });
@@ -89,48 +124,76 @@ describe('the vcio-planner command', () => {
       ]);
       expect(await first.stop()).toBe(0);
 
-      // The second start finds its data and the same key; nothing is loaded twice.
-      const second = await serveUntilReady(serveDir);
+      // The second start, on a terminal, finds its data and shows the same key in a banner; nothing is loaded twice.
+      const second = await serveUntilReady(serveDir, { tty: true });
       expect(second.key).toBe(first.key);
+      expect(second.stdout).toContain(`API reference  ${second.url}/docs`);
+      expect(second.stdout).toContain(
+        `Try: curl -H "Authorization: Bearer ${second.key}" ${second.url}/api/v1/clients`,
+      );
+      expect(second.stdout).not.toContain('"msg":"ready"');
       const again = await checkedFetch(`${second.url}/api/v1/clients`, {
         headers: { authorization: `Bearer ${second.key}` },
       });
       expect(((await again.json()) as { items: unknown[] }).items).toHaveLength(3);
-      expect(await second.stop()).toBe(0);
+      await second.stop();
     } finally {
       await fs.rm(serveDir, { recursive: true, force: true });
     }
   }, 300_000);
 });
 
+/**
+ * Starts `serve` and waits until it says it is ready: without a terminal, from its JSON `ready` line (the key is
+ * read from the file it names); on a terminal (a pseudo-terminal from util-linux `script`), from its banner.
+ */
 async function serveUntilReady(
   dataDir: string,
-): Promise<{ url: string; key: string; stop(): Promise<number | null> }> {
-  const child = spawn(tsx, [entry, 'serve', '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  });
+  options: { tty: boolean },
+): Promise<{ url: string; key: string; stdout: string; stop(): Promise<number | null> }> {
+  const env = { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  const command = [tsx, entry, 'serve', '--port', '0'];
+  const child = options.tty
+    ? spawn('script', ['-qefc', command.join(' '), '/dev/null'], { env, detached: true })
+    : spawn(command[0]!, command.slice(1), { env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const done = options.tty ? /Stop with Ctrl\+C/ : /"msg":"ready".*\n/;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout} ${stderr}`)), 150_000);
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (/Demo API key:.*\n/.test(stdout)) {
+      stdout += chunk.toString().replaceAll('\r\n', '\n');
+      if (done.test(stdout)) {
         clearTimeout(timer);
         resolve();
       }
     });
     void exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
   });
-  const url = /running at (http:\/\/\S+)/.exec(stdout)![1]!;
-  const key = /Demo API key:\s+(\S+)/.exec(stdout)![1]!;
+  let url: string;
+  let key: string;
+  if (options.tty) {
+    url = /running at (http:\/\/\S+)/.exec(stdout)![1]!;
+    key = /Demo API key\s+(\S+)/.exec(stdout)![1]!;
+  } else {
+    const ready = stdout
+      .split('\n')
+      .filter((line) => line.includes('"msg":"ready"'))
+      .map((line) => JSON.parse(line) as { url: string; docs: string; demoApiKeyFile: string })[0]!;
+    expect(ready.docs).toBe(`${ready.url}/docs`);
+    url = ready.url;
+    key = (await fs.readFile(ready.demoApiKeyFile, 'utf8')).trim();
+  }
   return {
     url,
     key,
+    stdout,
     stop: async () => {
-      child.kill('SIGTERM');
+      // script runs serve in a session of its own: signal the whole process group.
+      if (options.tty) process.kill(-child.pid!, 'SIGTERM');
+      else child.kill('SIGTERM');
       return exited;
     },
   };

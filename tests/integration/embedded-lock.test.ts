@@ -12,10 +12,10 @@ import { packageRoot } from '../../src/shared/paths.js';
  */
 const entry = path.join(packageRoot, 'src', 'cli', 'run.ts');
 
-function spawnCli(args: string[], dataDir: string): ChildProcess {
+function spawnCli(args: string[], dataDir: string, logLevel = 'warn'): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: packageRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: logLevel },
   });
 }
 
@@ -44,7 +44,8 @@ interface Serving {
 }
 
 async function serve(dataDir: string): Promise<Serving> {
-  const child = spawnCli(['serve', '--port', '0'], dataDir);
+  // Not a terminal: serve says it is ready in a JSON line (info), with the file that holds the demo key.
+  const child = spawnCli(['serve', '--port', '0'], dataDir, 'info');
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -57,19 +58,23 @@ async function serve(dataDir: string): Promise<Serving> {
     }, 150_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (/Demo API key:.*\n/.test(stdout)) {
+      if (/"msg":"ready".*\n/.test(stdout)) {
         clearTimeout(timer);
         resolve();
       }
     });
     void exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
   });
-  const url = /running at (http:\/\/\S+)/.exec(stdout)![1]!;
+  const ready = stdout
+    .split('\n')
+    .filter((line) => line.includes('"msg":"ready"'))
+    .map((line) => JSON.parse(line) as { url: string; demoApiKeyFile: string })[0]!;
+  const url = ready.url;
   return {
     pid: child.pid!,
     url,
     port: Number(new URL(url).port),
-    key: /Demo API key:\s+(\S+)/.exec(stdout)![1]!,
+    key: (await fs.readFile(ready.demoApiKeyFile, 'utf8')).trim(),
     exited,
     child,
   };

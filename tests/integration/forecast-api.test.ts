@@ -242,7 +242,21 @@ describe('the forecast API', () => {
       'FY2028',
       'TOTAL',
     ]);
-    expect(rows.at(-1)![12]).toBe('1596200');
+    // For people: the horizon total in dollars, exact, under a header that names the currency.
+    expect(rows[0]![12]).toBe('total_USD');
+    expect(rows.at(-1)![12]).toBe('15962.00');
+    // For tools: the integers of the JSON under the plain header.
+    const json = await tenant.api.get(`/clients/${clientId}/forecast?periods=5`);
+    const minor = await tenant.api.get(`/clients/${clientId}/forecast?periods=5&units=minor`, {
+      accept: 'text/csv',
+    });
+    const minorRows = minor.text
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
+    expect(minorRows[0]![12]).toBe('total');
+    expect(minorRows.at(-1)![12]).toBe(String(json.body.totals.total));
+    expect(json.body.totals.total).toBe(1_596_200);
     expect(
       (await tenant.api.get(`/clients/${clientId}/forecast`, { accept: 'application/xml' })).status,
     ).toBe(406);
@@ -256,6 +270,9 @@ describe('the forecast API', () => {
     ['lifecycleMonths=toaster:48', 'query.lifecycleMonths'],
     ['lifecycleMonths=laptop:0', 'query.lifecycleMonths'],
     ['include=everything', 'query.include'],
+    ['units=cents', 'query.units'],
+    ['periods=4&periods=8', 'query.periods'],
+    ['lifecycleMonths=laptop:48&lifecycleMonths=laptop:36', 'query.lifecycleMonths'],
     ['colour=blue', 'query.colour'],
   ])('when the query has %s, then the answer is a 400 naming %s', async (query, path) => {
     const response = await tenant.api.get(`/clients/${clientId}/forecast?${query}`);
@@ -314,6 +331,78 @@ describe('the forecast API', () => {
     expect(portfolio.body.clients.find((client: any) => client.clientId === clientId).totals).toEqual(
       own.body.totals,
     );
+  });
+
+  it('when lifecycleMonths is repeated, then every value counts, as if they were given comma-separated', async () => {
+    const repeated = await tenant.api.get(
+      `/clients/${clientId}/forecast?periods=5&lifecycleMonths=desktop:60&lifecycleMonths=laptop:48`,
+    );
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.lifecycleOverrides).toEqual({ desktop: 60, laptop: 48 });
+    const listed = await tenant.api.get(
+      `/clients/${clientId}/forecast?periods=5&lifecycleMonths=desktop:60,laptop:48`,
+    );
+    expect(repeated.body.totals).toEqual(listed.body.totals);
+    const once = await tenant.api.get(`/clients/${clientId}/forecast?periods=4&periods=8`);
+    expect(once.body.errors).toEqual([
+      { path: 'query.periods', message: 'must be given once, not repeated' },
+    ]);
+  });
+
+  it('when the portfolio is asked as CSV, then it has a row per client and period, client totals and book totals per currency, equal to the JSON', async () => {
+    // Another MSP's client never appears in this MSP's book.
+    const stranger = await app.createTenant();
+    const theirs = await createClient(stranger.api, { fiscalYearStartMonth: 1 });
+    const json = await tenant.api.get('/forecast?periods=4');
+    const response = await tenant.api.get('/forecast?periods=4', { accept: 'text/csv' });
+    expect(response.text).not.toContain(theirs);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(response.headers.get('content-disposition')).toMatch(/portfolio-forecast-2026-11-22\.csv/);
+    const rows = response.text
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
+    expect(rows[0]).toEqual([
+      'row_type',
+      'client_id',
+      'client_name',
+      'currency',
+      'period_key',
+      'period_label',
+      'start',
+      'end',
+      'capex_USD',
+      'opex_USD',
+      'total_USD',
+      'refresh_count',
+      'partial',
+      'error',
+    ]);
+    const clients = json.body.clients as any[];
+    expect(rows.filter((row) => row[0] === 'client_period')).toHaveLength(clients.length * 4);
+    const cents = (text: string) => Math.round(Number(text.replace('.', '')));
+    for (const client of clients) {
+      const total = rows.find((row) => row[0] === 'client_total' && row[1] === client.clientId)!;
+      expect(cents(total[10]!)).toBe(client.totals.total);
+      expect(total[10]).toMatch(/^\d+\.\d\d$/);
+    }
+    const book = rows.filter((row) => row[0] === 'book_period');
+    expect(book.map((row) => row[4])).toEqual(json.body.periods.map((period: any) => period.key));
+    const bookTotal = rows.find((row) => row[0] === 'book_total')!;
+    expect(cents(bookTotal[10]!)).toBe(json.body.currencies[0].totals.total);
+
+    const minor = await tenant.api.get('/forecast?periods=4&units=minor', { accept: 'text/csv' });
+    const minorTotal = minor.text
+      .split('\r\n')
+      .find((line) => line.startsWith('book_total'))!
+      .split(',');
+    expect(Number(minorTotal[10])).toBe(json.body.currencies[0].totals.total);
+    expect(minor.text.split('\r\n')[0]).toContain(',capex,opex,total,');
+
+    const refused = await tenant.api.get('/forecast', { accept: 'application/xml' });
+    expect(refused.status).toBe(406);
+    expect(refused.body.code).toBe('not_acceptable');
   });
 
   it('when the calendar feed is read, then an independent parser finds the refreshes, warranties and renewals', async () => {

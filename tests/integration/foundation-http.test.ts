@@ -35,13 +35,17 @@ describe('the service over HTTP', () => {
       expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
       expect(response.headers.get('x-powered-by')).toBeNull();
     }
-    // The reference page keeps its inline style sheet and nothing more.
+    // The reference page loads its own style sheet from the app and nothing more: no script, no inline style.
     const docs = await anonymous.get('/docs');
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
-    expect(docs.text).toMatch(/<style>/);
+    expect(docs.text).toContain('<link rel="stylesheet" href="/docs/api-docs.css">');
+    expect(docs.text).not.toMatch(/<script|<style|style=/);
+    const css = await anonymous.get('/docs/api-docs.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
   });
 
   it('when a request carries an X-Request-Id, then the answer echoes it, and otherwise one is made up', async () => {

@@ -208,6 +208,10 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       },
     },
     listClientSummaries: one((db) => clientRepository.listClientSummaries(db, MSP)),
+    listClientsForOperator: {
+      'any MSP': { run: (db) => clientRepository.listClientsForOperator(db) },
+      'one MSP': { run: (db) => clientRepository.listClientsForOperator(db, MSP) },
+    },
     updateClient: one((db) =>
       clientRepository.updateClient(
         db,
@@ -382,6 +386,7 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     insertMsp: one((db) => mspRepository.insertMsp(db, { name: 'Acme IT', currency: 'USD' })),
     findMsp: one((db) => mspRepository.findMsp(db, MSP)),
     findMspLogo: one((db) => mspRepository.findMspLogo(db, MSP)),
+    listMspsForOperator: one((db) => mspRepository.listMspsForOperator(db)),
     updateMsp: {
       settings: {
         run: (db) =>
@@ -455,7 +460,6 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       },
     },
     listRunClients: one((db) => packetRunRepository.listRunClients(db, MSP, ID)),
-    findMspsForOperator: one((db) => packetRunRepository.findMspsForOperator(db, 'Acme IT')),
   }),
 
   'src/packets/packet.repository.ts': repository(packetRepository, {
@@ -487,12 +491,6 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     listInventory: one((db) => packetRepository.listInventory(db, MSP, CLIENT)),
     listRoadmapInitiatives: one((db) => packetRepository.listRoadmapInitiatives(db, MSP, CLIENT)),
     listDecisionsSinceLastPacket: one((db) => packetRepository.listDecisionsSinceLastPacket(db, MSP, CLIENT)),
-    findClientsForOperator: {
-      'any MSP': { run: (db) => packetRepository.findClientsForOperator(db, 'Bright Smile Dental') },
-      'one MSP': {
-        run: (db) => packetRepository.findClientsForOperator(db, 'Bright Smile Dental', 'Acme IT'),
-      },
-    },
   }),
 
   'src/recurring-costs/recurring-cost.repository.ts': repository(recurringCostRepository, {

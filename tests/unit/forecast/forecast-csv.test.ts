@@ -1,4 +1,4 @@
-import { csvField, forecastToCsv } from '../../../src/forecast/forecast-csv.js';
+import { csvAmount, csvField, forecastToCsv } from '../../../src/forecast/forecast-csv.js';
 import { forecast } from '../../../src/domain/forecast.js';
 
 describe('the forecast as CSV', () => {
@@ -23,10 +23,12 @@ describe('the forecast as CSV', () => {
       },
     ),
   };
-  const rows = forecastToCsv(result)
-    .trimEnd()
-    .split('\r\n')
-    .map((line) => line.split(','));
+  const parse = (csv: string) =>
+    csv
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
+  const rows = parse(forecastToCsv(result, 'minor'));
 
   it('when the horizon spans fiscal years, then each year gets a subtotal row after its last quarter in the horizon', () => {
     expect(rows.map((row) => `${row[0]} ${row[1]}`)).toEqual([
@@ -72,5 +74,68 @@ describe('the forecast as CSV', () => {
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField(-5)).toBe('-5');
+  });
+
+  it('when tools ask for minor units, then the header is the plain one and the amounts are the integers of the JSON', () => {
+    expect(rows[0]).toEqual([
+      'row_type',
+      'period_key',
+      'period_label',
+      'start',
+      'end',
+      'currency',
+      'capex_refresh',
+      'capex_initiatives',
+      'capex_total',
+      'opex_recurring',
+      'opex_initiatives',
+      'opex_total',
+      'total',
+      'refresh_count',
+      'partial',
+    ]);
+    expect(rows.at(-1)![12]).toBe(String(16 * 20_000));
+  });
+
+  it('when a person opens it, then amounts are exact decimals in major units under headers that name the currency', () => {
+    const major = parse(forecastToCsv(result));
+    expect(major[0]!.slice(6, 13)).toEqual([
+      'capex_refresh_USD',
+      'capex_initiatives_USD',
+      'capex_total_USD',
+      'opex_recurring_USD',
+      'opex_initiatives_USD',
+      'opex_total_USD',
+      'total_USD',
+    ]);
+    expect(major[0]![13]).toBe('refresh_count');
+    // 16 charges of 20,000 cents: 3,200.00 dollars; refresh_count stays a count.
+    expect(major.at(-1)!.slice(5, 14)).toEqual([
+      'USD',
+      '0.00',
+      '0.00',
+      '0.00',
+      '3200.00',
+      '0.00',
+      '3200.00',
+      '3200.00',
+      '0',
+    ]);
+  });
+
+  it('when the currency has no minor unit or three decimals, then the amounts have as many decimals as it has', () => {
+    const inYen = parse(forecastToCsv({ ...result, currency: 'JPY' }));
+    expect(inYen[0]![12]).toBe('total_JPY');
+    expect(inYen.at(-1)![12]).toBe('320000');
+    const inDinars = parse(forecastToCsv({ ...result, currency: 'BHD' }));
+    expect(inDinars.at(-1)![12]).toBe('320.000');
+  });
+
+  it('when an amount is near the largest exact integer or negative, then its decimal is exact digit for digit', () => {
+    expect(csvAmount(9_007_199_254_740_991, 'USD', 'major')).toBe('90071992547409.91');
+    expect(csvAmount(-5, 'USD', 'major')).toBe('-0.05');
+    expect(csvField(csvAmount(-1250, 'EUR', 'major'))).toBe('-12.50');
+    expect(csvAmount(5324000, 'USD', 'minor')).toBe(5324000);
+    expect(csvAmount(5324000, 'USD', 'major')).toBe('53240.00');
   });
 });
