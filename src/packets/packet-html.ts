@@ -28,6 +28,7 @@ const packetTemplatesDir = path.join(templatesDir, 'packet');
 const PARTIALS = [
   'cover',
   'summary',
+  'changes',
   'forecast',
   'schedule',
   'exposure',

@@ -39,6 +39,49 @@ order by
 limit
   $3
 
+-- findLastIssuedPacket (the last one)
+
+select
+  "id",
+  "period_label",
+  "as_of",
+  "created_at",
+  "issued_at",
+  "snapshot"
+from
+  "packets"
+where
+  "msp_id" = $1
+  and "client_id" = $2
+  and "status" = $3
+order by
+  "issued_at" desc,
+  "id" desc
+limit
+  $4
+
+-- findLastIssuedPacket (leaving one out)
+
+select
+  "id",
+  "period_label",
+  "as_of",
+  "created_at",
+  "issued_at",
+  "snapshot"
+from
+  "packets"
+where
+  "msp_id" = $1
+  and "client_id" = $2
+  and "status" = $3
+  and "id" <> $4
+order by
+  "issued_at" desc,
+  "id" desc
+limit
+  $5
+
 -- findPacketPdf
 
 select
@@ -51,6 +94,8 @@ select
   "page_count",
   "size_bytes",
   "created_at",
+  "status",
+  "issued_at",
   "pdf"
 from
   "packets"
@@ -62,9 +107,9 @@ where
 -- insertPacket
 
 insert into
-  "packets" ("msp_id", "client_id", "as_of", "period_label", "scenario", "periods", "sha256", "page_count", "size_bytes", "pdf", "figures", "created_at")
+  "packets" ("msp_id", "client_id", "as_of", "period_label", "scenario", "periods", "sha256", "page_count", "size_bytes", "pdf", "figures", "content_sha256", "snapshot", "created_at")
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 returning
   "id",
   "client_id",
@@ -74,19 +119,47 @@ returning
   "sha256",
   "page_count",
   "size_bytes",
-  "created_at"
+  "created_at",
+  "status",
+  "issued_at"
 
--- listDecisionsSinceLastPacket
+-- issuePacket
+
+update
+  "packets"
+set
+  "status" = $1,
+  "issued_at" = $2,
+  "issued_by" = $3
+where
+  "msp_id" = $4
+  and "client_id" = $5
+  and "id" = $6
+  and "status" = $7
 
 select
-  max("created_at") as "last"
+  "id",
+  "client_id",
+  "as_of",
+  "period_label",
+  "scenario",
+  "sha256",
+  "page_count",
+  "size_bytes",
+  "created_at",
+  "status",
+  "issued_at"
 from
   "packets"
 where
   "msp_id" = $1
   and "client_id" = $2
+  and "id" = $3
+
+-- listDecisionsSince (every decision)
 
 select
+  "d"."id",
   "d"."initiative_id",
   "i"."title",
   "d"."decision",
@@ -101,6 +174,37 @@ inner join
 where
   "d"."msp_id" = $1
   and "i"."client_id" = $2
+order by
+  "d"."decided_at",
+  "d"."id"
+
+-- listDecisionsSince (since a packet)
+
+select
+  "d"."id",
+  "d"."initiative_id",
+  "i"."title",
+  "d"."decision",
+  "d"."decided_by",
+  "d"."role",
+  "d"."note",
+  "d"."decided_at"
+from
+  "decisions" as "d"
+inner join
+  "initiatives" as "i" on "i"."id" = "d"."initiative_id" and "i"."msp_id" = "d"."msp_id"
+where
+  "d"."msp_id" = $1
+  and "i"."client_id" = $2
+  and "d"."decided_at" > (
+    select
+      "created_at"
+    from
+      "packets"
+    where
+      "msp_id" = $3
+      and "id" = $4
+  )
 order by
   "d"."decided_at",
   "d"."id"
@@ -151,6 +255,8 @@ select
   "page_count",
   "size_bytes",
   "created_at",
+  "status",
+  "issued_at",
   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "created_key"
 from
   "packets"
@@ -175,6 +281,8 @@ select
   "page_count",
   "size_bytes",
   "created_at",
+  "status",
+  "issued_at",
   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "created_key"
 from
   "packets"
@@ -187,6 +295,22 @@ order by
   "id" desc
 limit
   $6
+
+-- listReplacedAssetIds
+
+select distinct
+  "ia"."asset_id"
+from
+  "initiative_assets" as "ia"
+inner join
+  "initiatives" as "i" on "i"."id" = "ia"."initiative_id" and "i"."msp_id" = "ia"."msp_id"
+where
+  "ia"."msp_id" = $1
+  and "i"."client_id" = $2
+  and "i"."kind" = $3
+  and "i"."status" = $4
+order by
+  "ia"."asset_id"
 
 -- listRoadmapInitiatives
 
@@ -221,6 +345,7 @@ order by
   "i"."id"
 
 select
+  "d"."id",
   "d"."initiative_id",
   "i"."title",
   "d"."decision",

@@ -27,6 +27,7 @@ import {
   type PacketNumbers,
 } from './packet.figures.js';
 import { packetTheme, type PacketTheme } from './packet-theme.js';
+import { changesView, type ChangesSource, type ChangesView } from './packet.changes-view.js';
 import type { DecisionEntry, InventoryAsset, RoadmapInitiative } from './packet.repository.js';
 
 export type { PacketFigures } from './packet.figures.js';
@@ -46,7 +47,10 @@ export interface PacketSources extends FiguresSources {
   scenario: Scenario;
   /** The day the packet is made (the clock's today), which may differ from asOf. */
   preparedOn: string;
+  /** The decisions since the last issued packet, and when that packet was made (null: none was issued). */
   decisions: { lastPacketAt: Date | null; decisions: readonly DecisionEntry[] };
+  /** What changed since the last issued packet. */
+  changes: ChangesSource;
 }
 
 export interface ForecastRowView {
@@ -133,6 +137,7 @@ export interface PacketView {
     decisionsNeeded: { title: string; amount: string }[];
     dataNotes: string[];
   };
+  changes: ChangesView;
   chart: ChartView & { currency: string; range: string };
   forecast: { currency: string; scenario: string; rows: ForecastRowView[] };
   schedule: {
@@ -268,6 +273,7 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
         ...(counts.unpriced > 0 ? [copy.unpricedNote(counts.unpriced)] : []),
       ],
     },
+    changes: changesView(sources.changes, sources.initiatives, money),
     chart: {
       ...budgetChart(
         shown.map((period) => ({

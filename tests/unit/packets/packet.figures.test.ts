@@ -114,6 +114,7 @@ function sourcesOf(
     inventory,
     initiatives,
     decisions: { lastPacketAt: null, decisions: [] },
+    changes: { baseline: null, changes: null },
   };
 }
 
