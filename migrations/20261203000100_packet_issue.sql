@@ -16,4 +16,4 @@ CREATE INDEX packets_client_issued_idx ON packets (client_id, issued_at DESC, id
 -- Whether a run's client got a packet rendered for it or reused one whose content is what it would show now.
 ALTER TABLE packet_run_clients
   ADD COLUMN outcome text CHECK (outcome IN ('rendered', 'reused')),
-  ADD CONSTRAINT packet_run_clients_outcome_check CHECK (outcome IS NULL OR status = 'done');
+  ADD CONSTRAINT packet_run_clients_outcome_when_done_check CHECK (outcome IS NULL OR status = 'done');
