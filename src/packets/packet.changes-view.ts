@@ -28,6 +28,7 @@ export interface ChangesView {
   brief: boolean;
   lede: string;
   forecast: { rows: ChangeRowView[]; total: ChangeRowView } | null;
+  /** What the forecast table holds, or why there is none. */
   forecastNote: string | null;
   assets: { heading: string; items: { name: string; detail: string }[] }[];
   decisions: { date: string; initiative: string; decision: string; decisionClass: string; by: string }[];
@@ -143,7 +144,7 @@ export function changesView(
     brief: false,
     lede: copy.changesCopy.since(baseline.periodLabel, issuedOn),
     forecast,
-    forecastNote: forecast ? null : copy.changesCopy.noCommonPeriods,
+    forecastNote: forecast ? copy.changesCopy.forecastNote(money.currency) : copy.changesCopy.noCommonPeriods,
     assets,
     decisions,
     initiatives: initiativeChanges,

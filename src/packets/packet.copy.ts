@@ -200,6 +200,8 @@ export const changesCopy = {
   since: (periodLabel: string, issuedOn: string) =>
     `Compared with the last issued packet, ${periodLabel}, issued on ${issuedOn}.`,
   forecastTotal: 'Periods in both',
+  forecastNote: (currency: string) =>
+    `Capital and operating spend per period shown in both packets, in ${currency}: then, now and the difference.`,
   noCommonPeriods: 'The two packets cover no period in common.',
   assetsAdded: (count: number) => `${plural(count, 'asset')} added`,
   assetsRetired: (count: number) => `${plural(count, 'asset')} retired`,

@@ -271,6 +271,7 @@ describe('the changes section of the packet', () => {
     expect(view.initiatives).toEqual([
       { title: 'Replace the firewall', change: 'Moved from Jan 15, 2027 to Mar 1, 2027' },
     ]);
+    expect(view.forecastNote).toContain('in USD');
     expect(view.nothingElse).toBeNull();
   });
 });
