@@ -188,7 +188,7 @@ describe('the worker and packets commands', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(`vcio-planner: --clients: ${stranger} is not a client of this MSP`);
-  }, 540_000);
+  }, 900_000);
 
   it('when packet is run with --issue, then it makes the packet and issues it; an unknown packet id to issue is refused in one line', async () => {
     const env = { DATA_DIR: path.join(workDir, 'issue') };
