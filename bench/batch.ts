@@ -143,6 +143,7 @@ async function timedRun(
     clientIds,
     scenario: 'committed',
     periods: PERIODS,
+    force: false,
   });
   for (;;) {
     const run = await getPacketRun(database.db, auth, created.id);

@@ -168,7 +168,15 @@ export interface PacketTable {
   pdf: Buffer | null;
   figures: ColumnType<unknown, string | undefined, string>;
   created_at: Generated<Date>;
+  status: Generated<PacketStatus>;
+  issued_at: Date | null;
+  issued_by: ColumnType<unknown, string | null | undefined, string | null>;
+  content_sha256: string | null;
+  snapshot: ColumnType<unknown, string | null | undefined, string | null>;
 }
+
+export type PacketStatus = 'draft' | 'issued';
+export type PacketRunClientOutcome = 'rendered' | 'reused';
 
 export type PacketRunStatus = 'queued' | 'running' | 'done' | 'failed';
 export type PacketRunClientStatus = 'queued' | 'rendering' | 'done' | 'failed';
@@ -197,6 +205,7 @@ export type PacketRunClientTable = {
   attempts: Generated<number>;
   error: string | null;
   updated_at: Timestamp;
+  outcome: PacketRunClientOutcome | null;
 };
 
 /** Counters of the shared rate limits; written and read only by rate-limiter-flexible (src/auth/rate-limits.ts). */
@@ -391,6 +400,11 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'pdf',
     'figures',
     'created_at',
+    'status',
+    'issued_at',
+    'issued_by',
+    'content_sha256',
+    'snapshot',
   ]),
   packet_runs: columnsOf<PacketRunTable>()([
     'id',
@@ -415,6 +429,7 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'attempts',
     'error',
     'updated_at',
+    'outcome',
   ]),
   rate_limits: columnsOf<RateLimitTable>()(['key', 'points', 'expire']),
   schema_migrations: columnsOf<SchemaMigrationTable>()(['name', 'applied_at']),

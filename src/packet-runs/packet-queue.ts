@@ -22,6 +22,8 @@ export interface PacketJobData {
   periodLabel: string;
   scenario: 'committed' | 'proposed';
   periods: number;
+  /** Render afresh even when the stored packet shows what a new one would (`force: true` on the run). */
+  force?: boolean;
 }
 
 export interface PacketJob {

@@ -31,7 +31,7 @@ where
 -- findLatestPackets
 
 select distinct on
-  ("client_id", "period_label") "client_id", "period_label", "id"
+  ("client_id", "period_label") "client_id", "period_label", "id", "status", "content_sha256"
 from
   "packets"
 where
@@ -49,7 +49,9 @@ order by
 -- findPacketOfKey
 
 select
-  "id"
+  "id",
+  "status",
+  "content_sha256"
 from
   "packets"
 where
@@ -111,9 +113,9 @@ returning
 -- insertRunClients
 
 insert into
-  "packet_run_clients" ("run_id", "msp_id", "client_id", "period_label", "packet_key", "status", "packet_id")
+  "packet_run_clients" ("run_id", "msp_id", "client_id", "period_label", "packet_key", "status", "outcome", "packet_id")
 values
-  ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)
+  ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16)
 
 -- listRunClients
 
@@ -121,6 +123,7 @@ select
   "rc"."client_id",
   "c"."name",
   "rc"."status",
+  "rc"."outcome",
   "rc"."packet_id",
   "rc"."attempts",
   "rc"."error"
@@ -265,13 +268,14 @@ update
   "packet_run_clients"
 set
   "status" = $1,
-  "packet_id" = $2,
-  "error" = $3,
+  "outcome" = $2,
+  "packet_id" = $3,
+  "error" = $4,
   "updated_at" = now()
 where
-  "msp_id" = $4
-  and "packet_key" = $5
-  and "status" in ($6, $7)
+  "msp_id" = $5
+  and "packet_key" = $6
+  and "status" in ($7, $8)
 returning
   "run_id"
 

@@ -1,7 +1,12 @@
 import { sql, type UpdateObject } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Executor } from '../db/database.js';
-import type { PacketRunClientStatus, PacketRunStatus, PacketRunTables } from './packet-run.tables.js';
+import type {
+  PacketRunClientOutcome,
+  PacketRunClientStatus,
+  PacketRunStatus,
+  PacketRunTables,
+} from './packet-run.tables.js';
 
 /** Reads and writes of packet runs. Every query is scoped by MSP. */
 
@@ -33,6 +38,7 @@ export interface RunClientRow {
   clientId: string;
   clientName: string;
   status: PacketRunClientStatus;
+  outcome: PacketRunClientOutcome | null;
   packetId: string | null;
   attempts: number;
   error: string | null;
@@ -42,7 +48,7 @@ export interface NewRunClient {
   clientId: string;
   periodLabel: string;
   packetKey: string;
-  /** A packet that already exists for the key: the client is done at once. */
+  /** A stored packet that shows what a packet made now would show: the client reuses it and is done at once. */
   packetId: string | null;
 }
 
@@ -103,11 +109,11 @@ export async function findLatestPackets(
   db: Executor,
   mspId: string,
   key: { clientIds: readonly string[]; asOf: string; scenario: 'committed' | 'proposed'; periods: number },
-): Promise<{ clientId: string; periodLabel: string; packetId: string }[]> {
+): Promise<LatestPacket[]> {
   if (key.clientIds.length === 0) return [];
   const rows = await db
     .selectFrom('packets')
-    .select(['client_id', 'period_label', 'id'])
+    .select(['client_id', 'period_label', 'id', 'status', 'content_sha256'])
     .distinctOn(['client_id', 'period_label'])
     .where('msp_id', '=', mspId)
     .where('client_id', '=', sql<string>`any(${sql.val(key.clientIds)}::uuid[])`)
@@ -119,10 +125,25 @@ export async function findLatestPackets(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
-  return rows.map((row) => ({ clientId: row.client_id, periodLabel: row.period_label, packetId: row.id }));
+  return rows.map((row) => ({
+    clientId: row.client_id,
+    periodLabel: row.period_label,
+    packetId: row.id,
+    issued: row.status === 'issued',
+    contentSha256: row.content_sha256,
+  }));
 }
 
-/** The newest packet with exactly this key, if any. */
+export interface LatestPacket {
+  clientId: string;
+  periodLabel: string;
+  packetId: string;
+  issued: boolean;
+  /** Null for a packet made before packets kept one: it is never reused. */
+  contentSha256: string | null;
+}
+
+/** The newest packet with exactly this key, if any, with what a packet run compares. */
 export async function findPacketOfKey(
   db: Executor,
   key: {
@@ -133,10 +154,10 @@ export async function findPacketOfKey(
     scenario: 'committed' | 'proposed';
     periods: number;
   },
-): Promise<string | undefined> {
+): Promise<{ id: string; issued: boolean; contentSha256: string | null } | undefined> {
   const row = await db
     .selectFrom('packets')
-    .select('id')
+    .select(['id', 'status', 'content_sha256'])
     .where('msp_id', '=', key.mspId)
     .where('client_id', '=', key.clientId)
     .where('as_of', '=', key.asOf)
@@ -147,7 +168,7 @@ export async function findPacketOfKey(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.id;
+  return row && { id: row.id, issued: row.status === 'issued', contentSha256: row.content_sha256 };
 }
 
 export async function insertRun(
@@ -194,6 +215,7 @@ export async function insertRunClients(
           period_label: client.periodLabel,
           packet_key: client.packetKey,
           status: client.packetId ? ('done' as const) : ('queued' as const),
+          outcome: client.packetId ? ('reused' as const) : null,
           packet_id: client.packetId,
         })),
       )
@@ -253,15 +275,17 @@ export function markAttemptFailed(
   });
 }
 
+/** The key's packet is there: rendered by this job, or reused because it shows what a new one would. */
 export function markDone(
   db: Executor,
   mspId: string,
   packetKey: string,
-  packetId: string,
+  packet: { id: string; outcome: PacketRunClientOutcome },
 ): Promise<ChangedRuns> {
   return updateWaitingClients(db, mspId, packetKey, {
     status: 'done',
-    packet_id: packetId,
+    outcome: packet.outcome,
+    packet_id: packet.id,
     error: null,
     updated_at: sql<Date>`now()`,
   });
@@ -440,7 +464,7 @@ export async function listRunClients(db: Executor, mspId: string, runId: string)
     .innerJoin('clients as c', (join) =>
       join.onRef('c.id', '=', 'rc.client_id').onRef('c.msp_id', '=', 'rc.msp_id'),
     )
-    .select(['rc.client_id', 'c.name', 'rc.status', 'rc.packet_id', 'rc.attempts', 'rc.error'])
+    .select(['rc.client_id', 'c.name', 'rc.status', 'rc.outcome', 'rc.packet_id', 'rc.attempts', 'rc.error'])
     .where('rc.msp_id', '=', mspId)
     .where('rc.run_id', '=', runId)
     .orderBy('c.name')
@@ -450,6 +474,7 @@ export async function listRunClients(db: Executor, mspId: string, runId: string)
     clientId: row.client_id,
     clientName: row.name,
     status: row.status,
+    outcome: row.outcome,
     packetId: row.packet_id,
     attempts: row.attempts,
     error: row.error,

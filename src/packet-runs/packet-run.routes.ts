@@ -19,10 +19,12 @@ export const packetRunRoutes = [
     operationId: 'createPacketRun',
     summary: 'Make the quarterly roadmap packets of many clients (or all of them) in the background',
     description:
-      'Queues one packet per client, all at the same asOf and for the same meeting; workers render them. A client ' +
-      'whose packet for the same asOf, period label, scenario and quarters already exists takes that packet instead ' +
-      'of rendering it again. A packet that fails is retried with backoff, then fails alone; the run goes on. ' +
-      'Follow progress at the Location.',
+      'One packet per client, all at the same asOf and for the same meeting; workers render them. A client whose ' +
+      'packet for the same asOf, period label, scenario and quarters shows exactly what a packet made now would ' +
+      '(the same content hash: nothing it shows changed, e.g. no decision recorded since) reuses it at once ' +
+      '(outcome `reused`); the others are rendered afresh (outcome `rendered`), and with `force: true` every ' +
+      'client is. A packet that fails is retried with backoff, then fails alone; the run goes on. Follow progress ' +
+      'at the Location.',
     tag,
     scope: 'write',
     mspWide: true,

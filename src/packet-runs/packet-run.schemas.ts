@@ -19,6 +19,13 @@ export const createPacketRunBody = z.strictObject({
     .max(MAX_RUN_CLIENT_IDS, `must name at most ${MAX_RUN_CLIENT_IDS} clients; leave it out for all clients`)
     .optional()
     .describe('The clients to make packets for; all clients of the MSP when omitted'),
+  force: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .describe(
+      "true: render every client's packet afresh; false (default): reuse a client's packet for the same period " +
+        'when it shows exactly what a packet made now would show',
+    ),
 });
 export type CreatePacketRun = z.output<typeof createPacketRunBody>;
 
@@ -56,6 +63,13 @@ export const packetRunClientSchema = z.object({
   status: z
     .enum(['queued', 'rendering', 'done', 'failed'])
     .describe('queued with an error: the last attempt failed and the packet will be tried again'),
+  outcome: z
+    .enum(['rendered', 'reused'])
+    .optional()
+    .describe(
+      'Once done: rendered (made afresh for this run) or reused (the stored packet for the same period shows ' +
+        'exactly what a new one would: nothing it shows has changed)',
+    ),
   packetId: uuid
     .optional()
     .describe('The packet, once done; download it from /clients/{clientId}/packets/{packetId}.pdf'),

@@ -7,6 +7,7 @@ import { decodeCreatedAtCursor, readPage } from '../http/schemas.js';
 import {
   defaultPeriodLabel,
   preparePacket,
+  type PreparedPacket,
   renderPdf,
   requireRenderer,
   storePacket,
@@ -43,7 +44,9 @@ export interface PacketWorkDependencies {
 
 /** The one string that names a packet key: the queue's singleton key and packet_run_clients.packet_key. */
 export function packetKeyOf(key: PacketJobData): string {
-  return [key.mspId, key.clientId, key.asOf, key.scenario, key.periods, key.periodLabel].join('|');
+  const parts = [key.mspId, key.clientId, key.asOf, key.scenario, key.periods, key.periodLabel];
+  // A forced render is a job of its own: a run that may reuse must not take the place of one that may not.
+  return [...parts, ...(key.force ? ['force'] : [])].join('|');
 }
 
 /** The identity packet jobs act as: the MSP itself, with no client limit. */
@@ -52,9 +55,10 @@ function jobAuth(mspId: string): Principal {
 }
 
 /**
- * Starts a packet run: one packet per client for the same asOf (default today) and meeting. A client whose packet
- * for this key already exists takes it at once; the others are queued, one job per packet key, in the same
- * transaction as the run, so a run never exists without its jobs.
+ * Starts a packet run: one packet per client for the same asOf (default today) and meeting. A client whose stored
+ * packet for this key shows exactly what a packet made now would (the same content hash) reuses it at once; the
+ * others, and every client with `force`, are queued, one job per packet key, in the same transaction as the run,
+ * so a run never exists without its jobs.
  */
 export async function startPacketRun(
   deps: PacketRunDependencies,
@@ -70,6 +74,7 @@ export async function startPacketRun(
     ? await namedClients(deps.db, auth.mspId, input.clientIds)
     : await listClientSummaries(deps.db, auth.mspId);
   const asOf = input.asOf ?? deps.clock.today();
+  const force = input.force;
   const jobs = clients.map((client) => {
     const data: PacketJobData = {
       mspId: auth.mspId,
@@ -78,9 +83,31 @@ export async function startPacketRun(
       periodLabel: input.periodLabel ?? defaultPeriodLabel(asOf, client.fiscalYearStartMonth),
       scenario: input.scenario,
       periods: input.periods,
+      ...(force ? { force: true } : {}),
     };
     return { data, key: packetKeyOf(data) };
   });
+  const keyOfPacket = (clientId: string, periodLabel: string) => `${clientId}|${periodLabel}`;
+  const latestOf = async (db: Executor) =>
+    force
+      ? new Map<string, runs.LatestPacket>()
+      : new Map(
+          (
+            await runs.findLatestPackets(db, auth.mspId, {
+              clientIds: jobs.map((job) => job.data.clientId),
+              asOf,
+              scenario: input.scenario,
+              periods: input.periods,
+            })
+          ).map((packet) => [keyOfPacket(packet.clientId, packet.periodLabel), packet]),
+        );
+  // Outside the transaction (it reads each client's data): the stored packets that show what a packet made now
+  // would show. Under the keys' locks below, a client reuses its packet only if that is still its newest one.
+  const reusable = new Set<string>();
+  for (const [key, packet] of await latestOf(deps.db)) {
+    if (await showsTheSame({ db: deps.db, clock: deps.clock }, auth, packet, jobOf(jobs, packet)))
+      reusable.add(`${key}|${packet.packetId}`);
+  }
   return withTransaction(deps.db, async (trx) => {
     const runId = await runs.insertRun(trx, auth.mspId, {
       asOf,
@@ -93,30 +120,54 @@ export async function startPacketRun(
       trx,
       jobs.map((job) => job.key),
     );
-    const existing = new Map(
-      (
-        await runs.findLatestPackets(trx, auth.mspId, {
-          clientIds: jobs.map((job) => job.data.clientId),
-          asOf,
-          scenario: input.scenario,
-          periods: input.periods,
-        })
-      ).map((packet) => [`${packet.clientId}|${packet.periodLabel}`, packet.packetId]),
-    );
+    const latest = await latestOf(trx);
+    const reused = new Map<string, string>();
+    for (const [key, packet] of latest) {
+      if (reusable.has(`${key}|${packet.packetId}`)) reused.set(key, packet.packetId);
+    }
     const rows = jobs.map((job) => ({
       clientId: job.data.clientId,
       periodLabel: job.data.periodLabel,
       packetKey: job.key,
-      packetId: existing.get(`${job.data.clientId}|${job.data.periodLabel}`) ?? null,
+      packetId: reused.get(keyOfPacket(job.data.clientId, job.data.periodLabel)) ?? null,
     }));
     await runs.insertRunClients(trx, auth.mspId, runId, rows);
     for (const job of jobs) {
-      if (!existing.has(`${job.data.clientId}|${job.data.periodLabel}`))
+      if (!reused.has(keyOfPacket(job.data.clientId, job.data.periodLabel)))
         await queue.enqueue(trx, job.key, job.data);
     }
     const [status] = await settleRuns(trx, auth.mspId, [runId]);
     return { id: runId, status: status!, total: jobs.length };
   });
+}
+
+function jobOf(
+  jobs: readonly { data: PacketJobData }[],
+  packet: runs.LatestPacket,
+): PacketJobData | undefined {
+  return jobs.find(
+    (job) => job.data.clientId === packet.clientId && job.data.periodLabel === packet.periodLabel,
+  )?.data;
+}
+
+/**
+ * Whether the stored packet shows exactly what a packet made now for the same key would: the same content hash,
+ * compared with the last issued packet other than itself (so that issuing it does not make it out of date). A
+ * client whose packet cannot be prepared now is not reused; its job renders it, or fails saying why.
+ */
+async function showsTheSame(
+  deps: { db: Executor; clock: Clock },
+  auth: Principal,
+  packet: { packetId: string; contentSha256: string | null },
+  key: PacketJobData | undefined,
+): Promise<boolean> {
+  if (!key || packet.contentSha256 === null) return false;
+  try {
+    const now = await preparePacket(deps, auth, key.clientId, key, { excludingIssued: packet.packetId });
+    return now.contentSha256 === packet.contentSha256;
+  } catch {
+    return false;
+  }
 }
 
 /** The named clients, in the order given; an id that is not the MSP's client is a 400 naming its index. */
@@ -233,6 +284,7 @@ function toRunClient(client: runs.RunClientRow): PacketRunClient {
     clientId: client.clientId,
     clientName: client.clientName,
     status: client.status,
+    ...(client.status === 'done' && client.outcome ? { outcome: client.outcome } : {}),
     ...(client.packetId ? { packetId: client.packetId } : {}),
     ...(client.error ? { error: client.error } : {}),
     attempts: client.attempts,
@@ -240,11 +292,11 @@ function toRunClient(client: runs.RunClientRow): PacketRunClient {
 }
 
 /**
- * One attempt at a packet job: the clients waiting for its key are marked rendering; unless the packet exists by
- * now (another run's job, or POST …/packets, made it), it is prepared and rendered; then, under the key's lock,
- * it is stored and handed to every waiting client in one transaction, so that a run created meanwhile either
- * committed its client before (and is marked here) or sees the packet. A failed attempt is recorded on the
- * clients and thrown, for the queue to retry.
+ * One attempt at a packet job: the clients waiting for its key are marked rendering; unless the key's newest
+ * packet shows exactly what a packet made now would (another run's job, or POST …/packets, made it) and the job
+ * is not forced, the packet is prepared and rendered; then, under the key's lock, it is stored and handed to every
+ * waiting client in one transaction, so that a run created meanwhile either committed its client before (and is
+ * marked here) or sees the packet. A failed attempt is recorded on the clients and thrown, for the queue to retry.
  */
 export async function renderQueuedPacket(deps: PacketWorkDependencies, job: PacketJob): Promise<void> {
   const { db } = deps;
@@ -258,15 +310,17 @@ export async function renderQueuedPacket(deps: PacketWorkDependencies, job: Pack
   // Every run that wanted this packet has it already, or its client was deleted.
   if (waiting === 0) return;
   try {
-    const made = (await runs.findPacketOfKey(db, key)) ? undefined : await makePacket(deps, key);
+    const made = await makeOrReuse(deps, key);
     if (job.signal.aborted) throw new Error('The queue took the job back while it was rendering');
     await withTransaction(db, async (trx) => {
       await runs.lockPacketKeys(trx, [packetKey]);
       const packetId =
-        (await runs.findPacketOfKey(trx, key)) ??
-        (made && (await storeMadePacket(trx, deps.clock, key, made)));
-      if (!packetId) throw new Error('The packet this job was to take is gone');
-      await settleRuns(trx, key.mspId, await runs.markDone(trx, key.mspId, packetKey, packetId));
+        made.outcome === 'reused' ? made.packetId : await storeMadePacket(trx, deps.clock, key, made);
+      await settleRuns(
+        trx,
+        key.mspId,
+        await runs.markDone(trx, key.mspId, packetKey, { id: packetId, outcome: made.outcome }),
+      );
     });
   } catch (error) {
     await withTransaction(db, async (trx) => {
@@ -277,6 +331,25 @@ export async function renderQueuedPacket(deps: PacketWorkDependencies, job: Pack
   }
 }
 
+type MadeOrReused =
+  | { outcome: 'reused'; packetId: string }
+  | ({ outcome: 'rendered' } & Awaited<ReturnType<typeof makePacket>>);
+
+/** The key's newest packet when it shows what a new one would (and the job is not forced), else a fresh render. */
+async function makeOrReuse(deps: PacketWorkDependencies, key: PacketJobData): Promise<MadeOrReused> {
+  const auth = jobAuth(key.mspId);
+  const stored = key.force ? undefined : await runs.findPacketOfKey(deps.db, key);
+  if (stored?.contentSha256) {
+    const now = await preparePacket({ db: deps.db, clock: deps.clock }, auth, key.clientId, key, {
+      excludingIssued: stored.id,
+    });
+    if (now.contentSha256 === stored.contentSha256) return { outcome: 'reused', packetId: stored.id };
+    // Left out only to compare: a fresh packet is compared with the last issued one, which may be that one.
+    if (!stored.issued) return { outcome: 'rendered', ...(await renderPrepared(deps, now)) };
+  }
+  return { outcome: 'rendered', ...(await makePacket(deps, key)) };
+}
+
 async function makePacket(deps: PacketWorkDependencies, key: PacketJobData) {
   const prepared = await preparePacket(
     { db: deps.db, clock: deps.clock },
@@ -284,6 +357,10 @@ async function makePacket(deps: PacketWorkDependencies, key: PacketJobData) {
     key.clientId,
     key,
   );
+  return renderPrepared(deps, prepared);
+}
+
+async function renderPrepared(deps: PacketWorkDependencies, prepared: PreparedPacket) {
   return { prepared, rendered: await renderPdf(requireRenderer(deps.renderer), prepared) };
 }
 
@@ -292,7 +369,7 @@ async function storeMadePacket(
   trx: Tx,
   clock: Clock,
   key: PacketJobData,
-  made: Awaited<ReturnType<typeof makePacket>>,
+  made: { prepared: PreparedPacket; rendered: { pdf: Buffer; pageCount: number } },
 ): Promise<string> {
   const packet = await storePacket(trx, key.mspId, key.clientId, made.prepared, made.rendered, clock.now());
   return packet.id;

@@ -1,5 +1,6 @@
 /** The packet-run tables; their row types live with the rest of the schema in src/db/schema.ts. */
 export type {
+  PacketRunClientOutcome,
   PacketRunClientStatus,
   PacketRunClientTable,
   PacketRunStatus,

@@ -114,6 +114,7 @@ interface PacketsOptions {
   clients?: string[];
   scenario: 'committed' | 'proposed';
   periods: number;
+  force?: boolean;
   out: string;
   json?: boolean;
 }
@@ -192,6 +193,10 @@ export function registerPacketsCommand(program: Command): void {
         .argParser(quartersOption)
         .default(DEFAULT_PACKET_QUARTERS),
     )
+    .option(
+      '--force',
+      "render every client's packet afresh (default: reuse a packet for the same period when nothing it shows changed)",
+    )
     .requiredOption('--out <dir>', 'the directory to write the PDFs to (created if missing)')
     .option('--json', 'print { run, files } as JSON')
     .action(async (options: PacketsOptions) => {
@@ -237,6 +242,7 @@ export function registerPacketsCommand(program: Command): void {
           clientIds: options.clients,
           scenario: options.scenario,
           periods: options.periods,
+          force: Boolean(options.force),
         }).catch((error: unknown) => {
           throw describeRunError(error, options.clients ?? []);
         });
@@ -324,6 +330,8 @@ interface WrittenPacket {
   clientId: string;
   clientName: string;
   packetId: string;
+  /** Rendered for this run, or reused because nothing it shows changed. */
+  outcome: 'rendered' | 'reused' | null;
   file: string;
 }
 
@@ -351,6 +359,7 @@ async function writePackets(
       clientId: client.clientId,
       clientName: client.clientName,
       packetId: client.packetId,
+      outcome: client.outcome ?? null,
       file,
     });
   }
@@ -366,7 +375,11 @@ function printSummary(run: PacketRun, files: WrittenPacket[], outDir: string, js
   const lines = [
     `Packet run ${run.id} (${label}, as of ${run.asOf}): ${files.length} of ${run.total} packets written to ${outDir}`,
   ];
-  for (const file of files) lines.push(`  ${path.basename(file.file)}  ${file.clientName}`);
+  const rendered = files.filter((file) => file.outcome === 'rendered').length;
+  const reused = files.filter((file) => file.outcome === 'reused').length;
+  lines.push(`${rendered} rendered, ${reused} reused (unchanged since their packet for this period)`);
+  for (const file of files)
+    lines.push(`  ${path.basename(file.file)}  ${file.clientName}  ${file.outcome ?? ''}`.trimEnd());
   const failed = run.clients.filter((client) => client.status === 'failed');
   if (failed.length > 0) {
     lines.push(`${failed.length} failed:`);

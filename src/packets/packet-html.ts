@@ -29,6 +29,7 @@ const PARTIALS = [
   'cover',
   'summary',
   'roadmap',
+  'changes',
   'forecast',
   'schedule',
   'exposure',

@@ -12,7 +12,7 @@ import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { moneyFormat } from './packet-format.js';
 import { DEFAULT_PACKET_QUARTERS, MIN_PACKET_QUARTERS } from './packet.schemas.js';
-import { createPacket } from './packet.service.js';
+import { createPacket, issuePacket } from './packet.service.js';
 
 interface PacketOptions {
   client: string;
@@ -21,7 +21,9 @@ interface PacketOptions {
   scenario: 'committed' | 'proposed';
   periods: number;
   periodLabel?: string;
-  out: string;
+  out?: string;
+  issue?: boolean;
+  issuePacket?: string;
   json?: boolean;
 }
 
@@ -38,6 +40,12 @@ function quartersOption(value: string): number {
     );
   }
   return quarters;
+}
+
+function packetIdOption(value: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+    throw new InvalidArgumentError('must be a packet id (a UUID)');
+  return value;
 }
 
 function labelOption(value: string): string {
@@ -84,9 +92,20 @@ export function registerPacketCommand(program: Command): void {
         labelOption,
       ),
     )
-    .requiredOption('--out <file>', 'where to write the PDF')
+    .option('--out <file>', 'where to write the PDF (required unless --issue-packet)')
+    .option('--issue', 'issue the packet once it is made: it is the one handed to the client')
+    .addOption(
+      new Option(
+        '--issue-packet <packetId>',
+        "issue one of the client's existing packets, without rendering anything",
+      )
+        .argParser(packetIdOption)
+        .conflicts(['issue', 'out', 'asOf', 'scenario', 'periods', 'periodLabel']),
+    )
     .option('--json', 'print { packet, file } as JSON')
-    .action(async (options: PacketOptions) => {
+    .action(async (options: PacketOptions, command: Command) => {
+      if (options.issuePacket === undefined && options.out === undefined)
+        command.error("error: required option '--out <file>' not specified");
       const config = loadConfig(process.env);
       const logger = createLogger({ logLevel: 'warn' });
       const database = await openMigratedDatabase(config, logger);
@@ -97,9 +116,23 @@ export function registerPacketCommand(program: Command): void {
       });
       try {
         const client = await findClientForOperator(database.db, options.client, options.msp);
+        const auth = systemPrincipal('cli', client.mspId);
+        if (options.issuePacket !== undefined) {
+          const packet = await issuePacket(
+            { db: database.db, clock: systemClock },
+            auth,
+            client.id,
+            options.issuePacket,
+          );
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify({ packet }, null, 2)}\n`
+              : `Issued packet ${packet.id} to ${client.name}: ${packet.periodLabel} (as of ${packet.asOf}), issued at ${packet.issuedAt}\n`,
+          );
+          return;
+        }
         const status = await renderer.start();
         if (!status.available) throw new Error(status.reason ?? 'The PDF renderer is not available');
-        const auth = systemPrincipal('cli', client.mspId);
         const created = await createPacket(
           { db: database.db, clock: systemClock, renderer },
           auth,
@@ -111,19 +144,22 @@ export function registerPacketCommand(program: Command): void {
             scenario: options.scenario,
           },
         );
-        const file = path.resolve(options.out);
+        const packet = options.issue
+          ? await issuePacket({ db: database.db, clock: systemClock }, auth, client.id, created.packet.id)
+          : created.packet;
+        const file = path.resolve(options.out!);
         await fs.writeFile(file, created.pdf);
         const money = moneyFormat(created.figures.currency);
         process.stdout.write(
           options.json
-            ? `${JSON.stringify({ packet: created.packet, file }, null, 2)}\n`
+            ? `${JSON.stringify({ packet, file }, null, 2)}\n`
             : [
                 `Wrote ${file}: ${client.name}, ${created.packet.periodLabel} (as of ${created.packet.asOf})`,
                 `  ${created.packet.pageCount} pages, ${Math.ceil(created.packet.sizeBytes / 1024)} KB, rendered in ${created.renderMs} ms`,
                 `  Capex next 4 quarters ${money.money(created.figures.nextFourQuarters.capex)}, ` +
                   `opex next 12 months ${money.money(created.figures.opexNext12Months.amount)}, ` +
                   `${created.figures.counts.overdue} overdue, ${created.figures.counts.decisionsNeeded} decisions needed`,
-                `  Stored as packet ${created.packet.id} (sha256 ${created.packet.sha256})`,
+                `  Stored as packet ${packet.id} (sha256 ${packet.sha256}), ${packet.status === 'issued' ? `issued at ${packet.issuedAt}` : 'a draft until issued (--issue-packet)'}`,
                 '',
               ].join('\n'),
         );

@@ -186,8 +186,8 @@ export const decidedBy = (name: string, role: string | null): string => (role ? 
 
 export const decisionsSinceText = (lastPacketOn: string | null): string =>
   lastPacketOn === null
-    ? 'Every decision on record: this is the first packet for this client.'
-    : `Decisions recorded since the last packet, made on ${lastPacketOn}.`;
+    ? 'Every decision on record: no packet has been issued to this client before.'
+    : `Decisions recorded since the last issued packet, made on ${lastPacketOn}.`;
 
 export const assetCount = (count: number): string => plural(count, 'asset');
 
@@ -271,3 +271,27 @@ export const remedies = {
 };
 
 export const perMonth = (amount: string): string => `${amount}/mo`;
+/** "What changed since the last issued packet". */
+export const changesCopy = {
+  first:
+    'Nothing to compare yet: no packet has been issued to this client before. The next one will show what changed since this one.',
+  noSnapshot: (periodLabel: string, issuedOn: string) =>
+    `The last issued packet (${periodLabel}, issued on ${issuedOn}) was made before packets kept the figures to compare with.`,
+  since: (periodLabel: string, issuedOn: string) =>
+    `Compared with the last issued packet, ${periodLabel}, issued on ${issuedOn}.`,
+  forecastTotal: 'Periods in both',
+  forecastNote: (currency: string) =>
+    `Capital and operating spend per period shown in both packets, in ${currency}: then, now and the difference.`,
+  noCommonPeriods: 'The two packets cover no period in common.',
+  assetsAdded: (count: number) => `${plural(count, 'asset')} added`,
+  assetsRetired: (count: number) => `${plural(count, 'asset')} retired`,
+  assetsReplaced: (count: number) => `${plural(count, 'asset')} replaced`,
+  removed: 'removed from the inventory',
+  retired: (status: string) => status.toLowerCase(),
+  initiativeAdded: (target: string) => `New, target ${target}`,
+  initiativeMoved: (from: string, to: string) => `Moved from ${from} to ${to}`,
+  initiativeRepriced: (then: string, now: string) => `Cost changed from ${then} to ${now}`,
+  noCost: 'no cost',
+  nothingElse:
+    'No assets were added, retired or replaced, no decisions were recorded and no initiative moved.',
+};

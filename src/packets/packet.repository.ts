@@ -18,6 +18,8 @@ const packetColumns = [
   'page_count',
   'size_bytes',
   'created_at',
+  'status',
+  'issued_at',
 ] as const;
 
 /**
@@ -36,6 +38,8 @@ function toPacket(row: Pick<Selectable<PacketTable>, (typeof packetColumns)[numb
     sha256: row.sha256,
     pageCount: row.page_count,
     sizeBytes: row.size_bytes,
+    status: row.status,
+    issuedAt: row.issued_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -50,6 +54,10 @@ export interface NewPacket {
   pageCount: number;
   pdf: Buffer;
   figures: unknown;
+  /** The SHA-256 of what the packet shows (its view model), which a packet run compares. */
+  contentSha256: string;
+  /** What a later packet compares with to say what changed (see packet.changes.ts). */
+  snapshot: unknown;
   /** From the injected clock, like every other timestamp the service records (decisions included). */
   createdAt: Date;
 }
@@ -69,6 +77,8 @@ export async function insertPacket(db: Executor, mspId: string, packet: NewPacke
       size_bytes: packet.pdf.byteLength,
       pdf: packet.pdf,
       figures: JSON.stringify(packet.figures),
+      content_sha256: packet.contentSha256,
+      snapshot: JSON.stringify(packet.snapshot),
       created_at: packet.createdAt,
     })
     .returning(packetColumns)
@@ -145,6 +155,7 @@ export async function listInventory(
 }
 
 export interface RecordedDecision {
+  id: string;
   decision: 'approved' | 'declined' | 'deferred';
   decidedBy: string;
   role: string | null;
@@ -225,7 +236,16 @@ function decisionsOfClient(db: Executor, mspId: string, clientId: string) {
     .innerJoin('initiatives as i', (join) =>
       join.onRef('i.id', '=', 'd.initiative_id').onRef('i.msp_id', '=', 'd.msp_id'),
     )
-    .select(['d.initiative_id', 'i.title', 'd.decision', 'd.decided_by', 'd.role', 'd.note', 'd.decided_at'])
+    .select([
+      'd.id',
+      'd.initiative_id',
+      'i.title',
+      'd.decision',
+      'd.decided_by',
+      'd.role',
+      'd.note',
+      'd.decided_at',
+    ])
     .where('d.msp_id', '=', mspId)
     .where('i.client_id', '=', clientId)
     .orderBy('d.decided_at')
@@ -236,6 +256,7 @@ type DecisionRow = Awaited<ReturnType<ReturnType<typeof decisionsOfClient>['exec
 
 function toDecisionEntry(row: DecisionRow): DecisionEntry {
   return {
+    id: row.id,
     initiativeId: row.initiative_id,
     initiativeTitle: row.title,
     decision: row.decision,
@@ -246,30 +267,110 @@ function toDecisionEntry(row: DecisionRow): DecisionEntry {
   };
 }
 
+/** The last issued packet a new packet is compared with: what it showed and when it was made and issued. */
+export interface IssuedPacket {
+  id: string;
+  periodLabel: string;
+  asOf: string;
+  createdAt: Date;
+  issuedAt: Date;
+  snapshot: unknown;
+}
+
 /**
- * The decisions recorded after the client's latest packet (all of them before its first), and when that
- * packet was made. The comparison runs in the database, at its own timestamp precision.
+ * The client's most recently issued packet, leaving out `excluding` (a packet run asks what a packet would show
+ * now if that packet, its candidate for reuse, were not there).
  */
-export async function listDecisionsSinceLastPacket(
+export async function findLastIssuedPacket(
   db: Executor,
   mspId: string,
   clientId: string,
-): Promise<{ lastPacketAt: Date | null; decisions: DecisionEntry[] }> {
-  const last = await db
+  options: { excluding?: string | undefined } = {},
+): Promise<IssuedPacket | undefined> {
+  let query = db
     .selectFrom('packets')
-    .select((eb) => eb.fn.max('created_at').as('last'))
+    .select(['id', 'period_label', 'as_of', 'created_at', 'issued_at', 'snapshot'])
     .where('msp_id', '=', mspId)
     .where('client_id', '=', clientId)
-    .executeTakeFirst();
-  const lastPacketAt = (last?.last as Date | null | undefined) ?? null;
+    .where('status', '=', 'issued');
+  if (options.excluding !== undefined) query = query.where('id', '<>', options.excluding);
+  const row = await query.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    periodLabel: row.period_label,
+    asOf: row.as_of,
+    createdAt: row.created_at,
+    issuedAt: row.issued_at!,
+    snapshot: row.snapshot,
+  };
+}
+
+/**
+ * The decisions recorded after the packet `sincePacketId` was made (all of them when it is null). The comparison
+ * runs in the database, at its own timestamp precision.
+ */
+export async function listDecisionsSince(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  sincePacketId: string | null,
+): Promise<DecisionEntry[]> {
   let query = decisionsOfClient(db, mspId, clientId);
-  if (lastPacketAt !== null) {
-    const latest = db
+  if (sincePacketId !== null) {
+    const made = db
       .selectFrom('packets')
-      .select((eb) => eb.fn.max('created_at').as('last'))
+      .select('created_at')
       .where('msp_id', '=', mspId)
-      .where('client_id', '=', clientId);
-    query = query.where('d.decided_at', '>', latest);
+      .where('id', '=', sincePacketId);
+    query = query.where('d.decided_at', '>', made);
   }
-  return { lastPacketAt, decisions: (await query.execute()).map(toDecisionEntry) };
+  return (await query.execute()).map(toDecisionEntry);
+}
+
+/** The client's assets linked to a completed replacement initiative: those assets have been replaced. */
+export async function listReplacedAssetIds(db: Executor, mspId: string, clientId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('initiative_assets as ia')
+    .innerJoin('initiatives as i', (join) =>
+      join.onRef('i.id', '=', 'ia.initiative_id').onRef('i.msp_id', '=', 'ia.msp_id'),
+    )
+    .select('ia.asset_id')
+    .distinct()
+    .where('ia.msp_id', '=', mspId)
+    .where('i.client_id', '=', clientId)
+    .where('i.kind', '=', 'replacement')
+    .where('i.status', '=', 'completed')
+    .orderBy('ia.asset_id')
+    .execute();
+  return rows.map((row) => row.asset_id);
+}
+
+/**
+ * Marks a draft packet issued by `issuedBy` at `issuedAt`; an issued packet is left as it is. Answers the packet
+ * as it stands afterwards, or undefined when the MSP's client has no such packet.
+ */
+export async function issuePacket(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  packetId: string,
+  issue: { issuedAt: Date; issuedBy: unknown },
+): Promise<Packet | undefined> {
+  await db
+    .updateTable('packets')
+    .set({ status: 'issued', issued_at: issue.issuedAt, issued_by: JSON.stringify(issue.issuedBy) })
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId)
+    .where('id', '=', packetId)
+    .where('status', '=', 'draft')
+    .execute();
+  const row = await db
+    .selectFrom('packets')
+    .select(packetColumns)
+    .where('msp_id', '=', mspId)
+    .where('client_id', '=', clientId)
+    .where('id', '=', packetId)
+    .executeTakeFirst();
+  return row && toPacket(row);
 }

@@ -30,8 +30,9 @@ export const packetRoutes = [
     description:
       'Cover, executive summary, budget chart and forecast table (the numbers of GET …/forecast for the same asOf, ' +
       'scenario and quarters), refresh schedule for the next four quarters, warranty and end-of-support exposure, ' +
-      'initiatives with approve/decline boxes, decisions since the last packet and the full inventory. The PDF is ' +
-      'stored with its SHA-256, page count and the figures it showed.',
+      'initiatives with approve/decline boxes, decisions since the last issued packet, what changed since then and ' +
+      'the full inventory. The PDF is stored as a draft with its SHA-256, page count and the figures it showed; ' +
+      'issue it with POST …/packets/{packetId}/issue.',
     tag,
     scope: 'write',
     params: clientPacketsParams,
@@ -101,6 +102,30 @@ export const packetRoutes = [
         .send(prepared.document.html);
       return undefined;
     },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/clients/:clientId/packets/:packetId/issue',
+    operationId: 'issuePacket',
+    summary: 'Issue a packet: mark it as the one handed to the client',
+    description:
+      'A packet is a draft until it is issued. Issuing records when and by whom; it does not render the packet ' +
+      'again, so the PDF (and its sha256) is the one that was reviewed. "Decisions since the last packet" and ' +
+      '"what changed since the last issued packet" in later packets count from the last issued one. Issuing a ' +
+      'packet that is already issued changes nothing and answers 200 with it as it is (issuedAt stays the first ' +
+      'issue).',
+    tag,
+    scope: 'write',
+    params: packetParams,
+    responses: { 200: { description: 'The issued packet', schema: packetSchema } },
+    handler: async ({ app, auth, params }) => ({
+      body: await service.issuePacket(
+        { db: app.database.db, clock: app.clock },
+        auth,
+        params.clientId,
+        params.packetId,
+      ),
+    }),
   }),
   defineRoute({
     method: 'get',

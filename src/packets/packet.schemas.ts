@@ -47,6 +47,12 @@ export const packetSchema = z
     asOf: z.string().describe('YYYY-MM-DD'),
     periodLabel: z.string(),
     scenario: z.enum(['committed', 'proposed']),
+    status: z
+      .enum(['draft', 'issued'])
+      .describe(
+        'draft until issued (handed to the client); "since the last packet" means since the last issued one',
+      ),
+    issuedAt: z.string().nullable().describe('When it was issued; null while a draft'),
     sha256: z.string().describe('Hex SHA-256 of the PDF bytes; also the ETag of the download'),
     pageCount: z.int(),
     sizeBytes: z.int(),

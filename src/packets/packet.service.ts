@@ -18,6 +18,7 @@ import { renderPacketHtml, type PacketDocument } from './packet-html.js';
 import * as packets from './packet.repository.js';
 import type { Packet } from './packet.schemas.js';
 import { buildPacketView, type PacketFigures, type PacketView } from './packet.view-model.js';
+import { packetChanges, packetSnapshotOf, parseSnapshot, type PacketSnapshot } from './packet.changes.js';
 
 /** What making a packet needs; the API passes its app context, the CLI its own. */
 export interface PacketDependencies {
@@ -42,6 +43,28 @@ export interface PreparedPacket {
   view: PacketView;
   figures: PacketFigures;
   document: PacketDocument;
+  /** The hash of what the packet shows, which a packet run compares with a stored packet's. */
+  contentSha256: string;
+  snapshot: PacketSnapshot;
+  /** The last issued packet this one is compared with ("since the last packet"), if any. */
+  baselineId: string | null;
+}
+
+export interface PrepareOptions {
+  /**
+   * Compare with the last issued packet other than this one: what a packet run asks of a stored packet it might
+   * reuse, so that issuing that packet does not by itself make it look out of date.
+   */
+  excludingIssued?: string | undefined;
+}
+
+/**
+ * The SHA-256 of what the packet shows: its view model, without the day it was prepared on (a packet for the same
+ * asOf made on another day shows the same thing).
+ */
+export function contentSha256Of(view: PacketView): string {
+  const shown = { ...view, cover: { ...view.cover, preparedOn: null } };
+  return crypto.createHash('sha256').update(JSON.stringify(shown)).digest('hex');
 }
 
 /** Covers the 12-month opex window from any asOf: the first quarter may start up to three months earlier. */
@@ -61,15 +84,15 @@ export async function preparePacket(
   auth: Principal,
   clientId: string,
   request: PacketRequest,
+  options: PrepareOptions = {},
 ): Promise<PreparedPacket> {
   const { db, clock } = deps;
   const today = clock.today();
   const asOf = request.asOf ?? today;
   // Everything the packet shows comes from one snapshot, so that a change committed while it is read (a sync, an
   // import) cannot make the forecast disagree with the inventory beside it.
-  const { client, msp, forecast, lifecycle, logo, inventory, initiatives, decisions } = await readSnapshot(
-    db,
-    async (tx) => {
+  const { client, msp, forecast, lifecycle, logo, inventory, initiatives, baseline, decisions, replaced } =
+    await readSnapshot(db, async (tx) => {
       const client = await getClient(tx, auth, clientId);
       const msp = await findMsp(tx, auth.mspId);
       if (!msp) throw notFound('MSP');
@@ -92,6 +115,9 @@ export async function preparePacket(
         },
         await planningFactsOf(tx, auth, clientId),
       );
+      const baseline = await packets.findLastIssuedPacket(tx, auth.mspId, clientId, {
+        excluding: options.excludingIssued,
+      });
       return {
         client,
         msp,
@@ -100,11 +126,19 @@ export async function preparePacket(
         logo: await findMspLogo(tx, auth.mspId),
         inventory: await packets.listInventory(tx, auth.mspId, clientId),
         initiatives: await packets.listRoadmapInitiatives(tx, auth.mspId, clientId),
-        decisions: await packets.listDecisionsSinceLastPacket(tx, auth.mspId, clientId),
+        baseline,
+        decisions: await packets.listDecisionsSince(tx, auth.mspId, clientId, baseline?.id ?? null),
+        replaced: await packets.listReplacedAssetIds(tx, auth.mspId, clientId),
       };
-    },
-  );
+    });
   const periodLabel = request.periodLabel ?? defaultPeriodLabel(asOf, client.fiscalYearStartMonth);
+  const snapshot = packetSnapshotOf({
+    periods: forecast.periods.slice(0, request.periods),
+    inventory,
+    replacedAssetIds: new Set(replaced),
+    initiatives,
+  });
+  const previous = baseline ? parseSnapshot(baseline.snapshot) : null;
   const { view, figures } = buildPacketView({
     msp,
     logoSrc: logoDataUri(logo),
@@ -117,7 +151,11 @@ export async function preparePacket(
     lifecycle,
     inventory,
     initiatives,
-    decisions,
+    decisions: { lastPacketAt: baseline?.createdAt ?? null, decisions },
+    changes: {
+      baseline: baseline ? { periodLabel: baseline.periodLabel, issuedAt: baseline.issuedAt } : null,
+      changes: previous ? packetChanges(previous, snapshot) : null,
+    },
   });
   return {
     asOf,
@@ -128,6 +166,9 @@ export async function preparePacket(
     view,
     figures,
     document: renderPacketHtml(view),
+    contentSha256: contentSha256Of(view),
+    snapshot,
+    baselineId: baseline?.id ?? null,
   };
 }
 
@@ -157,7 +198,10 @@ export function storePacket(
   db: Executor,
   mspId: string,
   clientId: string,
-  prepared: Pick<PreparedPacket, 'asOf' | 'periodLabel' | 'scenario' | 'periods' | 'figures'>,
+  prepared: Pick<
+    PreparedPacket,
+    'asOf' | 'periodLabel' | 'scenario' | 'periods' | 'figures' | 'contentSha256' | 'snapshot'
+  >,
   rendered: { pdf: Buffer; pageCount: number },
   createdAt: Date,
 ) {
@@ -171,8 +215,29 @@ export function storePacket(
     pageCount: rendered.pageCount,
     pdf: rendered.pdf,
     figures: prepared.figures,
+    contentSha256: prepared.contentSha256,
+    snapshot: prepared.snapshot,
     createdAt,
   });
+}
+
+/**
+ * Issues a packet: marks it as the one handed to the client, by whom and when. The PDF is not rendered again (its
+ * sha256 stays). Issuing an issued packet changes nothing and answers it as it is (issuedAt stays the first one).
+ */
+export async function issuePacket(
+  deps: { db: Executor; clock: Clock },
+  auth: Principal,
+  clientId: string,
+  packetId: string,
+): Promise<Packet> {
+  await getClient(deps.db, auth, clientId);
+  const packet = await packets.issuePacket(deps.db, auth.mspId, clientId, packetId, {
+    issuedAt: deps.clock.now(),
+    issuedBy: auth.actor,
+  });
+  if (!packet) throw notFound('packet');
+  return packet;
 }
 
 export function requireRenderer(renderer: Renderer | undefined): Renderer {

@@ -50,6 +50,7 @@ import {
   type PacketNumbers,
 } from './packet.figures.js';
 import { packetTheme, type PacketTheme } from './packet-theme.js';
+import { changesView, type ChangesSource, type ChangesView } from './packet.changes-view.js';
 import type { DecisionEntry, InventoryAsset, RoadmapInitiative } from './packet.repository.js';
 
 export type { PacketFigures } from './packet.figures.js';
@@ -69,7 +70,10 @@ export interface PacketSources extends FiguresSources {
   scenario: Scenario;
   /** The day the packet is made (the clock's today), which may differ from asOf. */
   preparedOn: string;
+  /** The decisions since the last issued packet, and when that packet was made (null: none was issued). */
   decisions: { lastPacketAt: Date | null; decisions: readonly DecisionEntry[] };
+  /** What changed since the last issued packet. */
+  changes: ChangesSource;
 }
 
 export interface ForecastRowView {
@@ -185,6 +189,7 @@ export interface PacketView {
   };
   roadmap: TimelineView & { empty: boolean; legendPartial: boolean };
   chart: ChartView & { currency: string; range: string; hasBacklog: boolean };
+  changes: ChangesView;
   forecast: { currency: string; scenario: string; rows: ForecastRowView[] };
   schedule: { blocks: ScheduleBlockView[]; count: string; total: string; empty: boolean };
   exposure: {
@@ -324,6 +329,7 @@ export function buildPacketView(sources: PacketSources): { view: PacketView; fig
       ],
     },
     roadmap: roadmapView(sources, numbers, backlog, asOf),
+    changes: changesView(sources.changes, sources.initiatives, money),
     chart: {
       ...budgetChart(
         shown.map((period, index) => ({

@@ -139,8 +139,48 @@ describe('the worker and packets commands', () => {
     );
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/1 of 1 packets written to /);
-    expect(again.stdout).toContain('bright-smile-dental-2026-11-22.pdf  Bright Smile Dental');
+    expect(again.stdout).toContain('0 rendered, 1 reused');
+    expect(again.stdout).toContain('bright-smile-dental-2026-11-22.pdf  Bright Smile Dental  reused');
+    const dentalPacket = printed.files.find((file) => file.clientName === dental.name)!.packetId;
+    expect(printed.files.map((file) => (file as { outcome?: string }).outcome)).toEqual([
+      'rendered',
+      'rendered',
+      'rendered',
+    ]);
 
+    // --force renders it afresh.
+    const forced = await cli(
+      [
+        'packets',
+        '--msp',
+        loaded.msp.id,
+        '--clients',
+        dental.id,
+        '--period',
+        'FY2027 Q1 roadmap review',
+        '--as-of',
+        '2026-11-22',
+        '--force',
+        '--out',
+        out,
+      ],
+      env,
+    );
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('1 rendered, 0 reused');
+    expect(forced.stdout).toContain('Bright Smile Dental  rendered');
+
+    // packet --issue-packet issues a stored packet (a draft made by the run) without rendering it again.
+    const issued = await cli(
+      ['packet', '--client', dental.id, '--issue-packet', dentalPacket, '--json'],
+      env,
+    );
+    expect(issued.code).toBe(0);
+    expect(JSON.parse(issued.stdout).packet).toMatchObject({
+      id: dentalPacket,
+      status: 'issued',
+      issuedAt: expect.any(String),
+    });
     const stranger = '00000000-0000-4000-8000-000000000000';
     const refused = await cli(
       ['packets', '--msp', loaded.msp.id, '--clients', stranger, '--period', 'Q1', '--out', out],
@@ -148,7 +188,38 @@ describe('the worker and packets commands', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(`vcio-planner: --clients: ${stranger} is not a client of this MSP`);
-  }, 300_000);
+  }, 900_000);
+
+  it('when packet is run with --issue, then it makes the packet and issues it; an unknown packet id to issue is refused in one line', async () => {
+    const env = { DATA_DIR: path.join(workDir, 'issue') };
+    const demo = await cli(['demo', '--json'], env);
+    expect(demo.code).toBe(0);
+    const dental = (JSON.parse(demo.stdout) as { clients: { id: string; name: string }[] }).clients.find(
+      (client) => client.name === 'Bright Smile Dental',
+    )!;
+    const made = await cli(
+      [
+        'packet',
+        '--client',
+        'Harbor & Wright LLP',
+        '--as-of',
+        '2026-11-22',
+        '--issue',
+        '--out',
+        path.join(workDir, 'harbor.pdf'),
+        '--json',
+      ],
+      env,
+    );
+    expect(made.code).toBe(0);
+    expect(JSON.parse(made.stdout).packet).toMatchObject({ status: 'issued', issuedAt: expect.any(String) });
+    const unknownPacket = await cli(
+      ['packet', '--client', dental.id, '--issue-packet', '00000000-0000-4000-8000-000000000000'],
+      env,
+    );
+    expect(unknownPacket.code).toBe(1);
+    expect(unknownPacket.stderr.trim()).toBe('vcio-planner: No such packet');
+  }, 400_000);
 
   const postgresUrl = testDatabaseUrl();
   (postgresUrl ? it : it.skip)(

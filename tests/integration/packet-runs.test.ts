@@ -22,10 +22,13 @@ import {
   clientLimitedApi,
   createAsset,
   createClient,
+  createInitiative,
   createRecurringCost,
 } from '../support/planner-factories.js';
+import { pdfText, squeeze } from '../support/packets-support.js';
 import {
   apiClient,
+  checkedFetch,
   startTestApp,
   testAccess,
   unique,
@@ -128,6 +131,15 @@ async function waitForRun(
   }
 }
 
+/** A stored packet's PDF bytes, downloaded as the API serves them. */
+async function fetchPdf(url: string, key: string, clientId: string, packetId: string): Promise<Buffer> {
+  const response = await checkedFetch(`${url}/api/v1/clients/${clientId}/packets/${packetId}.pdf`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(response.status).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
 async function clientWithAssets(api: ApiClient, fields: Record<string, unknown> = {}): Promise<string> {
   const clientId = await createClient(api, fields);
   await createAsset(api, clientId, {
@@ -199,20 +211,26 @@ describe('packet runs', () => {
     expect(pdf.text.startsWith('%PDF-')).toBe(true);
   });
 
-  it('when a second run asks for the same clients and period, then it takes their packets instead of rendering again', async () => {
+  it('when a second run asks for the same clients and period and nothing changed, then it reuses their packets at once and says so, even once issued', async () => {
     const { api } = await app.createTenant();
     const clientId = await clientWithAssets(api);
     const body = { asOf: '2026-11-22', periodLabel: 'FY2027 Q1 roadmap review', clientIds: [clientId] };
     const first = await waitForRun(api, (await api.post('/packet-runs', body)).body.id);
     const packetId = first.run.clients[0].packetId;
+    expect(first.run.clients[0]).toMatchObject({ status: 'done', outcome: 'rendered' });
 
     const second = await api.post('/packet-runs', body);
     expect(second.status).toBe(202);
     expect(second.body).toMatchObject({ status: 'done', total: 1 });
     const reused = (await api.get(`/packet-runs/${second.body.id}`)).body;
     expect(reused.clients).toEqual([
-      expect.objectContaining({ clientId, status: 'done', packetId, attempts: 0 }),
+      expect.objectContaining({ clientId, status: 'done', outcome: 'reused', packetId, attempts: 0 }),
     ]);
+
+    // Issuing it hands it over; it does not make it out of date.
+    expect((await api.post(`/clients/${clientId}/packets/${packetId}/issue`)).status).toBe(200);
+    const afterIssue = (await api.get(`/packet-runs/${(await api.post('/packet-runs', body)).body.id}`)).body;
+    expect(afterIssue.clients[0]).toMatchObject({ status: 'done', outcome: 'reused', packetId });
 
     // Another meeting is another packet.
     const other = await waitForRun(
@@ -220,7 +238,71 @@ describe('packet runs', () => {
       (await api.post('/packet-runs', { ...body, periodLabel: 'Board review' })).body.id,
     );
     expect(other.run.clients[0].packetId).not.toBe(packetId);
+    expect(other.run.clients[0].outcome).toBe('rendered');
     expect((await api.get(`/clients/${clientId}/packets`)).body.items).toHaveLength(2);
+  });
+
+  it('when a decision is recorded after a run, then the next run renders a fresh packet that no longer asks for it', async () => {
+    const { api, key } = await app.createTenant();
+    const clientId = await clientWithAssets(api);
+    const initiative = await createInitiative(api, clientId, {
+      title: 'Replace the core switch',
+      status: 'proposed',
+      targetOn: '2027-03-01',
+      capexCost: 1_200_000,
+    });
+    const body = { asOf: '2026-11-22', periodLabel: 'FY2027 Q1 roadmap review', clientIds: [clientId] };
+    const first = await waitForRun(api, (await api.post('/packet-runs', body)).body.id);
+    const before = first.run.clients[0].packetId;
+    const decision = await api.post(`/clients/${clientId}/initiatives/${initiative.id}/decisions`, {
+      decision: 'approved',
+      decidedBy: 'Dana Whitfield',
+      role: 'CFO',
+    });
+    expect(decision.status).toBe(201);
+
+    const started = await api.post('/packet-runs', body);
+    expect(started.body.status).toBe('queued');
+    const { run } = await waitForRun(api, started.body.id);
+    expect(run.clients[0]).toMatchObject({ status: 'done', outcome: 'rendered', attempts: 1 });
+    const after = run.clients[0].packetId;
+    expect(after).not.toBe(before);
+
+    const figures = async (id: string) =>
+      (
+        await app.database.db
+          .selectFrom('packets')
+          .select('figures')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).figures as { counts: { decisionsNeeded: number } };
+    expect((await figures(before)).counts.decisionsNeeded).toBe(1);
+    expect((await figures(after)).counts.decisionsNeeded).toBe(0);
+    const textOf = async (id: string) => squeeze(pdfText(await fetchPdf(app.url, key, clientId, id), 'raw'));
+    expect(await textOf(after)).toContain(squeeze('Dana Whitfield, CFO'));
+    expect(await textOf(before)).not.toContain(squeeze('Dana Whitfield'));
+  });
+
+  it('when a run is forced, then every client is rendered afresh even though nothing changed', async () => {
+    const { api } = await app.createTenant();
+    const one = await clientWithAssets(api);
+    const two = await clientWithAssets(api);
+    const body = { asOf: '2026-11-22', periodLabel: 'FY2027 Q1 roadmap review', clientIds: [one, two] };
+    const first = await waitForRun(api, (await api.post('/packet-runs', body)).body.id);
+    const forced = await api.post('/packet-runs', { ...body, force: true });
+    expect(forced.status).toBe(202);
+    expect(forced.body.status).toBe('queued');
+    const { run } = await waitForRun(api, forced.body.id);
+    const before = new Map<string, string>(
+      first.run.clients.map((client: any) => [client.clientId, client.packetId]),
+    );
+    for (const client of run.clients) {
+      expect(client).toMatchObject({ status: 'done', outcome: 'rendered' });
+      expect(client.packetId).not.toBe(before.get(client.clientId));
+    }
+    const refused = await api.post('/packet-runs', { ...body, force: 'yes' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: 'body.force', message: 'must be true or false' }]);
   });
 
   it('when two runs for the same packet are started together, then one job renders it and both runs get the same packet', async () => {

@@ -22,6 +22,8 @@ const PACKET_KEYS = [
   'asOf',
   'periodLabel',
   'scenario',
+  'status',
+  'issuedAt',
   'sha256',
   'pageCount',
   'sizeBytes',
@@ -61,6 +63,8 @@ describe('the packet API', () => {
       asOf: AS_OF,
       periodLabel: 'FY2027 Q2 roadmap review',
       scenario: 'proposed',
+      status: 'draft',
+      issuedAt: null,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       pageCount: expect.any(Number),
       sizeBytes: expect.any(Number),
@@ -147,7 +151,22 @@ describe('the packet API', () => {
     ]);
   });
 
-  it('when decisions are recorded around a packet, then the next one shows only those made after it', async () => {
+  /** The decisions section of the client's packet preview. */
+  const decisionsSection = async (api: Tenant['api'], ownClient: string) => {
+    const html = (await api.get(`/clients/${ownClient}/packets/preview?asOf=${AS_OF}`)).text;
+    return html.slice(
+      html.indexOf('<section class="section decisions">'),
+      html.indexOf('<section class="section appendix">'),
+    );
+  };
+  /** The changes section of the client's packet preview. */
+  const changesSection = async (api: Tenant['api'], ownClient: string) => {
+    const html = (await api.get(`/clients/${ownClient}/packets/preview?asOf=${AS_OF}`)).text;
+    const start = html.search(/<section class="(section changes|changes changes-brief)">/);
+    return html.slice(start, html.indexOf('</section>', start));
+  };
+
+  it('when decisions are recorded around an issued packet, then the next one shows only those made after it, however often it is re-rendered', async () => {
     const own = await app.createTenant();
     const ownClient = await createClient(own.api);
     const first = await createInitiative(own.api, ownClient, { title: 'Firewall', status: 'proposed' });
@@ -160,21 +179,133 @@ describe('the packet API', () => {
         note,
       });
     expect((await decide(first.id, 'note-before-packet')).status).toBe(201);
-    const decisionsSection = async () => {
-      const html = (await own.api.get(`/clients/${ownClient}/packets/preview?asOf=${AS_OF}`)).text;
-      return html.slice(
-        html.indexOf('<section class="section decisions">'),
-        html.indexOf('<section class="section appendix">'),
-      );
-    };
-    expect(await decisionsSection()).toContain('note-before-packet');
-    expect(await decisionsSection()).toContain('this is the first packet');
-    expect((await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF })).status).toBe(201);
+    expect(await decisionsSection(own.api, ownClient)).toContain('note-before-packet');
+    expect(await decisionsSection(own.api, ownClient)).toContain('no packet has been issued to this client');
+    // A draft is not handed over: it does not reset "since the last packet".
+    const draft = await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF });
+    expect(draft.status).toBe(201);
+    expect(await decisionsSection(own.api, ownClient)).toContain('note-before-packet');
+
+    expect((await own.api.post(`/clients/${ownClient}/packets/${draft.body.id}/issue`)).status).toBe(200);
     expect((await decide(second.id, 'note-after-packet')).status).toBe(201);
-    const section = await decisionsSection();
+    const section = await decisionsSection(own.api, ownClient);
     expect(section).toContain('note-after-packet');
     expect(section).not.toContain('note-before-packet');
-    expect(section).toContain('since the last packet, made on');
+    expect(section).toContain('since the last issued packet, made on');
+
+    // Re-rendering, as a draft, does not empty it.
+    expect((await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF })).status).toBe(201);
+    expect((await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF })).status).toBe(201);
+    const again = await decisionsSection(own.api, ownClient);
+    expect(again).toContain('note-after-packet');
+    expect(again).not.toContain('note-before-packet');
+  });
+
+  it('when a packet is issued, then it is 200 issued with when, the PDF and its sha256 are unchanged, and issuing again changes nothing', async () => {
+    const own = await app.createTenant();
+    const ownClient = await createClient(own.api);
+    const created = await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF });
+    expect(created.body).toMatchObject({ status: 'draft', issuedAt: null });
+    const before = await download(own.key, `/clients/${ownClient}/packets/${created.body.id}.pdf`);
+    const bytes = Buffer.from(await before.arrayBuffer());
+
+    const issued = await own.api.post(`/clients/${ownClient}/packets/${created.body.id}/issue`);
+    expect(issued.status).toBe(200);
+    expect(Object.keys(issued.body).sort()).toEqual(PACKET_KEYS);
+    expect(issued.body).toEqual({
+      ...created.body,
+      status: 'issued',
+      issuedAt: expect.stringMatching(/^2026-11-22T09:\d\d:\d\d\.000Z$/),
+    });
+    const after = await download(own.key, `/clients/${ownClient}/packets/${created.body.id}.pdf`);
+    expect(Buffer.from(await after.arrayBuffer()).equals(bytes)).toBe(true);
+    expect(after.headers.get('etag')).toBe(`"${created.body.sha256}"`);
+
+    const twice = await own.api.post(`/clients/${ownClient}/packets/${created.body.id}/issue`);
+    expect(twice.status).toBe(200);
+    expect(twice.body).toEqual(issued.body);
+    const listed = await own.api.get(`/clients/${ownClient}/packets`);
+    expect(listed.body.items).toEqual([issued.body]);
+
+    // Who issued it is kept: the key's actor.
+    const row = await app.database.db
+      .selectFrom('packets')
+      .select(['issued_by'])
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow();
+    expect(row.issued_by).toEqual({ kind: 'api_key', keyId: expect.any(String) });
+
+    const reader = await own.api.post('/api-keys', { name: 'reader', scope: 'read' });
+    const second = await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF });
+    const refused = await apiClient(app.url, reader.body.key).post(
+      `/clients/${ownClient}/packets/${second.body.id}/issue`,
+    );
+    expect(refused.status).toBe(403);
+    expect((await own.api.get(`/clients/${ownClient}/packets`)).body.items[0]).toMatchObject({
+      id: second.body.id,
+      status: 'draft',
+    });
+  });
+
+  it('when no packet was issued before, then "what changed" is one sentence; after one is issued, it lists what changed since', async () => {
+    const own = await app.createTenant();
+    const ownClient = await createClient(own.api, { fiscalYearStartMonth: 7 });
+    const kept = await createAsset(own.api, ownClient, {
+      name: 'KEPT-LAPTOP-01',
+      inServiceOn: '2024-02-01',
+      replacementCost: 150_000,
+    });
+    const leaving = await createAsset(own.api, ownClient, {
+      name: 'OLD-SERVER-02',
+      category: 'server',
+      inServiceOn: '2021-02-01',
+      replacementCost: 900_000,
+    });
+    const moving = await createInitiative(own.api, ownClient, {
+      title: 'Move to Wi-Fi 7',
+      status: 'proposed',
+      targetOn: '2027-02-01',
+      capexCost: 500_000,
+    });
+    const brief = await changesSection(own.api, ownClient);
+    expect(brief).toContain('class="changes changes-brief"');
+    expect(brief).toContain('no packet has been issued to this client before');
+
+    const packet = await own.api.post(`/clients/${ownClient}/packets`, { asOf: AS_OF });
+    expect((await own.api.post(`/clients/${ownClient}/packets/${packet.body.id}/issue`)).status).toBe(200);
+    expect(await changesSection(own.api, ownClient)).toContain('No assets were added, retired or replaced');
+
+    await createAsset(own.api, ownClient, { name: 'NEW-DESKTOP-03', category: 'desktop' });
+    expect(
+      (await own.api.patch(`/clients/${ownClient}/assets/${leaving.id}`, { status: 'retired' })).status,
+    ).toBe(200);
+    expect(
+      (await own.api.patch(`/clients/${ownClient}/initiatives/${moving.id}`, { targetOn: '2027-05-03' }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await own.api.post(`/clients/${ownClient}/initiatives/${moving.id}/decisions`, {
+          decision: 'approved',
+          decidedBy: 'Dana Whitfield',
+          role: 'CFO',
+        })
+      ).status,
+    ).toBe(201);
+    const section = await changesSection(own.api, ownClient);
+    expect(section).toContain('class="section changes"');
+    expect(section).toContain(`Compared with the last issued packet, ${packet.body.periodLabel}`);
+    expect(section).toContain('NEW-DESKTOP-03');
+    expect(section).toContain('1 asset added');
+    expect(section).toContain('OLD-SERVER-02');
+    expect(section).toContain('1 asset retired');
+    expect(section).not.toContain(kept.name);
+    expect(section).toContain('Moved from Feb 1, 2027 to May 3, 2027');
+    expect(section).toContain('Dana Whitfield, CFO');
+    // The retired server's overdue refresh leaves the forecast: its first quarter costs less now than then.
+    expect(section).toMatch(
+      /FY2027 Q2<\/td><td class="num">[\d,.]+<\/td><td class="num">[\d,.]+<\/td><td class="num change-down">−9,000\.00</,
+    );
   });
 
   it('when the body is not valid, then the answer is 400 naming each field', async () => {
@@ -213,6 +344,9 @@ describe('the packet API', () => {
         await tenant.api.get(`/clients/${clientId}/packets/${otherPacket}.pdf`),
         await tenant.api.get(`/clients/${clientId}/packets/${crypto.randomUUID()}.pdf`),
         await tenant.api.get(`/clients/${clientId}/packets/not-a-uuid.pdf`),
+        await tenant.api.post(`/clients/${otherClient}/packets/${otherPacket}/issue`),
+        await tenant.api.post(`/clients/${clientId}/packets/${otherPacket}/issue`),
+        await tenant.api.post(`/clients/${clientId}/packets/${crypto.randomUUID()}/issue`),
       ];
       for (const response of attempts) {
         expect(response.status).toBe(404);
@@ -223,6 +357,8 @@ describe('the packet API', () => {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       expect(Number(after.n)).toBe(Number(before.n));
+      const untouched = await other.api.get(`/clients/${otherClient}/packets`);
+      expect(untouched.body.items[0]).toMatchObject({ id: otherPacket, status: 'draft', issuedAt: null });
     });
 
     it("when a key limited to one client names another client's packets, then it is 404; its own client's are served", async () => {
@@ -233,6 +369,9 @@ describe('the packet API', () => {
       expect(own.status).toBe(200);
       expect(own.body.items.map((packet: { id: string }) => packet.id)).toEqual([otherPacket]);
       expect((await limited.post(`/clients/${otherClient}/packets`, {})).status).toBe(403);
+      expect((await limited.post(`/clients/${otherClient}/packets/${otherPacket}/issue`)).status).toBe(403);
+      const writer = await clientLimitedApi(app.url, other.api, secondClient, 'write');
+      expect((await writer.post(`/clients/${otherClient}/packets/${otherPacket}/issue`)).status).toBe(404);
     });
   });
 

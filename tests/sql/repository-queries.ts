@@ -444,7 +444,7 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     ),
     markRendering: one((db) => packetRunRepository.markRendering(db, MSP, 'key-1', 2)),
     markAttemptFailed: one((db) => packetRunRepository.markAttemptFailed(db, MSP, 'key-1', 'renderer busy')),
-    markDone: one((db) => packetRunRepository.markDone(db, MSP, 'key-1', ID)),
+    markDone: one((db) => packetRunRepository.markDone(db, MSP, 'key-1', { id: ID, outcome: 'rendered' })),
     markFailed: one((db) => packetRunRepository.markFailed(db, MSP, 'key-1', 'gave up')),
     lockRuns: one((db) => packetRunRepository.lockRuns(db, MSP, [ID, OTHER_ID])),
     countRunClients: one((db) => packetRunRepository.countRunClients(db, MSP, [ID, OTHER_ID])),
@@ -474,6 +474,8 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         pageCount: 12,
         pdf: Buffer.from('%PDF'),
         figures: {},
+        contentSha256: 'b'.repeat(64),
+        snapshot: { version: 1, periods: [], assets: [], initiatives: [], decisionIds: [] },
         createdAt: AT,
       }),
     ),
@@ -490,7 +492,23 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     findPacketPdf: one((db) => packetRepository.findPacketPdf(db, MSP, CLIENT, ID)),
     listInventory: one((db) => packetRepository.listInventory(db, MSP, CLIENT)),
     listRoadmapInitiatives: one((db) => packetRepository.listRoadmapInitiatives(db, MSP, CLIENT)),
-    listDecisionsSinceLastPacket: one((db) => packetRepository.listDecisionsSinceLastPacket(db, MSP, CLIENT)),
+    findLastIssuedPacket: {
+      'the last one': { run: (db) => packetRepository.findLastIssuedPacket(db, MSP, CLIENT) },
+      'leaving one out': {
+        run: (db) => packetRepository.findLastIssuedPacket(db, MSP, CLIENT, { excluding: ID }),
+      },
+    },
+    listDecisionsSince: {
+      'every decision': { run: (db) => packetRepository.listDecisionsSince(db, MSP, CLIENT, null) },
+      'since a packet': { run: (db) => packetRepository.listDecisionsSince(db, MSP, CLIENT, ID) },
+    },
+    listReplacedAssetIds: one((db) => packetRepository.listReplacedAssetIds(db, MSP, CLIENT)),
+    issuePacket: one((db) =>
+      packetRepository.issuePacket(db, MSP, CLIENT, ID, {
+        issuedAt: AT,
+        issuedBy: { kind: 'api_key', keyId: OTHER_ID },
+      }),
+    ),
   }),
 
   'src/recurring-costs/recurring-cost.repository.ts': repository(recurringCostRepository, {

@@ -242,6 +242,7 @@ describe('the packet view model and templates', () => {
       inventory,
       initiatives: [],
       decisions: { lastPacketAt: null, decisions: [] },
+      changes: { baseline: null, changes: null },
       ...overrides,
     };
   }

@@ -117,6 +117,7 @@ function sourcesOf(
     inventory,
     initiatives,
     decisions: { lastPacketAt: null, decisions: [] },
+    changes: { baseline: null, changes: null },
   };
 }
 
