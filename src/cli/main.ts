@@ -7,6 +7,7 @@ import { loadDemo } from '../demo/demo.service.js';
 import { registerImportCommand } from '../imports/import.cli.js';
 import { registerPacketCommand } from '../packets/packet.cli.js';
 import { createMsp } from '../msps/msp.service.js';
+import { registerUserCommand, UserCommandError } from '../users/user.cli.js';
 import { registerPacketsCommand, registerWorkerCommand } from '../packet-runs/packet-runs.cli.js';
 import { openMigratedDatabase, startServer } from '../server.js';
 import { systemClock } from '../shared/clock.js';
@@ -52,7 +53,11 @@ export function buildProgram(): Command {
       const logger = createLogger(settings);
       const server = await startServer({ config: settings, logger, clock: systemClock, demo: options.demo });
       const banner = [`vCIO Planner ${packageVersion} is running at ${server.url}`];
+      banner.push(`  Web console:   ${server.url}/`);
       banner.push(`  API reference: ${server.url}/docs   OpenAPI: ${server.url}/api/v1/openapi.json`);
+      if (server.demoUser) {
+        banner.push(`  Demo sign-in:  ${server.demoUser.email} / ${server.demoUser.password}`);
+      }
       if (server.demoApiKey) {
         banner.push(`  Demo API key:  ${server.demoApiKey}`);
         banner.push(
@@ -128,12 +133,14 @@ export function buildProgram(): Command {
           `Loaded "${demo.msp.name}" (${demo.msp.id}) with ${demo.clients.length} clients:`,
           ...demo.clients.map((client) => `  ${client.name}: ${client.assets} assets (${client.id})`),
           `Admin API key (shown once): ${demo.apiKey}`,
+          `Console sign-in (shown once): ${demo.user.email} / ${demo.user.password}`,
         ]);
       } finally {
         await database.close();
       }
     });
 
+  registerUserCommand(program);
   registerImportCommand(program);
   registerPacketCommand(program);
   registerWorkerCommand(program);
@@ -146,7 +153,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError || error instanceof DataDirInUseError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof UserCommandError ||
+      error instanceof DataDirInUseError
+    ) {
       process.stderr.write(`vcio-planner: ${error.message}\n`);
       process.exit(2);
     }

@@ -9,6 +9,7 @@ import { Authenticator } from '../../src/auth/authenticator.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
+import type { SignInLimiters } from '../../src/users/attempt-limiter.js';
 import { assertResponseMatchesContract } from './response-contract.js';
 import { openTestDatabase } from './test-database.js';
 
@@ -59,6 +60,8 @@ export async function startTestApp(
     renderer?: boolean | RendererOptions;
     /** Where the app logs (silent by default). */
     logger?: Logger;
+    /** Console sign-in limits (the app's in-memory defaults when absent). */
+    signInLimiters?: SignInLimiters;
   } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
@@ -80,6 +83,7 @@ export async function startTestApp(
     logger,
     authenticator,
     ...(renderer ? { renderer } : {}),
+    ...(options.signInLimiters ? { signInLimiters: options.signInLimiters } : {}),
   };
   const app = createApp(context);
   const server: Server = await new Promise((resolve) => {
