@@ -89,9 +89,10 @@ export function signInPages(context: AppContext, limiters: SignInLimiters): Rout
     // The session rotates at sign-in: whatever session this browser had before is ended, and a new token is set.
     const previous = optionalSessionOf(res);
     if (previous) await endSession(db, previous.principal, previous.sessionId, context.clock);
+    // Max-Age, not Expires: the browser counts from its own clock; the server enforces both expiries either way.
     res.cookie(cookies.session, result.session.token, {
       ...cookies.sessionOptions,
-      expires: result.session.absoluteExpiresAt,
+      maxAge: result.session.absoluteExpiresAt.getTime() - context.clock.now().getTime(),
     });
     res.clearCookie(cookies.preSession, cookies.preSessionOptions);
     res.redirect(303, safeNext(field(req, 'next')));
