@@ -36,7 +36,8 @@ export interface ClientView extends LayoutView {
     caption: string;
     rows: {
       label: string;
-      partial: boolean;
+      /** A partial first period says where it starts. */
+      partialNote: string | null;
       refresh: string;
       initiativesCapex: string;
       capex: string;
@@ -122,8 +123,8 @@ export function clientView(
     table: {
       caption: `${scenarioLabel} forecast in ${forecast.currency}, as of ${formatDateOrDash(forecast.asOf)}`,
       rows: forecast.periods.map((period) => ({
-        label: period.partial ? `${period.label} (from ${formatDateOrDash(forecast.asOf)})` : period.label,
-        partial: period.partial,
+        label: period.label,
+        partialNote: period.partial ? `from ${formatDateOrDash(forecast.asOf)}` : null,
         refresh: cell(period.capex.refresh),
         initiativesCapex: cell(period.capex.initiatives),
         capex: cell(period.capex.total),

@@ -22,9 +22,16 @@ export interface SessionsView extends LayoutView {
 /** Briefly, which browser a session is: enough to recognise one's own devices. */
 export function describeUserAgent(userAgent: string | null): string {
   if (!userAgent) return 'Unknown browser';
-  const browser = /(Edg|Firefox|Chrome|Safari)\/[\d.]+/.exec(userAgent)?.[1];
-  const system = /(Windows|Mac OS X|Linux|Android|iPhone|iPad)/.exec(userAgent)?.[1];
-  const name = browser === 'Edg' ? 'Edge' : browser;
+  // Most specific first: Edge also says Chrome and Safari, Chrome also says Safari.
+  const name = (
+    [
+      ['Edg/', 'Edge'],
+      ['Firefox/', 'Firefox'],
+      ['Chrome/', 'Chrome'],
+      ['Safari/', 'Safari'],
+    ] as const
+  ).find(([marker]) => userAgent.includes(marker))?.[1];
+  const system = /(Windows|Mac OS X|Android|iPhone|iPad|Linux)/.exec(userAgent)?.[1];
   return [name ?? 'Browser', system ? `on ${system.replace('Mac OS X', 'macOS')}` : null]
     .filter(Boolean)
     .join(' ');

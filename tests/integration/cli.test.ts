@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../src/shared/paths.js';
+import { ConsoleVisitor } from '../support/console-browserless.js';
 import { checkedFetch } from '../support/test-app.js';
 
 const tsx = path.join(packageRoot, 'node_modules', '.bin', 'tsx');
@@ -74,6 +75,68 @@ describe('the vcio-planner command', () => {
     expect(invalid.stderr).toContain('ISO 4217');
   });
 
+  it('when a user is created and reset from the command line, then each prints a one-time link to set a password, and mistakes are one line with exit code 2', async () => {
+    await cli(['migrate'], { DATA_DIR: dataDir });
+    const msp = await cli(['msp', 'create', '--name', 'Users IT', '--json'], { DATA_DIR: dataDir });
+    const mspId = (JSON.parse(msp.stdout) as { msp: { id: string } }).msp.id;
+    const env = { DATA_DIR: dataDir, PUBLIC_URL: 'https://planner.example.com' };
+    const created = await cli(
+      [
+        'user',
+        'create',
+        '--msp',
+        mspId,
+        '--email',
+        'Alex@Example.com',
+        '--name',
+        'Alex Doe',
+        '--role',
+        'vcio',
+        '--json',
+      ],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const body = JSON.parse(created.stdout) as {
+      user: { email: string; role: string };
+      link: { url: string };
+    };
+    expect(body.user).toMatchObject({ email: 'alex@example.com', role: 'vcio' });
+    expect(body.link.url).toMatch(/^https:\/\/planner\.example\.com\/set-password\?token=[\w-]{43}$/);
+
+    const again = await cli(
+      [
+        'user',
+        'create',
+        '--msp',
+        mspId,
+        '--email',
+        'alex@example.com',
+        '--name',
+        'Alex Doe',
+        '--role',
+        'vcio',
+      ],
+      env,
+    );
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    const badRole = await cli(
+      ['user', 'create', '--msp', mspId, '--email', 'b@example.com', '--name', 'B', '--role', 'boss'],
+      env,
+    );
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toContain('owner, admin, vcio, viewer');
+
+    const reset = await cli(['user', 'reset', '--msp', mspId, '--email', 'alex@example.com'], env);
+    expect(reset.code).toBe(0);
+    const resetUrl = /(https:\/\/\S+set-password\?token=\S+)/.exec(reset.stdout)![1];
+    expect(resetUrl).not.toBe(body.link.url);
+    const unknown = await cli(['user', 'reset', '--msp', mspId, '--email', 'nobody@example.com'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('vcio-planner: No such user');
+  }, 120_000);
+
   it('when serve starts on an empty data directory, then it loads the demo, prints the URL and a working key, and stops cleanly on SIGTERM', async () => {
     const serveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-serve-'));
     try {
@@ -87,11 +150,16 @@ describe('the vcio-planner command', () => {
         'Harbor & Wright LLP',
         'Riverside Metalworks',
       ]);
+      // The demo user printed beside the key signs in to the console.
+      const browser = new ConsoleVisitor(first.url);
+      expect((await browser.signIn(first.signIn.email, first.signIn.password)).status).toBe(303);
+      expect((await browser.get('/')).html).toContain('Riverside Metalworks');
       expect(await first.stop()).toBe(0);
 
-      // The second start finds its data and the same key; nothing is loaded twice.
+      // The second start finds its data and the same key and sign-in; nothing is loaded twice.
       const second = await serveUntilReady(serveDir);
       expect(second.key).toBe(first.key);
+      expect(second.signIn).toEqual(first.signIn);
       const again = await checkedFetch(`${second.url}/api/v1/clients`, {
         headers: { authorization: `Bearer ${second.key}` },
       });
@@ -103,9 +171,12 @@ describe('the vcio-planner command', () => {
   }, 300_000);
 });
 
-async function serveUntilReady(
-  dataDir: string,
-): Promise<{ url: string; key: string; stop(): Promise<number | null> }> {
+async function serveUntilReady(dataDir: string): Promise<{
+  url: string;
+  key: string;
+  signIn: { email: string; password: string };
+  stop(): Promise<number | null>;
+}> {
   const child = spawn(tsx, [entry, 'serve', '--port', '0'], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   });
@@ -126,9 +197,11 @@ async function serveUntilReady(
   });
   const url = /running at (http:\/\/\S+)/.exec(stdout)![1]!;
   const key = /Demo API key:\s+(\S+)/.exec(stdout)![1]!;
+  const [, email, password] = /Demo sign-in:\s+(\S+) \/ (\S+)/.exec(stdout)!;
   return {
     url,
     key,
+    signIn: { email: email!, password: password! },
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
