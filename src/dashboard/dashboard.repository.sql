@@ -14,21 +14,25 @@ select
   "p"."created_at" as "packet_created_at"
 from
   "clients" as "c"
-left join
+left join lateral
   (
-    select distinct on
-      ("client_id") "client_id", "id", "as_of", "created_at"
+    select
+      "id",
+      "as_of",
+      "created_at"
     from
       "packets"
     where
       "msp_id" = $1
+      and "client_id" = "c"."id"
     order by
-      "client_id",
       "created_at" desc,
       "id"
-  ) as "p" on "p"."client_id" = "c"."id"
+    limit
+      $2
+  ) as "p" on true
 where
-  "c"."msp_id" = $2
+  "c"."msp_id" = $3
 order by
   lower(c.name),
   "c"."id"

@@ -12,24 +12,24 @@ export interface DashboardClientRow {
 }
 
 /**
- * Every client of the MSP with its newest packet, in one query: the packets are narrowed to one per client
- * (DISTINCT ON, read in the order of the packets' (client_id, created_at DESC, id) index) before the join, so the cost does not grow with history.
+ * Every client of the MSP with its newest packet, in one query: a lateral join reads one row per client from the
+ * packets' (client_id, created_at DESC, id) index, so the cost does not grow with a client's packet history.
  */
 export async function listDashboardClients(db: Executor, mspId: string): Promise<DashboardClientRow[]> {
   const rows = await db
     .selectFrom('clients as c')
-    .leftJoin(
+    .leftJoinLateral(
       (eb) =>
         eb
           .selectFrom('packets')
-          .distinctOn('client_id')
-          .select(['client_id', 'id', 'as_of', 'created_at'])
+          .select(['id', 'as_of', 'created_at'])
           .where('msp_id', '=', mspId)
-          .orderBy('client_id')
+          .whereRef('client_id', '=', 'c.id')
           .orderBy('created_at', 'desc')
           .orderBy('id')
+          .limit(1)
           .as('p'),
-      (join) => join.onRef('p.client_id', '=', 'c.id'),
+      (join) => join.onTrue(),
     )
     .select([
       'c.id',

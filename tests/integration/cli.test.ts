@@ -135,7 +135,7 @@ describe('the vcio-planner command', () => {
     const unknown = await cli(['user', 'reset', '--msp', mspId, '--email', 'nobody@example.com'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe('vcio-planner: No such user');
-  }, 120_000);
+  }, 300_000);
 
   it('when serve starts on an empty data directory, then it loads the demo, prints the URL and a working key, and stops cleanly on SIGTERM', async () => {
     const serveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-serve-'));
