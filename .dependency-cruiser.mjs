@@ -93,6 +93,13 @@ export default {
       to: { path: '\\.repository\\.ts$' },
     },
     {
+      name: 'pages-call-services',
+      severity: 'error',
+      comment: 'Console pages call the same services as the API routes: never a repository, never SQL.',
+      from: { path: '^src/console/' },
+      to: { path: '\\.repository\\.ts$' },
+    },
+    {
       name: 'services-below-routes',
       severity: 'error',
       comment: 'A service imports no route, no route plumbing and none of the wiring.',

@@ -5,6 +5,7 @@ import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { PacketQueue } from './packet-runs/packet-queue.js';
 import type { Renderer } from './render/renderer.js';
+import type { SignInLimiters } from './users/attempt-limiter.js';
 import type { Clock } from './shared/clock.js';
 
 /** What the app is built from; tests build their own. Nothing here is created on import. */
@@ -20,4 +21,6 @@ export interface AppContext {
   readonly renderer?: Renderer;
   /** Queues packet runs; absent where runs cannot be worked (embedded without a renderer), and starting one is a 503. */
   readonly packetQueue?: PacketQueue;
+  /** Counts console sign-in attempts per account and per IP address; in this process's memory when absent. */
+  readonly signInLimiters?: SignInLimiters;
 }

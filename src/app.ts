@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from './app-context.js';
+import { consoleRouter } from './console/console.router.js';
 import { databaseReadiness } from './db/readiness.js';
 import { authenticateRequests } from './http/authenticate.js';
 import { API_DOCS_STYLESHEET_PATH, apiDocsStylesheet, renderApiDocs } from './http/docs.js';
@@ -137,6 +138,7 @@ export function createApp(
     );
   });
   app.use('/api/v1', api);
+  app.use(consoleRouter(context));
 
   app.use(notFoundHandler);
   app.use(errorHandler(context.logger));

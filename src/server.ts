@@ -19,11 +19,15 @@ export interface RunningServer {
   context: AppContext;
   /** Printed once at start-up for a newcomer: the demo key, when demo data was loaded. */
   demoApiKey: string | undefined;
+  /** The demo user's email and password for the web console, printed beside the key. */
+  demoUser: { email: string; password: string } | undefined;
   close(): Promise<void>;
 }
 
 /** Where the embedded deployment keeps the demo key so that later starts can show it again. */
 export const demoKeyFile = (dataDir: string) => path.join(dataDir, 'demo-api-key.txt');
+/** …and the demo user's email and password (one per line), likewise. */
+export const demoUserFile = (dataDir: string) => path.join(dataDir, 'demo-user.txt');
 
 /** Opens and migrates the database; the caller closes it. */
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -53,7 +57,7 @@ export async function startServer(options: {
   const database = await openMigratedDatabase(config, logger);
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
-    const demoApiKey =
+    const demo =
       options.demo && database.kind === 'embedded'
         ? await ensureDemo(database, config, clock, logger)
         : undefined;
@@ -104,7 +108,8 @@ export async function startServer(options: {
     return {
       url,
       context,
-      demoApiKey,
+      demoApiKey: demo?.apiKey,
+      demoUser: demo?.user,
       close: () =>
         (closing ??= (async () => {
           for (const close of closers) {
@@ -124,18 +129,27 @@ async function ensureDemo(
   config: Config,
   clock: Clock,
   logger: Logger,
-): Promise<string | undefined> {
+): Promise<{ apiKey: string | undefined; user: { email: string; password: string } | undefined }> {
   if (!(await isEmptyBook(database.db))) {
-    return fs.readFile(demoKeyFile(config.dataDir), 'utf8').then(
-      (text) => text.trim(),
-      () => undefined,
-    );
+    const read = (file: string) =>
+      fs.readFile(file, 'utf8').then(
+        (text) => text.trim(),
+        () => undefined,
+      );
+    const [email, password] = (await read(demoUserFile(config.dataDir)))?.split('\n') ?? [];
+    return {
+      apiKey: await read(demoKeyFile(config.dataDir)),
+      user: email && password ? { email, password } : undefined,
+    };
   }
   const demo = await loadDemo(database.db, clock);
   await fs.mkdir(config.dataDir, { recursive: true });
   await fs.writeFile(demoKeyFile(config.dataDir), `${demo.apiKey}\n`, { mode: 0o600 });
+  await fs.writeFile(demoUserFile(config.dataDir), `${demo.user.email}\n${demo.user.password}\n`, {
+    mode: 0o600,
+  });
   logger.info({ msp: demo.msp.name, clients: demo.clients }, 'demo data loaded');
-  return demo.apiKey;
+  return { apiKey: demo.apiKey, user: demo.user };
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {

@@ -8,8 +8,9 @@ import { loadDemo } from '../demo/demo.service.js';
 import { registerImportCommand } from '../imports/import.cli.js';
 import { registerPacketCommand } from '../packets/packet.cli.js';
 import { createMsp, listMsps } from '../msps/msp.service.js';
+import { registerUserCommand, UserCommandError } from '../users/user.cli.js';
 import { registerPacketsCommand, registerWorkerCommand } from '../packet-runs/packet-runs.cli.js';
-import { demoKeyFile, openMigratedDatabase, startServer } from '../server.js';
+import { demoKeyFile, demoUserFile, openMigratedDatabase, startServer } from '../server.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { NameMatchError } from '../shared/name-match.js';
@@ -37,7 +38,11 @@ function print(json: boolean, value: unknown, lines: string[]): void {
  * for machines: one `ready` line with the URLs and the file that holds the demo key, never the key itself.
  */
 export function serveBanner(
-  server: { url: string; demoApiKey: string | undefined },
+  server: {
+    url: string;
+    demoApiKey: string | undefined;
+    demoUser: { email: string; password: string } | undefined;
+  },
   dataDir: string,
 ): { lines: string[]; ready: Record<string, string> } {
   const docs = `${server.url}/docs`;
@@ -46,9 +51,13 @@ export function serveBanner(
     '',
     `  vCIO Planner ${packageVersion} is running at ${server.url}`,
     '',
+    `  Web console    ${server.url}/`,
     `  API reference  ${docs}`,
     `  OpenAPI        ${openapi}`,
   ];
+  if (server.demoUser) {
+    lines.push(`  Demo sign-in   ${server.demoUser.email} / ${server.demoUser.password}`);
+  }
   if (server.demoApiKey) {
     lines.push(
       `  Demo API key   ${server.demoApiKey}`,
@@ -63,13 +72,15 @@ export function serveBanner(
       url: server.url,
       docs,
       openapi,
+      console: `${server.url}/`,
       ...(server.demoApiKey ? { demoApiKeyFile: demoKeyFile(dataDir) } : {}),
+      ...(server.demoUser ? { demoUserFile: demoUserFile(dataDir) } : {}),
     },
   };
 }
 
 function announce(
-  server: { url: string; demoApiKey: string | undefined },
+  server: Parameters<typeof serveBanner>[0],
   tty: boolean,
   dataDir: string,
   logger: Logger,
@@ -199,12 +210,14 @@ export function buildProgram(): Command {
           `Loaded "${demo.msp.name}" (${demo.msp.id}) with ${demo.clients.length} clients:`,
           ...demo.clients.map((client) => `  ${client.name}: ${client.assets} assets (${client.id})`),
           `Admin API key (shown once): ${demo.apiKey}`,
+          `Console sign-in (shown once): ${demo.user.email} / ${demo.user.password}`,
         ]);
       } finally {
         await database.close();
       }
     });
 
+  registerUserCommand(program);
   registerImportCommand(program);
   registerPacketCommand(program);
   registerWorkerCommand(program);
@@ -221,7 +234,8 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof ConfigError ||
       error instanceof UsageError ||
       error instanceof DataDirInUseError ||
-      error instanceof NameMatchError
+      error instanceof NameMatchError ||
+      error instanceof UserCommandError
     ) {
       process.stderr.write(`vcio-planner: ${error.message}\n`);
       process.exit(2);

@@ -216,6 +216,44 @@ export interface RateLimitTable {
   expire: number | null;
 }
 
+export type UserRole = 'owner' | 'admin' | 'vcio' | 'viewer';
+
+export interface UserTable {
+  id: Generated<string>;
+  msp_id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  password_hash: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface UserSessionTable {
+  id: Generated<string>;
+  msp_id: string;
+  user_id: string;
+  token_hash: Buffer;
+  created_at: Generated<Date>;
+  last_seen_at: Timestamp;
+  idle_expires_at: Date;
+  absolute_expires_at: Date;
+  revoked_at: Date | null;
+  user_agent: string | null;
+  ip_address: string | null;
+}
+
+export interface PasswordSetTokenTable {
+  id: Generated<string>;
+  msp_id: string;
+  user_id: string;
+  token_hash: Buffer;
+  purpose: 'invite' | 'reset';
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   applied_at: Generated<Date>;
@@ -236,6 +274,9 @@ export interface DB {
   packet_runs: PacketRunTable;
   packet_run_clients: PacketRunClientTable;
   rate_limits: RateLimitTable;
+  users: UserTable;
+  user_sessions: UserSessionTable;
+  password_set_tokens: PasswordSetTokenTable;
   schema_migrations: SchemaMigrationTable;
 }
 
@@ -432,5 +473,38 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'outcome',
   ]),
   rate_limits: columnsOf<RateLimitTable>()(['key', 'points', 'expire']),
+  users: columnsOf<UserTable>()([
+    'id',
+    'msp_id',
+    'email',
+    'name',
+    'role',
+    'password_hash',
+    'created_at',
+    'updated_at',
+  ]),
+  user_sessions: columnsOf<UserSessionTable>()([
+    'id',
+    'msp_id',
+    'user_id',
+    'token_hash',
+    'created_at',
+    'last_seen_at',
+    'idle_expires_at',
+    'absolute_expires_at',
+    'revoked_at',
+    'user_agent',
+    'ip_address',
+  ]),
+  password_set_tokens: columnsOf<PasswordSetTokenTable>()([
+    'id',
+    'msp_id',
+    'user_id',
+    'token_hash',
+    'purpose',
+    'created_at',
+    'expires_at',
+    'used_at',
+  ]),
   schema_migrations: columnsOf<SchemaMigrationTable>()(['name', 'applied_at']),
 };

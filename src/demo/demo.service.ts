@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import type { Executor } from '../db/database.js';
 import { withTransaction } from '../db/unit-of-work.js';
 import { issueApiKey } from '../api-keys/api-key.service.js';
+import { createUserWithPassword } from '../users/user.service.js';
 import { insertMsp, type Msp } from '../msps/msp.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { buildDemoBook, type DemoLinks } from './demo-data.js';
@@ -9,6 +11,8 @@ import * as demo from './demo.repository.js';
 export interface LoadedDemo {
   msp: Msp;
   apiKey: string;
+  /** An owner who signs in to the web console with this password (printed, never stored in clear by the app). */
+  user: { email: string; password: string };
   clients: { id: string; name: string; assets: number }[];
 }
 
@@ -39,7 +43,14 @@ export async function loadDemo(db: Executor, clock: Clock): Promise<LoadedDemo> 
       clients.push({ id: clientId, name: client.name, assets: assets.length });
     }
     const { key } = await issueApiKey(trx, msp.id, { name: 'Demo admin key', scope: 'admin' });
-    return { msp, apiKey: key, clients };
+    const password = crypto.randomBytes(12).toString('base64url');
+    const user = await createUserWithPassword(
+      trx,
+      msp.id,
+      { email: 'demo@example.com', name: book.clients[0]?.vcioName ?? 'Demo vCIO', role: 'owner' },
+      password,
+    );
+    return { msp, apiKey: key, user: { email: user.email, password }, clients };
   });
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../src/shared/paths.js';
+import { ConsoleVisitor } from '../support/console-browserless.js';
 import { checkedFetch } from '../support/test-app.js';
 
 const tsx = path.join(packageRoot, 'node_modules', '.bin', 'tsx');
@@ -106,6 +107,68 @@ describe('the vcio-planner command', () => {
     await fs.rm(ownDir, { recursive: true, force: true });
   }, 600_000);
 
+  it('when a user is created and reset from the command line, then each prints a one-time link to set a password, and mistakes are one line with exit code 2', async () => {
+    await cli(['migrate'], { DATA_DIR: dataDir });
+    const msp = await cli(['msp', 'create', '--name', 'Users IT', '--json'], { DATA_DIR: dataDir });
+    const mspId = (JSON.parse(msp.stdout) as { msp: { id: string } }).msp.id;
+    const env = { DATA_DIR: dataDir, PUBLIC_URL: 'https://planner.example.com' };
+    const created = await cli(
+      [
+        'user',
+        'create',
+        '--msp',
+        mspId,
+        '--email',
+        'Alex@Example.com',
+        '--name',
+        'Alex Doe',
+        '--role',
+        'vcio',
+        '--json',
+      ],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const body = JSON.parse(created.stdout) as {
+      user: { email: string; role: string };
+      link: { url: string };
+    };
+    expect(body.user).toMatchObject({ email: 'alex@example.com', role: 'vcio' });
+    expect(body.link.url).toMatch(/^https:\/\/planner\.example\.com\/set-password\?token=[\w-]{43}$/);
+
+    const again = await cli(
+      [
+        'user',
+        'create',
+        '--msp',
+        mspId,
+        '--email',
+        'alex@example.com',
+        '--name',
+        'Alex Doe',
+        '--role',
+        'vcio',
+      ],
+      env,
+    );
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    const badRole = await cli(
+      ['user', 'create', '--msp', mspId, '--email', 'b@example.com', '--name', 'B', '--role', 'boss'],
+      env,
+    );
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toContain('owner, admin, vcio, viewer');
+
+    const reset = await cli(['user', 'reset', '--msp', mspId, '--email', 'alex@example.com'], env);
+    expect(reset.code).toBe(0);
+    const resetUrl = /(https:\/\/\S+set-password\?token=\S+)/.exec(reset.stdout)![1];
+    expect(resetUrl).not.toBe(body.link.url);
+    const unknown = await cli(['user', 'reset', '--msp', mspId, '--email', 'nobody@example.com'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('vcio-planner: No such user');
+  }, 300_000);
+
   it('when serve starts on an empty data directory without a terminal, then it logs JSON lines only, one of them ready with the URLs and the demo key file, and stops cleanly on SIGTERM', async () => {
     const serveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vcio-serve-'));
     try {
@@ -122,6 +185,10 @@ describe('the vcio-planner command', () => {
         'Harbor & Wright LLP',
         'Riverside Metalworks',
       ]);
+      // The demo user printed beside the key signs in to the console.
+      const browser = new ConsoleVisitor(first.url);
+      expect((await browser.signIn(first.signIn.email, first.signIn.password)).status).toBe(303);
+      expect((await browser.get('/')).html).toContain('Riverside Metalworks');
       expect(await first.stop()).toBe(0);
 
       // The second start, on a terminal, finds its data and shows the same key in a banner; nothing is loaded twice.
@@ -132,6 +199,7 @@ describe('the vcio-planner command', () => {
         `Try: curl -H "Authorization: Bearer ${second.key}" ${second.url}/api/v1/clients`,
       );
       expect(second.stdout).not.toContain('"msg":"ready"');
+      expect(second.signIn).toEqual(first.signIn);
       const again = await checkedFetch(`${second.url}/api/v1/clients`, {
         headers: { authorization: `Bearer ${second.key}` },
       });
@@ -150,7 +218,13 @@ describe('the vcio-planner command', () => {
 async function serveUntilReady(
   dataDir: string,
   options: { tty: boolean },
-): Promise<{ url: string; key: string; stdout: string; stop(): Promise<number | null> }> {
+): Promise<{
+  url: string;
+  key: string;
+  signIn: { email: string; password: string };
+  stdout: string;
+  stop(): Promise<number | null>;
+}> {
   const env = { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   const command = [tsx, entry, 'serve', '--port', '0'];
   const child = options.tty
@@ -174,21 +248,30 @@ async function serveUntilReady(
   });
   let url: string;
   let key: string;
+  let signIn: { email: string; password: string };
   if (options.tty) {
     url = /running at (http:\/\/\S+)/.exec(stdout)![1]!;
     key = /Demo API key\s+(\S+)/.exec(stdout)![1]!;
+    const [, email, password] = /Demo sign-in\s+(\S+) \/ (\S+)/.exec(stdout)!;
+    signIn = { email: email!, password: password! };
   } else {
     const ready = stdout
       .split('\n')
       .filter((line) => line.includes('"msg":"ready"'))
-      .map((line) => JSON.parse(line) as { url: string; docs: string; demoApiKeyFile: string })[0]!;
+      .map(
+        (line) =>
+          JSON.parse(line) as { url: string; docs: string; demoApiKeyFile: string; demoUserFile: string },
+      )[0]!;
     expect(ready.docs).toBe(`${ready.url}/docs`);
     url = ready.url;
     key = (await fs.readFile(ready.demoApiKeyFile, 'utf8')).trim();
+    const [email, password] = (await fs.readFile(ready.demoUserFile, 'utf8')).trim().split('\n');
+    signIn = { email: email!, password: password! };
   }
   return {
     url,
     key,
+    signIn,
     stdout,
     stop: async () => {
       // script runs serve in a session of its own: signal the whole process group.

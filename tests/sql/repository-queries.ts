@@ -7,6 +7,7 @@ import { createClientBody, updateClientBody } from '../../src/clients/client.sch
 import * as clientRepository from '../../src/clients/client.repository.js';
 import type { DB } from '../../src/db/schema.js';
 import { buildDemoBook } from '../../src/demo/demo-data.js';
+import * as dashboardRepository from '../../src/dashboard/dashboard.repository.js';
 import * as demoRepository from '../../src/demo/demo.repository.js';
 import * as forecastRepository from '../../src/forecast/forecast.repository.js';
 import * as importRepository from '../../src/imports/import.repository.js';
@@ -26,6 +27,7 @@ import {
   createRecurringCostBody,
   updateRecurringCostBody,
 } from '../../src/recurring-costs/recurring-cost.schemas.js';
+import * as userRepository from '../../src/users/user.repository.js';
 
 /** One call of a repository function with representative arguments; `results` answer its queries in order. */
 export interface QueryCase {
@@ -553,5 +555,48 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       ),
     ),
     deleteRecurringCost: one((db) => recurringCostRepository.deleteRecurringCost(db, MSP, CLIENT, ID)),
+  }),
+  'src/dashboard/dashboard.repository.ts': repository(dashboardRepository, {
+    listDashboardClients: one((db) => dashboardRepository.listDashboardClients(db, MSP)),
+  }),
+
+  'src/users/user.repository.ts': repository(userRepository, {
+    insertUser: one((db) =>
+      userRepository.insertUser(db, MSP, { email: 'jordan@example.com', name: 'Jordan Lee', role: 'vcio' }),
+    ),
+    findUserByEmail: one((db) => userRepository.findUserByEmail(db, MSP, 'jordan@example.com')),
+    findUser: one((db) => userRepository.findUser(db, MSP, ID)),
+    listUsers: one((db) => userRepository.listUsers(db, MSP)),
+    findSignInCredentials: one((db) => userRepository.findSignInCredentials(db, 'jordan@example.com')),
+    setPasswordHash: one((db) => userRepository.setPasswordHash(db, MSP, ID, '$argon2id$v=19$...', AT)),
+    insertSession: one((db) =>
+      userRepository.insertSession(db, MSP, {
+        userId: ID,
+        tokenHash: Buffer.alloc(32),
+        createdAt: AT,
+        idleExpiresAt: AT,
+        absoluteExpiresAt: AT,
+        userAgent: 'Mozilla/5.0',
+        ipAddress: '127.0.0.1',
+      }),
+    ),
+    findLiveSession: one((db) => userRepository.findLiveSession(db, Buffer.alloc(32), AT)),
+    touchSession: one((db) => userRepository.touchSession(db, MSP, ID, AT, AT)),
+    listLiveSessions: one((db) => userRepository.listLiveSessions(db, MSP, ID, AT)),
+    revokeSession: one((db) => userRepository.revokeSession(db, MSP, ID, OTHER_ID, AT)),
+    revokeAllSessions: one((db) => userRepository.revokeAllSessions(db, MSP, ID, AT)),
+    insertPasswordSetToken: one((db) =>
+      userRepository.insertPasswordSetToken(db, MSP, {
+        userId: ID,
+        tokenHash: Buffer.alloc(32),
+        purpose: 'invite',
+        expiresAt: AT,
+      }),
+    ),
+    retirePasswordSetTokens: one((db) => userRepository.retirePasswordSetTokens(db, MSP, ID, AT)),
+    consumePasswordSetToken: one((db) => userRepository.consumePasswordSetToken(db, Buffer.alloc(32), AT)),
+    findUsablePasswordSetToken: one((db) =>
+      userRepository.findUsablePasswordSetToken(db, Buffer.alloc(32), AT),
+    ),
   }),
 };

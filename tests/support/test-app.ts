@@ -10,6 +10,7 @@ import { createRateLimits, type RateLimits } from '../../src/auth/rate-limits.js
 import { createMsp } from '../../src/msps/msp.service.js';
 import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
+import type { SignInLimiters } from '../../src/users/attempt-limiter.js';
 import { assertResponseMatchesContract } from './response-contract.js';
 import { openTestDatabase } from './test-database.js';
 
@@ -64,6 +65,8 @@ export async function startTestApp(
     renderer?: boolean | RendererOptions;
     /** Where the app logs (silent by default). */
     logger?: Logger;
+    /** Console sign-in limits (the app's in-memory defaults when absent). */
+    signInLimiters?: SignInLimiters;
   } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
@@ -84,6 +87,7 @@ export async function startTestApp(
     authenticator,
     rateLimits,
     ...(renderer ? { renderer } : {}),
+    ...(options.signInLimiters ? { signInLimiters: options.signInLimiters } : {}),
   };
   const app = createApp(context);
   const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,153 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { AppContext } from '../app-context.js';
+import type { ResumedSession } from '../users/sign-in.service.js';
+import { renderConsolePage, type ConsolePage, type LayoutView } from './console-templates.js';
+import { newPreSessionToken, sessionFormToken, tokensMatch } from './csrf.js';
+
+/**
+ * Pages load only what the app serves: its stylesheet and scripts, and inline SVG. No inline script, no style
+ * attribute, forms post to the app only, and nothing frames the console.
+ */
+export const CONSOLE_CSP =
+  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; " +
+  "base-uri 'none'; frame-ancestors 'none'";
+
+/** Cookies are Secure (and take the `__Host-` prefix, which pins them to this host and path) behind https. */
+export function consoleCookies(context: AppContext) {
+  const secure = context.config.publicUrl?.startsWith('https://') ?? false;
+  const prefix = secure ? '__Host-' : '';
+  return {
+    session: `${prefix}vcio_session`,
+    preSession: `${prefix}vcio_form`,
+    sessionOptions: { httpOnly: true, sameSite: 'lax', secure, path: '/' } as const,
+    preSessionOptions: { httpOnly: true, sameSite: 'strict', secure, path: '/' } as const,
+  };
+}
+
+export function sendPage<View extends LayoutView>(
+  res: Response,
+  status: number,
+  page: ConsolePage,
+  view: View,
+): void {
+  res
+    .status(status)
+    .type('html')
+    .setHeader('Content-Security-Policy', CONSOLE_CSP)
+    .setHeader('Cache-Control', 'no-store')
+    .send(renderConsolePage(page, view));
+}
+
+/** The signed-in user's session, which `requireSession` put there. */
+export function sessionOf(res: Response): ResumedSession {
+  const session = res.locals.consoleSession as ResumedSession | undefined;
+  if (!session) throw new Error('sessionOf called on a route without requireSession');
+  return session;
+}
+
+export function optionalSessionOf(res: Response): ResumedSession | undefined {
+  return res.locals.consoleSession as ResumedSession | undefined;
+}
+
+const NAV = [
+  { href: '/', label: 'Clients' },
+  { href: '/sessions', label: 'Sessions' },
+] as const;
+
+export function layoutOf(res: Response, title: string, currentPath: string): LayoutView {
+  const session = optionalSessionOf(res);
+  if (!session) return { title, nav: null };
+  const links = [
+    ...NAV,
+    ...(session.principal.scope === 'admin' ? [{ href: '/users', label: 'Users' }] : []),
+  ].map((link) => ({ ...link, current: link.href === currentPath }));
+  return {
+    title,
+    nav: {
+      userName: session.user.name,
+      mspRole: session.user.role,
+      csrfToken: sessionFormToken(session.token),
+      links,
+    },
+  };
+}
+
+/** A local path to go back to after sign-in; anything else (another host, `//evil`) goes to the dashboard. */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 2000 ? value : '/';
+}
+
+/** GET pages need a session: without one, the browser is sent to sign in and comes back. */
+export function requireSession(req: Request, res: Response, next: NextFunction): void {
+  if (optionalSessionOf(res)) {
+    next();
+    return;
+  }
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    res.redirect(303, `/sign-in?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
+    return;
+  }
+  sendMessage(
+    res,
+    401,
+    'Signed out',
+    'Your session has ended. Sign in again, then repeat what you were doing.',
+    {
+      href: '/sign-in',
+      label: 'Sign in',
+    },
+  );
+}
+
+/**
+ * Every POST carries the form token: the session's synchronizer token when signed in, else the double-submitted
+ * pre-session token. A missing or wrong token is refused with 403 before anything runs.
+ */
+export function requireFormToken(context: AppContext) {
+  const cookies = consoleCookies(context);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const session = optionalSessionOf(res);
+    const given: unknown = (req.body as Record<string, unknown> | undefined)?._csrf;
+    const expected = session
+      ? sessionFormToken(session.token)
+      : (req.cookies as Record<string, string | undefined>)[cookies.preSession];
+    if (tokensMatch(expected, given)) {
+      next();
+      return;
+    }
+    sendMessage(
+      res,
+      403,
+      'Form expired',
+      'This form could not be accepted: it was sent without its security token or from another page. Go back, ' +
+        'reload the page and try again.',
+      { href: '/', label: 'Back to the console' },
+    );
+  };
+}
+
+/** The pre-session form token for the sign-in and set-password forms, set as a cookie if there is none yet. */
+export function preSessionToken(context: AppContext, req: Request, res: Response): string {
+  const cookies = consoleCookies(context);
+  const existing = (req.cookies as Record<string, string | undefined>)[cookies.preSession];
+  if (existing && /^[\w-]{43}$/.test(existing)) return existing;
+  const token = newPreSessionToken();
+  res.cookie(cookies.preSession, token, cookies.preSessionOptions);
+  return token;
+}
+
+export interface MessageView extends LayoutView {
+  heading: string;
+  message: string;
+  link: { href: string; label: string } | null;
+}
+
+export function sendMessage(
+  res: Response,
+  status: number,
+  heading: string,
+  message: string,
+  link: { href: string; label: string } | null,
+): void {
+  sendPage<MessageView>(res, status, 'message', { ...layoutOf(res, heading, ''), heading, message, link });
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { templatesDir } from '../shared/paths.js';
+
+/**
+ * The console's Handlebars templates, compiled once per process in strict mode (a missing field is an error, not a
+ * blank) in their own environment with the built-in helpers only. Every page is a `{{#> layout}}` block around its
+ * content; the chart partial is the packet's SVG, printed from the same `ChartView`.
+ */
+const consoleDir = path.join(templatesDir, 'console');
+const options = { strict: true, knownHelpersOnly: true } as const;
+
+export const CONSOLE_PAGES = [
+  'sign-in',
+  'set-password',
+  'message',
+  'sessions',
+  'dashboard',
+  'client',
+  'users',
+] as const;
+export type ConsolePage = (typeof CONSOLE_PAGES)[number];
+
+let compiled: Map<ConsolePage, Handlebars.TemplateDelegate> | undefined;
+
+function compile(): Map<ConsolePage, Handlebars.TemplateDelegate> {
+  const handlebars = Handlebars.create();
+  const partialsDir = path.join(consoleDir, 'partials');
+  for (const file of fs.readdirSync(partialsDir).filter((name) => name.endsWith('.hbs'))) {
+    handlebars.registerPartial(
+      path.basename(file, '.hbs'),
+      handlebars.compile(fs.readFileSync(path.join(partialsDir, file), 'utf8'), options),
+    );
+  }
+  return new Map(
+    CONSOLE_PAGES.map((page) => [
+      page,
+      handlebars.compile(fs.readFileSync(path.join(consoleDir, `${page}.hbs`), 'utf8'), options),
+    ]),
+  );
+}
+
+/** The layout's own fields, which every page's view model carries. */
+export interface LayoutView {
+  title: string;
+  /** Null on pages shown before sign-in. */
+  nav: {
+    userName: string;
+    mspRole: string;
+    csrfToken: string;
+    links: { href: string; label: string; current: boolean }[];
+  } | null;
+}
+
+export function renderConsolePage<View extends LayoutView>(page: ConsolePage, view: View): string {
+  compiled ??= compile();
+  return compiled.get(page)!(view);
+}
+
+export const consoleStylesheet = (): string => fs.readFileSync(path.join(consoleDir, 'console.css'), 'utf8');

@@ -1,0 +1,121 @@
+import cookieParser from 'cookie-parser';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from '../app-context.js';
+import { AppError } from '../http/errors.js';
+import { memorySignInLimiters, type SignInLimiters } from '../users/attempt-limiter.js';
+import { resumeSession } from '../users/sign-in.service.js';
+import { clientPages } from './client.pages.js';
+import {
+  CONSOLE_CSP,
+  consoleCookies,
+  requireFormToken,
+  requireSession,
+  sendMessage,
+} from './console-http.js';
+import { consoleStylesheet } from './console-templates.js';
+import { dashboardPages } from './dashboard.pages.js';
+import { sessionsPages } from './sessions.pages.js';
+import { signInPages } from './sign-in.pages.js';
+import { usersPages } from './users.pages.js';
+
+/** Paths the JSON side of the app owns; the console never answers them, not even with its 404 page. */
+const API_PATHS = /^\/(?:api\/|docs$|healthz$|readyz$)/;
+
+/**
+ * The web console: server-rendered pages over the same services as the API. Mounted after the API, so that its
+ * catch-all 404 page only sees what nothing else answered.
+ */
+export function consoleRouter(context: AppContext): Router {
+  const limiters: SignInLimiters = context.signInLimiters ?? memorySignInLimiters();
+  const router = Router();
+  const cookies = consoleCookies(context);
+  let stylesheet: string | undefined;
+
+  router.get('/assets/console.css', (_req, res) => {
+    stylesheet ??= consoleStylesheet();
+    res.type('css').setHeader('Cache-Control', 'public, max-age=300').send(stylesheet);
+  });
+
+  const pages = Router();
+  pages.use(cookieParser());
+  pages.use(express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 50 }));
+  pages.use(async (req, res, next) => {
+    const token = (req.cookies as Record<string, string | undefined>)[cookies.session];
+    res.locals.consoleSession = await resumeSession(context.database.db, token, context.clock);
+    next();
+  });
+  pages.use((req, res, next) => {
+    if (req.method === 'POST') requireFormToken(context)(req, res, next);
+    else next();
+  });
+  pages.use(signInPages(context, limiters));
+  pages.use(requireSession);
+  pages.use(dashboardPages(context));
+  pages.use(clientPages(context));
+  pages.use(sessionsPages(context));
+  pages.use(usersPages(context));
+  pages.use((_req, res) => {
+    sendMessage(res, 404, 'Page not found', 'There is no page at this address, or it is not one of yours.', {
+      href: '/',
+      label: 'All clients',
+    });
+  });
+  pages.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof AppError && error.status < 500) {
+      if (error.status === 404) {
+        sendMessage(
+          res,
+          404,
+          'Page not found',
+          'There is no page at this address, or it is not one of yours.',
+          {
+            href: '/',
+            label: 'All clients',
+          },
+        );
+        return;
+      }
+      sendMessage(
+        res,
+        error.status,
+        error.status === 403 ? 'Not allowed' : 'Could not do that',
+        error.message,
+        {
+          href: '/',
+          label: 'All clients',
+        },
+      );
+      return;
+    }
+    context.logger.error({ err: error }, 'console page failed');
+    sendMessage(
+      res,
+      500,
+      'Something went wrong',
+      'The page could not be shown. Try again in a moment.',
+      null,
+    );
+  });
+
+  // HTML pages for browsers only: a JSON client asking for an unknown path keeps its problem+json 404.
+  router.use((req, res, next) => {
+    if (API_PATHS.test(req.path)) {
+      next();
+      return;
+    }
+    const wantsHtml =
+      req.accepts(['json', 'html']) === 'html' ||
+      req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+    if (!wantsHtml) {
+      next();
+      return;
+    }
+    res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+    pages(req, res, next);
+  });
+  return router;
+}
