@@ -248,7 +248,8 @@ from
 -- lockRuns
 
 select
-  "id"
+  "id",
+  "status"
 from
   "packet_runs"
 where
