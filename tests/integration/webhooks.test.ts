@@ -500,3 +500,58 @@ describe('webhook targets without WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
     }
   });
 });
+
+describe('events recorded where no webhook queue runs', () => {
+  test('when a decision is recorded by a process without the queue, then a worker that starts later delivers it', async () => {
+    const receiver = await startReceiver([200]);
+    // The API alone, as a CLI command or a process that only writes: the event waits in the outbox.
+    const app = await startTestApp({
+      env: { WEBHOOK_SECRET_KEY: SECRET_KEY, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' },
+    });
+    let queue: WebhookQueue | undefined;
+    try {
+      const tenant = await app.createTenant();
+      const created = await tenant.api.post('/webhooks', {
+        url: receiver.url,
+        events: ['decision.recorded'],
+      });
+      const { initiativeId } = await decide(tenant);
+      await delay(1000);
+      expect(receiver.received).toHaveLength(0);
+      queue = await startWebhookQueue({
+        database: app.database,
+        databaseUrl: workerDatabaseUrl(),
+        settings: app.context.config.webhooks,
+        role: 'worker',
+        logger: app.context.logger,
+        pollingIntervalSeconds: 0.5,
+      });
+      const [delivery] = await receiver.waitFor(1);
+      expect(verifySignature(created.body.secret, delivery!)).toBe(true);
+      expect(JSON.parse(delivery!.body).data.initiativeId).toBe(initiativeId);
+    } finally {
+      await queue?.stop({ timeoutMs: 2000 });
+      await app.close();
+      await receiver.close();
+    }
+  });
+
+  test('when no WEBHOOK_SECRET_KEY is configured, then subscribing answers 503 saying so', async () => {
+    const app = await startTestApp();
+    try {
+      const tenant = await app.createTenant();
+      const refused = await tenant.api.post('/webhooks', {
+        url: 'https://93.184.215.14/hooks',
+        events: ['decision.recorded'],
+      });
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({
+        code: 'webhooks_not_configured',
+        detail: expect.stringContaining('WEBHOOK_SECRET_KEY'),
+      });
+      expect((await tenant.api.get('/webhooks')).body.items).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
