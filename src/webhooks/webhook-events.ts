@@ -20,6 +20,8 @@ export const TEST_EVENT = 'webhook.test';
 /** How long the sweep leaves an event to its own dispatch after commit before it takes it over. */
 const SWEEP_GRACE_MS = 2000;
 const SWEEP_BATCH = 100;
+/** How long events and their delivery log are kept. */
+export const WEBHOOK_LOG_RETENTION_DAYS = 30;
 
 /**
  * Records that something happened, in the caller's transaction, for every subscription of the MSP that wants it;
@@ -96,4 +98,13 @@ export async function dispatchEvents(
     );
     return events.length;
   });
+}
+
+/** The worker's periodic pass: dispatches events left waiting, and forgets those past the log's retention. */
+export async function sweepEvents(db: Executor, queue: WebhookQueue): Promise<void> {
+  await dispatchEvents(db, queue, 'sweep');
+  await webhooks.deleteEventsRecordedBefore(
+    db,
+    new Date(Date.now() - WEBHOOK_LOG_RETENTION_DAYS * 24 * 60 * 60 * 1000),
+  );
 }

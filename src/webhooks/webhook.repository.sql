@@ -36,6 +36,13 @@ limit
 for update
   skip locked
 
+-- deleteEventsRecordedBefore
+
+delete from
+  "webhook_events"
+where
+  "created_at" < $1
+
 -- deleteSubscription
 
 delete from

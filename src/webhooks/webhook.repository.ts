@@ -182,6 +182,15 @@ export async function markEventsDispatched(db: Executor, eventIds: readonly stri
     .execute();
 }
 
+/**
+ * Forgets events recorded before `before`, with their delivery attempts (the log keeps a retention period). Across
+ * every MSP: it is the worker's housekeeping.
+ */
+export async function deleteEventsRecordedBefore(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('webhook_events').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** What one delivery needs: the event's body and the subscription's target and sealed secret. */
 export interface DeliveryTarget {
   eventType: string;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { WebhookConfig } from '../config/config.js';
 import type { Database, Db } from '../db/database.js';
-import { dispatchEvents } from './webhook-events.js';
+import { sweepEvents } from './webhook-events.js';
 import { WebhookQueue, type DeliveryJob } from './webhook-queue.js';
 import { openSecret, SealedSecretError, signatureHeader } from './webhook-secret.js';
 import { sendDelivery } from './webhook-sender.js';
@@ -115,9 +115,7 @@ export async function startWebhookQueue(options: {
       const deps = { db: database.db, settings, logger };
       await queue.work((job) => deliverWebhook(deps, job, settings.maxAttempts), {
         concurrency: DELIVERY_CONCURRENCY,
-        sweep: async () => {
-          await dispatchEvents(database.db, queue, 'sweep');
-        },
+        sweep: () => sweepEvents(database.db, queue),
       });
     } catch (error) {
       await queue.stop();

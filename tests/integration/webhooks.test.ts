@@ -314,6 +314,24 @@ describe('webhooks delivered to a receiver on 127.0.0.1 (WEBHOOK_ALLOW_PRIVATE_T
     }
   });
 
+  test('when the URL names a host, then the delivery connects to the address its own lookup checked', async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const tenant = await hooks.app.createTenant();
+      const created = await tenant.api.post('/webhooks', {
+        url: `http://localhost:${receiver.port}/hooks`,
+        events: ['decision.recorded'],
+      });
+      expect(created.status).toBe(201);
+      const sent = await tenant.api.post(`/webhooks/${created.body.id}/test`);
+      const [delivery] = await receiver.waitFor(1);
+      expect(delivery!.headers['webhook-id']).toBe(sent.body.eventId);
+      expect(delivery!.headers.host).toBe(`localhost:${receiver.port}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test('when an import is committed, then import.committed carries its counts; a dry run sends nothing', async () => {
     const receiver = await startReceiver([200]);
     try {

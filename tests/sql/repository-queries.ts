@@ -587,6 +587,7 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
           }),
       },
     },
+    deleteEventsRecordedBefore: one((db) => webhookRepository.deleteEventsRecordedBefore(db, AT)),
     markEventsDispatched: one((db) => webhookRepository.markEventsDispatched(db, [ID, OTHER_ID])),
     findDeliveryTarget: one((db) => webhookRepository.findDeliveryTarget(db, MSP, OTHER_ID, ID)),
     insertAttempt: one((db) =>
