@@ -40,10 +40,17 @@ export const webhookRoutes = [
     path: '/webhooks',
     operationId: 'createWebhook',
     summary: 'Subscribe a URL to events; the signing secret is in this answer only',
-    description:
-      'Events: `decision.recorded`, `import.committed`, `packet_run.finished`, `packet.issued`. Each delivery is a ' +
-      'POST of `{ type, timestamp, data }` signed with Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, ' +
-      '`webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`) and retried with exponential backoff.',
+    description: [
+      'Each delivery is a POST of the envelope `{ type, timestamp, data }`, where `data` is, by event:',
+      '`decision.recorded`: `clientId, initiativeId, decision, decidedBy, role, decidedAt, status`;',
+      '`import.committed`: `clientId, preset, rows, created, updated, unchanged`;',
+      '`packet_run.finished`: `packetRunId, status, total, done, failed`;',
+      '`packet.issued`: `clientId, packetId, periodLabel, asOf, issuedAt`;',
+      '`webhook.test` (sent by the test route only): `webhookId, message`.',
+      'Headers (Standard Webhooks): `webhook-id` (the event, the same on every retry), `webhook-timestamp` (Unix',
+      'seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body, keyed with the secret>`.',
+      'A non-2xx answer, an error or a timeout is retried with exponential backoff (WEBHOOK_MAX_ATTEMPTS attempts).',
+    ].join(' '),
     tag,
     scope: 'admin',
     mspWide: true,
