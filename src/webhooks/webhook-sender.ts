@@ -54,12 +54,12 @@ export async function sendDelivery(options: {
       durationMs: elapsed(),
     };
   } catch (error) {
-    const refused = error instanceof TargetRefusedError;
+    const refusal = refusalOf(error);
     return {
       delivered: false,
       statusCode: null,
-      error: refused ? `Target refused: ${error.message}` : describeError(error),
-      refused,
+      error: refusal ? `Target refused: ${refusal.message}` : describeError(error),
+      refused: refusal !== undefined,
       durationMs: elapsed(),
     };
   }
@@ -101,10 +101,14 @@ function post(
   });
 }
 
+/** The refusal behind a failed request: thrown before connecting, or by the socket's lookup. */
+function refusalOf(error: unknown): TargetRefusedError | undefined {
+  if (error instanceof TargetRefusedError) return error;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof TargetRefusedError ? cause : undefined;
+}
+
 function describeError(error: unknown): string {
-  if (error instanceof TargetRefusedError) return `Target refused: ${error.message}`;
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof TargetRefusedError) return `Target refused: ${cause.message}`;
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, 500);
