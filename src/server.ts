@@ -13,6 +13,8 @@ import { isEmptyBook, loadDemo } from './demo/demo.service.js';
 import { startPacketQueue } from './packet-runs/packet-run.worker.js';
 import { createRenderer } from './render/renderer.js';
 import type { Clock } from './shared/clock.js';
+import { embeddedSealingKey } from './webhooks/webhook-secret.js';
+import { startWebhookQueue } from './webhooks/webhook.worker.js';
 
 export interface RunningServer {
   url: string;
@@ -53,10 +55,11 @@ export async function startServer(options: {
   clock: Clock;
   demo: boolean;
 }): Promise<RunningServer> {
-  const { config, logger, clock } = options;
-  const database = await openMigratedDatabase(config, logger);
+  const { logger, clock } = options;
+  const database = await openMigratedDatabase(options.config, logger);
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
+    const config = await withWebhookSealingKey(options.config, database, logger);
     const demo =
       options.demo && database.kind === 'embedded'
         ? await ensureDemo(database, config, clock, logger)
@@ -85,6 +88,15 @@ export async function startServer(options: {
       canRender: rendering.available,
     });
     if (packetQueue) closers.unshift(() => packetQueue.stop());
+    // The embedded process delivers its own webhooks; an API process on PostgreSQL only queues them for workers.
+    const webhookQueue = await startWebhookQueue({
+      database,
+      databaseUrl: config.databaseUrl,
+      settings: config.webhooks,
+      role: database.kind === 'embedded' ? 'worker' : 'api',
+      logger,
+    });
+    closers.unshift(() => webhookQueue.stop());
     const context: AppContext = {
       database,
       config,
@@ -121,6 +133,24 @@ export async function startServer(options: {
     for (const close of closers) await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The configuration with the key that seals webhook secrets: WEBHOOK_SECRET_KEY, or on the embedded database a key
+ * of its own kept beside it. On PostgreSQL without the key, webhooks cannot be created (503) until it is set.
+ */
+export async function withWebhookSealingKey(
+  config: Config,
+  database: Database,
+  logger: Logger,
+): Promise<Config> {
+  if (config.webhooks.secretKey) return config;
+  if (database.kind === 'embedded') {
+    const secretKey = await embeddedSealingKey(config.dataDir);
+    return Object.freeze({ ...config, webhooks: Object.freeze({ ...config.webhooks, secretKey }) });
+  }
+  logger.warn('WEBHOOK_SECRET_KEY is not set: webhooks cannot be created or delivered until it is');
+  return config;
 }
 
 /** Loads the demo the first time an embedded database starts empty; later starts show the saved key. */

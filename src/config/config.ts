@@ -29,7 +29,23 @@ const configSchema = z.object({
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   PACKET_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  WEBHOOK_SECRET_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (value) => decodeSecretKey(value) !== undefined,
+        'must be 32 random bytes as 64 hex digits or base64 (`openssl rand -base64 32`)',
+      )
+      .optional(),
+  ),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
+
+/** Variables whose values never appear in a message. */
+const SECRET_VARIABLES = new Set(['WEBHOOK_SECRET_KEY']);
 
 export interface Config {
   readonly port: number;
@@ -45,6 +61,29 @@ export interface Config {
   readonly authFailureWindowSeconds: number;
   /** A packet job whose worker sends no heartbeat for this long (it died) is retried by another worker. */
   readonly packetJobHeartbeatSeconds: number;
+  readonly webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** The AES-256 key that seals signing secrets at rest; never logged. */
+  readonly secretKey: Buffer | undefined;
+  /** Deliver to loopback, private, link-local and other non-public addresses (tests, a closed network). */
+  readonly allowPrivateTargets: boolean;
+  readonly timeoutSeconds: number;
+  /** Attempts per delivery, the first included. */
+  readonly maxAttempts: number;
+  /** The first retry's delay; each later one doubles (with jitter), up to an hour. */
+  readonly retryDelaySeconds: number;
+}
+
+/** A 32-byte key written as 64 hex digits or as base64; anything else is not a key. */
+function decodeSecretKey(value: string): Buffer | undefined {
+  const bytes = /^[0-9a-f]{64}$/i.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/]{43}=?$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
+  return bytes?.length === 32 ? bytes : undefined;
 }
 
 export class ConfigError extends Error {
@@ -64,8 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const value = env[variable];
+    // A secret is never echoed, not even a malformed one.
     const shown =
-      value === undefined
+      value === undefined || SECRET_VARIABLES.has(variable)
         ? ''
         : ` (got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
     throw new ConfigError(`Invalid ${variable}${shown}: ${describeIssue(issue)}`);
@@ -83,6 +123,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailureLimit: values.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: values.AUTH_FAILURE_WINDOW_SECONDS,
     packetJobHeartbeatSeconds: values.PACKET_JOB_HEARTBEAT_SECONDS,
+    webhooks: Object.freeze({
+      secretKey:
+        values.WEBHOOK_SECRET_KEY === undefined ? undefined : decodeSecretKey(values.WEBHOOK_SECRET_KEY),
+      allowPrivateTargets: ['true', '1'].includes(values.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? 'false'),
+      timeoutSeconds: values.WEBHOOK_TIMEOUT_SECONDS,
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      retryDelaySeconds: values.WEBHOOK_RETRY_DELAY_SECONDS,
+    }),
   });
 }
 

@@ -254,6 +254,44 @@ export interface PasswordSetTokenTable {
   used_at: Date | null;
 }
 
+export interface WebhookSubscriptionTable {
+  id: string;
+  msp_id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  active: Generated<boolean>;
+  secret_sealed: string;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface WebhookEventTable {
+  id: Generated<string>;
+  msp_id: string;
+  type: string;
+  body: string;
+  subscription_id: string | null;
+  created_at: Generated<Date>;
+  dispatched_at: Date | null;
+}
+
+export type WebhookAttemptOutcome = 'delivered' | 'retrying' | 'failed';
+
+export interface WebhookDeliveryAttemptTable {
+  id: Generated<string>;
+  msp_id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  outcome: WebhookAttemptOutcome;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  attempted_at: Generated<Date>;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   applied_at: Generated<Date>;
@@ -277,6 +315,9 @@ export interface DB {
   users: UserTable;
   user_sessions: UserSessionTable;
   password_set_tokens: PasswordSetTokenTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_events: WebhookEventTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptTable;
   schema_migrations: SchemaMigrationTable;
 }
 
@@ -505,6 +546,39 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'created_at',
     'expires_at',
     'used_at',
+  ]),
+  webhook_subscriptions: columnsOf<WebhookSubscriptionTable>()([
+    'id',
+    'msp_id',
+    'url',
+    'events',
+    'description',
+    'active',
+    'secret_sealed',
+    'created_at',
+    'updated_at',
+  ]),
+  webhook_events: columnsOf<WebhookEventTable>()([
+    'id',
+    'msp_id',
+    'type',
+    'body',
+    'subscription_id',
+    'created_at',
+    'dispatched_at',
+  ]),
+  webhook_delivery_attempts: columnsOf<WebhookDeliveryAttemptTable>()([
+    'id',
+    'msp_id',
+    'subscription_id',
+    'event_id',
+    'event_type',
+    'attempt',
+    'outcome',
+    'status_code',
+    'error',
+    'duration_ms',
+    'attempted_at',
   ]),
   schema_migrations: columnsOf<SchemaMigrationTable>()(['name', 'applied_at']),
 };

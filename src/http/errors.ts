@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'database_unavailable'
   | 'forecast_out_of_range'
   | 'levelling_too_large'
+  | 'webhooks_not_configured'
   | 'internal_error';
 
 export interface FieldError {

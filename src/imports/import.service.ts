@@ -17,6 +17,7 @@ import { listAssetsToMatch, lockClientImports, type ImportTarget } from './impor
 import { MAX_LISTED_ISSUES, type ImportResult } from './import.schemas.js';
 import { PRESETS, type ColumnMapping, type PresetId } from './presets.js';
 import type { DateOrder } from './values.js';
+import { publishEvent } from '../webhooks/webhook-events.js';
 
 export interface ImportRequest {
   /** The file as uploaded: CSV, or JSON for the presets that read JSON (intune-graph, glpi). */
@@ -95,7 +96,16 @@ export async function importIntoClient(
         reconciliation.updates.slice(start, start + UPDATE_BATCH),
       );
     }
-    return summarize(plan, reconciliation, true);
+    const result = summarize(plan, reconciliation, true);
+    await publishEvent(trx, target.mspId, 'import.committed', {
+      clientId: target.clientId,
+      preset: result.preset,
+      rows: result.rows,
+      created: result.created,
+      updated: result.updated,
+      unchanged: result.unchanged,
+    });
+    return result;
   });
 }
 

@@ -5,6 +5,7 @@ import { withTransaction } from '../db/unit-of-work.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { decodeTypedCursor, readPage } from '../http/schemas.js';
+import { publishEvent } from '../webhooks/webhook-events.js';
 import * as initiatives from './initiative.repository.js';
 import type {
   CreateInitiative,
@@ -176,6 +177,15 @@ export async function recordDecision(
     await initiatives.insertDecision(trx, auth.mspId, initiativeId, decision, decidedAt);
     const updated = await initiatives.updateInitiative(trx, auth.mspId, clientId, initiativeId, {
       status: decision.decision,
+    });
+    await publishEvent(trx, auth.mspId, 'decision.recorded', {
+      clientId,
+      initiativeId,
+      decision: decision.decision,
+      decidedBy: decision.decidedBy,
+      role: decision.role ?? null,
+      decidedAt: decidedAt.toISOString(),
+      status: updated!.status,
     });
     return completeOne(trx, auth.mspId, updated!);
   });

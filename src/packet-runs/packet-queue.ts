@@ -1,18 +1,8 @@
 import os from 'node:os';
-import type { DatabaseConnection } from 'kysely';
-import {
-  fromKysely,
-  fromPglite,
-  PgBoss,
-  type ConstructorOptions,
-  type Db as QueueDb,
-  type Instance,
-  type Job,
-  type PGliteLike,
-} from 'pg-boss';
+import { PgBoss, type ConstructorOptions, type Instance, type Job } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Database, Db, Executor } from '../db/database.js';
-import { PGliteConnection } from '../db/pglite-dialect.js';
+import type { Database, Executor } from '../db/database.js';
+import { embeddedQueueDb, transactionQueueDb as transactionDb } from '../db/queue-db.js';
 
 /** One packet to make: the packet key. Every run waiting for the same key takes the packet its job makes. */
 export interface PacketJobData {
@@ -247,38 +237,4 @@ async function ensureQueue(
 
 function toPacketJob(job: Job<PacketJobData>): PacketJob {
   return { id: job.id, data: job.data, attempt: job.retryCount + 1, signal: job.signal };
-}
-
-/** pg-boss statements inside the caller's transaction (the transactional enqueue). */
-function transactionDb(trx: Executor): QueueDb {
-  return fromKysely(trx);
-}
-
-/**
- * pg-boss over the embedded database. pg-boss sends some scripts of several statements and reads the rows of
- * each (a maintenance batch's count, a lock's row); Kysely's driver answers with the last statement's rows only,
- * so each statement runs through pg-boss's own PGlite adapter, on the PGlite connection that Kysely hands out and
- * holds for the duration.
- */
-function embeddedQueueDb(db: Db): QueueDb {
-  const adapters = new WeakMap<PGliteLike, QueueDb>();
-  return {
-    executeSql: (text, values) =>
-      db.getExecutor().provideConnection(async (connection) => {
-        const pglite = pgliteOf(connection);
-        let adapter = adapters.get(pglite);
-        if (!adapter) {
-          adapter = fromPglite(pglite);
-          adapters.set(pglite, adapter);
-        }
-        return adapter.executeSql(text, values);
-      }),
-  };
-}
-
-function pgliteOf(connection: DatabaseConnection): PGliteLike {
-  if (!(connection instanceof PGliteConnection)) {
-    throw new Error('The embedded packet queue needs the PGlite connection of src/db/pglite-dialect.ts');
-  }
-  return connection.pglite as unknown as PGliteLike;
 }

@@ -237,7 +237,8 @@ from
 -- lockRuns
 
 select
-  "id"
+  "id",
+  "status"
 from
   "packet_runs"
 where

@@ -318,15 +318,21 @@ export interface RunCounts {
  * clients is followed by this and a recount in the same transaction, so the last of two concurrent changes reads
  * the other's result.
  */
-export async function lockRuns(db: Executor, mspId: string, runIds: readonly string[]): Promise<void> {
-  await tables(db)
+/** Locks the runs (in id order) and answers the status each had before this change. */
+export async function lockRuns(
+  db: Executor,
+  mspId: string,
+  runIds: readonly string[],
+): Promise<Map<string, PacketRunStatus>> {
+  const rows = await tables(db)
     .selectFrom('packet_runs')
-    .select('id')
+    .select(['id', 'status'])
     .where('msp_id', '=', mspId)
     .where('id', '=', sql<string>`any(${sql.val(runIds)}::uuid[])`)
     .orderBy('id')
     .forUpdate()
     .execute();
+  return new Map(rows.map((row) => [row.id, row.status]));
 }
 
 export async function countRunClients(

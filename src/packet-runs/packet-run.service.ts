@@ -14,6 +14,7 @@ import {
 } from '../packets/packet.service.js';
 import type { Renderer } from '../render/renderer.js';
 import type { Clock } from '../shared/clock.js';
+import { publishEvent } from '../webhooks/webhook-events.js';
 import type { PacketJob, PacketJobData, PacketQueue } from './packet-queue.js';
 import * as runs from './packet-run.repository.js';
 import type { PacketRunStatus } from './packet-run.tables.js';
@@ -207,7 +208,7 @@ export function runStatusOf(counts: runs.RunCounts): PacketRunStatus {
 async function settleRuns(trx: Tx, mspId: string, runIds: readonly string[]): Promise<PacketRunStatus[]> {
   const ids = [...new Set(runIds)].sort();
   if (ids.length === 0) return [];
-  await runs.lockRuns(trx, mspId, ids);
+  const before = await runs.lockRuns(trx, mspId, ids);
   const counts = await runs.countRunClients(trx, mspId, ids);
   const statuses = new Map<string, PacketRunStatus>();
   for (const id of ids) {
@@ -215,6 +216,16 @@ async function settleRuns(trx: Tx, mspId: string, runIds: readonly string[]): Pr
     const status = runStatusOf(current);
     statuses.set(id, status);
     await runs.updateRunStatus(trx, mspId, id, { status, total: current.total });
+    const settled = (value: PacketRunStatus | undefined) => value === 'done' || value === 'failed';
+    if (settled(status) && !settled(before.get(id))) {
+      await publishEvent(trx, mspId, 'packet_run.finished', {
+        packetRunId: id,
+        status,
+        total: current.total,
+        done: current.done,
+        failed: current.failed,
+      });
+    }
   }
   return runIds.map((id) => statuses.get(id)!);
 }

@@ -13,7 +13,7 @@ import { findPacketPdf } from '../packets/packet.repository.js';
 import { DEFAULT_PACKET_QUARTERS, MIN_PACKET_QUARTERS } from '../packets/packet.schemas.js';
 import { packetFilename } from '../packets/packet.service.js';
 import { createRenderer, type Renderer } from '../render/renderer.js';
-import { openMigratedDatabase } from '../server.js';
+import { openMigratedDatabase, withWebhookSealingKey } from '../server.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { packageVersion } from '../shared/version.js';
@@ -22,6 +22,8 @@ import { findMspForOperator } from '../msps/msp.service.js';
 import type { PacketRun } from './packet-run.schemas.js';
 import { getPacketRun, startPacketRun } from './packet-run.service.js';
 import { workPacketQueue } from './packet-run.worker.js';
+import type { WebhookQueue } from '../webhooks/webhook-queue.js';
+import { startWebhookQueue } from '../webhooks/webhook.worker.js';
 
 /** How long a running worker may take to finish its renders on SIGTERM before they are handed back to the queue. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -49,6 +51,7 @@ export function registerWorkerCommand(program: Command): void {
         logger,
       });
       let queue: PacketQueue | undefined;
+      let webhookQueue: WebhookQueue | undefined;
       try {
         const status = await renderer.start();
         if (!status.available) throw new Error(status.reason ?? 'The PDF renderer is not available');
@@ -67,26 +70,41 @@ export function registerWorkerCommand(program: Command): void {
           concurrency: config.renderConcurrency,
           logger,
         });
+        // Workers deliver webhooks too: an API process on PostgreSQL only queues them.
+        const settings = await withWebhookSealingKey(config, database, logger);
+        webhookQueue = await startWebhookQueue({
+          database,
+          databaseUrl: config.databaseUrl,
+          settings: settings.webhooks,
+          role: 'worker',
+          logger,
+        });
       } catch (error) {
+        await webhookQueue?.stop().catch(() => undefined);
         await shutDown(queue, renderer, database);
         throw error;
       }
       const running = queue;
+      const delivering = webhookQueue;
       process.stdout.write(
-        `vcio-planner worker ${packageVersion} is rendering up to ${config.renderConcurrency} packet(s) at a time from ${database.location}\n`,
+        `vcio-planner worker ${packageVersion} is rendering up to ${config.renderConcurrency} packet(s) at a time, and delivering webhooks, from ${database.location}\n`,
       );
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'worker stopping: finishing the renders in flight');
-        void shutDown(running, renderer, database).then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'error while stopping');
-            process.exit(1);
-          },
-        );
+        void delivering
+          .stop({ timeoutMs: SHUTDOWN_GRACE_MS })
+          .catch((error: unknown) => logger.error({ err: error }, 'error while stopping webhook deliveries'))
+          .then(() => shutDown(running, renderer, database))
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              logger.error({ err: error }, 'error while stopping');
+              process.exit(1);
+            },
+          );
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));

@@ -97,6 +97,8 @@ where
   and "client_id" = $5
   and "id" = $6
   and "status" = $7
+returning
+  "id"
 
 select
   "id",

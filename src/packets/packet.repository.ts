@@ -356,15 +356,16 @@ export async function issuePacket(
   clientId: string,
   packetId: string,
   issue: { issuedAt: Date; issuedBy: unknown },
-): Promise<Packet | undefined> {
-  await db
+): Promise<{ packet: Packet; issuedNow: boolean } | undefined> {
+  const issued = await db
     .updateTable('packets')
     .set({ status: 'issued', issued_at: issue.issuedAt, issued_by: JSON.stringify(issue.issuedBy) })
     .where('msp_id', '=', mspId)
     .where('client_id', '=', clientId)
     .where('id', '=', packetId)
     .where('status', '=', 'draft')
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
   const row = await db
     .selectFrom('packets')
     .select(packetColumns)
@@ -372,5 +373,5 @@ export async function issuePacket(
     .where('client_id', '=', clientId)
     .where('id', '=', packetId)
     .executeTakeFirst();
-  return row && toPacket(row);
+  return row && { packet: toPacket(row), issuedNow: issued !== undefined };
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { getClient } from '../clients/client.service.js';
 import type { Executor } from '../db/database.js';
-import { readSnapshot } from '../db/unit-of-work.js';
+import { readSnapshot, withTransaction } from '../db/unit-of-work.js';
 import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf } from '../domain/fiscal-calendar.js';
 import { forecastContextFor, planningFactsOf } from '../forecast/forecast-context.js';
 import { clientForecast } from '../forecast/forecast.service.js';
@@ -13,6 +13,7 @@ import { decodeCreatedAtCursor, readPage } from '../http/schemas.js';
 import { findMsp, findMspLogo } from '../msps/msp.repository.js';
 import type { Renderer } from '../render/renderer.js';
 import type { Clock } from '../shared/clock.js';
+import { publishEvent } from '../webhooks/webhook-events.js';
 import { logoDataUri } from './logo.js';
 import { renderPacketHtml, type PacketDocument } from './packet-html.js';
 import * as packets from './packet.repository.js';
@@ -231,13 +232,26 @@ export async function issuePacket(
   clientId: string,
   packetId: string,
 ): Promise<Packet> {
-  await getClient(deps.db, auth, clientId);
-  const packet = await packets.issuePacket(deps.db, auth.mspId, clientId, packetId, {
-    issuedAt: deps.clock.now(),
-    issuedBy: auth.actor,
+  return withTransaction(deps.db, async (trx) => {
+    await getClient(trx, auth, clientId);
+    const issued = await packets.issuePacket(trx, auth.mspId, clientId, packetId, {
+      issuedAt: deps.clock.now(),
+      issuedBy: auth.actor,
+    });
+    if (!issued) throw notFound('packet');
+    const { packet, issuedNow } = issued;
+    // Issuing again changes nothing, so it tells nobody again either.
+    if (issuedNow) {
+      await publishEvent(trx, auth.mspId, 'packet.issued', {
+        clientId,
+        packetId,
+        periodLabel: packet.periodLabel,
+        asOf: packet.asOf,
+        issuedAt: packet.issuedAt,
+      });
+    }
+    return packet;
   });
-  if (!packet) throw notFound('packet');
-  return packet;
 }
 
 export function requireRenderer(renderer: Renderer | undefined): Renderer {

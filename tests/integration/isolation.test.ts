@@ -28,6 +28,7 @@ const ID_PARAMETERS = [
   'packetId',
   'runId',
   'feedId',
+  'webhookId',
 ] as const;
 type IdParameter = (typeof ID_PARAMETERS)[number];
 /** Path parameters that name something every tenant has (a category), with the value used. */
@@ -63,6 +64,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   recordDecision: { decision: 'approved', decidedBy: 'Intruder' },
   levelClientForecast: { quarterlyCapexCap: 100_000, windowMonths: 3 },
   createCalendarFeed: { name: 'Intruder' },
+  updateWebhook: { description: 'Intruder' },
 };
 
 const parametersOf = (route: RouteDefinition): string[] =>
@@ -119,6 +121,10 @@ describe('tenant isolation across every route that takes an id', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    const webhook = await api.post('/webhooks', {
+      url: 'https://93.184.215.14/hooks',
+      events: ['decision.recorded'],
+    });
     const run = await sql<{ id: string }>`
       insert into packet_runs (msp_id, as_of, scenario, periods, total) values (${mspId}, '2026-11-22', 'committed', 12, 1)
       returning id`.execute(app.database.db);
@@ -131,6 +137,7 @@ describe('tenant isolation across every route that takes an id', () => {
       packetId: packet.id,
       runId: run.rows[0]!.id,
       feedId: feed.body.id,
+      webhookId: webhook.body.id,
     };
   }
 
@@ -159,7 +166,8 @@ describe('tenant isolation across every route that takes an id', () => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // A sealing key, so that each tenant can have a webhook subscription (to a public address: nothing is sent).
+    app = await startTestApp({ env: { WEBHOOK_SECRET_KEY: crypto.randomBytes(32).toString('base64') } });
     const attackerTenant = await app.createTenant();
     const victimTenant = await app.createTenant();
     attacker = attackerTenant.api;
@@ -236,6 +244,7 @@ describe('tenant isolation across every route that takes an id', () => {
       'decisions',
       'packets',
       'calendar_feed_tokens',
+      'webhook_subscriptions',
     ]) {
       expect({ table, rows: tables[table]!.length > 1 }).toEqual({ table, rows: true });
     }

@@ -28,6 +28,7 @@ import {
   updateRecurringCostBody,
 } from '../../src/recurring-costs/recurring-cost.schemas.js';
 import * as userRepository from '../../src/users/user.repository.js';
+import * as webhookRepository from '../../src/webhooks/webhook.repository.js';
 
 /** One call of a repository function with representative arguments; `results` answer its queries in order. */
 export interface QueryCase {
@@ -598,5 +599,91 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     findUsablePasswordSetToken: one((db) =>
       userRepository.findUsablePasswordSetToken(db, Buffer.alloc(32), AT),
     ),
+  }),
+
+  'src/webhooks/webhook.repository.ts': repository(webhookRepository, {
+    insertSubscription: one((db) =>
+      webhookRepository.insertSubscription(db, MSP, {
+        id: ID,
+        url: 'https://psa.example.com/hooks/vcio',
+        events: ['decision.recorded', 'import.committed'],
+        description: 'PSA tickets',
+        secretSealed: 'v1.iv.tag.data',
+      }),
+    ),
+    listSubscriptions: {
+      'first page': { run: (db) => webhookRepository.listSubscriptions(db, MSP, { limit: 51 }) },
+      'after a cursor': {
+        run: (db) => webhookRepository.listSubscriptions(db, MSP, { limit: 51, afterId: ID }),
+      },
+    },
+    findSubscription: one((db) => webhookRepository.findSubscription(db, MSP, ID)),
+    updateSubscription: one((db) =>
+      webhookRepository.updateSubscription(db, MSP, ID, { events: ['packet_run.finished'], active: false }),
+    ),
+    deleteSubscription: one((db) => webhookRepository.deleteSubscription(db, MSP, ID)),
+    hasSubscriberFor: one((db) => webhookRepository.hasSubscriberFor(db, MSP, 'decision.recorded')),
+    insertEvent: one((db) =>
+      webhookRepository.insertEvent(db, {
+        mspId: MSP,
+        type: 'decision.recorded',
+        body: '{"type":"decision.recorded","timestamp":"2026-11-22T09:00:00.000Z","data":{}}',
+        subscriptionId: null,
+        createdAt: AT,
+      }),
+    ),
+    claimWaitingEvents: {
+      'one event': { run: (db) => webhookRepository.claimWaitingEvents(db, { eventId: ID }) },
+      'the sweep': {
+        run: (db) => webhookRepository.claimWaitingEvents(db, { recordedBefore: AT, limit: 100 }),
+      },
+    },
+    listEventTargets: {
+      'by type': {
+        run: (db) =>
+          webhookRepository.listEventTargets(db, {
+            id: ID,
+            mspId: MSP,
+            type: 'decision.recorded',
+            body: '{}',
+            subscriptionId: null,
+          }),
+      },
+      'a test event': {
+        run: (db) =>
+          webhookRepository.listEventTargets(db, {
+            id: ID,
+            mspId: MSP,
+            type: 'webhook.test',
+            body: '{}',
+            subscriptionId: OTHER_ID,
+          }),
+      },
+    },
+    deleteEventsRecordedBefore: one((db) => webhookRepository.deleteEventsRecordedBefore(db, AT)),
+    markEventsDispatched: one((db) => webhookRepository.markEventsDispatched(db, [ID, OTHER_ID])),
+    findDeliveryTarget: one((db) => webhookRepository.findDeliveryTarget(db, MSP, OTHER_ID, ID)),
+    insertAttempt: one((db) =>
+      webhookRepository.insertAttempt(db, MSP, {
+        subscriptionId: OTHER_ID,
+        eventId: ID,
+        event: 'decision.recorded',
+        attempt: 2,
+        outcome: 'retrying',
+        statusCode: 500,
+        error: 'The target answered 500',
+        durationMs: 12,
+      }),
+    ),
+    listAttempts: {
+      'first page': { run: (db) => webhookRepository.listAttempts(db, MSP, ID, { limit: 51 }) },
+      'after a cursor': {
+        run: (db) =>
+          webhookRepository.listAttempts(db, MSP, ID, {
+            limit: 51,
+            after: ['2026-11-22T09:00:00.123456Z', OTHER_ID],
+          }),
+      },
+    },
   }),
 };

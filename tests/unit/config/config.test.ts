@@ -64,4 +64,34 @@ describe('configuration from the environment', () => {
       expect((error as Error).message).not.toContain('\n');
     }
   });
+
+  it('when the webhook settings are not set, then deliveries go to public addresses only, 8 attempts from 30 s apart', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      secretKey: undefined,
+      allowPrivateTargets: false,
+      timeoutSeconds: 10,
+      maxAttempts: 8,
+      retryDelaySeconds: 30,
+    });
+  });
+
+  it('when WEBHOOK_SECRET_KEY is 32 bytes in hex or base64, then it is the sealing key', () => {
+    const bytes = Buffer.alloc(32, 7);
+    expect(loadConfig({ WEBHOOK_SECRET_KEY: bytes.toString('hex') }).webhooks.secretKey).toEqual(bytes);
+    expect(loadConfig({ WEBHOOK_SECRET_KEY: bytes.toString('base64') }).webhooks.secretKey).toEqual(bytes);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(true);
+  });
+
+  it('when WEBHOOK_SECRET_KEY is not a 32-byte key, then the message names it without echoing the value', () => {
+    for (const value of ['hunter2-not-a-key', Buffer.alloc(16, 1).toString('base64'), 'ab'.repeat(31)]) {
+      expect(() => loadConfig({ WEBHOOK_SECRET_KEY: value })).toThrow(
+        /^Invalid WEBHOOK_SECRET_KEY: must be 32 random bytes/,
+      );
+      try {
+        loadConfig({ WEBHOOK_SECRET_KEY: value });
+      } catch (error) {
+        expect((error as Error).message).not.toContain(value);
+      }
+    }
+  });
 });
