@@ -2,7 +2,7 @@ import cookieParser from 'cookie-parser';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../http/errors.js';
-import { memorySignInLimiters, type SignInLimiters } from '../users/attempt-limiter.js';
+import { sharedSignInLimiters, type SignInLimiters } from '../users/attempt-limiter.js';
 import { resumeSession } from '../users/sign-in.service.js';
 import { clientPages } from './client.pages.js';
 import {
@@ -26,7 +26,7 @@ const API_PATHS = /^\/(?:api\/|docs$|healthz$|readyz$)/;
  * catch-all 404 page only sees what nothing else answered.
  */
 export function consoleRouter(context: AppContext): Router {
-  const limiters: SignInLimiters = context.signInLimiters ?? memorySignInLimiters();
+  const limiters: SignInLimiters = context.signInLimiters ?? sharedSignInLimiters(context.rateLimits);
   const router = Router();
   const cookies = consoleCookies(context);
   let stylesheet: string | undefined;

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimits } from '../auth/rate-limits.js';
 
 export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -35,9 +36,13 @@ export interface SignInLimiters {
   ip: AttemptLimiter;
 }
 
-export function memorySignInLimiters(): SignInLimiters {
+/**
+ * Sign-in's limits on the app's rate limits: counted in PostgreSQL when the app runs on it, so that every process
+ * behind a load balancer shares them; in memory on the embedded database (one process).
+ */
+export function sharedSignInLimiters(rateLimits: RateLimits): SignInLimiters {
   return {
-    account: memoryAttemptLimiter({ points: 10, durationSeconds: 15 * 60 }),
-    ip: memoryAttemptLimiter({ points: 50, durationSeconds: 15 * 60 }),
+    account: rateLimits.limiter({ name: 'sign-in-account', points: 10, windowSeconds: 15 * 60 }),
+    ip: rateLimits.limiter({ name: 'sign-in-address', points: 50, windowSeconds: 15 * 60 }),
   };
 }
