@@ -27,7 +27,8 @@ interface RouterLayer {
 /** The method and path of every route the Express app really serves below /api/v1, read from its router. */
 function servedApiRoutes(app: Express): string[] {
   const stack = (app as unknown as { router: { stack: RouterLayer[] } }).router.stack;
-  const mounted = stack.filter((layer) => layer.handle.stack && layer.match('/api/v1'));
+  // Routers mounted at /api/v1, not those mounted at the root (the web console's), which match every path.
+  const mounted = stack.filter((layer) => layer.handle.stack && layer.match('/api/v1') && !layer.match('/'));
   return mounted.flatMap((layer) =>
     layer.handle.stack!.flatMap((inner) =>
       inner.route
@@ -204,7 +205,11 @@ function invalidExamples(routes: readonly RouteDefinition[], document: Document)
   for (const route of routes) {
     const operation = document.paths[openApiPath(route.path)]![route.method]!;
     const name = `${route.method.toUpperCase()} ${route.path}`;
-    check(`${name} request body`, route.body, operation.requestBody?.content['application/json']?.example);
+    check(
+      `${name} request body`,
+      route.bodyContentSchemas?.['application/json'] ?? route.body,
+      operation.requestBody?.content['application/json']?.example,
+    );
     for (const location of ['path', 'query'] as const) {
       const values: Record<string, string> = {};
       for (const parameter of operation.parameters.filter((one) => one.in === location)) {
