@@ -7,7 +7,7 @@ import { DASH, formatDateOrDash, formatMoney } from './console-format.js';
 import { layoutOf, sendMessage, sendPage, sessionOf } from './console-http.js';
 import type { LayoutView } from './console-templates.js';
 
-const SORT_KEYS = ['name', 'overdue', 'dueSoon', 'nextMeeting', 'capex', 'lastPacket'] as const;
+const SORT_KEYS = ['name', 'overdue', 'dueSoon', 'nextMeeting', 'capex', 'lastIssued'] as const;
 type SortKey = (typeof SORT_KEYS)[number];
 
 export const dashboardQuery = z.object({
@@ -35,8 +35,10 @@ export interface DashboardView extends LayoutView {
     dueSoonTone: string;
     nextMeeting: string;
     capex: string;
-    lastPacket: string;
+    lastIssued: string;
+    draftsWaiting: string | null;
   }[];
+  waiting: string | null;
   empty: string | null;
 }
 
@@ -46,7 +48,7 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean; firstDir: 'asc' 
   { key: 'dueSoon', label: 'Due soon', numeric: true, firstDir: 'desc' },
   { key: 'nextMeeting', label: 'Next meeting', numeric: false, firstDir: 'asc' },
   { key: 'capex', label: 'Capex, next 4 quarters', numeric: true, firstDir: 'desc' },
-  { key: 'lastPacket', label: 'Last packet', numeric: false, firstDir: 'desc' },
+  { key: 'lastIssued', label: 'Last issued packet', numeric: false, firstDir: 'desc' },
 ];
 
 /** Sort keys put blanks (no meeting, no packet, no figure) last whichever way the column is sorted. */
@@ -62,8 +64,8 @@ function sortValue(client: DashboardClient, key: SortKey): string | number | nul
       return client.nextMeetingOn;
     case 'capex':
       return client.capexNextQuarters;
-    case 'lastPacket':
-      return client.lastPacket?.createdAt ?? null;
+    case 'lastIssued':
+      return client.lastIssued?.issuedAt ?? null;
   }
 }
 
@@ -126,9 +128,15 @@ export function dashboardView(
       dueSoonTone: client.dueSoon > 0 ? 'warn' : '',
       nextMeeting: formatDateOrDash(client.nextMeetingOn),
       capex: formatMoney(client.capexNextQuarters, client.currency),
-      // Packets have no issued/draft status yet: this is the newest packet generated, whatever became of it.
-      lastPacket: client.lastPacket ? formatDate(client.lastPacket.asOf) : 'None yet',
+      lastIssued: client.lastIssued
+        ? `${client.lastIssued.periodLabel}, issued ${formatDate(client.lastIssued.issuedAt.slice(0, 10))}`
+        : 'None yet',
+      draftsWaiting:
+        client.draftsWaiting > 0
+          ? `${client.draftsWaiting} ${client.draftsWaiting === 1 ? 'draft' : 'drafts'} to issue`
+          : null,
     })),
+    waiting: waitingLine(dashboard.clients.filter((client) => client.draftsWaiting > 0).length),
     empty:
       dashboard.clients.length === 0
         ? 'No clients yet. Add them through the API or import a CSV with the command line.'
@@ -136,6 +144,14 @@ export function dashboardView(
           ? 'No client matches this search.'
           : null,
   };
+}
+
+/** The book-wide count of clients whose newest packets are drafts nobody has issued yet. */
+function waitingLine(clients: number): string | null {
+  if (clients === 0) return null;
+  return clients === 1
+    ? '1 client has packets waiting to be issued.'
+    : `${clients} clients have packets waiting to be issued.`;
 }
 
 export function dashboardPages(context: AppContext): Router {

@@ -11,7 +11,19 @@ select
   "c"."next_meeting_on",
   "p"."id" as "packet_id",
   "p"."as_of" as "packet_as_of",
-  "p"."created_at" as "packet_created_at"
+  "p"."period_label" as "packet_period_label",
+  "p"."issued_at" as "packet_issued_at",
+  (
+    select
+      count(*) as "n"
+    from
+      "packets" as "d"
+    where
+      "d"."msp_id" = $1
+      and "d"."client_id" = "c"."id"
+      and "d"."status" = $2
+      and ("p"."created_at" is null or "d"."created_at" > "p"."created_at")
+  ) as "drafts_waiting"
 from
   "clients" as "c"
 left join lateral
@@ -19,20 +31,23 @@ left join lateral
     select
       "id",
       "as_of",
+      "period_label",
+      "issued_at",
       "created_at"
     from
       "packets"
     where
-      "msp_id" = $1
+      "msp_id" = $3
       and "client_id" = "c"."id"
+      and "status" = $4
     order by
-      "created_at" desc,
+      "issued_at" desc,
       "id"
     limit
-      $2
+      $5
   ) as "p" on true
 where
-  "c"."msp_id" = $3
+  "c"."msp_id" = $6
 order by
   lower(c.name),
   "c"."id"

@@ -8,12 +8,16 @@ export interface DashboardClientRow {
   fiscalYearStartMonth: number;
   vcioName: string | null;
   nextMeetingOn: string | null;
-  lastPacket: { id: string; asOf: string; createdAt: string } | null;
+  /** The packet most recently issued to the client (handed over), if any. */
+  lastIssued: { id: string; asOf: string; periodLabel: string; issuedAt: string } | null;
+  /** Drafts made after the last issued packet (all drafts if none was issued): packets waiting to be issued. */
+  draftsWaiting: number;
 }
 
 /**
- * Every client of the MSP with its newest packet, in one query: a lateral join reads one row per client from the
- * packets' (client_id, created_at DESC, id) index, so the cost does not grow with a client's packet history.
+ * Every client of the MSP with its last issued packet and the drafts made since, in one query: lateral joins read
+ * per client from the packets' (client_id, created_at DESC, id) index, so the cost does not grow with the number of
+ * clients' other rows.
  */
 export async function listDashboardClients(db: Executor, mspId: string): Promise<DashboardClientRow[]> {
   const rows = await db
@@ -22,16 +26,17 @@ export async function listDashboardClients(db: Executor, mspId: string): Promise
       (eb) =>
         eb
           .selectFrom('packets')
-          .select(['id', 'as_of', 'created_at'])
+          .select(['id', 'as_of', 'period_label', 'issued_at', 'created_at'])
           .where('msp_id', '=', mspId)
           .whereRef('client_id', '=', 'c.id')
-          .orderBy('created_at', 'desc')
+          .where('status', '=', 'issued')
+          .orderBy('issued_at', 'desc')
           .orderBy('id')
           .limit(1)
           .as('p'),
       (join) => join.onTrue(),
     )
-    .select([
+    .select((eb) => [
       'c.id',
       'c.name',
       'c.currency',
@@ -40,7 +45,21 @@ export async function listDashboardClients(db: Executor, mspId: string): Promise
       'c.next_meeting_on',
       'p.id as packet_id',
       'p.as_of as packet_as_of',
-      'p.created_at as packet_created_at',
+      'p.period_label as packet_period_label',
+      'p.issued_at as packet_issued_at',
+      eb
+        .selectFrom('packets as d')
+        .select((count) => count.fn.countAll<number>().as('n'))
+        .where('d.msp_id', '=', mspId)
+        .whereRef('d.client_id', '=', 'c.id')
+        .where('d.status', '=', 'draft')
+        .where((draft) =>
+          draft.or([
+            draft('p.created_at', 'is', null),
+            draft('d.created_at', '>', draft.ref('p.created_at')),
+          ]),
+        )
+        .as('drafts_waiting'),
     ])
     .where('c.msp_id', '=', mspId)
     .orderBy(sql`lower(c.name)`)
@@ -53,9 +72,15 @@ export async function listDashboardClients(db: Executor, mspId: string): Promise
     fiscalYearStartMonth: row.fiscal_year_start_month,
     vcioName: row.vcio_name,
     nextMeetingOn: row.next_meeting_on,
-    lastPacket:
-      row.packet_id && row.packet_as_of && row.packet_created_at
-        ? { id: row.packet_id, asOf: row.packet_as_of, createdAt: row.packet_created_at.toISOString() }
+    lastIssued:
+      row.packet_id && row.packet_as_of && row.packet_period_label && row.packet_issued_at
+        ? {
+            id: row.packet_id,
+            asOf: row.packet_as_of,
+            periodLabel: row.packet_period_label,
+            issuedAt: row.packet_issued_at.toISOString(),
+          }
         : null,
+    draftsWaiting: Number(row.drafts_waiting ?? 0),
   }));
 }

@@ -214,7 +214,7 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
         'Warranty and end-of-support exposure',
         'Roadmap initiatives by quarter',
         'Roadmap timeline by quarter',
-        'Decisions since the last packet',
+        'Decisions since the last issued packet',
         'Full inventory',
       ]) {
         expect(text).toContain(heading);

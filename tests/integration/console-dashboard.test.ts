@@ -6,7 +6,7 @@ import { startTestApp, unique, type TestApp, type Tenant } from '../support/test
 
 const PASSWORD = 'dashboard password 1';
 
-/** The dashboard's rows as text cells: client, overdue, due soon, next meeting, capex, last packet. */
+/** The dashboard's rows as text cells: client, overdue, due soon, next meeting, capex, last issued packet. */
 function rowsOf(html: string): string[][] {
   const body = /<table class="data clients">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
@@ -40,7 +40,7 @@ describe('the console dashboard', () => {
   });
   afterAll(() => app.close());
 
-  it('when clients have refreshes due and packets, then each row shows its counts, capex, meeting and newest packet, and nothing of another MSP', async () => {
+  it('when clients have refreshes due and packets, then each row shows its counts, capex, meeting, last issued packet and drafts waiting, and nothing of another MSP', async () => {
     const dental = await createClient(tenant.api, { name: 'Alder Dental', nextMeetingOn: '2027-01-14' });
     await createClient(tenant.api, { name: 'Birch Law' });
     // Bought in 2022 with a 36-month policy: overdue on 2026-11-22. Bought 2024-03-01: due 2027-03-01, within 180 days.
@@ -68,8 +68,21 @@ describe('the console dashboard', () => {
       snapshot: null,
       createdAt: new Date(createdAt),
     });
-    await insertPacket(app.database.db, tenant.mspId, packet('2026-08-20', '2026-08-20T10:00:00Z'));
+    const august = await insertPacket(
+      app.database.db,
+      tenant.mspId,
+      packet('2026-08-20', '2026-08-20T10:00:00Z'),
+    );
     await insertPacket(app.database.db, tenant.mspId, packet('2026-11-20', '2026-11-20T10:00:00Z'));
+    // August's packet was handed over; November's is a draft nobody has issued yet.
+    const issued = await tenant.api.post(`/clients/${dental}/packets/${august.id}/issue`, {});
+    expect(issued.status).toBe(200);
+    const issuedOn = new Date(issued.body.issuedAt as string).toLocaleDateString('en-US', {
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
     const other = await app.createTenant();
     await createClient(other.api, { name: 'Alder Elsewhere' });
 
@@ -86,11 +99,12 @@ describe('the console dashboard', () => {
         '1',
         'Jan 14, 2027',
         `$${(dentalCapex / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
-        'Nov 20, 2026',
+        `Review, issued ${issuedOn}1 draft to issue`,
       ],
       ['Birch Law', '0', '0', '—', '$0.00', 'None yet'],
     ]);
     expect(dentalCapex).toBeGreaterThan(150_000);
+    expect(page.html).toContain('1 client has packets waiting to be issued.');
     expect(page.html).not.toContain('Alder Elsewhere');
   });
 

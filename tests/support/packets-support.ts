@@ -143,6 +143,7 @@ function readPgm(data: Buffer): { width: number; height: number; pixels: Uint8Ar
 export const SECTION_EYEBROWS = [
   '1 · EXECUTIVE SUMMARY',
   '1 · ROADMAP TIMELINE',
+  '1 · WHAT CHANGED',
   '2 · BUDGET FORECAST',
   '3 · REFRESH SCHEDULE',
   '4 · RISK',
