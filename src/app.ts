@@ -22,7 +22,7 @@ export function createApp(
 ): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', context.config.trustProxy);
   app.set('query parser', 'simple');
 
   app.use(

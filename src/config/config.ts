@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -26,6 +27,15 @@ const configSchema = z.object({
   // Read by the browser launch (src/render/chromium.ts); checked here so that a typo fails at start-up.
   CHROMIUM_NO_SANDBOX: optionalString.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (value) => trustedProxiesOf(value) !== undefined,
+        'must be "false" or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges',
+      )
+      .optional(),
+  ),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   PACKET_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
@@ -57,6 +67,11 @@ export interface Config {
   readonly puppeteerExecutablePath: string | undefined;
   readonly rateLimitPerMinute: number;
   /** Invalid credentials a client address may send per window before it is refused (429) without a lookup. */
+  /**
+   * Which peers may tell the client's address through `X-Forwarded-For` (Express's `trust proxy`): `false` for
+   * none, or a list of subnet names, addresses and CIDR ranges. Rate limits per address depend on it.
+   */
+  readonly trustProxy: false | string;
   readonly authFailureLimit: number;
   readonly authFailureWindowSeconds: number;
   /** A packet job whose worker sends no heartbeat for this long (it died) is retried by another worker. */
@@ -74,6 +89,28 @@ export interface WebhookConfig {
   readonly maxAttempts: number;
   /** The first retry's delay; each later one doubles (with jitter), up to an hour. */
   readonly retryDelaySeconds: number;
+}
+
+/** Proxies on the same host or a private network, the usual place of a TLS-terminating proxy. */
+export const DEFAULT_TRUSTED_PROXIES = 'loopback, linklocal, uniquelocal';
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `false`, or the list normalised ("loopback, 10.0.0.0/8"); undefined when an entry is neither a subnet name nor an
+ * address with an optional prefix length. "true" (trust any peer) is refused: anyone could then choose their address.
+ */
+function trustedProxiesOf(value: string): false | string | undefined {
+  if (value.toLowerCase() === 'false') return false;
+  const entries = value.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  });
+  return valid ? entries.join(', ') : undefined;
 }
 
 /** A 32-byte key written as 64 hex digits or as base64; anything else is not a key. */
@@ -120,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     renderConcurrency: values.RENDER_CONCURRENCY ?? Math.max(1, os.availableParallelism()),
     puppeteerExecutablePath: values.PUPPETEER_EXECUTABLE_PATH,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+    trustProxy:
+      values.TRUST_PROXY === undefined ? DEFAULT_TRUSTED_PROXIES : trustedProxiesOf(values.TRUST_PROXY)!,
     authFailureLimit: values.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: values.AUTH_FAILURE_WINDOW_SECONDS,
     packetJobHeartbeatSeconds: values.PACKET_JOB_HEARTBEAT_SECONDS,

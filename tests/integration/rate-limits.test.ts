@@ -189,3 +189,21 @@ describe('a throttled address costs no key lookup', () => {
     }
   });
 });
+
+describe('which proxies may name the client address', () => {
+  it('when TRUST_PROXY is false, then X-Forwarded-For is ignored and failures count against the connecting address itself', async () => {
+    const app = await startTestApp({ authFailureLimit: 2, env: { TRUST_PROXY: 'false' } });
+    try {
+      // Each request claims a new address; without a trusted proxy they are all the test's own 127.0.0.1, so the
+      // third is refused. (On PostgreSQL that address's counter is shared with earlier tests of the run, so it may
+      // be refused sooner; trusting the header would answer 401 to all three.)
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1)
+        statuses.push((await apiClient(app.url, badKey()).get('/clients', from(newAddress()))).status);
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(2);
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -12,8 +12,19 @@ describe('configuration from the environment', () => {
       rateLimitPerMinute: 600,
       authFailureLimit: 30,
       authFailureWindowSeconds: 300,
+      trustProxy: 'loopback, linklocal, uniquelocal',
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when TRUST_PROXY is set, then it is false or a normalised list, and trusting every peer or a malformed entry is refused', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'loopback,10.0.0.5/32 , fd00::/8' }).trustProxy).toBe(
+      'loopback, 10.0.0.5/32, fd00::/8',
+    );
+    for (const value of ['true', '10.0.0.0/33', 'proxy.example.com', '10.0.0.0/8/1', 'loopback,,']) {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^Invalid TRUST_PROXY/);
+    }
   });
 
   it('when values are set, then they are parsed and normalised', () => {
