@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { findMspForOperator } from '../msps/msp.service.js';
 import { loadConfig } from '../config/config.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/errors.js';
@@ -19,13 +20,6 @@ function roleOption(value: string): UserRole {
     throw new InvalidArgumentError(`must be one of ${USER_ROLES.join(', ')}`);
   }
   return value as UserRole;
-}
-
-function uuidOption(value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
-    throw new InvalidArgumentError('must be the MSP id (a UUID), as `msp create` printed it');
-  }
-  return value.toLowerCase();
 }
 
 /** A failure the person at the terminal can fix: one line, exit code 2. */
@@ -66,7 +60,10 @@ export function registerUserCommand(program: Command): void {
     .description(
       'Create a user and print a one-time link with which they set their password (no mail is sent)',
     )
-    .requiredOption('--msp <id>', 'the MSP the user belongs to', uuidOption)
+    .requiredOption(
+      '--msp <id|name>',
+      'the MSP the user belongs to: its id, name or the unique start of its name',
+    )
     .requiredOption('--email <email>', 'their email address (unique across the service)', emailOption)
     .requiredOption('--name <name>', 'their name')
     .requiredOption('--role <role>', `one of ${USER_ROLES.join(', ')}`, roleOption)
@@ -75,10 +72,10 @@ export function registerUserCommand(program: Command): void {
       const name = options.name.trim();
       if (name.length === 0 || name.length > 200)
         throw new UserCommandError('--name must be 1 to 200 characters');
-      const { result } = await withDatabase((db, publicUrl) =>
+      const { result } = await withDatabase(async (db, publicUrl) =>
         createUser(
           db,
-          options.msp,
+          (await findMspForOperator(db, options.msp)).id,
           { email: options.email, name, role: options.role },
           { publicUrl, clock: systemClock },
         ),
@@ -95,12 +92,18 @@ export function registerUserCommand(program: Command): void {
     .description(
       'Print a new one-time link with which a user sets a new password (earlier links stop working)',
     )
-    .requiredOption('--msp <id>', 'the MSP the user belongs to', uuidOption)
+    .requiredOption(
+      '--msp <id|name>',
+      'the MSP the user belongs to: its id, name or the unique start of its name',
+    )
     .requiredOption('--email <email>', 'their email address', emailOption)
     .option('--json', 'print { user, link } as JSON')
     .action(async (options: { msp: string; email: string; json?: boolean }) => {
-      const { result } = await withDatabase((db, publicUrl) =>
-        resetPassword(db, options.msp, options.email, { publicUrl, clock: systemClock }),
+      const { result } = await withDatabase(async (db, publicUrl) =>
+        resetPassword(db, (await findMspForOperator(db, options.msp)).id, options.email, {
+          publicUrl,
+          clock: systemClock,
+        }),
       );
       printLink(
         Boolean(options.json),

@@ -160,7 +160,8 @@ describe('the vcio-planner command', () => {
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toContain('owner, admin, vcio, viewer');
 
-    const reset = await cli(['user', 'reset', '--msp', mspId, '--email', 'alex@example.com'], env);
+    // --msp takes the MSP's name too, in any case, as the other commands do.
+    const reset = await cli(['user', 'reset', '--msp', 'users it', '--email', 'alex@example.com'], env);
     expect(reset.code).toBe(0);
     const resetUrl = /(https:\/\/\S+set-password\?token=\S+)/.exec(reset.stdout)![1];
     expect(resetUrl).not.toBe(body.link.url);
