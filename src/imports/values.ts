@@ -20,6 +20,7 @@
  * - a currency symbol or code must be the client's (`€` in a USD client's file is an error, not a conversion);
  * - negative amounts, `(12.00)` included, are errors.
  */
+import { currencyDecimals } from '../domain/money.js';
 import { addMonths, daysInMonth, isIsoDate } from '../domain/dates.js';
 import type { AssetCategory, AssetStatus } from '../domain/forecast.types.js';
 import { ASSET_CATEGORIES } from '../domain/forecast.types.js';
@@ -109,24 +110,6 @@ export function warrantyEndOn(purchasedOn: string, months: number): string {
   return addMonths(purchasedOn, months);
 }
 
-const fractionDigitsCache = new Map<string, number>();
-
-/** How many decimals the currency's minor unit has: USD 2, JPY 0, BHD 3. */
-export function currencyFractionDigits(currency: string): number {
-  let digits = fractionDigitsCache.get(currency);
-  if (digits === undefined) {
-    try {
-      digits =
-        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-          .maximumFractionDigits ?? 2;
-    } catch {
-      digits = 2;
-    }
-    fractionDigitsCache.set(currency, digits);
-  }
-  return digits;
-}
-
 /** Symbols that name a currency; an amount that carries one must be in the client's currency. */
 const KNOWN_SYMBOLS = ['$', '€', '£', '¥', '₹', '₩', '₽', '₺', '₪', '₫', '₱', 'R$', 'kr', 'zł', 'Fr', 'CHF'];
 
@@ -200,7 +183,7 @@ export function parseMoney(raw: string, currency: string): Parsed<number> {
 
   const digits = splitAmount(number);
   if (!digits) return { error: MONEY_EXAMPLE };
-  const scale = currencyFractionDigits(currency);
+  const scale = currencyDecimals(currency);
   let fraction = digits.fraction;
   let roundUp = false;
   if (fraction.length > scale) {

@@ -1,6 +1,6 @@
+import { currencyDecimals } from '../../../src/domain/money.js';
 import fc from 'fast-check';
 import {
-  currencyFractionDigits,
   expandTwoDigitYear,
   isZeroDate,
   looksLikeScientificNotation,
@@ -145,8 +145,8 @@ describe('parseMoney', () => {
   });
 
   it('when the currency has no or three minor digits, then the scale follows it', () => {
-    expect(currencyFractionDigits('JPY')).toBe(0);
-    expect(currencyFractionDigits('BHD')).toBe(3);
+    expect(currencyDecimals('JPY')).toBe(0);
+    expect(currencyDecimals('BHD')).toBe(3);
     expect(parseMoney('¥1,234', 'JPY')).toEqual({ value: 1234 });
     expect(parseMoney('1234.5', 'JPY')).toEqual({ value: 1235 });
     expect(parseMoney('1.234 BHD', 'BHD')).toEqual({ value: 1234 });
