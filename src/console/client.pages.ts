@@ -7,6 +7,7 @@ import { clientForecast, type ClientForecast } from '../forecast/forecast.servic
 import { budgetChart, type ChartView } from '../packets/packet-chart.js';
 import { moneyFormat } from '../packets/packet-format.js';
 import { PARTIAL } from '../packets/packet.copy.js';
+import { clientHeader, type ClientHeaderView } from './client-nav.js';
 import { DASH, formatDateOrDash } from './console-format.js';
 import { layoutOf, sendMessage, sendPage, sessionOf } from './console-http.js';
 import type { LayoutView } from './console-templates.js';
@@ -18,6 +19,7 @@ export const clientPageQuery = z.object({
 export type ClientPageQuery = z.infer<typeof clientPageQuery>;
 
 export interface ClientView extends LayoutView {
+  header: ClientHeaderView;
   client: {
     id: string;
     name: string;
@@ -79,6 +81,7 @@ export function clientView(
   const scenarioLabel = query.scenario === 'committed' ? 'Committed' : 'Committed and proposed';
   return {
     ...layout,
+    header: clientHeader(client, 'forecast'),
     client: {
       id: client.id,
       name: client.name,
@@ -183,7 +186,7 @@ export function clientPages(context: AppContext): Router {
       res,
       200,
       'client',
-      clientView(layoutOf(res, client.name, ''), client, forecast, parsed.data),
+      clientView(layoutOf(res, client.name, `/clients/${client.id}`), client, forecast, parsed.data),
     );
   });
   return router;

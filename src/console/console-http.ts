@@ -1,5 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../app-context.js';
+import type { Principal } from '../auth/principal.js';
+import { scopeCovers, type Scope } from '../auth/scopes.js';
+import { AppError } from '../http/errors.js';
 import type { ResumedSession } from '../users/sign-in.service.js';
 import { renderConsolePage, type ConsolePage, type LayoutView } from './console-templates.js';
 import { newPreSessionToken, sessionFormToken, tokensMatch } from './csrf.js';
@@ -49,18 +52,35 @@ export function optionalSessionOf(res: Response): ResumedSession | undefined {
   return res.locals.consoleSession as ResumedSession | undefined;
 }
 
-const NAV = [
-  { href: '/', label: 'Clients' },
-  { href: '/sessions', label: 'Sessions' },
-] as const;
+/** The main navigation; `scope` is the least a user needs to see the link (the pages themselves check again). */
+const NAV: readonly { href: string; label: string; scope: Scope }[] = [
+  { href: '/', label: 'Clients', scope: 'read' },
+  { href: '/packet-runs', label: 'Packet runs', scope: 'read' },
+  { href: '/imports', label: 'Import', scope: 'write' },
+  { href: '/settings', label: 'Settings', scope: 'read' },
+  { href: '/users', label: 'Users', scope: 'admin' },
+  { href: '/sessions', label: 'Sessions', scope: 'read' },
+];
+
+/**
+ * The navigation link a page belongs to: the longest NAV prefix of its path (`/packet-runs/…` is under Packet runs,
+ * `/clients/…` under Clients).
+ */
+function currentSection(currentPath: string): string {
+  if (currentPath === '' || currentPath === '/' || currentPath.startsWith('/clients/')) return '/';
+  const match = NAV.filter(
+    (link) => link.href !== '/' && (currentPath === link.href || currentPath.startsWith(`${link.href}/`)),
+  ).sort((a, b) => b.href.length - a.href.length)[0];
+  return match?.href ?? '';
+}
 
 export function layoutOf(res: Response, title: string, currentPath: string): LayoutView {
   const session = optionalSessionOf(res);
   if (!session) return { title, nav: null };
-  const links = [
-    ...NAV,
-    ...(session.principal.scope === 'admin' ? [{ href: '/users', label: 'Users' }] : []),
-  ].map((link) => ({ ...link, current: link.href === currentPath }));
+  const section = currentPath === '' ? '' : currentSection(currentPath);
+  const links = NAV.filter(
+    (link) => scopeCovers(session.principal.scope, link.scope) && session.principal.clientId === null,
+  ).map((link) => ({ href: link.href, label: link.label, current: link.href === section }));
   return {
     title,
     nav: {
@@ -70,6 +90,29 @@ export function layoutOf(res: Response, title: string, currentPath: string): Lay
       links,
     },
   };
+}
+
+const ROLE_CAN: Record<Scope, string> = {
+  read: 'read',
+  write: 'change clients, inventory, initiatives and packets',
+  admin: 'change the MSP’s settings, API keys and users',
+};
+
+/**
+ * The signed-in user's principal, if their role covers `scope`; else a 403 page that says what their role allows.
+ * Every console handler that changes something calls this first: the services trust their caller's principal, as the
+ * API's routes check scopes before calling them.
+ */
+export function requireScope(res: Response, scope: Scope): Principal {
+  const session = sessionOf(res);
+  if (!scopeCovers(session.principal.scope, scope)) {
+    throw new AppError(
+      'forbidden',
+      403,
+      `Your role (${session.user.role}) can ${ROLE_CAN[session.principal.scope]}, not ${ROLE_CAN[scope]}.`,
+    );
+  }
+  return session.principal;
 }
 
 /** A local path to go back to after sign-in; anything else (another host, `//evil`) goes to the dashboard. */

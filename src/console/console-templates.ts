@@ -59,3 +59,15 @@ export function renderConsolePage<View extends LayoutView>(page: ConsolePage, vi
 }
 
 export const consoleStylesheet = (): string => fs.readFileSync(path.join(consoleDir, 'console.css'), 'utf8');
+
+/** The console's scripts by file name, read once: `templates/console/scripts/<name>.js`. */
+export function consoleScripts(): Map<string, string> {
+  const dir = path.join(consoleDir, 'scripts');
+  if (!fs.existsSync(dir)) return new Map();
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .filter((name) => /^[a-z0-9-]+\.js$/.test(name))
+      .map((name) => [name, fs.readFileSync(path.join(dir, name), 'utf8')]),
+  );
+}

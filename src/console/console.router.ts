@@ -1,6 +1,7 @@
 import cookieParser from 'cookie-parser';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../app-context.js';
+import { AuthError } from '../auth/auth-error.js';
 import { AppError } from '../http/errors.js';
 import { sharedSignInLimiters, type SignInLimiters } from '../users/attempt-limiter.js';
 import { resumeSession } from '../users/sign-in.service.js';
@@ -12,7 +13,7 @@ import {
   requireSession,
   sendMessage,
 } from './console-http.js';
-import { consoleStylesheet } from './console-templates.js';
+import { consoleScripts, consoleStylesheet } from './console-templates.js';
 import { dashboardPages } from './dashboard.pages.js';
 import { sessionsPages } from './sessions.pages.js';
 import { signInPages } from './sign-in.pages.js';
@@ -34,6 +35,17 @@ export function consoleRouter(context: AppContext): Router {
   router.get('/assets/console.css', (_req, res) => {
     stylesheet ??= consoleStylesheet();
     res.type('css').setHeader('Cache-Control', 'public, max-age=300').send(stylesheet);
+  });
+  // The console's few scripts (templates/console/scripts/*.js), progressive enhancement only: every page works
+  // without them. Only files that were there at start-up are served.
+  const scripts = consoleScripts();
+  router.get('/assets/js/:name', (req, res, next) => {
+    const script = scripts.get(req.params.name);
+    if (script === undefined) {
+      next();
+      return;
+    }
+    res.type('js').setHeader('Cache-Control', 'public, max-age=300').send(script);
   });
 
   const pages = Router();
@@ -63,6 +75,20 @@ export function consoleRouter(context: AppContext): Router {
   pages.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    if (error instanceof AuthError) {
+      // The API's routes check scopes before the services run; a console page that calls `authorize` gets here.
+      const notFound = error.failure.reason === 'other_client';
+      sendMessage(
+        res,
+        notFound ? 404 : 403,
+        notFound ? 'Page not found' : 'Not allowed',
+        notFound
+          ? 'There is no page at this address, or it is not one of yours.'
+          : 'Your role does not allow this. Ask an admin of your MSP if you need it.',
+        { href: '/', label: 'All clients' },
+      );
       return;
     }
     if (error instanceof AppError && error.status < 500) {

@@ -1,112 +1,39 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { loadDemo, type LoadedDemo } from '../../src/demo/demo.service.js';
 import { moneyFormat } from '../../src/packets/packet-format.js';
-import {
-  chromiumArgs,
-  createProfileDir,
-  locateChromium,
-  removeProfileDir,
-  runningAsRoot,
-} from '../../src/render/chromium.js';
-import { packageRoot } from '../../src/shared/paths.js';
 import { createUserWithPassword } from '../../src/users/user.service.js';
+import {
+  SLOW,
+  expectAccessible,
+  launchConsoleBrowser,
+  screenshots as shoot,
+  signIn as signInAt,
+  textOf,
+  type ConsoleBrowser,
+} from '../support/console-browser.js';
 import { createClient } from '../support/planner-factories.js';
 import { apiClient, startTestApp, unique, type ApiClient, type TestApp } from '../support/test-app.js';
-
-/** Chromium on a shared, busy machine: generous time for each step. */
-const SLOW = 180_000;
-
-/** Screenshots for people to look at; the folder is git-ignored. */
-const SHOTS = path.join(packageRoot, 'tmp', 'screenshots', 'console');
-const VIEWPORTS = { laptop: { width: 1280, height: 800 }, desktop: { width: 1440, height: 900 } } as const;
-const axeSource = fs.readFileSync(
-  path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'),
-  'utf8',
-);
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
 describe('the web console in Chromium', () => {
   let app: TestApp;
   let demo: LoadedDemo;
   let api: ApiClient;
-  let browser: Browser;
-  const profile = createProfileDir();
+  let chromium: ConsoleBrowser;
 
   beforeAll(async () => {
     app = await startTestApp();
     demo = await loadDemo(app.database.db, app.context.clock);
     api = apiClient(app.url, demo.apiKey);
-    const location = locateChromium({ configuredPath: process.env.PUPPETEER_EXECUTABLE_PATH });
-    if (!location.found) throw new Error(location.reason);
-    browser = await puppeteer.launch({
-      executablePath: location.executablePath,
-      headless: true,
-      pipe: true,
-      userDataDir: profile,
-      // The renderer's flags, without those that keep packets off the network (and its PDF user agent): this
-      // browser visits the app as a person's would.
-      args: chromiumArgs({ runningAsRoot: runningAsRoot() }).filter(
-        (arg) => !/^--(?:proxy-|host-resolver-rules|user-agent)/.test(arg),
-      ),
-    });
-    fs.mkdirSync(SHOTS, { recursive: true });
+    chromium = await launchConsoleBrowser();
   }, SLOW);
   afterAll(async () => {
-    await browser?.close();
-    await removeProfileDir(profile);
+    await chromium?.close();
     await app?.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
-    await page.setViewport(VIEWPORTS.laptop);
-    return page;
-  }
-
-  /** No serious or critical accessibility violation on the page, by axe-core injected over CDP (the CSP forbids a script tag). */
-  async function expectAccessible(page: Page): Promise<void> {
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-      return (await axe.run()).violations;
-    });
-    const serious = violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map(
-        (violation) =>
-          `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
-      );
-    expect(serious).toEqual([]);
-  }
-
-  async function screenshots(page: Page, name: string): Promise<void> {
-    for (const [label, viewport] of Object.entries(VIEWPORTS)) {
-      await page.setViewport(viewport);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
-    }
-    await page.setViewport(VIEWPORTS.laptop);
-  }
-
-  async function signIn(page: Page, email: string, password: string): Promise<number | undefined> {
-    await page.goto(`${app.url}/sign-in`);
-    await page.type('#email', email);
-    await page.type('#password', password);
-    const [response] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    return response?.status();
-  }
-
-  const textOf = (page: Page, selector: string) =>
-    page.$eval(selector, (element) => (element.textContent ?? '').replace(/\s+/g, ' ').trim());
+  const newPage = () => chromium.newPage();
+  const screenshots = (page: Page, name: string) => shoot(page, 'console', name);
+  const signIn = (page: Page, email: string, password: string) => signInAt(page, app.url, email, password);
 
   it(
     'when the vCIO signs in with the keyboard alone, then the dashboard lists the demo clients with the API’s capex figures',
