@@ -11,6 +11,8 @@ export type Actor =
   | { readonly kind: 'calendar_feed'; readonly feedId: string }
   /** A person signed in to the web console, through one of their sessions. */
   | { readonly kind: 'user'; readonly userId: string; readonly sessionId: string }
+  /** A client's executive who opened a share link (the client portal); they type their own name to decide. */
+  | { readonly kind: 'share_link'; readonly linkId: string }
   | { readonly kind: 'system'; readonly name: string };
 
 /** Who is calling and what they may touch: the MSP every query is scoped to, and the one client a limited caller may see. */

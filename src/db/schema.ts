@@ -152,6 +152,13 @@ export interface DecisionTable {
   role: string | null;
   note: string | null;
   decided_at: Generated<Date>;
+  via: Generated<'api' | 'console' | 'portal'>;
+  recorded_by: string | null;
+  user_id: string | null;
+  api_key_id: string | null;
+  share_link_id: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
 }
 
 export interface PacketTable {
@@ -467,6 +474,13 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'role',
     'note',
     'decided_at',
+    'via',
+    'recorded_by',
+    'user_id',
+    'api_key_id',
+    'share_link_id',
+    'ip_address',
+    'user_agent',
   ]),
   packets: columnsOf<PacketTable>()([
     'id',

@@ -34,9 +34,9 @@ where
 -- insertDecision
 
 insert into
-  "decisions" ("msp_id", "initiative_id", "decision", "decided_by", "role", "note", "decided_at")
+  "decisions" ("msp_id", "initiative_id", "decision", "decided_by", "role", "note", "decided_at", "via", "recorded_by", "user_id", "api_key_id", "share_link_id", "ip_address", "user_agent")
 values
-  ($1, $2, $3, $4, $5, $6, $7)
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 
 -- insertInitiative
 
@@ -66,7 +66,12 @@ select
   "decided_by",
   "role",
   "note",
-  "decided_at"
+  "decided_at",
+  "via",
+  "recorded_by",
+  "share_link_id",
+  "ip_address",
+  "user_agent"
 from
   "decisions"
 where
@@ -143,6 +148,26 @@ where
   and "initiative_id" in ($2, $3)
 order by
   "asset_id"
+
+-- recorderName (a console user)
+
+select
+  "name"
+from
+  "users"
+where
+  "msp_id" = $1
+  and "id" = $2
+
+-- recorderName (an API key)
+
+select
+  "name"
+from
+  "api_keys"
+where
+  "msp_id" = $1
+  and "id" = $2
 
 -- replaceLinkedAssets
 

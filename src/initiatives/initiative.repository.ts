@@ -1,9 +1,11 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
+import type { Actor } from '../auth/principal.js';
 import type { Executor } from '../db/database.js';
 import type { InitiativeTable } from '../db/schema.js';
 import type {
   CreateInitiative,
   Decision,
+  DecisionVia,
   InitiativeRecord,
   RecordDecision,
   UpdateInitiative,
@@ -230,6 +232,17 @@ export async function replaceLinkedAssets(
     .execute();
 }
 
+/** Through what a decision came, as the decisions table keeps it. */
+export interface DecisionProvenance {
+  via: DecisionVia;
+  recordedBy: string | null;
+  userId: string | null;
+  apiKeyId: string | null;
+  shareLinkId: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
 /** Decisions per initiative, oldest first. */
 export async function listDecisions(
   db: Executor,
@@ -240,7 +253,19 @@ export async function listDecisions(
   if (initiativeIds.length === 0) return decisions;
   const rows = await db
     .selectFrom('decisions')
-    .select(['initiative_id', 'decision', 'decided_by', 'role', 'note', 'decided_at'])
+    .select([
+      'initiative_id',
+      'decision',
+      'decided_by',
+      'role',
+      'note',
+      'decided_at',
+      'via',
+      'recorded_by',
+      'share_link_id',
+      'ip_address',
+      'user_agent',
+    ])
     .where('msp_id', '=', mspId)
     .where('initiative_id', 'in', initiativeIds)
     .orderBy('decided_at')
@@ -253,6 +278,11 @@ export async function listDecisions(
       role: row.role,
       note: row.note,
       decidedAt: row.decided_at.toISOString(),
+      via: row.via,
+      recordedBy: row.recorded_by,
+      shareLinkId: row.share_link_id,
+      ipAddress: row.ip_address,
+      userAgent: row.user_agent,
     });
   }
   return decisions;
@@ -264,6 +294,7 @@ export async function insertDecision(
   initiativeId: string,
   decision: RecordDecision,
   decidedAt: Date,
+  provenance: DecisionProvenance,
 ): Promise<void> {
   await db
     .insertInto('decisions')
@@ -275,6 +306,37 @@ export async function insertDecision(
       role: decision.role ?? null,
       note: decision.note ?? null,
       decided_at: decidedAt,
+      via: provenance.via,
+      recorded_by: provenance.recordedBy,
+      user_id: provenance.userId,
+      api_key_id: provenance.apiKeyId,
+      share_link_id: provenance.shareLinkId,
+      ip_address: provenance.ipAddress,
+      user_agent: provenance.userAgent,
     })
     .execute();
+}
+
+/** The name of the console user or API key that records a decision, as it is now (kept with the decision). */
+export async function recorderName(db: Executor, mspId: string, actor: Actor): Promise<string | null> {
+  if (actor.kind === 'user') {
+    const row = await db
+      .selectFrom('users')
+      .select('name')
+      .where('msp_id', '=', mspId)
+      .where('id', '=', actor.userId)
+      .executeTakeFirst();
+    return row?.name ?? null;
+  }
+  if (actor.kind === 'api_key') {
+    const row = await db
+      .selectFrom('api_keys')
+      .select('name')
+      .where('msp_id', '=', mspId)
+      .where('id', '=', actor.keyId)
+      .executeTakeFirst();
+    return row ? `API key “${row.name}”` : null;
+  }
+  if (actor.kind === 'system') return actor.name;
+  return null;
 }

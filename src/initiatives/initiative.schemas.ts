@@ -15,6 +15,13 @@ export const initiativeKindSchema = z
   );
 export const decisionValueSchema = z.enum(['approved', 'declined', 'deferred']);
 
+export const decisionViaSchema = z
+  .enum(['api', 'console', 'portal'])
+  .describe(
+    'Through what the decision was recorded: an API key, a console user, or a share link in the portal',
+  );
+export type DecisionVia = z.infer<typeof decisionViaSchema>;
+
 export const decisionSchema = z
   .object({
     decision: decisionValueSchema,
@@ -22,6 +29,14 @@ export const decisionSchema = z
     role: z.string().nullable(),
     note: z.string().nullable(),
     decidedAt: z.string().describe('When the decision was recorded (ISO 8601 timestamp)'),
+    via: decisionViaSchema,
+    recordedBy: z
+      .string()
+      .nullable()
+      .describe('The console user or API key that recorded it, by name at the time; null through the portal'),
+    shareLinkId: z.string().nullable().describe('Through the portal: the share link it was made with'),
+    ipAddress: z.string().nullable().describe('Through the portal: the signer’s IP address'),
+    userAgent: z.string().nullable().describe('Through the portal: the signer’s browser'),
   })
   .meta({ id: 'Decision' });
 export type Decision = z.infer<typeof decisionSchema>;

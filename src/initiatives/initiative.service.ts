@@ -158,6 +158,7 @@ export async function recordDecision(
   initiativeId: string,
   decision: RecordDecision,
   now: Date,
+  request: { ipAddress?: string | undefined; userAgent?: string | undefined } = {},
 ): Promise<InitiativeResource> {
   return withTransaction(db, async (trx) => {
     const record = await initiatives.findInitiative(trx, auth.mspId, clientId, initiativeId);
@@ -174,7 +175,16 @@ export async function recordDecision(
       latest && Date.parse(latest.decidedAt) >= now.getTime()
         ? new Date(Date.parse(latest.decidedAt) + 1)
         : now;
-    await initiatives.insertDecision(trx, auth.mspId, initiativeId, decision, decidedAt);
+    const actor = auth.actor;
+    await initiatives.insertDecision(trx, auth.mspId, initiativeId, decision, decidedAt, {
+      via: actor.kind === 'user' ? 'console' : actor.kind === 'share_link' ? 'portal' : 'api',
+      recordedBy: await initiatives.recorderName(trx, auth.mspId, actor),
+      userId: actor.kind === 'user' ? actor.userId : null,
+      apiKeyId: actor.kind === 'api_key' ? actor.keyId : null,
+      shareLinkId: actor.kind === 'share_link' ? actor.linkId : null,
+      ipAddress: request.ipAddress?.slice(0, 64) ?? null,
+      userAgent: request.userAgent?.slice(0, 1000) ?? null,
+    });
     const updated = await initiatives.updateInitiative(trx, auth.mspId, clientId, initiativeId, {
       status: decision.decision,
     });

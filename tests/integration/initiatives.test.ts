@@ -143,6 +143,12 @@ describe('initiatives and decisions', () => {
         role: 'CFO',
         note: 'Next fiscal year',
         decidedAt: '2026-11-22T15:30:00.000Z',
+        // Through the API, the key that recorded it is named; the portal's fields stay empty.
+        via: 'api',
+        recordedBy: 'API key “First admin key”',
+        shareLinkId: null,
+        ipAddress: null,
+        userAgent: null,
       },
     ]);
     await decide({ decision: 'declined', decidedBy: 'Dana Smith' });

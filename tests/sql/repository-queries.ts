@@ -333,8 +333,26 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         ID,
         recordDecisionBody.parse({ decision: 'approved', decidedBy: 'Dr. Ada', role: 'Owner', note: 'Go' }),
         AT,
+        {
+          via: 'console',
+          recordedBy: 'Jordan Lee',
+          userId: ID,
+          apiKeyId: null,
+          shareLinkId: null,
+          ipAddress: null,
+          userAgent: null,
+        },
       ),
     ),
+    recorderName: {
+      'a console user': {
+        run: (db) =>
+          initiativeRepository.recorderName(db, MSP, { kind: 'user', userId: ID, sessionId: OTHER_ID }),
+      },
+      'an API key': {
+        run: (db) => initiativeRepository.recorderName(db, MSP, { kind: 'api_key', keyId: ID }),
+      },
+    },
   }),
 
   'src/lifecycle-policies/lifecycle-policy.repository.ts': repository(lifecyclePolicyRepository, {
