@@ -1,9 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import type { Executor } from '../db/database.js';
 import { readSnapshot } from '../db/unit-of-work.js';
-import { lifecycleRulesOf, refreshClockOf, type LifecycleRules } from '../domain/refresh-clock.js';
-import { forecastContextFor, planningFactsByClient } from '../forecast/forecast-context.js';
-import { assetBatches } from '../forecast/forecast.repository.js';
 import { portfolioForecast } from '../forecast/forecast.service.js';
 import { listDashboardClients, type DashboardClientRow } from './dashboard.repository.js';
 
@@ -27,19 +24,20 @@ export interface Dashboard {
 
 /**
  * The book of business at a glance, from one snapshot: each client's next meeting and newest packet (one query),
- * the portfolio forecast for four quarters (one pass over the assets) and the due-soon count (a second pass, with
- * each client's lifecycle rules resolved once). The number of queries does not grow with the number of clients.
+ * the portfolio forecast for four quarters with the due-soon counts, summed in the database in one pass. The number
+ * of queries does not grow with the number of clients.
  */
 export async function clientDashboard(db: Executor, auth: Principal, today: string): Promise<Dashboard> {
   return readSnapshot(db, async (tx) => {
     const rows = await listDashboardClients(tx, auth.mspId);
+    const dueSoon = new Map<string, number>();
     const forecast = await portfolioForecast(
       tx,
       auth,
       { granularity: 'quarter', periods: DASHBOARD_QUARTERS, scenario: 'committed', fiscalYearStartMonth: 1 },
       today,
+      { dueSoon },
     );
-    const dueSoon = await dueSoonCounts(tx, auth.mspId, today);
     const forecastOf = new Map(forecast.clients.map((client) => [client.clientId, client]));
     return {
       asOf: forecast.asOf,
@@ -55,28 +53,4 @@ export async function clientDashboard(db: Executor, auth: Principal, today: stri
       }),
     };
   });
-}
-
-async function dueSoonCounts(db: Executor, mspId: string, asOf: string): Promise<Map<string, number>> {
-  const factsOf = await planningFactsByClient(db, mspId);
-  const rulesByClient = new Map<string, LifecycleRules>();
-  const rulesOf = (clientId: string) => {
-    let rules = rulesByClient.get(clientId);
-    if (!rules) {
-      rules = lifecycleRulesOf(
-        forecastContextFor({ asOf, granularity: 'quarter', fiscalYearStartMonth: 1 }, factsOf(clientId)),
-      );
-      rulesByClient.set(clientId, rules);
-    }
-    return rules;
-  };
-  const counts = new Map<string, number>();
-  for await (const batch of assetBatches(db, mspId)) {
-    for (const asset of batch) {
-      if (refreshClockOf(asset, rulesOf(asset.clientId)).status === 'due_soon') {
-        counts.set(asset.clientId, (counts.get(asset.clientId) ?? 0) + 1);
-      }
-    }
-  }
-  return counts;
 }

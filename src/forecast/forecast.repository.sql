@@ -224,19 +224,20 @@ with
       k.category,
       coalesce(o.months, cp.lifecycle_months, mp.lifecycle_months, 36) as months,
       coalesce(cp.replacement_cost, mp.replacement_cost) as replacement_cost,
-      coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps
+      coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps,
+      coalesce(cp.due_soon_days, mp.due_soon_days, $9) as due_soon_days
     from
       clients c
     cross join
-      unnest($9::text[]) as k(category)
+      unnest($10::text[]) as k(category)
     left join
-      lifecycle_policies cp on cp.msp_id = $10 and cp.client_id = c.id and cp.category = k.category
+      lifecycle_policies cp on cp.msp_id = $11 and cp.client_id = c.id and cp.category = k.category
     left join
-      lifecycle_policies mp on mp.msp_id = $11 and mp.client_id is null and mp.category = k.category
+      lifecycle_policies mp on mp.msp_id = $12 and mp.client_id is null and mp.category = k.category
     left join
       overrides o on o.category = k.category
     where
-      c.msp_id = $12
+      c.msp_id = $13
   )
 select
   client_id,
@@ -249,7 +250,8 @@ select
   count(period)::text as refreshes,
   count(*) filter (where undated)::text as undated,
   count(*) filter (where unpriced)::text as unpriced,
-  count(*) filter (where overdue)::text as overdue
+  count(*) filter (where overdue)::text as overdue,
+  count(*) filter (where due_soon)::text as due_soon
 from
   (
     select
@@ -258,6 +260,7 @@ from
       e.undated,
       e.unpriced,
       e.overdue,
+      e.due_soon,
       e.unknown_os,
       case when e.escalated then e.bps end as esc_bps,
       case when e.escalated then e.y end as esc_y,
@@ -272,8 +275,8 @@ from
           (
             select
               w.*,
-              case when w.on_date <= $13::date then width_bucket(w.on_date, $14::date[]) end as period,
-              width_bucket(w.on_date, $15::date[]) as y
+              case when w.on_date <= $14::date then width_bucket(w.on_date, $15::date[]) end as period,
+              width_bucket(w.on_date, $16::date[]) as y
             from
               (
                 select
@@ -283,7 +286,8 @@ from
                   case when k = s.k0 then s.unknown_os end as unknown_os,
                   case when k = s.k0 then s.in_service is null end as undated,
                   case when k = s.k0 then s.base is null end as unpriced,
-                  case when k = s.k0 then s.due < $16::date end as overdue,
+                  case when k = s.k0 then s.due < $17::date end as overdue,
+                  case when k = s.k0 then s.due >= $18::date and s.due <= $19::date + s.due_soon_days end as due_soon,
                   k = s.k0 as first_row,
                   case when k = 0 then s.anchor else (s.anchor + make_interval(months => k * s.months))::date end as on_date
                 from
@@ -291,7 +295,7 @@ from
                     select
                       d.*,
                       case when d.replaced_on is not null then 1 else 0 end as k0,
-                      case when d.replaced_on is not null then d.replaced_on when d.in_service is null then null when not d.upgraded and d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due then greatest(d.end_of_support_on, $17::date) else greatest(d.age_due, $18::date) end as anchor,
+                      case when d.replaced_on is not null then d.replaced_on when d.in_service is null then null when not d.upgraded and d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due then greatest(d.end_of_support_on, $20::date) else greatest(d.age_due, $21::date) end as anchor,
                       case when d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due then d.end_of_support_on else d.age_due end as due
                     from
                       (
@@ -300,6 +304,7 @@ from
                           coalesce(a.lifecycle_months, r.months) as months,
                           coalesce(a.replacement_cost, r.replacement_cost, a.purchase_cost) as base,
                           r.bps,
+                          r.due_soon_days,
                           coalesce(a.in_service_on, a.purchased_on) as in_service,
                           coalesce(a.end_of_support_on, cat.end_of_support_on) as end_of_support_on,
                           case when cat.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
@@ -315,7 +320,7 @@ from
                         left join
                           actions x on x.client_id = a.client_id and x.asset_id = a.id
                         where
-                          a.msp_id = $19
+                          a.msp_id = $22
                           and a.status in ('active', 'in_storage')
                         offset
                           0
@@ -324,13 +329,13 @@ from
                       0
                   ) s
                 cross join
-                  lateral generate_series(s.k0, greatest(($20::date - s.anchor) / 28 / s.months, s.k0)) as k
+                  lateral generate_series(s.k0, greatest(($23::date - s.anchor) / 28 / s.months, s.k0)) as k
                 offset
                   0
               ) w
             where
               w.first_row
-              or w.on_date <= $21::date
+              or w.on_date <= $24::date
             offset
               0
           ) v

@@ -11,6 +11,7 @@ import {
   type Initiative,
   type RecurringCost,
 } from '../domain/forecast.types.js';
+import { DEFAULT_DUE_SOON_DAYS } from '../domain/refresh-clock.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 
@@ -190,6 +191,8 @@ export interface RefreshCellRow {
   undated: string;
   unpriced: string;
   overdue: string;
+  /** Clocks due from asOf up to the category's due-soon days ahead (lifecycle status `due_soon`). */
+  due_soon: string;
 }
 
 /**
@@ -229,7 +232,8 @@ export async function refreshCellsByClient(
       select c.id as client_id, k.category,
              coalesce(o.months, cp.lifecycle_months, mp.lifecycle_months, 36) as months,
              coalesce(cp.replacement_cost, mp.replacement_cost) as replacement_cost,
-             coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps
+             coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps,
+             coalesce(cp.due_soon_days, mp.due_soon_days, ${DEFAULT_DUE_SOON_DAYS}) as due_soon_days
       from clients c
       cross join unnest(${[...ASSET_CATEGORIES]}::text[]) as k(category)
       left join lifecycle_policies cp
@@ -242,9 +246,9 @@ export async function refreshCellsByClient(
     select client_id, period, unknown_os, esc_bps, esc_y, esc_base,
            sum(plain)::text as plain, count(period)::text as refreshes,
            count(*) filter (where undated)::text as undated, count(*) filter (where unpriced)::text as unpriced,
-           count(*) filter (where overdue)::text as overdue
+           count(*) filter (where overdue)::text as overdue, count(*) filter (where due_soon)::text as due_soon
     from (
-      select e.client_id, e.period, e.undated, e.unpriced, e.overdue, e.unknown_os,
+      select e.client_id, e.period, e.undated, e.unpriced, e.overdue, e.due_soon, e.unknown_os,
              case when e.escalated then e.bps end as esc_bps,
              case when e.escalated then e.y end as esc_y,
              case when e.escalated then e.base end as esc_base,
@@ -261,6 +265,8 @@ export async function refreshCellsByClient(
                    case when k = s.k0 then s.in_service is null end as undated,
                    case when k = s.k0 then s.base is null end as unpriced,
                    case when k = s.k0 then s.due < ${asOf}::date end as overdue,
+                   case when k = s.k0 then s.due >= ${asOf}::date and s.due <= ${asOf}::date + s.due_soon_days
+                        end as due_soon,
                    k = s.k0 as first_row,
                    case when k = 0 then s.anchor
                         else (s.anchor + make_interval(months => k * s.months))::date end as on_date
@@ -278,7 +284,7 @@ export async function refreshCellsByClient(
                 select a.client_id,
                        coalesce(a.lifecycle_months, r.months) as months,
                        coalesce(a.replacement_cost, r.replacement_cost, a.purchase_cost) as base,
-                       r.bps,
+                       r.bps, r.due_soon_days,
                        coalesce(a.in_service_on, a.purchased_on) as in_service,
                        coalesce(a.end_of_support_on, cat.end_of_support_on) as end_of_support_on,
                        case when cat.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,

@@ -210,7 +210,11 @@ export async function portfolioForecast(
   auth: Principal,
   query: HorizonQuery & { fiscalYearStartMonth: number },
   today: string,
-  options: { refresh?: PortfolioRefreshPath } = {},
+  options: {
+    refresh?: PortfolioRefreshPath;
+    /** Filled with each client's count of assets due soon, from the same pass (database path only). */
+    dueSoon?: Map<string, number>;
+  } = {},
 ): Promise<PortfolioForecast> {
   const asOf = query.asOf ?? today;
   return readSnapshot(db, async (trx) => {
@@ -263,7 +267,7 @@ export async function portfolioForecast(
         }
       }
     } else {
-      for (const clientId of await addRefreshCellsFromDatabase(trx, auth.mspId, inputs))
+      for (const clientId of await addRefreshCellsFromDatabase(trx, auth.mspId, inputs, options.dueSoon))
         recount.add(clientId);
     }
     for (const [clientId] of inputs) {

@@ -3,6 +3,7 @@ import { addDaysToKey, addMonthsToKey, isoDateOfKey } from '../domain/dates.js';
 import { assetActionsOf, resolveForecastContext, type ForecastAccumulator } from '../domain/forecast.js';
 import type { ForecastContext, Initiative } from '../domain/forecast.types.js';
 import { escalate } from '../domain/money.js';
+import type { LifecycleRules } from '../domain/refresh-clock.js';
 import * as repository from './forecast.repository.js';
 
 /**
@@ -26,12 +27,14 @@ export interface ClientRefreshInputs {
 /**
  * Adds every client's refresh cells and asset counts to its accumulator (which already holds the client's
  * initiatives). Returns the clients whose cells could not be added exactly (an amount past 2^53 − 1): the caller
- * recomputes those event by event, so that the error names the input as the engine does.
+ * recomputes those event by event, so that the error names the input as the engine does. `dueSoon`, when given,
+ * receives each client's count of clocks due soon (their lifecycle status `due_soon`), from the same pass.
  */
 export async function addRefreshCellsFromDatabase(
   db: Executor,
   mspId: string,
   clients: ReadonlyMap<string, ClientRefreshInputs>,
+  dueSoon?: Map<string, number>,
 ): Promise<Set<string>> {
   const failed = new Set<string>();
   const first = clients.values().next();
@@ -71,28 +74,15 @@ export async function addRefreshCellsFromDatabase(
     actions,
   };
 
-  const lookedUp = new Map(knownEndOfSupport);
-  const catalogueOf = () =>
-    [...lookedUp].map(([operatingSystem, endOfSupportOn]) => ({ operatingSystem, endOfSupportOn }));
-  query.catalogue = catalogueOf();
-  let rows = await repository.refreshCellsByClient(db, mspId, query);
-  const unknown = new Set(rows.flatMap((row) => (row.unknown_os === null ? [] : [row.unknown_os])));
-  if (unknown.size > 0) {
-    // Texts the process has not seen: ask the engine's catalogue, then count again with the answers.
-    for (const operatingSystem of unknown) {
-      const key = rules.catalogueFacts(operatingSystem).endOfSupportKey;
-      const endOfSupportOn = key < 0 ? null : isoDateOfKey(key);
-      lookedUp.set(operatingSystem, endOfSupportOn);
-      if (knownEndOfSupport.size < KNOWN_LIMIT) knownEndOfSupport.set(operatingSystem, endOfSupportOn);
-    }
-    query.catalogue = catalogueOf();
-    rows = await repository.refreshCellsByClient(db, mspId, query);
-    if (rows.some((row) => row.unknown_os !== null)) {
-      throw new Error('operating systems stayed unknown after looking them up');
-    }
-  }
+  const rows = await withCatalogue(rules, (catalogue) =>
+    repository.refreshCellsByClient(db, mspId, { ...query, catalogue }),
+  );
 
   for (const row of rows) {
+    const dueSoonCount = Number(row.due_soon);
+    if (dueSoon !== undefined && dueSoonCount > 0) {
+      dueSoon.set(row.client_id, (dueSoon.get(row.client_id) ?? 0) + dueSoonCount);
+    }
     const client = clients.get(row.client_id);
     if (client === undefined || failed.has(row.client_id)) continue;
     try {
@@ -115,6 +105,33 @@ export async function addRefreshCellsFromDatabase(
     }
   }
   return failed;
+}
+
+/**
+ * Runs a query that needs the catalogue's end of support for each operating-system text, with the texts this process
+ * already knows; when rows name texts it does not, asks the engine's catalogue for them and runs it once more.
+ */
+async function withCatalogue<Row extends { unknown_os: string | null }>(
+  rules: LifecycleRules,
+  run: (catalogue: repository.RefreshCellsQuery['catalogue']) => Promise<Row[]>,
+): Promise<Row[]> {
+  const lookedUp = new Map(knownEndOfSupport);
+  const catalogueOf = () =>
+    [...lookedUp].map(([operatingSystem, endOfSupportOn]) => ({ operatingSystem, endOfSupportOn }));
+  const rows = await run(catalogueOf());
+  const unknown = new Set(rows.flatMap((row) => (row.unknown_os === null ? [] : [row.unknown_os])));
+  if (unknown.size === 0) return rows;
+  for (const operatingSystem of unknown) {
+    const key = rules.catalogueFacts(operatingSystem).endOfSupportKey;
+    const endOfSupportOn = key < 0 ? null : isoDateOfKey(key);
+    lookedUp.set(operatingSystem, endOfSupportOn);
+    if (knownEndOfSupport.size < KNOWN_LIMIT) knownEndOfSupport.set(operatingSystem, endOfSupportOn);
+  }
+  const again = await run(catalogueOf());
+  if (again.some((row) => row.unknown_os !== null)) {
+    throw new Error('operating systems stayed unknown after looking them up');
+  }
+  return again;
 }
 
 /** For tests: forgets the operating-system texts looked up so far. */

@@ -3,6 +3,9 @@ import type { Database } from '../../src/db/database.js';
 import { systemPrincipal, type Principal } from '../../src/auth/principal.js';
 import { daysInMonth } from '../../src/domain/dates.js';
 import { portfolioForecast } from '../../src/forecast/forecast.service.js';
+import { lifecycleRulesOf, refreshClockOf, type LifecycleRules } from '../../src/domain/refresh-clock.js';
+import { forecastContextFor, planningFactsByClient } from '../../src/forecast/forecast-context.js';
+import { assetBatches } from '../../src/forecast/forecast.repository.js';
 import { forgetKnownOperatingSystems } from '../../src/forecast/portfolio-refresh.js';
 import { unique } from '../support/test-app.js';
 import { onPostgres, openTestDatabase } from '../support/test-database.js';
@@ -75,6 +78,7 @@ const policy = fc.record({
   lifecycleMonths: nullable(months),
   replacementCost: nullable(cost),
   bps: nullable(bps),
+  dueSoonDays: nullable(fc.oneof(fc.constantFrom(0, 30, 180, 365), fc.integer({ min: 0, max: 3650 }))),
 });
 const asset = fc.record({
   category: fc.constantFrom(...CATEGORIES),
@@ -130,6 +134,7 @@ function policyRow(mspId: string, clientId: string | null, row: Policy) {
     lifecycle_months: row.lifecycleMonths,
     replacement_cost: row.replacementCost,
     annual_escalation_bps: row.bps,
+    due_soon_days: row.dueSoonDays,
   };
 }
 
@@ -258,7 +263,9 @@ describe('portfolio forecast: refresh events summed in the database', () => {
 
   it('when a client goes past the exact range through an escalated refresh, then it is reported as the engine reports it', async () => {
     const book: Portfolio = {
-      mspPolicies: [{ category: 'server', lifecycleMonths: 12, replacementCost: null, bps: 10_000 }],
+      mspPolicies: [
+        { category: 'server', lifecycleMonths: 12, replacementCost: null, bps: 10_000, dueSoonDays: null },
+      ],
       clients: [
         {
           currency: 'USD',
@@ -357,7 +364,9 @@ describe('portfolio forecast: refresh events summed in the database', () => {
       },
     ] as const;
     const book: Portfolio = {
-      mspPolicies: [{ category: 'laptop', lifecycleMonths: null, replacementCost: null, bps: 500 }],
+      mspPolicies: [
+        { category: 'laptop', lifecycleMonths: null, replacementCost: null, bps: 500, dueSoonDays: null },
+      ],
       clients: [
         {
           currency: 'USD',
@@ -401,5 +410,88 @@ describe('portfolio forecast: refresh events summed in the database', () => {
     expect(mine.clients.map(({ clientId: _, ...rest }) => rest)).toEqual(
       theirs.clients.map(({ clientId: _, ...rest }) => rest),
     );
+  });
+
+  it('counts the assets due soon in the same pass as each asset’s own refresh clock does, on random portfolios', async () => {
+    /** The definition: every asset's status from refreshClockOf, with its client's lifecycle rules. */
+    async function dueSoonByEngine(
+      mspId: string,
+      asOf: string,
+      lifecycleOverrides: Record<string, number> | undefined,
+    ): Promise<Map<string, number>> {
+      const factsOf = await planningFactsByClient(database.db, mspId);
+      const rulesByClient = new Map<string, LifecycleRules>();
+      const counts = new Map<string, number>();
+      for await (const batch of assetBatches(database.db, mspId)) {
+        for (const item of batch) {
+          let rules = rulesByClient.get(item.clientId);
+          if (!rules) {
+            rules = lifecycleRulesOf(
+              forecastContextFor(
+                { asOf, granularity: 'quarter', fiscalYearStartMonth: 1, lifecycleOverrides },
+                factsOf(item.clientId),
+              ),
+            );
+            rulesByClient.set(item.clientId, rules);
+          }
+          if (refreshClockOf(item, rules).status === 'due_soon') {
+            counts.set(item.clientId, (counts.get(item.clientId) ?? 0) + 1);
+          }
+        }
+      }
+      return counts;
+    }
+    await fc.assert(
+      fc.asyncProperty(portfolio, fc.boolean(), async (book, forget) => {
+        if (forget) forgetKnownOperatingSystems();
+        const auth = await store(book);
+        const query = queryOf(book);
+        const dueSoon = new Map<string, number>();
+        await portfolioForecast(database.db, auth, query, '2026-11-22', { dueSoon });
+        expect(dueSoon).toEqual(await dueSoonByEngine(auth.mspId, query.asOf, query.lifecycleMonths));
+      }),
+      { numRuns: onPostgres() ? 60 : 30 },
+    );
+  });
+
+  it('when clocks fall due today, on the window’s last day and the day after it, then the first two are due soon', async () => {
+    const laptop = (inServiceOn: string) => ({
+      category: 'laptop' as const,
+      status: 'active' as const,
+      operatingSystem: null,
+      purchasedOn: null,
+      inServiceOn,
+      endOfSupportOn: null,
+      purchaseCost: 100_000,
+      replacementCost: null,
+      lifecycleMonths: null,
+    });
+    const book: Portfolio = {
+      mspPolicies: [
+        { category: 'laptop', lifecycleMonths: 36, replacementCost: null, bps: null, dueSoonDays: null },
+      ],
+      clients: [
+        {
+          currency: 'USD',
+          policies: [],
+          // Due 2026-11-22 (today), 2027-05-21 (today + 180 days, the default window's last day), 2027-05-22.
+          assets: [laptop('2023-11-22'), laptop('2024-05-21'), laptop('2024-05-22')],
+          initiatives: [],
+          recurring: false,
+        },
+      ],
+      query: {
+        asOf: '2026-11-22',
+        granularity: 'quarter',
+        periodsFraction: 0,
+        scenario: 'committed',
+        fiscalYearStartMonth: 1,
+        whatIf: undefined,
+      },
+    };
+    const auth = await store(book);
+    const counts = new Map<string, number>();
+    await portfolioForecast(database.db, auth, queryOf(book), '2026-11-22', { dueSoon: counts });
+    expect([...counts.values()]).toEqual([2]);
   });
 });
