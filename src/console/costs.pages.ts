@@ -10,6 +10,7 @@ import { parseMoney } from '../imports/values.js';
 import { moneyFormat } from '../packets/packet-format.js';
 import { currencyDecimals, minorToDecimal } from '../domain/money.js';
 import {
+  ENDS_BEFORE_START,
   createRecurringCostBody,
   type CreateRecurringCost,
   type RecurringCostResource,
@@ -191,6 +192,10 @@ export function parseCostForm(
   else if (/^\d{1,3}(?:\.\d{1,2})?$/.test(values.escalation))
     escalation = Math.round(Number(values.escalation) * 100);
   else errors.escalation = 'must be a percentage such as 3 or 2.5';
+  // The body's own check of the dates runs only once every other field is good; the form says it at once.
+  const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (isDate(values.startsOn) && isDate(values.endsOn) && values.endsOn < values.startsOn)
+    errors.endsOn = ENDS_BEFORE_START;
   const candidate = {
     name: values.name,
     vendor: values.vendor === '' ? null : values.vendor,

@@ -257,8 +257,8 @@ export function whatIfView(
           tone: levelled.totals.overflowAfter > 0 ? 'alert' : '',
         },
         {
-          label: 'Escalation added by the moves',
-          value: signed(money, levelled.totals.refreshCapexAfter - levelled.totals.refreshCapexBefore),
+          label: 'Escalation change from the moves',
+          value: money.money(levelled.totals.refreshCapexAfter - levelled.totals.refreshCapexBefore),
           tone: '',
         },
       ],
