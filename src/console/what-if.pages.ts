@@ -318,8 +318,8 @@ export function whatIfView(
         selected: value === inputs.level.quarters,
       })),
       plans: [
-        { value: 'a', label: 'Plan A lifecycles', checked: inputs.level.plan === 'a' },
-        { value: 'b', label: 'Plan B lifecycles', checked: inputs.level.plan === 'b' },
+        { value: 'a', label: 'Plan A', checked: inputs.level.plan === 'a' },
+        { value: 'b', label: 'Plan B', checked: inputs.level.plan === 'b' },
       ],
       carry: carry(LIFECYCLE_FIELDS(categories)),
       hint: `Today's plan over ${original.periods.length} quarters: highest quarter ${money.money(highest)}, average ${money.money(average)}.`,
