@@ -111,6 +111,7 @@ export interface CostsView extends LayoutView {
 
 export interface CostEditView extends LayoutView {
   header: ClientHeaderView;
+  heading: string;
   backHref: string;
   form: CostFormView;
   deleteAction: string;
@@ -255,7 +256,7 @@ export function costsView(
     header: clientHeader(client, 'costs'),
     notice: options.notice,
     canEdit: options.canEdit,
-    caption: `Recurring costs (opex) in ${client.currency}; monthly and annual equivalents at today's price, before escalation`,
+    caption: `Recurring costs (opex) in ${client.currency}`,
     costs: costs.map((cost, index) => ({
       name: cost.name,
       vendor: cost.vendor ?? DASH,
@@ -357,6 +358,7 @@ export function costsPages(context: AppContext): Router {
     sendPage<CostEditView>(res, status, 'cost-edit', {
       ...layoutOf(res, `${cost.name} · ${client.name}`, action),
       header: clientHeader(client, 'costs', `Edit ${cost.name}`),
+      heading: `Edit ${cost.name}`,
       backHref: base(client.id),
       form: costFormView(action, 'Save', form.values, form.errors),
       deleteAction: `${action}/delete`,
