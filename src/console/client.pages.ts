@@ -50,7 +50,16 @@ export interface ClientView extends LayoutView {
       total: string;
       refreshCount: number;
     }[];
-    totals: { capex: string; opex: string; total: string; refreshCount: number };
+    totals: {
+      refresh: string;
+      initiativesCapex: string;
+      capex: string;
+      recurring: string;
+      initiativesOpex: string;
+      opex: string;
+      total: string;
+      refreshCount: number;
+    };
   };
   notes: string[];
 }
@@ -143,7 +152,11 @@ export function clientView(
         refreshCount: period.refreshCount,
       })),
       totals: {
+        refresh: cell(forecast.totals.capex.refresh),
+        initiativesCapex: cell(forecast.totals.capex.initiatives),
         capex: cell(forecast.totals.capex.total),
+        recurring: cell(forecast.totals.opex.recurring),
+        initiativesOpex: cell(forecast.totals.opex.initiatives),
         opex: cell(forecast.totals.opex.total),
         total: cell(forecast.totals.total),
         refreshCount: forecast.totals.refreshCount,

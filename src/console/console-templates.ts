@@ -19,6 +19,10 @@ export const CONSOLE_PAGES = [
   'dashboard',
   'client',
   'users',
+  'what-if',
+  'schedule',
+  'costs',
+  'cost-edit',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

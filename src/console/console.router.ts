@@ -6,6 +6,7 @@ import { AppError } from '../http/errors.js';
 import { sharedSignInLimiters, type SignInLimiters } from '../users/attempt-limiter.js';
 import { resumeSession } from '../users/sign-in.service.js';
 import { clientPages } from './client.pages.js';
+import { costsPages } from './costs.pages.js';
 import {
   CONSOLE_CSP,
   consoleCookies,
@@ -15,9 +16,11 @@ import {
 } from './console-http.js';
 import { consoleScripts, consoleStylesheet } from './console-templates.js';
 import { dashboardPages } from './dashboard.pages.js';
+import { schedulePages } from './schedule.pages.js';
 import { sessionsPages } from './sessions.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
+import { whatIfPages } from './what-if.pages.js';
 
 /** Paths the JSON side of the app owns; the console never answers them, not even with its 404 page. */
 const API_PATHS = /^\/(?:api\/|docs$|healthz$|readyz$)/;
@@ -64,6 +67,9 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(requireSession);
   pages.use(dashboardPages(context));
   pages.use(clientPages(context));
+  pages.use(whatIfPages(context));
+  pages.use(schedulePages(context));
+  pages.use(costsPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use((_req, res) => {

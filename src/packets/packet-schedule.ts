@@ -132,35 +132,59 @@ function groupItems(
 
 const charged = (items: readonly ForecastItem[]) => items.filter((item) => item.coveredBy === undefined);
 
+/** A schedule block's refreshes, before they are grouped: the console lists them one by one. */
+export interface ScheduleItemBlock {
+  kind: ScheduleBlock['kind'];
+  label: string;
+  start: IsoDate;
+  end: IsoDate;
+  partial: boolean;
+  items: ForecastItem[];
+}
+
 /**
- * The schedule of the near-term quarters: the overdue backlog apart (it is charged on asOf, inside the first
+ * The schedule's blocks of refresh items: the overdue backlog apart (it is charged on asOf, inside the first
  * quarter, but is a debt rather than that quarter's plan), then each quarter's refreshes.
  */
+export function scheduleItemBlocks(periods: readonly ForecastPeriod[], asOf: IsoDate): ScheduleItemBlock[] {
+  const blocks: ScheduleItemBlock[] = [];
+  periods.forEach((period, index) => {
+    const refreshes = (period.items ?? []).filter((item) => item.type === 'refresh');
+    const block = (kind: ScheduleBlock['kind'], items: ForecastItem[]): ScheduleItemBlock => ({
+      kind,
+      label: period.label,
+      start: period.start,
+      end: period.end,
+      partial: isPartialPeriod(asOf, period),
+      items,
+    });
+    if (index === 0) {
+      const overdue = refreshes.filter((item) => item.overdue);
+      if (overdue.length > 0) blocks.push(block('backlog', overdue));
+      blocks.push(
+        block(
+          'quarter',
+          refreshes.filter((item) => !item.overdue),
+        ),
+      );
+    } else blocks.push(block('quarter', refreshes));
+  });
+  return blocks;
+}
+
+/** The schedule of the near-term quarters (see scheduleItemBlocks), each block's refreshes grouped. */
 export function refreshScheduleBlocks(
   periods: readonly ForecastPeriod[],
   asOf: IsoDate,
   assets: ReadonlyMap<string, InventoryAsset>,
   clocks: ReadonlyMap<string, LifecycleClock>,
 ): ScheduleBlock[] {
-  const blocks: ScheduleBlock[] = [];
-  periods.forEach((period, index) => {
-    const refreshes = (period.items ?? []).filter((item) => item.type === 'refresh');
-    const overdue = refreshes.filter((item) => item.overdue);
-    const planned = refreshes.filter((item) => !item.overdue);
-    const block = (kind: ScheduleBlock['kind'], items: ForecastItem[]): ScheduleBlock => ({
-      kind,
-      label: period.label,
-      start: period.start,
-      end: period.end,
-      partial: isPartialPeriod(asOf, period),
-      groups: groupItems(items, assets, clocks),
-      count: charged(items).length,
-      amount: items.reduce((sum, item) => sum + item.amount, 0),
-    });
-    if (index === 0 && overdue.length > 0) blocks.push(block('backlog', overdue));
-    blocks.push(block('quarter', index === 0 ? planned : refreshes));
-  });
-  return blocks;
+  return scheduleItemBlocks(periods, asOf).map(({ items, ...block }) => ({
+    ...block,
+    groups: groupItems(items, assets, clocks),
+    count: charged(items).length,
+    amount: items.reduce((sum, item) => sum + item.amount, 0),
+  }));
 }
 
 /** The overdue backlog: devices past their replacement date, which the forecast charges on asOf. */
