@@ -19,6 +19,9 @@ export const CONSOLE_PAGES = [
   'dashboard',
   'client',
   'users',
+  'assets',
+  'asset',
+  'asset-edit',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 
