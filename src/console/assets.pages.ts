@@ -475,7 +475,8 @@ export interface AssetDetailView extends LayoutView {
   asset: { name: string; tag: StatusTag; statusLabel: string };
   lifecycle: {
     tiles: { label: string; value: string; tone: string }[];
-    used: { months: number; of: number; text: string } | null;
+    /** For the meter: green below `low`, amber to `high`, red from there (the lifecycle's last month on). */
+    used: { months: number; of: number; low: number; high: number; text: string } | null;
     lines: string[];
   };
   facts: { label: string; value: string }[];
@@ -513,6 +514,7 @@ export function assetDetailView(
       ? Math.max(0, Math.min(wholeMonthsBetween(startedOn, options.asOf), clock.lifecycleMonths * 10))
       : null;
   const tag = statusTagOf(asset);
+  const hasOs = asset.operatingSystem !== null || clock.endOfSupportOn !== null;
   const money = (minor: number | null) => formatMoney(minor, client.currency);
   const lines: string[] = [];
   if (!active)
@@ -553,11 +555,17 @@ export function assetDetailView(
           tone: clock.status === 'overdue' ? 'alert' : '',
         },
         { label: 'Lifecycle status', value: tag.label, tone: clock.status === 'overdue' ? 'alert' : '' },
-        {
-          label: 'Operating system',
-          value: OS_STATUS_LABELS[clock.osStatus].split(':')[0]!,
-          tone: clock.osStatus === 'unsupported' ? 'alert' : '',
-        },
+        hasOs
+          ? {
+              label: 'Operating system',
+              value: OS_STATUS_LABELS[clock.osStatus].split(':')[0]!,
+              tone: clock.osStatus === 'unsupported' ? 'alert' : '',
+            }
+          : {
+              label: 'Warranty',
+              value: WARRANTY_LABELS[clock.warrantyStatus],
+              tone: clock.warrantyStatus === 'expired' ? 'alert' : '',
+            },
       ],
       used:
         used === null
@@ -565,6 +573,8 @@ export function assetDetailView(
           : {
               months: Math.min(used, clock.lifecycleMonths),
               of: clock.lifecycleMonths,
+              low: Math.floor(clock.lifecycleMonths * 0.75),
+              high: Math.max(clock.lifecycleMonths - 1, 0),
               text: `${used} of ${clock.lifecycleMonths} months used${used > clock.lifecycleMonths ? ` (${used - clock.lifecycleMonths} past its lifecycle)` : ''}`,
             },
       lines,
@@ -579,7 +589,10 @@ export function assetDetailView(
       { label: 'Location', value: asset.location ?? DASH },
       { label: 'Assigned to', value: asset.assignedTo ?? DASH },
       { label: 'Operating system', value: asset.operatingSystem ?? DASH },
-      { label: 'OS status', value: OS_STATUS_LABELS[clock.osStatus] },
+      {
+        label: 'OS status',
+        value: hasOs ? OS_STATUS_LABELS[clock.osStatus] : 'No operating system recorded',
+      },
       {
         label: 'OS end of support',
         value:

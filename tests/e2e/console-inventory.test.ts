@@ -11,6 +11,7 @@ import {
   signIn as signInAt,
   textOf,
   type ConsoleBrowser,
+  VIEWPORTS,
 } from '../support/console-browser.js';
 import { createAsset, createClient } from '../support/planner-factories.js';
 import { apiClient, startTestApp, unique, type ApiClient, type TestApp } from '../support/test-app.js';
@@ -71,7 +72,20 @@ describe('the console inventory in Chromium', () => {
     expect(await signInAt(page, app.url, email, password)).toBe(200);
     return page;
   };
-  const screenshots = (page: Page, name: string) => shoot(page, 'inventory', name, ['laptop', 'phone']);
+  /** Screenshots at the laptop and phone sizes; on the phone, nothing makes the page wider than the screen. */
+  const screenshots = async (page: Page, name: string) => {
+    await page.setViewport(VIEWPORTS.phone);
+    const overflow = await page.evaluate(() => {
+      const root = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shoot(page, 'inventory', name, ['laptop', 'phone']);
+  };
   const rowNames = (page: Page) =>
     page.$$eval('table.inventory tbody th a', (links) => links.map((link) => link.textContent ?? ''));
   /** Every asset the API lists for the query, following its cursors. */
