@@ -361,6 +361,8 @@ export interface AssetFormView extends LayoutView {
   action: string;
   assetName: string;
   errorCount: string | null;
+  /** Each error, linking to its field. */
+  errorLinks: { href: string; text: string }[];
   fields: {
     id: string;
     name: string;
@@ -394,6 +396,10 @@ export function assetFormView(
     action: `/clients/${client.id}/assets/${asset.id}`,
     assetName: asset.name,
     errorCount: count === 0 ? null : count === 1 ? '1 field needs a fix.' : `${count} fields need a fix.`,
+    errorLinks: FORM_FIELDS.flatMap(([field]) => {
+      const error = errors[field];
+      return error ? [{ href: `#asset-${field}`, text: error }] : [];
+    }),
     fields: FORM_FIELDS.map(([field, label]) => {
       const error = errors[field] ?? null;
       const hint = HINTS[field] ?? null;
