@@ -13,7 +13,7 @@ import {
   type ConsoleBrowser,
   VIEWPORTS,
 } from '../support/console-browser.js';
-import { createAsset, createClient } from '../support/planner-factories.js';
+import { createAsset, createClient, createInitiative } from '../support/planner-factories.js';
 import { apiClient, startTestApp, unique, type ApiClient, type TestApp } from '../support/test-app.js';
 
 const ASSETS = 1000;
@@ -191,6 +191,12 @@ describe('the console inventory in Chromium', () => {
       const listed = await api.get(`/clients/${clientId}/assets?q=Device%200002&limit=1`);
       const asset = listed.body.items[0];
       expect(asset.lifecycle.dueOn).not.toBeNull();
+      const initiative = await createInitiative(api, clientId, {
+        title: unique('Replace the front-desk PCs'),
+        kind: 'replacement',
+        targetOn: '2027-03-01',
+        assetIds: [asset.id],
+      });
       await page.goto(`${app.url}/clients/${clientId}/assets?q=Device+0002`);
       expect(await clickAndWait(page, `a[href="/clients/${clientId}/assets/${asset.id}"]`)).toBe(200);
       expect(await textOf(page, 'h2')).toContain('Device 0002');
@@ -213,6 +219,9 @@ describe('the console inventory in Chromium', () => {
         'From a sync with ninjaone',
       ]);
       expect(provenance).toContainEqual(['Purchased on', '—', 'Not recorded']);
+      expect(await textOf(page, '.linked-initiatives')).toBe(
+        `${initiative.title} Replaces it · Proposed — decision needed · target Mar 1, 2027`,
+      );
       expect(await textOf(page, '.lifecycle-used span')).toMatch(
         new RegExp(`of ${asset.lifecycle.lifecycleMonths} months used`),
       );
