@@ -15,9 +15,11 @@ import {
   updateAsset,
   type AssetListOrder,
 } from '../assets/asset.service.js';
+import type { Principal } from '../auth/principal.js';
 import { scopeCovers } from '../auth/scopes.js';
 import { getClient } from '../clients/client.service.js';
 import type { Client } from '../clients/client.schemas.js';
+import type { Executor } from '../db/database.js';
 import { wholeMonthsBetween } from '../domain/dates.js';
 import { ASSET_CATEGORIES } from '../domain/forecast.types.js';
 import { currencyDecimals, minorToDecimal } from '../domain/money.js';
@@ -654,8 +656,8 @@ export function assetDetailView(
 
 /** The client's initiatives that link this asset; a client has tens of initiatives, read a page at a time. */
 async function initiativesOfAsset(
-  db: AppContext['database']['db'],
-  auth: ReturnType<typeof sessionOf>['principal'],
+  db: Executor,
+  auth: Principal,
   clientId: string,
   assetId: string,
 ): Promise<InitiativeResource[]> {
@@ -676,7 +678,7 @@ export function assetsPages(context: AppContext): Router {
   const router = Router();
   const db = context.database.db;
 
-  /** The client and asset ids of the path, or false after passing to the 404 page. */
+  /** The client and asset ids of the path; null when either is not a UUID (the 404 page answers). */
   const idsOf = (req: Request): { clientId: string; assetId: string } | null => {
     const { clientId, assetId } = req.params as { clientId: string; assetId: string };
     return isUuid(clientId) && isUuid(assetId) ? { clientId, assetId } : null;
