@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type OrderByItemBuilder, type Selectable, type Updateable } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.js';
 import type { Executor } from '../db/database.js';
 import { escapeLike } from '../db/like.js';
@@ -225,18 +225,13 @@ export interface AssetListFilter {
   after?: readonly [string, string] | undefined;
 }
 
-/** A page of one client's assets by (name, id). */
-export async function listAssets(
-  db: Executor,
-  mspId: string,
-  clientId: string,
-  filter: AssetListFilter,
-): Promise<AssetRecord[]> {
-  let query = db
-    .selectFrom('assets')
-    .select(columns)
-    .where('msp_id', '=', mspId)
-    .where('client_id', '=', clientId);
+type AssetQuery = ReturnType<typeof assetsOfClient>;
+
+const assetsOfClient = (db: Executor, mspId: string, clientId: string) =>
+  db.selectFrom('assets').where('msp_id', '=', mspId).where('client_id', '=', clientId);
+
+/** The filter's conditions (all but the page's own `limit` and `after`). */
+function whereMatching(query: AssetQuery, filter: Omit<AssetListFilter, 'limit' | 'after'>): AssetQuery {
   if (filter.category) query = query.where('category', '=', filter.category);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.clock === 'inactive') query = query.where('status', 'not in', ['active', 'in_storage']);
@@ -262,14 +257,86 @@ export async function listAssets(
       ]),
     );
   }
+  return query;
+}
+
+/** A page of one client's assets by (name, id). */
+export async function listAssets(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  filter: AssetListFilter,
+): Promise<AssetRecord[]> {
+  let query = whereMatching(assetsOfClient(db, mspId, clientId), filter);
   if (filter.after) {
     const [name, id] = filter.after;
     query = query.where((eb) =>
       eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
     );
   }
-  const rows = await query.orderBy('name').orderBy('id').limit(filter.limit).execute();
+  const rows = await query.select(columns).orderBy('name').orderBy('id').limit(filter.limit).execute();
   return rows.map(toAsset);
+}
+
+/** The stored columns an asset list can be ordered by; ties go by (name, id) in the same direction. */
+export type AssetOrder = 'name' | 'category' | 'model' | 'in_service' | 'replacement_cost';
+
+export interface AssetOffsetPage {
+  order: AssetOrder;
+  direction: 'asc' | 'desc';
+  offset: number;
+  /** Undefined: every matching asset from `offset` on. */
+  limit?: number | undefined;
+}
+
+/**
+ * One client's matching assets in the order asked, by offset, for a page that shows where it is in the whole list
+ * ("51–100 of 1,234"). Blanks sort last whichever the direction.
+ */
+export async function listAssetsByOffset(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  filter: Omit<AssetListFilter, 'limit' | 'after'>,
+  page: AssetOffsetPage,
+): Promise<AssetRecord[]> {
+  let query = whereMatching(assetsOfClient(db, mspId, clientId), filter).select(columns);
+  const direction = page.direction;
+  const blanksLast = (order: OrderByItemBuilder) =>
+    direction === 'asc' ? order.asc().nullsLast() : order.desc().nullsLast();
+  switch (page.order) {
+    case 'category':
+      query = query.orderBy('category', direction);
+      break;
+    case 'model':
+      query = query.orderBy('model', blanksLast);
+      break;
+    case 'in_service':
+      query = query.orderBy(sql`coalesce(in_service_on, purchased_on)`, blanksLast);
+      break;
+    case 'replacement_cost':
+      query = query.orderBy('replacement_cost', blanksLast);
+      break;
+    case 'name':
+      break;
+  }
+  query = query.orderBy('name', direction).orderBy('id', direction).offset(page.offset);
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  const rows = await query.execute();
+  return rows.map(toAsset);
+}
+
+/** How many of one client's assets match the filter. */
+export async function countAssets(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  filter: Omit<AssetListFilter, 'limit' | 'after'>,
+): Promise<number> {
+  const row = await whereMatching(assetsOfClient(db, mspId, clientId), filter)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export async function updateAsset(

@@ -136,6 +136,99 @@ export async function listAssets(
   return pageOf(matches, query.limit, (asset) => [asset.name, asset.id]);
 }
 
+/** The orders a browsed list can take: the stored columns, and the computed refresh due date. */
+export const ASSET_LIST_ORDERS = [
+  'name',
+  'category',
+  'model',
+  'inService',
+  'dueOn',
+  'replacementCost',
+] as const;
+export type AssetListOrder = (typeof ASSET_LIST_ORDERS)[number];
+
+export interface BrowseAssetsQuery extends Pick<
+  ListAssetsQuery,
+  'category' | 'status' | 'lifecycleStatus' | 'q'
+> {
+  order: AssetListOrder;
+  direction: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+const STORED_ORDERS: Record<Exclude<AssetListOrder, 'dueOn'>, assets.AssetOrder> = {
+  name: 'name',
+  category: 'category',
+  model: 'model',
+  inService: 'in_service',
+  replacementCost: 'replacement_cost',
+};
+
+/**
+ * A page of a client's assets by offset, with how many match in all: the console's inventory, which says "51–100
+ * of 1,234" and links to any page. The same filters as {@link listAssets}, and in name order the same rows. The
+ * database pages and counts by itself unless the page depends on the computed clock (a lifecycle status ok,
+ * due_soon or overdue, or the order by due date): then the matching dated assets are read in name order, their
+ * clocks computed, and the page cut from those.
+ */
+export async function browseAssets(
+  db: Executor,
+  auth: Principal,
+  clientId: string,
+  query: BrowseAssetsQuery,
+  asOf: string,
+): Promise<{ items: Asset[]; total: number }> {
+  const wanted = query.lifecycleStatus;
+  const computedStatus = wanted === 'ok' || wanted === 'due_soon' || wanted === 'overdue';
+  const filter = {
+    category: query.category,
+    status: query.status,
+    q: query.q,
+    clock: wanted === 'inactive' || wanted === 'undated' ? wanted : computedStatus ? 'dated' : undefined,
+  } as const;
+  if (!computedStatus && query.order !== 'dueOn') {
+    const [inEffect, rows, total] = await Promise.all([
+      policiesInEffect(db, auth, clientId),
+      assets.listAssetsByOffset(db, auth.mspId, clientId, filter, {
+        order: STORED_ORDERS[query.order],
+        direction: query.direction,
+        offset: query.offset,
+        limit: query.limit,
+      }),
+      assets.countAssets(db, auth.mspId, clientId, filter),
+    ]);
+    if (!inEffect) throw notFound('client');
+    if (total === 0) await getClient(db, auth, clientId);
+    const rules = lifecycleRules(asOf, inEffect);
+    return { items: rows.map((asset) => withLifecycle(asset, rules)), total };
+  }
+  const [inEffect, rows] = await Promise.all([
+    policiesInEffect(db, auth, clientId),
+    assets.listAssetsByOffset(db, auth.mspId, clientId, filter, {
+      order: 'name',
+      direction: query.order === 'name' ? query.direction : 'asc',
+      offset: 0,
+    }),
+  ]);
+  if (!inEffect) throw notFound('client');
+  if (rows.length === 0) await getClient(db, auth, clientId);
+  const rules = lifecycleRules(asOf, inEffect);
+  let matches = rows.map((asset) => withLifecycle(asset, rules));
+  if (computedStatus) matches = matches.filter((asset) => asset.lifecycle.status === wanted);
+  if (query.order === 'dueOn') {
+    const sign = query.direction === 'asc' ? 1 : -1;
+    // A stable sort keeps name order among equal dates; assets with no due date go last either way.
+    matches.sort((a, b) => {
+      const left = a.lifecycle.dueOn;
+      const right = b.lifecycle.dueOn;
+      if (left === null || right === null) return left === right ? 0 : left === null ? 1 : -1;
+      return sign * left.localeCompare(right);
+    });
+  }
+  return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
+}
+
 export async function updateAsset(
   db: Executor,
   auth: Principal,

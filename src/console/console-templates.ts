@@ -23,6 +23,9 @@ export const CONSOLE_PAGES = [
   'schedule',
   'costs',
   'cost-edit',
+  'assets',
+  'asset',
+  'asset-edit',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

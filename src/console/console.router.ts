@@ -5,6 +5,7 @@ import { AuthError } from '../auth/auth-error.js';
 import { AppError } from '../http/errors.js';
 import { sharedSignInLimiters, type SignInLimiters } from '../users/attempt-limiter.js';
 import { resumeSession } from '../users/sign-in.service.js';
+import { assetsPages } from './assets.pages.js';
 import { clientPages } from './client.pages.js';
 import { costsPages } from './costs.pages.js';
 import {
@@ -70,6 +71,7 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(whatIfPages(context));
   pages.use(schedulePages(context));
   pages.use(costsPages(context));
+  pages.use(assetsPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use((_req, res) => {

@@ -147,6 +147,39 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         run: (db) => assetRepository.listAssets(db, MSP, CLIENT, { clock: 'inactive', limit: 51 }),
       },
     },
+    listAssetsByOffset: {
+      'by name, a later page': {
+        run: (db) =>
+          assetRepository.listAssetsByOffset(
+            db,
+            MSP,
+            CLIENT,
+            {},
+            { order: 'name', direction: 'asc', offset: 50, limit: 50 },
+          ),
+      },
+      'filtered, by in-service date descending': {
+        run: (db) =>
+          assetRepository.listAssetsByOffset(
+            db,
+            MSP,
+            CLIENT,
+            { category: 'laptop', status: 'active', q: 'dell' },
+            { order: 'in_service', direction: 'desc', offset: 0, limit: 50 },
+          ),
+      },
+      'every dated asset, by name': {
+        run: (db) =>
+          assetRepository.listAssetsByOffset(
+            db,
+            MSP,
+            CLIENT,
+            { clock: 'dated' },
+            { order: 'name', direction: 'asc', offset: 0 },
+          ),
+      },
+    },
+    countAssets: one((db) => assetRepository.countAssets(db, MSP, CLIENT, { clock: 'undated', q: 'dell' })),
     updateAsset: one((db) =>
       assetRepository.updateAsset(db, MSP, CLIENT, ID, {
         fields: { name: 'Front desk PC', purchasedOn: '2023-01-16' },
