@@ -19,6 +19,10 @@ export const CONSOLE_PAGES = [
   'dashboard',
   'client',
   'users',
+  'initiatives',
+  'initiative',
+  'initiative-new',
+  'decisions',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 
