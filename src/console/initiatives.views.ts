@@ -329,9 +329,9 @@ const FIELD_LABELS: Record<InitiativeField, string> = {
   priority: 'Priority',
   kind: 'Kind',
   targetOn: 'Target date',
-  capexCost: 'Capital cost',
-  monthlyOpexCost: 'Monthly operating cost',
-  opexMonths: 'Operating cost months',
+  capexCost: 'Capex',
+  monthlyOpexCost: 'Monthly opex',
+  opexMonths: 'Opex months',
   status: 'Status',
 };
 
@@ -505,8 +505,8 @@ export function initiativeFormView(
     currency,
     moneyHint:
       digits === 0
-        ? `In ${currency}, whole amounts, e.g. 1,234.`
-        : `In ${currency}, e.g. 1,234.${'5'.padEnd(digits, '0')}.`,
+        ? `Amounts in ${currency}, whole units, e.g. 1,234.`
+        : `Amounts in ${currency}, e.g. 1,234.${'5'.padEnd(digits, '0')}.`,
     priorities: choices(prioritySchema.options, PRIORITY_LABELS, values.priority),
     kinds: choices(INITIATIVE_KINDS, KIND_LABELS, values.kind),
     statuses: choices(initiativeStatusSchema.options, STATUS_LABELS, values.status),
@@ -651,6 +651,7 @@ export interface AssetChecklist {
   /** The search box's text. */
   q: string;
   caption: string;
+  none: string;
   items: AssetChoice[];
   nextHref: string | null;
   firstHref: string | null;
@@ -760,10 +761,10 @@ export function initiativePageView(layout: LayoutView, input: InitiativePageInpu
         { label: 'Kind', value: KIND_LABELS[initiative.kind] },
         { label: 'Priority', value: PRIORITY_LABELS[initiative.priority] },
         {
-          label: 'Capital cost',
+          label: 'Capex',
           value: initiative.capexCost === 0 ? DASH : money.money(initiative.capexCost),
         },
-        { label: 'Operating cost', value: opexText(initiative, client.currency) },
+        { label: 'Opex', value: opexText(initiative, client.currency) },
         { label: 'Linked assets', value: String(initiative.assetIds.length) },
       ],
     },
@@ -791,6 +792,7 @@ export function initiativePageView(layout: LayoutView, input: InitiativePageInpu
       searchAction: `${base}#link-assets`,
       q: input.search.q,
       caption: input.search.q ? `Assets matching “${input.search.q}”` : `${client.name}’s assets, by name`,
+      none: input.search.q ? 'No asset matches.' : 'This client has no assets yet.',
       items: input.search.items.map((asset) => ({
         id: asset.id,
         name: asset.name,

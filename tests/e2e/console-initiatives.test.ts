@@ -14,6 +14,9 @@ import {
 import { createAsset, createClient, createInitiative } from '../support/planner-factories.js';
 import { apiClient, startTestApp, unique, type ApiClient, type TestApp } from '../support/test-app.js';
 
+/** The page's document, inside `page.evaluate` (the tests compile without the DOM library). */
+declare const document: any;
+
 /** The board's column for a target date, computed here from the fiscal calendar as the forecast names quarters. */
 function columnKeyOf(targetOn: string | null, fiscalYearStartMonth: number): string {
   if (targetOn === null) return 'unscheduled';
@@ -304,12 +307,10 @@ describe('initiatives and decisions in the console, in Chromium', () => {
       await page.type('#opexMonths', 'forever');
       expect(await submit(page, '.initiative-form button[type=submit]')).toBe(422);
       expect(await textOf(page, '#capexCost-error')).toBe(
-        'Capital cost “1,234.567” has more decimals than USD has (2).',
+        'Capex “1,234.567” has more decimals than USD has (2).',
       );
       expect(await textOf(page, '#title-error')).toBe('Title must not be empty.');
-      expect(await textOf(page, '#opexMonths-error')).toBe(
-        'Operating cost months is not a whole number of months.',
-      );
+      expect(await textOf(page, '#opexMonths-error')).toBe('Opex months is not a whole number of months.');
       expect(await valueOf(page, '#capexCost')).toBe('1,234.567');
       expect(await valueOf(page, '#opexMonths')).toBe('forever');
       expect(await page.$eval('#capexCost', (input) => input.getAttribute('aria-describedby'))).toContain(
