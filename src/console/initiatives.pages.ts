@@ -103,11 +103,13 @@ export function initiativesPages(context: AppContext): Router {
     const today = context.clock.today();
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
-    const query = listAssetsQuery.parse({
+    // A search the API would refuse (a NUL in it, a cursor too long) starts the list over instead.
+    const asked = listAssetsQuery.safeParse({
       limit: CHECKLIST_PAGE,
       ...(q ? { q } : {}),
       ...(cursor ? { cursor } : {}),
     });
+    const query = asked.success ? asked.data : listAssetsQuery.parse({ limit: CHECKLIST_PAGE });
     const [linkedAssets, search] = await Promise.all([
       findAssetsByIds(db, auth, client.id, initiative.assetIds),
       canEdit(res)

@@ -365,6 +365,8 @@ describe('initiatives and decisions in the console, in Chromium', () => {
       expect(history).toContain('Approved');
       expect(history).toContain(vcio.name);
       expect(history).toContain('Console');
+      await expectAccessible(page);
+      await screenshots(page, 'initiative-decided');
 
       // The trail: newest first, both initiatives; filtered to the console, only this one.
       await page.goto(`${app.url}/clients/${clientId}/decisions`);
@@ -414,6 +416,9 @@ describe('initiatives and decisions in the console, in Chromium', () => {
         expect(await page.$('a[href$="/initiatives/new"]')).toBeNull();
       }
       await expectAccessible(page);
+      await page.goto(`${app.url}/clients/${clientId}/initiatives/${initiative.id}`);
+      await expectAccessible(page);
+      await screenshots(page, 'viewer-initiative');
       expect((await page.goto(`${app.url}/clients/${clientId}/initiatives/new`))?.status()).toBe(403);
       // A form the viewer builds by hand, with their own valid form token, is still refused.
       const token = await valueOf(page, 'input[name=_csrf]');
