@@ -127,7 +127,7 @@ export function initiativesPages(context: AppContext): Router {
         canEdit: canEdit(res),
         notice: status === 200 ? noticeOf(req.query.done) : null,
         linkedAssets,
-        search: { q, items: search.items, nextCursor: search.nextCursor },
+        search: { q, items: search.items, nextCursor: search.nextCursor, paged: query.cursor !== undefined },
         ...overrides,
       }),
     );

@@ -711,7 +711,8 @@ export interface InitiativePageInput {
   canEdit: boolean;
   notice: string | null;
   linkedAssets: readonly AssetRecord[];
-  search: { q: string; items: readonly Asset[]; nextCursor: string | null };
+  /** A page of the asset search: `paged` when it is not the first page. */
+  search: { q: string; items: readonly Asset[]; nextCursor: string | null; paged: boolean };
   form?: InitiativeFormView;
   decisionForm?: DecisionFormView;
   deleteError?: string | null;
@@ -801,7 +802,7 @@ export function initiativePageView(layout: LayoutView, input: InitiativePageInpu
         inputId: `asset-${asset.id}`,
       })),
       nextHref: input.search.nextCursor ? searchHref(input.search.nextCursor) : null,
-      firstHref: null,
+      firstHref: input.search.paged ? searchHref(null) : null,
     },
     decisions: initiative.decisions.map(decisionRow).reverse(),
     decisionForm: decisionOpen
@@ -813,7 +814,12 @@ export function initiativePageView(layout: LayoutView, input: InitiativePageInpu
           note: '',
         }))
       : null,
-    decisionClosed: decisionOpen ? null : 'The initiative is completed: there is nothing left to decide.',
+    // A decision refused because the initiative was completed meanwhile says the service's reason.
+    decisionClosed: decisionOpen
+      ? null
+      : (input.decisionForm?.general ??
+        input.decisionForm?.errors.decision ??
+        'The initiative is completed: there is nothing left to decide.'),
     deleteAction: `${base}/delete`,
     deleteError: input.deleteError ?? null,
   };
