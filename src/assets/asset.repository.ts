@@ -221,6 +221,8 @@ export interface AssetListFilter {
   /** Narrows to assets that can have the given computed lifecycle status; the caller computes the rest. */
   clock?: 'inactive' | 'undated' | 'dated' | undefined;
   q?: string | undefined;
+  /** Only these assets (an initiative's linked ones); not empty. */
+  ids?: readonly string[] | undefined;
   limit: number;
   after?: readonly [string, string] | undefined;
 }
@@ -234,6 +236,7 @@ const assetsOfClient = (db: Executor, mspId: string, clientId: string) =>
 function whereMatching(query: AssetQuery, filter: Omit<AssetListFilter, 'limit' | 'after'>): AssetQuery {
   if (filter.category) query = query.where('category', '=', filter.category);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.ids) query = query.where('id', 'in', filter.ids);
   if (filter.clock === 'inactive') query = query.where('status', 'not in', ['active', 'in_storage']);
   if (filter.clock === 'undated' || filter.clock === 'dated') {
     query = query.where('status', 'in', ['active', 'in_storage']);

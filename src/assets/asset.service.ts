@@ -229,6 +229,20 @@ export async function browseAssets(
   return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
 }
 
+/**
+ * The client's assets among `assetIds`, by name, as stored (no refresh clock): what an initiative's linked assets
+ * are called. Ids of other clients' assets are left out.
+ */
+export async function findAssetsByIds(
+  db: Executor,
+  auth: Principal,
+  clientId: string,
+  assetIds: readonly string[],
+): Promise<AssetRecord[]> {
+  if (assetIds.length === 0) return [];
+  return assets.listAssets(db, auth.mspId, clientId, { ids: assetIds, limit: assetIds.length });
+}
+
 export async function updateAsset(
   db: Executor,
   auth: Principal,

@@ -26,6 +26,10 @@ export const CONSOLE_PAGES = [
   'assets',
   'asset',
   'asset-edit',
+  'initiatives',
+  'initiative',
+  'initiative-new',
+  'decisions',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

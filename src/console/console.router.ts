@@ -18,6 +18,7 @@ import {
 import { consoleScripts, consoleStylesheet } from './console-templates.js';
 import { dashboardPages } from './dashboard.pages.js';
 import { schedulePages } from './schedule.pages.js';
+import { initiativesPages } from './initiatives.pages.js';
 import { sessionsPages } from './sessions.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
@@ -72,6 +73,7 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(schedulePages(context));
   pages.use(costsPages(context));
   pages.use(assetsPages(context));
+  pages.use(initiativesPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use((_req, res) => {

@@ -138,8 +138,15 @@ function acceptedMarks(currency: string): Set<string> {
 const MONEY_EXAMPLE = 'is not an amount of money (e.g. 1234.56 or $1,234.56)';
 const MAX_MINOR_UNITS = 100_000_000_000_000n;
 
-/** Reads a non-blank money cell into minor units of `currency`; see the module comment for the rules. */
-export function parseMoney(raw: string, currency: string): Parsed<number> {
+/**
+ * Reads a non-blank money cell into minor units of `currency`; see the module comment for the rules. A form where a
+ * person types the amount passes `extraDecimals: 'reject'`: 12.345 dollars is then a typing error, not 1235 cents.
+ */
+export function parseMoney(
+  raw: string,
+  currency: string,
+  options: { extraDecimals?: 'round' | 'reject' } = {},
+): Parsed<number> {
   let text = raw.trim().replace(/[\u00a0\u202f]/g, ' ');
   let negative = false;
   if (/^\(.*\)$/.test(text)) {
@@ -186,6 +193,15 @@ export function parseMoney(raw: string, currency: string): Parsed<number> {
   const scale = currencyDecimals(currency);
   let fraction = digits.fraction;
   let roundUp = false;
+  // Trailing zeros past the currency's decimals (12.500) say nothing more and are accepted.
+  if (options.extraDecimals === 'reject' && /[1-9]/.test(fraction.slice(scale))) {
+    return {
+      error:
+        scale === 0
+          ? `must be a whole amount: ${currency} has no decimals`
+          : `has more decimals than ${currency} has (${scale})`,
+    };
+  }
   if (fraction.length > scale) {
     roundUp = fraction.charCodeAt(scale) >= 0x35; // '5'
     fraction = fraction.slice(0, scale);

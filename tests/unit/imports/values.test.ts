@@ -144,6 +144,18 @@ describe('parseMoney', () => {
     expect(parseMoney('99999999999.999', 'USD')).toEqual({ value: 10_000_000_000_000 });
   });
 
+  it('when a person typed the amount and it has more decimals than the currency, then it is refused, not rounded', () => {
+    const typed = { extraDecimals: 'reject' } as const;
+    expect(parseMoney('1,234.50', 'USD', typed)).toEqual({ value: 123450 });
+    expect(parseMoney('12.500', 'USD', typed)).toEqual({ value: 1250 });
+    expect(parseMoney('12.345', 'USD', typed)).toEqual({ error: 'has more decimals than USD has (2)' });
+    expect(parseMoney('1234.5', 'JPY', typed)).toEqual({
+      error: 'must be a whole amount: JPY has no decimals',
+    });
+    expect(parseMoney('1.2345', 'BHD', typed)).toEqual({ error: 'has more decimals than BHD has (3)' });
+    expect(parseMoney('1.234', 'BHD', typed)).toEqual({ value: 1234 });
+  });
+
   it('when the currency has no or three minor digits, then the scale follows it', () => {
     expect(currencyDecimals('JPY')).toBe(0);
     expect(currencyDecimals('BHD')).toBe(3);
