@@ -11,7 +11,7 @@ import type { InitiativeResource } from '../initiatives/initiative.schemas.js';
 import { recordDecisionBody } from '../initiatives/initiative.schemas.js';
 import { getInitiative, listInitiatives, recordDecision } from '../initiatives/initiative.service.js';
 import type { ChartView } from '../packets/packet-chart.js';
-import { formatDate, moneyFormat, type MoneyFormat } from '../packets/packet-format.js';
+import { formatDate, moneyFormat, plural, type MoneyFormat } from '../packets/packet-format.js';
 import type { TimelineView } from '../packets/packet-roadmap.js';
 import type { Words } from '../packets/packet-words.js';
 import * as copy from '../packets/packet.copy.js';
@@ -91,6 +91,8 @@ export interface InitiativeSlideView extends PresentView {
     target: string;
     capex: string;
     opex: string;
+    /** How long the running cost is paid: "for 36 months", "ongoing"; null without one. */
+    opexTerm: string | null;
     assetsText: string;
     assets: string[];
     moreAssets: string | null;
@@ -113,6 +115,8 @@ export interface InitiativeSlideView extends PresentView {
 
 export interface EndSlideView extends PresentView {
   decisions: (DecisionEntryView & { initiative: string })[];
+  /** Initiatives of the deck still waiting for a decision. */
+  open: string[];
   clientHref: string;
 }
 
@@ -254,13 +258,19 @@ function decisionEntry(decision: InitiativeResource['decisions'][number]): Decis
   };
 }
 
-function costTexts(initiative: InitiativeResource, money: MoneyFormat): { capex: string; opex: string } {
+function costTexts(
+  initiative: InitiativeResource,
+  money: MoneyFormat,
+): { capex: string; opex: string; opexTerm: string | null } {
+  const running = initiative.monthlyOpexCost > 0;
   return {
-    capex: initiative.capexCost > 0 ? copy.oneTimeCost(money.money(initiative.capexCost)) : 'None',
-    opex:
-      initiative.monthlyOpexCost > 0
-        ? copy.monthlyCost(money.money(initiative.monthlyOpexCost), initiative.opexMonths)
-        : 'None',
+    capex: initiative.capexCost > 0 ? money.money(initiative.capexCost) : 'None',
+    opex: running ? `${money.money(initiative.monthlyOpexCost)} a month` : 'None',
+    opexTerm: !running
+      ? null
+      : initiative.opexMonths === null
+        ? 'ongoing'
+        : `for ${plural(initiative.opexMonths, 'month')}`,
   };
 }
 
@@ -357,7 +367,10 @@ export function endSlide(
     )
     .sort((a, b) => compare(a.decision.decidedAt, b.decision.decidedAt))
     .map(({ decision, title }) => ({ ...decisionEntry(decision), initiative: title }));
-  return { ...layout, deck, decisions, clientHref: deck.exitHref };
+  const open = deckInitiatives(initiatives, today)
+    .filter(needsDecision)
+    .map((initiative) => initiative.title);
+  return { ...layout, deck, decisions, open, clientHref: deck.exitHref };
 }
 
 const uuid = z.uuid();
@@ -426,11 +439,13 @@ export function presentPages(context: AppContext): Router {
     if (index < 0) return false;
     const initiative = slides[index]!;
     const path = `/clients/${client.id}/present/initiatives/${initiative.id}`;
-    const assetNames = await Promise.all(
-      initiative.assetIds
-        .slice(0, initiative.assetIds.length > ASSETS_NAMED ? ASSETS_NAMED - 1 : ASSETS_NAMED)
-        .map(async (assetId) => (await getAsset(db, auth, client.id, assetId, today)).name),
-    );
+    const assetNames = (
+      await Promise.all(
+        initiative.assetIds
+          .slice(0, initiative.assetIds.length > ASSETS_NAMED ? ASSETS_NAMED - 1 : ASSETS_NAMED)
+          .map(async (assetId) => (await getAsset(db, auth, client.id, assetId, today)).name),
+      )
+    ).sort(compare);
     const canDecide = scopeCovers(auth.scope, 'write');
     const form: DecisionFormInput | null = !canDecide
       ? null

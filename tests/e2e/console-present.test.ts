@@ -12,6 +12,7 @@ import {
   screenshotDir,
   signIn as signInAt,
   textOf,
+  VIEWPORTS,
   type ConsoleBrowser,
 } from '../support/console-browser.js';
 import { createClient, createInitiative } from '../support/planner-factories.js';
@@ -103,6 +104,16 @@ describe('present mode in Chromium', () => {
     return response?.status();
   }
 
+  /** On a phone too (a vCIO checking the deck before the meeting): nothing wider than the screen. */
+  async function phoneScreenshot(page: Page, name: string): Promise<void> {
+    await page.setViewport(VIEWPORTS.phone);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      VIEWPORTS.phone.width,
+    );
+    await page.screenshot({ path: path.join(screenshotDir('present'), `${name}-phone.png`), fullPage: true });
+    await page.setViewport(SCREENS.laptop);
+  }
+
   async function press(page: Page, key: Parameters<Page['keyboard']['press']>[0]): Promise<string> {
     await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
     return page.url();
@@ -143,6 +154,7 @@ describe('present mode in Chromium', () => {
       expect(await page.$('.masthead')).toBeNull();
       await expectAccessible(page);
       await screenshots(page, 'summary');
+      await phoneScreenshot(page, 'summary');
 
       expect(await press(page, 'ArrowRight')).toBe(present('/chart'));
       expect(await textOf(page, '.present-counter [aria-hidden]')).toBe(`2 / ${total}`);
@@ -177,7 +189,7 @@ describe('present mode in Chromium', () => {
       const slide = present(`/initiatives/${mdr.id}`);
       await page.goto(slide);
       expect(await textOf(page, 'h1')).toBe('Managed detection and response');
-      expect(await textOf(page, '#initiative-opex')).toBe('$1,200.00 a month, for 36 months');
+      expect(await textOf(page, '#initiative-opex')).toBe('$1,200.00 a month for 36 months');
       // Prefilled with the client's contact, and the role she gave on her last decision.
       expect(await page.$eval('#decidedBy', (input) => (input as unknown as { value: string }).value)).toBe(
         'Dana Kowalski',
@@ -185,6 +197,7 @@ describe('present mode in Chromium', () => {
       expect(await page.$eval('#role', (input) => (input as unknown as { value: string }).value)).toBe('COO');
       await expectAccessible(page);
       await screenshots(page, 'initiative');
+      await phoneScreenshot(page, 'initiative');
 
       // Who decided is required: the slide comes back with the error beside the field and nothing recorded.
       await page.$eval('#decidedBy', (input) => ((input as unknown as { value: string }).value = ''));

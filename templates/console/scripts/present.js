@@ -1,7 +1,7 @@
 /* global document, window */
 // Present mode's keys: ArrowRight, PageDown or Space for the next slide, ArrowLeft or PageUp for the previous one,
 // Escape to leave, F for full screen. The slides' Prev/Next/Exit links do the same without this script. Keys typed
-// into the decision form (or pressed on its buttons) are left alone.
+// into the decision form (or pressed on its buttons and its disclosure) are left alone.
 (function () {
   'use strict';
   var NEXT = ['ArrowRight', 'PageDown', ' ', 'Spacebar'];
@@ -16,7 +16,7 @@
   function typing(target) {
     if (!target || !target.closest) return false;
     return Boolean(
-      target.closest('input, textarea, select, button, [contenteditable=""], [contenteditable="true"]'),
+      target.closest('input, textarea, select, button, summary, [contenteditable=""], [contenteditable="true"]'),
     );
   }
 
