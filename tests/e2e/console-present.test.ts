@@ -175,6 +175,24 @@ describe('present mode in Chromium', () => {
       expect(await press(page, 'ArrowRight')).toBe(first);
       expect(await press(page, 'PageUp')).toBe(present('/roadmap'));
       expect(await press(page, 'Escape')).toBe(`${app.url}/clients/${clientId}`);
+
+      // Without the script, the links move through the deck.
+      await page.setJavaScriptEnabled(false);
+      await page.goto(present('/roadmap'));
+      expect(await clickAndWait(page, 'a[rel=next]')).toBe(200);
+      expect(page.url()).toBe(first);
+      expect(await clickAndWait(page, 'a[rel=prev]')).toBe(200);
+      expect(page.url()).toBe(present('/roadmap'));
+      expect(await clickAndWait(page, 'a.present-exit')).toBe(200);
+      expect(page.url()).toBe(`${app.url}/clients/${clientId}`);
+      for (const [asset, type] of [
+        ['/assets/present.css', 'text/css'],
+        ['/assets/js/present.js', 'javascript'],
+      ] as const) {
+        const response = await page.goto(`${app.url}${asset}`);
+        expect(response?.status()).toBe(200);
+        expect(response?.headers()['content-type']).toContain(type);
+      }
     },
     SLOW,
   );
