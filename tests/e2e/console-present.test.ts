@@ -64,11 +64,19 @@ describe('present mode in Chromium', () => {
   const present = (suffix = '') => `${app.url}/clients/${clientId}/present${suffix}`;
   const initiativeNamed = (title: string) => initiatives.find((initiative) => initiative.title === title)!;
 
-  /** Whole-page screenshots at each screen size, then back to the laptop's. */
-  async function screenshots(page: Page, name: string): Promise<void> {
+  /**
+   * Whole-page screenshots at each screen size, then back to the laptop's. `fits`: the slide is drawn to the
+   * screen's height (the chart and the roadmap shrink to it), so nothing is below the fold.
+   */
+  async function screenshots(page: Page, name: string, fits = false): Promise<void> {
     const dir = screenshotDir('present');
     for (const [label, viewport] of Object.entries(SCREENS)) {
       await page.setViewport(viewport);
+      if (fits)
+        expect({ label, height: await page.evaluate('document.documentElement.scrollHeight') }).toEqual({
+          label,
+          height: viewport.height,
+        });
       await page.screenshot({ path: path.join(dir, `${name}-${label}.png`), fullPage: true });
     }
     await page.setViewport(SCREENS.laptop);
@@ -160,12 +168,12 @@ describe('present mode in Chromium', () => {
       expect(await textOf(page, '.present-counter [aria-hidden]')).toBe(`2 / ${total}`);
       expect(await page.$$eval('.chart svg rect.bar-capex', (bars) => bars.length)).toBe(12);
       await expectAccessible(page);
-      await screenshots(page, 'chart');
+      await screenshots(page, 'chart', true);
 
       expect(await press(page, 'PageDown')).toBe(present('/roadmap'));
       expect(await page.$$eval('.present-timeline g.initiative', (rows) => rows.length)).toBeGreaterThan(0);
       await expectAccessible(page);
-      await screenshots(page, 'roadmap');
+      await screenshots(page, 'roadmap', true);
 
       // Proposed initiatives in the packet's order: by target date.
       const first = await press(page, ' ');
