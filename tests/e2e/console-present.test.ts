@@ -235,6 +235,11 @@ describe('present mode in Chromium', () => {
       expect((await api.get(`/clients/${clientId}/initiatives/${mdr.id}`)).body.decisions).toEqual([]);
 
       await page.type('#decidedBy', 'Dana Kowalski');
+      // Enter in a field records nothing: only the three buttons answer.
+      await page.keyboard.press('Enter');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(page.url()).toBe(slide);
+      expect((await api.get(`/clients/${clientId}/initiatives/${mdr.id}`)).body.decisions).toEqual([]);
       await page.type('#note', 'Start with the servers.');
       expect(await clickAndWait(page, 'button[value=approved]')).toBe(200);
       expect(page.url()).toBe(slide);
