@@ -16,7 +16,9 @@
   function typing(target) {
     if (!target || !target.closest) return false;
     return Boolean(
-      target.closest('input, textarea, select, button, summary, [contenteditable=""], [contenteditable="true"]'),
+      target.closest(
+        'input, textarea, select, button, summary, [contenteditable=""], [contenteditable="true"]',
+      ),
     );
   }
 
