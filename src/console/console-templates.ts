@@ -30,6 +30,11 @@ export const CONSOLE_PAGES = [
   'initiative',
   'initiative-new',
   'decisions',
+  'present-summary',
+  'present-chart',
+  'present-roadmap',
+  'present-initiative',
+  'present-end',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 
@@ -69,7 +74,11 @@ export function renderConsolePage<View extends LayoutView>(page: ConsolePage, vi
   return compiled.get(page)!(view);
 }
 
-export const consoleStylesheet = (): string => fs.readFileSync(path.join(consoleDir, 'console.css'), 'utf8');
+/** The console's stylesheets: console.css for every page, present.css on top of it for present mode's slides. */
+export const CONSOLE_STYLESHEETS = ['console', 'present'] as const;
+
+export const consoleStylesheet = (name: (typeof CONSOLE_STYLESHEETS)[number] = 'console'): string =>
+  fs.readFileSync(path.join(consoleDir, `${name}.css`), 'utf8');
 
 /** The console's scripts by file name, read once: `templates/console/scripts/<name>.js`. */
 export function consoleScripts(): Map<string, string> {

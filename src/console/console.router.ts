@@ -15,10 +15,11 @@ import {
   requireSession,
   sendMessage,
 } from './console-http.js';
-import { consoleScripts, consoleStylesheet } from './console-templates.js';
+import { CONSOLE_STYLESHEETS, consoleScripts, consoleStylesheet } from './console-templates.js';
 import { dashboardPages } from './dashboard.pages.js';
 import { schedulePages } from './schedule.pages.js';
 import { initiativesPages } from './initiatives.pages.js';
+import { presentPages } from './present.pages.js';
 import { sessionsPages } from './sessions.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
@@ -35,12 +36,13 @@ export function consoleRouter(context: AppContext): Router {
   const limiters: SignInLimiters = context.signInLimiters ?? sharedSignInLimiters(context.rateLimits);
   const router = Router();
   const cookies = consoleCookies(context);
-  let stylesheet: string | undefined;
-
-  router.get('/assets/console.css', (_req, res) => {
-    stylesheet ??= consoleStylesheet();
-    res.type('css').setHeader('Cache-Control', 'public, max-age=300').send(stylesheet);
-  });
+  for (const name of CONSOLE_STYLESHEETS) {
+    let stylesheet: string | undefined;
+    router.get(`/assets/${name}.css`, (_req, res) => {
+      stylesheet ??= consoleStylesheet(name);
+      res.type('css').setHeader('Cache-Control', 'public, max-age=300').send(stylesheet);
+    });
+  }
   // The console's few scripts (templates/console/scripts/*.js), progressive enhancement only: every page works
   // without them. Only files that were there at start-up are served.
   const scripts = consoleScripts();
@@ -76,6 +78,7 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(initiativesPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
+  pages.use(presentPages(context));
   pages.use((_req, res) => {
     sendMessage(res, 404, 'Page not found', 'There is no page at this address, or it is not one of yours.', {
       href: '/',

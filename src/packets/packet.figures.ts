@@ -86,6 +86,9 @@ export interface PacketNumbers {
   endOfSupportExposure: InventoryAsset[];
 }
 
+/** The packet's "decisions needed" rule: an initiative waits for the client's decision while it is proposed. */
+export const needsDecision = (initiative: { status: string }): boolean => initiative.status === 'proposed';
+
 export const isCounted = (asset: InventoryAsset): boolean =>
   asset.status === 'active' || asset.status === 'in_storage';
 
@@ -125,7 +128,7 @@ export function packetNumbers(sources: FiguresSources): PacketNumbers {
   const counted = sources.inventory.filter(isCounted);
   const countWhere = (test: (clock: LifecycleClock) => boolean) =>
     counted.filter((asset) => test(clockOf(asset))).length;
-  const proposed = sources.initiatives.filter((initiative) => initiative.status === 'proposed');
+  const proposed = sources.initiatives.filter(needsDecision);
 
   const counts: PacketFigures['counts'] = {
     assets: counted.length,
