@@ -15,6 +15,8 @@ import {
 } from './console-http.js';
 import { consoleScripts, consoleStylesheet } from './console-templates.js';
 import { dashboardPages } from './dashboard.pages.js';
+import { packetRunsPages } from './packet-runs.pages.js';
+import { packetsPages } from './packets.pages.js';
 import { sessionsPages } from './sessions.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
@@ -64,6 +66,8 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(requireSession);
   pages.use(dashboardPages(context));
   pages.use(clientPages(context));
+  pages.use(packetsPages(context));
+  pages.use(packetRunsPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use((_req, res) => {
