@@ -299,13 +299,18 @@ describe('packets in the web console, rendered by Chromium', () => {
       const forge = async (action: string, fields: Record<string, string>) =>
         (await consolePost(page, action, fields)).status;
       const options = { asOf: '2026-11-22', periodLabel: '', scenario: 'committed', periods: '8' };
+      const runsBefore = (await api.get('/packet-runs')).body.items.length;
+      const packetsBefore = (await api.get(`/clients/${client.id}/packets`)).body.items.length;
       expect(await forge(`/clients/${client.id}/packets`, options)).toBe(403);
       expect(await forge('/packet-runs', options)).toBe(403);
-      if (draft) expect(await forge(`/clients/${client.id}/packets/${draft.id}/issue`, {})).toBe(403);
+      // The packet run before left this client a draft (its packet for 12 quarters, beside the issued one for 8).
+      expect(draft).toBeDefined();
+      expect(await forge(`/clients/${client.id}/packets/${draft.id}/issue`, {})).toBe(403);
+      // Nothing was made or issued.
+      expect((await api.get('/packet-runs')).body.items).toHaveLength(runsBefore);
       const after = (await api.get(`/clients/${client.id}/packets`)).body.items;
-      expect(after.filter((packet: { status: string }) => packet.status === 'draft')).toHaveLength(
-        draft ? 1 : 0,
-      );
+      expect(after).toHaveLength(packetsBefore);
+      expect(after.find((packet: { id: string }) => packet.id === draft.id).status).toBe('draft');
     },
     SLOW,
   );
@@ -317,6 +322,8 @@ describe('packets in the web console, rendered by Chromium', () => {
       const theirs = { id: await createClient(other.api, { name: 'Not Yours Dental' }) };
       const created = await other.api.post(`/clients/${theirs.id}/packets`, { asOf: '2026-11-22' });
       expect(created.status).toBe(201);
+      const theirRun = await other.api.post('/packet-runs', { asOf: '2026-11-22', clientIds: [theirs.id] });
+      expect(theirRun.status).toBe(202);
       const ours = clientNamed('Riverside Metalworks');
       const page = await chromium.newPage();
       expect(await signIn(page, demo.user.email, demo.user.password)).toBe(200);
@@ -327,6 +334,9 @@ describe('packets in the web console, rendered by Chromium', () => {
         `/clients/${ours.id}/packets/${created.body.id}/view`,
         `/clients/${ours.id}/packets/${created.body.id}/issue`,
         `/clients/${theirs.id}/packets/preview`,
+        `/packet-runs/${theirRun.body.id}`,
+        `/clients/${theirs.id}/packets/runs/${theirRun.body.id}`,
+        `/clients/${ours.id}/packets/runs/${theirRun.body.id}`,
       ]) {
         const response = await page.goto(`${app.url}${path}`);
         expect([path, response?.status()]).toEqual([path, 404]);
