@@ -216,6 +216,10 @@ export function packetRunsPages(context: AppContext): Router {
       chosen,
       clientsError,
     });
+    if (!context.packetQueue) {
+      await showRuns(req, res, 503, again('Packet runs are not enabled in this process.', null));
+      return;
+    }
     if (!read.ok) {
       await showRuns(req, res, 422, again(null, null, read.form));
       return;

@@ -262,6 +262,11 @@ export function packetsPages(context: AppContext): Router {
     const auth = requireScope(res, 'write');
     const clientId = req.params.clientId;
     await getClient(db, auth, clientId);
+    const cannot = unavailable();
+    if (cannot) {
+      await showPackets(req, res, 503, { view: optionsView(formStrings(req.body), {}), error: cannot });
+      return;
+    }
     const read = readPacketOptions(req.body);
     if (!read.ok) {
       await showPackets(req, res, 422, { view: read.form, error: null });
