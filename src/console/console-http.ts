@@ -9,10 +9,11 @@ import { newPreSessionToken, sessionFormToken, tokensMatch } from './csrf.js';
 
 /**
  * Pages load only what the app serves: its stylesheet and scripts, and inline SVG. No inline script, no style
- * attribute, forms post to the app only, and nothing frames the console.
+ * attribute, forms post to the app only, and nothing frames the console. The app's own scripts may fetch from the
+ * app (a page in progress fetches its fresh copy), nowhere else.
  */
 export const CONSOLE_CSP =
-  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; " +
+  "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; " +
   "base-uri 'none'; frame-ancestors 'none'";
 
 /** Cookies are Secure (and take the `__Host-` prefix, which pins them to this host and path) behind https. */

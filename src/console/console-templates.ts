@@ -35,6 +35,11 @@ export const CONSOLE_PAGES = [
   'present-roadmap',
   'present-initiative',
   'present-end',
+  'packets',
+  'packet-generation',
+  'packet-issue',
+  'packet-runs',
+  'packet-run',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 
@@ -60,6 +65,11 @@ function compile(): Map<ConsolePage, Handlebars.TemplateDelegate> {
 /** The layout's own fields, which every page's view model carries. */
 export interface LayoutView {
   title: string;
+  /**
+   * A page showing work in progress refreshes itself this often: its <main> from the server again
+   * (scripts/progress.js), or the whole page by a meta refresh where script is off.
+   */
+  refreshSeconds?: number;
   /** Null on pages shown before sign-in. */
   nav: {
     userName: string;

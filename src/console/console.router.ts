@@ -20,6 +20,8 @@ import { dashboardPages } from './dashboard.pages.js';
 import { schedulePages } from './schedule.pages.js';
 import { initiativesPages } from './initiatives.pages.js';
 import { presentPages } from './present.pages.js';
+import { packetRunsPages } from './packet-runs.pages.js';
+import { packetsPages } from './packets.pages.js';
 import { sessionsPages } from './sessions.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
@@ -76,6 +78,8 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(costsPages(context));
   pages.use(assetsPages(context));
   pages.use(initiativesPages(context));
+  pages.use(packetsPages(context));
+  pages.use(packetRunsPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use(presentPages(context));

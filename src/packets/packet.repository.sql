@@ -206,6 +206,25 @@ order by
   "name",
   "id"
 
+-- listPacketIssuers
+
+select
+  "p"."id",
+  "p"."issued_by",
+  "u"."name" as "user_name",
+  "k"."name" as "key_name"
+from
+  "packets" as "p"
+left join
+  "users" as "u" on "u"."msp_id" = "p"."msp_id" and u.id::text = p.issued_by->>'userId'
+left join
+  "api_keys" as "k" on "k"."msp_id" = "p"."msp_id" and k.id::text = p.issued_by->>'keyId'
+where
+  "p"."msp_id" = $1
+  and "p"."client_id" = $2
+  and "p"."id" in ($3, $4)
+  and "p"."status" = $5
+
 -- listPackets (first page)
 
 select

@@ -375,3 +375,41 @@ export async function issuePacket(
     .executeTakeFirst();
   return row && { packet: toPacket(row), issuedNow: issued !== undefined };
 }
+
+/** Who issued a packet, as recorded, with the name of the user or API key it names (if it still exists). */
+export interface PacketIssuer {
+  packetId: string;
+  actor: unknown;
+  userName: string | null;
+  apiKeyName: string | null;
+}
+
+/** The issuers of the client's issued packets among `packetIds`. */
+export async function listPacketIssuers(
+  db: Executor,
+  mspId: string,
+  clientId: string,
+  packetIds: readonly string[],
+): Promise<PacketIssuer[]> {
+  if (packetIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('packets as p')
+    .leftJoin('users as u', (join) =>
+      join.onRef('u.msp_id', '=', 'p.msp_id').on(sql`u.id::text`, '=', sql`p.issued_by->>'userId'`),
+    )
+    .leftJoin('api_keys as k', (join) =>
+      join.onRef('k.msp_id', '=', 'p.msp_id').on(sql`k.id::text`, '=', sql`p.issued_by->>'keyId'`),
+    )
+    .select(['p.id', 'p.issued_by', 'u.name as user_name', 'k.name as key_name'])
+    .where('p.msp_id', '=', mspId)
+    .where('p.client_id', '=', clientId)
+    .where('p.id', 'in', packetIds)
+    .where('p.status', '=', 'issued')
+    .execute();
+  return rows.map((row) => ({
+    packetId: row.id,
+    actor: row.issued_by,
+    userName: row.user_name,
+    apiKeyName: row.key_name,
+  }));
+}

@@ -312,3 +312,32 @@ export function packetFilename(clientName: string, asOf: string): string {
     .replace(/-+$/, '');
   return `${slug || 'packet'}-${asOf}.pdf`;
 }
+
+/**
+ * Who issued each of the client's issued packets among `packetIds`, in words: a console user's name, an API key's
+ * name, or the process (e.g. `cli`). Packets that are drafts are left out.
+ */
+export async function packetIssuers(
+  db: Executor,
+  auth: Principal,
+  clientId: string,
+  packetIds: readonly string[],
+): Promise<Map<string, string>> {
+  await getClient(db, auth, clientId);
+  const issuers = await packets.listPacketIssuers(db, auth.mspId, clientId, packetIds);
+  return new Map(issuers.map((issuer) => [issuer.packetId, issuerName(issuer)]));
+}
+
+function issuerName(issuer: packets.PacketIssuer): string {
+  const actor = (issuer.actor ?? {}) as { kind?: unknown; name?: unknown };
+  switch (actor.kind) {
+    case 'user':
+      return issuer.userName ?? 'a former user';
+    case 'api_key':
+      return issuer.apiKeyName ? `API key “${issuer.apiKeyName}”` : 'an API key';
+    case 'system':
+      return typeof actor.name === 'string' ? `the ${actor.name}` : 'the system';
+    default:
+      return 'unknown';
+  }
+}

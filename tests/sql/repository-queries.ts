@@ -560,6 +560,7 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       'since a packet': { run: (db) => packetRepository.listDecisionsSince(db, MSP, CLIENT, ID) },
     },
     listReplacedAssetIds: one((db) => packetRepository.listReplacedAssetIds(db, MSP, CLIENT)),
+    listPacketIssuers: one((db) => packetRepository.listPacketIssuers(db, MSP, CLIENT, [ID, OTHER_ID])),
     issuePacket: one((db) =>
       packetRepository.issuePacket(db, MSP, CLIENT, ID, {
         issuedAt: AT,

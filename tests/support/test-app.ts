@@ -8,9 +8,12 @@ import type { Database } from '../../src/db/database.js';
 import { Authenticator } from '../../src/auth/authenticator.js';
 import { createRateLimits, type RateLimits } from '../../src/auth/rate-limits.js';
 import { createMsp } from '../../src/msps/msp.service.js';
+import { PacketQueue } from '../../src/packet-runs/packet-queue.js';
+import { workPacketQueue } from '../../src/packet-runs/packet-run.worker.js';
 import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
 import type { SignInLimiters } from '../../src/users/attempt-limiter.js';
+import { testDatabaseUrl, urlForDatabase, WORKER_DATABASE_PREFIX } from './databases.js';
 import { assertResponseMatchesContract } from './response-contract.js';
 import { openTestDatabase } from './test-database.js';
 
@@ -63,6 +66,8 @@ export async function startTestApp(
     authFailureLimit?: number;
     env?: Record<string, string>;
     renderer?: boolean | RendererOptions;
+    /** A packet-run queue worked in this process, as the embedded `serve` does (needs `renderer`). */
+    packetQueue?: boolean;
     /** Where the app logs (silent by default). */
     logger?: Logger;
     /** Console sign-in limits (the app's in-memory defaults when absent). */
@@ -79,6 +84,8 @@ export async function startTestApp(
     ? createRenderer({ concurrency: 2, logger, ...(options.renderer === true ? {} : options.renderer) })
     : undefined;
   await renderer?.start();
+  const packetQueue =
+    options.packetQueue && renderer ? await openWorkedQueue(database, clock, renderer, logger) : undefined;
   const context: AppContext = {
     database,
     config,
@@ -87,6 +94,7 @@ export async function startTestApp(
     authenticator,
     rateLimits,
     ...(renderer ? { renderer } : {}),
+    ...(packetQueue ? { packetQueue } : {}),
     ...(options.signInLimiters ? { signInLimiters: options.signInLimiters } : {}),
   };
   const app = createApp(context);
@@ -109,10 +117,35 @@ export async function startTestApp(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await packetQueue?.stop();
       await renderer?.close();
       await database.close();
     },
   };
+}
+
+/**
+ * The packet-run queue, worked here with quick retries: on PostgreSQL through pg-boss's own pool on this jest
+ * worker's database, on PGlite through the app's connection.
+ */
+async function openWorkedQueue(
+  database: Database,
+  clock: Clock,
+  renderer: ReturnType<typeof createRenderer>,
+  logger: Logger,
+): Promise<PacketQueue> {
+  const base = testDatabaseUrl();
+  const queue = await PacketQueue.open({
+    database,
+    databaseUrl:
+      base && urlForDatabase(base, `${WORKER_DATABASE_PREFIX}${process.env.JEST_WORKER_ID ?? '1'}`),
+    heartbeatSeconds: 10,
+    retryDelaySeconds: 1,
+    pollingIntervalSeconds: 0.5,
+    logger,
+  });
+  await workPacketQueue({ db: database.db, clock, renderer, queue, concurrency: 2, logger });
+  return queue;
 }
 
 /**
