@@ -19,6 +19,8 @@ export const CONSOLE_PAGES = [
   'dashboard',
   'client',
   'users',
+  'share-links',
+  'share-link-created',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

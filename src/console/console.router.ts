@@ -16,6 +16,7 @@ import {
 import { consoleScripts, consoleStylesheet } from './console-templates.js';
 import { dashboardPages } from './dashboard.pages.js';
 import { sessionsPages } from './sessions.pages.js';
+import { shareLinksPages } from './share-links.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
 
@@ -64,6 +65,7 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(requireSession);
   pages.use(dashboardPages(context));
   pages.use(clientPages(context));
+  pages.use(shareLinksPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use((_req, res) => {

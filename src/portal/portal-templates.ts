@@ -32,7 +32,9 @@ function compile(): Map<PortalPage, Handlebars.TemplateDelegate> {
       handlebars.compile(fs.readFileSync(path.join(dir, `${name}.hbs`), 'utf8'), options),
     );
   partial(consolePartials, 'chart');
-  for (const file of fs.readdirSync(path.join(portalDir, 'partials')).filter((name) => name.endsWith('.hbs'))) {
+  for (const file of fs
+    .readdirSync(path.join(portalDir, 'partials'))
+    .filter((name) => name.endsWith('.hbs'))) {
     partial(path.join(portalDir, 'partials'), path.basename(file, '.hbs'));
   }
   return new Map(

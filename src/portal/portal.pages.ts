@@ -31,7 +31,6 @@ import type { PortalLayoutView } from './portal-templates.js';
 /** Initiatives the client may still decide on; a later decision appends to the history, never replaces it. */
 const DECIDABLE: ReadonlySet<InitiativeResource['status']> = new Set(['proposed', 'deferred']);
 
-
 interface InitiativeLine {
   href: string;
   title: string;
@@ -56,7 +55,10 @@ export interface PlanView extends PortalLayoutView {
   canDecide: boolean;
   expiresOn: string;
   asOf: string;
-  summary: PacketView['summary'] & { risksEmpty: boolean };
+  summary: Omit<PacketView['summary'], 'risks'> & {
+    risks: (PacketView['summary']['risks'][number] & { single: boolean })[];
+    risksEmpty: boolean;
+  };
   decisionsNeeded: InitiativeLine[];
   forecast: Pick<ClientView, 'chart' | 'table' | 'notes' | 'summary'>;
   roadmap: { label: string; initiatives: InitiativeLine[] }[];
@@ -146,7 +148,11 @@ export function planView(
     canDecide: visit.link.scope === 'view_and_decide',
     expiresOn: formatDate(visit.link.expiresOn),
     asOf: formatDate(sources.asOf),
-    summary: { ...sources.packet.summary, risksEmpty: sources.packet.summary.risks.length === 0 },
+    summary: {
+      ...sources.packet.summary,
+      risks: sources.packet.summary.risks.map((risk) => ({ ...risk, single: risk.count === '1' })),
+      risksEmpty: sources.packet.summary.risks.length === 0,
+    },
     decisionsNeeded: ordered
       .filter((initiative) => initiative.status === 'proposed')
       .map((initiative) => initiativeLine(visit, initiative, money)),
@@ -246,10 +252,16 @@ function initiativePageView(
   client: Client,
   initiative: InitiativeResource,
   names: Map<string, string>,
-  form: { csrfToken: string; values: Record<string, string>; errors: Partial<Record<DecisionFields, string>> },
+  form: {
+    csrfToken: string;
+    values: Record<string, string>;
+    errors: Partial<Record<DecisionFields, string>>;
+  },
 ): InitiativePageView {
   const money = moneyFormat(client.currency);
-  const assets = initiative.assetIds.map((id) => names.get(id) ?? 'An asset').sort((a, b) => a.localeCompare(b));
+  const assets = initiative.assetIds
+    .map((id) => names.get(id) ?? 'An asset')
+    .sort((a, b) => a.localeCompare(b));
   const canDecide = visit.link.scope === 'view_and_decide';
   const open = DECIDABLE.has(initiative.status);
   const chosen = form.values.decision ?? '';
@@ -511,4 +523,3 @@ export function portalPages(context: AppContext): Router {
   });
   return router;
 }
-

@@ -7,17 +7,15 @@ import { getClient } from '../clients/client.service.js';
 import { AppError } from '../http/errors.js';
 import { getMsp } from '../msps/msp.service.js';
 import { noteShareLinkOpened, openShareLink } from '../share-links/share-link.service.js';
-import {
-  portalHeaders,
-  sendClosed,
-  sendGone,
-  sendUnknownLink,
-  type PortalVisit,
-} from './portal-http.js';
+import { portalHeaders, sendClosed, sendGone, sendUnknownLink, type PortalVisit } from './portal-http.js';
 import { portalPages } from './portal.pages.js';
 
 /** Requests to /p/* per address: plenty for a person reading on a phone, little for a script trying tokens. */
-export const PORTAL_RATE_LIMIT: RateLimitRule = { name: 'portal-address', points: 300, windowSeconds: 5 * 60 };
+export const PORTAL_RATE_LIMIT: RateLimitRule = {
+  name: 'portal-address',
+  points: 300,
+  windowSeconds: 5 * 60,
+};
 
 /**
  * The client portal under /p/<token>: what a share link opens, with no account. Mounted before the console, whose
@@ -63,7 +61,8 @@ export function portalRouter(context: AppContext): Router {
       mspName: msp.name,
     };
     res.locals.portalVisit = visit;
-    if (req.method === 'GET' && req.path === '/') await noteShareLinkOpened(db, opened.link, context.clock.now());
+    if (req.method === 'GET' && req.path === '/')
+      await noteShareLinkOpened(db, opened.link, context.clock.now());
     next();
   };
   router.use('/:token', gate, portalPages(context));

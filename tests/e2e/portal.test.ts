@@ -13,6 +13,7 @@ import {
   expectAccessible,
   launchConsoleBrowser,
   screenshots as shoot,
+  signIn,
   textOf,
   type ConsoleBrowser,
 } from '../support/console-browser.js';
@@ -82,7 +83,8 @@ describe('the client portal in Chromium', () => {
     const base = testDatabaseUrl();
     queue = await startWebhookQueue({
       database: app.database,
-      databaseUrl: base && urlForDatabase(base, `${WORKER_DATABASE_PREFIX}${process.env.JEST_WORKER_ID ?? '1'}`),
+      databaseUrl:
+        base && urlForDatabase(base, `${WORKER_DATABASE_PREFIX}${process.env.JEST_WORKER_ID ?? '1'}`),
       settings: app.context.config.webhooks,
       role: 'worker',
       logger: app.context.logger,
@@ -319,6 +321,51 @@ describe('the client portal in Chromium', () => {
       const foreign = await createInitiative(api, other);
       const live = await shareLink('view_and_decide');
       expect((await page.goto(`${live.url}/initiatives/${foreign.id}`))?.status()).toBe(404);
+    },
+    SLOW,
+  );
+
+  it(
+    'when the vCIO creates a link in the console, then its URL is shown once, opens the portal, and revoking it closes it',
+    async () => {
+      const page = await chromium.newPage();
+      expect(await signIn(page, app.url, demo.user.email, demo.user.password)).toBe(200);
+      await page.goto(`${app.url}/clients/${clientId}/share-links`);
+      await expectAccessible(page);
+      // A bad date is refused next to its field, with what was typed kept.
+      const recipient = unique('Chris Owner');
+      await page.type('#recipientName', recipient);
+      await page.$eval('#expiresOn', (input) => ((input as HTMLInputElement).value = '2026-01-01'));
+      expect(await clickAndWait(page, '.share-link-create button[type=submit]')).toBe(422);
+      expect(await textOf(page, '#expiresOn-error')).toContain('today');
+      expect(await page.$eval('#recipientName', (input) => (input as HTMLInputElement).value)).toBe(
+        recipient,
+      );
+      await expectAccessible(page);
+      await page.$eval('#expiresOn', (input) => ((input as HTMLInputElement).value = '2027-01-15'));
+      const [created] = await Promise.all([
+        page.waitForNavigation(),
+        page.click('.share-link-create button[type=submit]'),
+      ]);
+      expect(created?.status()).toBe(201);
+      expect(created?.headers()['cache-control']).toBe('no-store');
+      const url = await page.$eval('#share-url', (input) => (input as HTMLInputElement).value);
+      expect(url).toMatch(new RegExp(`^${app.url}/p/[A-Za-z0-9_-]{43}$`));
+      await expectAccessible(page);
+      // Desktop only: a phone viewport reloads the page, which would post the form again.
+      await shoot(page, 'portal', 'console-created', ['desktop']);
+
+      await page.goto(`${app.url}/clients/${clientId}/share-links`);
+      expect(await page.content()).not.toContain(url.split('/p/')[1]);
+      await screenshots(page, 'console-list');
+      const portal = await chromium.newPage();
+      expect((await portal.goto(url))?.status()).toBe(200);
+
+      const row = await page.$$(`xpath/.//tr[th[normalize-space()='${recipient}']]//button`);
+      expect(row).toHaveLength(1);
+      await Promise.all([page.waitForNavigation(), row[0]!.click()]);
+      expect(await textOf(page, '.notice')).toContain('revoked');
+      expect((await portal.goto(url))?.status()).toBe(410);
     },
     SLOW,
   );

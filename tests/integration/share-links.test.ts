@@ -66,7 +66,9 @@ describe('share links', () => {
 
     const listed = await tenant.api.get(`/clients/${clientId}/share-links`);
     expect(listed.status).toBe(200);
-    expect(listed.body.items).toContainEqual(expect.objectContaining({ id: created.body.id, status: 'active' }));
+    expect(listed.body.items).toContainEqual(
+      expect.objectContaining({ id: created.body.id, status: 'active' }),
+    );
     expect(listed.text).not.toContain(token);
     const stored = await app.database.db
       .selectFrom('share_links')
@@ -85,7 +87,10 @@ describe('share links', () => {
       [{ recipientName: 'A', scope: 'view', expiresOn: '2026-02-30' }, 'body.expiresOn'],
       [{ recipientName: 'A', scope: 'view', expiresOn: '2026-11-21' }, 'body.expiresOn'],
       [{ recipientName: 'A', scope: 'view', expiresOn: '2028-01-01' }, 'body.expiresOn'],
-      [{ recipientName: 'A', recipientEmail: 'nope', scope: 'view', expiresOn: LATER }, 'body.recipientEmail'],
+      [
+        { recipientName: 'A', recipientEmail: 'nope', scope: 'view', expiresOn: LATER },
+        'body.recipientEmail',
+      ],
       [{ recipientName: 'A', scope: 'view', expiresOn: LATER, token: 'mine' }, 'body.token'],
     ];
     for (const [body, path] of cases) {
@@ -198,12 +203,22 @@ describe('share links', () => {
 
     expect((await decide(decider.url, fields)).status).toBe(403);
     expect((await decide(viewer.url, { ...fields, _csrf: pair._csrf }, pair.cookie)).status).toBe(403);
-    const missingName = await decide(decider.url, { ...fields, decidedBy: '', _csrf: pair._csrf }, pair.cookie);
+    const missingName = await decide(
+      decider.url,
+      { ...fields, decidedBy: '', _csrf: pair._csrf },
+      pair.cookie,
+    );
     expect(missingName.status).toBe(422);
     expect(await missingName.text()).toContain('Type your full name');
-    expect((await tenant.api.get(`/clients/${clientId}/initiatives/${initiative.id}`)).body.decisions).toEqual([]);
+    expect(
+      (await tenant.api.get(`/clients/${clientId}/initiatives/${initiative.id}`)).body.decisions,
+    ).toEqual([]);
 
-    const deferred = await decide(decider.url, { ...fields, decision: 'deferred', _csrf: pair._csrf }, pair.cookie);
+    const deferred = await decide(
+      decider.url,
+      { ...fields, decision: 'deferred', _csrf: pair._csrf },
+      pair.cookie,
+    );
     expect(deferred.status).toBe(303);
     const approved = await decide(decider.url, { ...fields, _csrf: pair._csrf }, pair.cookie);
     expect(approved.status).toBe(303);
