@@ -335,21 +335,27 @@ describe('the client portal in Chromium', () => {
       // A bad date is refused next to its field, with what was typed kept.
       const recipient = unique('Chris Owner');
       await page.type('#recipientName', recipient);
-      await page.$eval('#expiresOn', (input) => ((input as HTMLInputElement).value = '2026-01-01'));
+      await page.$eval(
+        '#expiresOn',
+        (input) => ((input as unknown as { value: string }).value = '2026-01-01'),
+      );
       expect(await clickAndWait(page, '.share-link-create button[type=submit]')).toBe(422);
       expect(await textOf(page, '#expiresOn-error')).toContain('today');
-      expect(await page.$eval('#recipientName', (input) => (input as HTMLInputElement).value)).toBe(
-        recipient,
-      );
+      expect(
+        await page.$eval('#recipientName', (input) => (input as unknown as { value: string }).value),
+      ).toBe(recipient);
       await expectAccessible(page);
-      await page.$eval('#expiresOn', (input) => ((input as HTMLInputElement).value = '2027-01-15'));
+      await page.$eval(
+        '#expiresOn',
+        (input) => ((input as unknown as { value: string }).value = '2027-01-15'),
+      );
       const [created] = await Promise.all([
         page.waitForNavigation(),
         page.click('.share-link-create button[type=submit]'),
       ]);
       expect(created?.status()).toBe(201);
       expect(created?.headers()['cache-control']).toBe('no-store');
-      const url = await page.$eval('#share-url', (input) => (input as HTMLInputElement).value);
+      const url = await page.$eval('#share-url', (input) => (input as unknown as { value: string }).value);
       expect(url).toMatch(new RegExp(`^${app.url}/p/[A-Za-z0-9_-]{43}$`));
       await expectAccessible(page);
       // Desktop only: a phone viewport reloads the page, which would post the form again.
