@@ -241,6 +241,11 @@ describe('share links', () => {
         userAgent: 'PortalTest/1.0',
       }),
     ]);
+
+    // The next packet lists them, signed in the portal.
+    const preview = (await tenant.api.get(`/clients/${clientId}/packets/preview`)).text;
+    const text = preview.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain('Dana Whitfield, Owner (signed in the client portal)');
   });
 
   it("when a link is given another client's initiative, then the portal answers 404", async () => {
