@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { PORTAL_RATE_LIMIT } from '../../src/portal/portal.router.js';
 import { clientLimitedApi, createClient, createInitiative } from '../support/planner-factories.js';
 import { startTestApp, unique, type TestApp, type Tenant } from '../support/test-app.js';
 
@@ -253,5 +254,20 @@ describe('share links', () => {
     const otherClient = await createClient(tenant.api);
     const foreign = await createInitiative(tenant.api, otherClient);
     expect((await open(`${link.url}/initiatives/${foreign.id}`)).status).toBe(404);
+  });
+
+  it('when one address sends too many portal requests, then it is throttled with Retry-After and others are not', async () => {
+    // A documentation address of its own (X-Forwarded-For is trusted from loopback), so no other test shares it.
+    const address = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
+    const fromAddress = (ip: string) =>
+      open(`${app.url}/p/${'B'.repeat(43)}`, { headers: { 'x-forwarded-for': ip } });
+    for (let sent = 0; sent < PORTAL_RATE_LIMIT.points; sent += 25) {
+      const batch = await Promise.all(Array.from({ length: 25 }, () => fromAddress(address)));
+      expect(batch.map((response) => response.status)).toEqual(Array(25).fill(404));
+    }
+    const throttled = await fromAddress(address);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await fromAddress(`198.51.100.${1 + Math.floor(Math.random() * 250)}`)).status).toBe(404);
   });
 });
