@@ -167,10 +167,22 @@ describe('the client portal in Chromium', () => {
       const rows = await page.$$eval('table.forecast tbody tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
       );
-      expect(rows.map((row) => row[6])).toEqual(
-        forecast.body.periods.map((period: { total: number }) => cell(period.total)),
+      expect(rows).toEqual(
+        forecast.body.periods.map(
+          (period: {
+            capex: { total: number };
+            opex: { total: number };
+            total: number;
+            refreshCount: number;
+          }) => [
+            cell(period.capex.total),
+            cell(period.opex.total),
+            cell(period.total),
+            String(period.refreshCount),
+          ],
+        ),
       );
-      expect(await textOf(page, 'table.forecast tfoot td:nth-of-type(7)')).toBe(
+      expect(await textOf(page, 'table.forecast tfoot td:nth-of-type(3)')).toBe(
         cell(forecast.body.totals.total),
       );
       await screenshots(page, 'plan');
