@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { insertPacket } from '../../src/packets/packet.repository.js';
 import { PORTAL_RATE_LIMIT } from '../../src/portal/portal.router.js';
 import { clientLimitedApi, createClient, createInitiative } from '../support/planner-factories.js';
 import { startTestApp, unique, type TestApp, type Tenant } from '../support/test-app.js';
@@ -269,5 +270,44 @@ describe('share links', () => {
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await fromAddress(`198.51.100.${1 + Math.floor(Math.random() * 250)}`)).status).toBe(404);
+  });
+
+  it('when the client has packets, then the portal lists and downloads the issued ones only, never a draft', async () => {
+    const packetClient = await createClient(tenant.api, { name: unique('Packet Dental') });
+    const packet = (label: string) =>
+      insertPacket(app.database.db, tenant.mspId, {
+        clientId: packetClient,
+        asOf: '2026-11-22',
+        periodLabel: label,
+        scenario: 'committed',
+        periods: 8,
+        sha256: 'a'.repeat(64),
+        pageCount: 9,
+        pdf: Buffer.from(`%PDF-1.7 ${label}`),
+        figures: {},
+        contentSha256: 'b'.repeat(64),
+        snapshot: {},
+        createdAt: new Date('2026-11-20T10:00:00Z'),
+      });
+    const issued = await packet('FY2027 Q1 review');
+    const draft = await packet('FY2027 Q2 draft');
+    expect((await tenant.api.post(`/clients/${packetClient}/packets/${issued.id}/issue`)).status).toBe(200);
+    const link = await createLink('view', packetClient);
+
+    const plan = await (await open(link.url)).text();
+    expect(plan).toContain(`/packets/${issued.id}.pdf`);
+    expect(plan).toContain('FY2027 Q1 review');
+    expect(plan).not.toContain(draft.id);
+    expect(plan).not.toContain('FY2027 Q2 draft');
+
+    const pdf = await open(`${link.url}/packets/${issued.id}.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; filename="packet-dental/);
+    expect(Buffer.from(await pdf.arrayBuffer()).toString()).toBe('%PDF-1.7 FY2027 Q1 review');
+    expect((await open(`${link.url}/packets/${draft.id}.pdf`)).status).toBe(404);
+    // Another client's issued packet through this link is not there either.
+    const otherLink = await createLink('view');
+    expect((await open(`${otherLink.url}/packets/${issued.id}.pdf`)).status).toBe(404);
   });
 });
