@@ -273,7 +273,10 @@ describe('share links', () => {
   });
 
   it('when the client has packets, then the portal lists and downloads the issued ones only, never a draft', async () => {
-    const packetClient = await createClient(tenant.api, { name: unique('Packet Dental') });
+    const packetClient = await createClient(tenant.api, {
+      name: unique('Packet Dental'),
+      notes: 'Internal: owner is hard to reach',
+    });
     const packet = (label: string) =>
       insertPacket(app.database.db, tenant.mspId, {
         clientId: packetClient,
@@ -299,6 +302,7 @@ describe('share links', () => {
     expect(plan).toContain('FY2027 Q1 review');
     expect(plan).not.toContain(draft.id);
     expect(plan).not.toContain('FY2027 Q2 draft');
+    expect(plan).not.toContain('hard to reach');
 
     const pdf = await open(`${link.url}/packets/${issued.id}.pdf`);
     expect(pdf.status).toBe(200);
