@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { mountRoute } from './http/route.js';
 import { apiRoutes } from './routes.js';
 import type { ReadinessCheck } from './shared/readiness.js';
+import { portalRouter } from './portal/portal.router.js';
 import { packageVersion } from './shared/version.js';
 
 /** Builds the HTTP app from its dependencies; no side effects, no listening. */
@@ -138,6 +139,8 @@ export function createApp(
     );
   });
   app.use('/api/v1', api);
+  // The client portal answers /p/* whatever the Accept header, before the console's catch-all could.
+  app.use('/p', portalRouter(context));
   app.use(consoleRouter(context));
 
   app.use(notFoundHandler);

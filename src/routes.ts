@@ -11,6 +11,7 @@ import { mspRoutes } from './msps/msp.routes.js';
 import { packetRunRoutes } from './packet-runs/packet-run.routes.js';
 import { packetRoutes } from './packets/packet.routes.js';
 import { recurringCostRoutes } from './recurring-costs/recurring-cost.routes.js';
+import { shareLinkRoutes } from './share-links/share-link.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 
 /** Every API route, in the order the documentation lists them. Each feature adds its list here. */
@@ -27,5 +28,6 @@ export const apiRoutes: readonly RouteDefinition[] = [
   ...calendarRoutes,
   ...packetRoutes,
   ...packetRunRoutes,
+  ...shareLinkRoutes,
   ...webhookRoutes,
 ];

@@ -40,6 +40,8 @@ export const CONSOLE_PAGES = [
   'packet-issue',
   'packet-runs',
   'packet-run',
+  'share-links',
+  'share-link-created',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

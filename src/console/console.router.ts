@@ -23,6 +23,7 @@ import { presentPages } from './present.pages.js';
 import { packetRunsPages } from './packet-runs.pages.js';
 import { packetsPages } from './packets.pages.js';
 import { sessionsPages } from './sessions.pages.js';
+import { shareLinksPages } from './share-links.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
 import { whatIfPages } from './what-if.pages.js';
@@ -80,6 +81,7 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(initiativesPages(context));
   pages.use(packetsPages(context));
   pages.use(packetRunsPages(context));
+  pages.use(shareLinksPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use(presentPages(context));

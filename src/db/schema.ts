@@ -59,6 +59,21 @@ export interface CalendarFeedTokenTable {
   last_used_at: Date | null;
 }
 
+export interface ShareLinkTable {
+  id: Generated<string>;
+  msp_id: string;
+  client_id: string;
+  recipient_name: string;
+  recipient_email: string | null;
+  scope: 'view' | 'view_and_decide';
+  expires_on: DateColumn;
+  token_hash: Buffer;
+  created_at: Generated<Date>;
+  created_by: string | null;
+  revoked_at: Date | null;
+  last_opened_at: Date | null;
+}
+
 export interface LifecyclePolicyTable {
   id: Generated<string>;
   msp_id: string;
@@ -309,6 +324,7 @@ export interface DB {
   clients: ClientTable;
   api_keys: ApiKeyTable;
   calendar_feed_tokens: CalendarFeedTokenTable;
+  share_links: ShareLinkTable;
   lifecycle_policies: LifecyclePolicyTable;
   assets: AssetTable;
   recurring_costs: RecurringCostTable;
@@ -389,6 +405,20 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'token_hash',
     'created_at',
     'last_used_at',
+  ]),
+  share_links: columnsOf<ShareLinkTable>()([
+    'id',
+    'msp_id',
+    'client_id',
+    'recipient_name',
+    'recipient_email',
+    'scope',
+    'expires_on',
+    'token_hash',
+    'created_at',
+    'created_by',
+    'revoked_at',
+    'last_opened_at',
   ]),
   lifecycle_policies: columnsOf<LifecyclePolicyTable>()([
     'id',

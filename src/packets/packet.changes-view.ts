@@ -113,7 +113,7 @@ export function changesView(
       initiative: title,
       decision: copy.DECISION_LABELS[decision.decision],
       decisionClass: `decision-${decision.decision}`,
-      by: copy.decidedBy(decision.decidedBy, decision.role),
+      by: copy.decidedBy(decision.decidedBy, decision.role, decision.via),
     }));
 
   const target = (on: string | null) => (on ? formatDate(on) : copy.NOT_SCHEDULED.toLowerCase());

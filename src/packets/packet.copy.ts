@@ -182,7 +182,8 @@ export const NOT_SCHEDULED = 'Not scheduled';
 
 export const linkedAssetsText = (count: number): string => `Concerns ${plural(count, 'asset')}`;
 
-export const decidedBy = (name: string, role: string | null): string => (role ? `${name}, ${role}` : name);
+export const decidedBy = (name: string, role: string | null, via?: string): string =>
+  `${role ? `${name}, ${role}` : name}${via === 'portal' ? ' (signed in the client portal)' : ''}`;
 
 export const decisionsSinceText = (lastPacketOn: string | null): string =>
   lastPacketOn === null

@@ -129,7 +129,8 @@ select
   "d"."decided_by",
   "d"."role",
   "d"."note",
-  "d"."decided_at"
+  "d"."decided_at",
+  "d"."via"
 from
   "decisions" as "d"
 inner join
@@ -151,7 +152,8 @@ select
   "d"."decided_by",
   "d"."role",
   "d"."note",
-  "d"."decided_at"
+  "d"."decided_at",
+  "d"."via"
 from
   "decisions" as "d"
 inner join
@@ -334,7 +336,8 @@ select
   "d"."decided_by",
   "d"."role",
   "d"."note",
-  "d"."decided_at"
+  "d"."decided_at",
+  "d"."via"
 from
   "decisions" as "d"
 inner join

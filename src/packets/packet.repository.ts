@@ -161,6 +161,8 @@ export interface RecordedDecision {
   role: string | null;
   note: string | null;
   decidedAt: Date;
+  /** Through what it was recorded; a portal decision was signed by the client's executive themselves. */
+  via?: 'api' | 'console' | 'portal';
 }
 
 export interface RoadmapInitiative {
@@ -245,6 +247,7 @@ function decisionsOfClient(db: Executor, mspId: string, clientId: string) {
       'd.role',
       'd.note',
       'd.decided_at',
+      'd.via',
     ])
     .where('d.msp_id', '=', mspId)
     .where('i.client_id', '=', clientId)
@@ -264,6 +267,7 @@ function toDecisionEntry(row: DecisionRow): DecisionEntry {
     role: row.role,
     note: row.note,
     decidedAt: row.decided_at,
+    via: row.via,
   };
 }
 

@@ -29,6 +29,7 @@ const ID_PARAMETERS = [
   'runId',
   'feedId',
   'webhookId',
+  'shareLinkId',
 ] as const;
 type IdParameter = (typeof ID_PARAMETERS)[number];
 /** Path parameters that name something every tenant has (a category), with the value used. */
@@ -40,6 +41,7 @@ const CLIENT_CHILDREN: readonly IdParameter[] = [
   'initiativeId',
   'packetId',
   'feedId',
+  'shareLinkId',
 ];
 
 /**
@@ -64,6 +66,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   recordDecision: { decision: 'approved', decidedBy: 'Intruder' },
   levelClientForecast: { quarterlyCapexCap: 100_000, windowMonths: 3 },
   createCalendarFeed: { name: 'Intruder' },
+  createShareLink: { recipientName: 'Intruder', scope: 'view_and_decide', expiresOn: '2026-12-31' },
   updateWebhook: { description: 'Intruder' },
 };
 
@@ -106,6 +109,11 @@ describe('tenant isolation across every route that takes an id', () => {
     await api.put('/lifecycle-policies/laptop', { lifecycleMonths: 36 });
     const key = await api.post('/api-keys', { name: 'Integration', scope: 'read' });
     const feed = await api.post(`/clients/${clientId}/calendar-feeds`, { name: 'Outlook' });
+    const shareLink = await api.post(`/clients/${clientId}/share-links`, {
+      recipientName: 'Owner',
+      scope: 'view',
+      expiresOn: '2026-12-31',
+    });
     const packet = await app.database.db
       .insertInto('packets')
       .values({
@@ -138,6 +146,7 @@ describe('tenant isolation across every route that takes an id', () => {
       runId: run.rows[0]!.id,
       feedId: feed.body.id,
       webhookId: webhook.body.id,
+      shareLinkId: shareLink.body.id,
     };
   }
 
@@ -244,6 +253,7 @@ describe('tenant isolation across every route that takes an id', () => {
       'decisions',
       'packets',
       'calendar_feed_tokens',
+      'share_links',
       'webhook_subscriptions',
     ]) {
       expect({ table, rows: tables[table]!.length > 1 }).toEqual({ table, rows: true });

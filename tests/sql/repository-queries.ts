@@ -23,6 +23,7 @@ import * as mspRepository from '../../src/msps/msp.repository.js';
 import * as packetRunRepository from '../../src/packet-runs/packet-run.repository.js';
 import * as packetRepository from '../../src/packets/packet.repository.js';
 import * as recurringCostRepository from '../../src/recurring-costs/recurring-cost.repository.js';
+import * as shareLinkRepository from '../../src/share-links/share-link.repository.js';
 import {
   createRecurringCostBody,
   updateRecurringCostBody,
@@ -215,6 +216,24 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       calendarFeedRepository.findCalendarFeedCredentials(db, 'vcal_abcdefgh'),
     ),
     recordCalendarFeedUse: one((db) => calendarFeedRepository.recordCalendarFeedUse(db, ID, AT)),
+  }),
+
+  'src/share-links/share-link.repository.ts': repository(shareLinkRepository, {
+    insertShareLink: one((db) =>
+      shareLinkRepository.insertShareLink(db, MSP, {
+        clientId: CLIENT,
+        recipientName: 'Dana Whitfield',
+        recipientEmail: 'dana@example.com',
+        scope: 'view_and_decide',
+        expiresOn: '2026-12-31',
+        createdBy: 'Sam',
+        tokenHash: Buffer.alloc(32),
+      }),
+    ),
+    listShareLinks: one((db) => shareLinkRepository.listShareLinks(db, MSP, CLIENT)),
+    revokeShareLink: one((db) => shareLinkRepository.revokeShareLink(db, MSP, CLIENT, ID, AT)),
+    findShareLinkByTokenHash: one((db) => shareLinkRepository.findShareLinkByTokenHash(db, Buffer.alloc(32))),
+    recordShareLinkOpened: one((db) => shareLinkRepository.recordShareLinkOpened(db, ID, AT)),
   }),
 
   'src/clients/client.repository.ts': repository(clientRepository, {

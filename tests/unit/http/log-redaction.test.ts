@@ -22,4 +22,19 @@ describe('redactUrl', () => {
     );
     expect(redactUrl('/healthz')).toBe('/healthz');
   });
+
+  it.each([
+    '/p/Abc_DEF-123abcdefghijklmnopqrstuvwxyz0123456',
+    '/p/Abc_DEF-123abcdefghijklmnopqrstuvwxyz0123456/initiatives/9c1d/decisions',
+    '/P/Abc_DEF-123abcdefghijklmnopqrstuvwxyz0123456?x=1',
+  ])('when the portal path %s is logged, then its share token is not in the line', (url) => {
+    const redacted = redactUrl(url);
+    expect(redacted).not.toContain('Abc_DEF-123');
+    expect(redacted).toMatch(/^\/p\/\[redacted\]/);
+  });
+
+  it('when a path only starts like the portal, then it is logged as it came', () => {
+    expect(redactUrl('/projects/p/abc')).toBe('/projects/p/abc');
+    expect(redactUrl('/pages/abc')).toBe('/pages/abc');
+  });
 });
