@@ -19,6 +19,10 @@ export const CONSOLE_PAGES = [
   'dashboard',
   'client',
   'users',
+  'import-upload',
+  'import-preview',
+  'import-mapping',
+  'import-result',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 
