@@ -110,6 +110,8 @@ export interface ImportPreviewView extends LayoutView {
   tiles: { label: string; value: string; tone: string }[];
   unit: { one: string; column: string };
   columns: { column: string; header: string; field: string }[];
+  /** CSV columns have a spreadsheet letter; a JSON field is its path, which the header already says. */
+  showLetters: boolean;
   mappingHref: string | null;
   errors: { row: string; column: string; value: string; message: string }[];
   errorsNote: string | null;
@@ -198,6 +200,7 @@ export function importPreviewView(
       header: column.header === '' ? DASH : column.header,
       field: column.field === null ? 'Not imported' : fieldLabel(column.field),
     })),
+    showLetters: !json,
     mappingHref: json || result.file === null ? null : `${base}/mapping`,
     errors: result.errors.map((issue) => ({
       row: issue.row === null ? 'File' : String(issue.row),
@@ -249,7 +252,12 @@ export function importPreviewView(
         ? {
             action: `${base}/commit`,
             fingerprint: preview.fingerprint,
-            label: `Import ${plural(writes, 'change')} into ${client.name}`,
+            label: `Import ${[
+              result.created > 0 ? `${result.created} new` : null,
+              result.updated > 0 ? `${result.updated} changed` : null,
+            ]
+              .filter(Boolean)
+              .join(' and ')} ${writes === 1 ? 'asset' : 'assets'} into ${client.name}`,
           }
         : null,
     noCommit,

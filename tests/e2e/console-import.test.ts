@@ -13,6 +13,7 @@ import {
   screenshots as shoot,
   signIn as signInAt,
   textOf,
+  VIEWPORTS,
   type ConsoleBrowser,
 } from '../support/console-browser.js';
 import { createClient } from '../support/planner-factories.js';
@@ -44,7 +45,14 @@ describe('the import page in Chromium', () => {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  const screenshots = (page: Page, name: string) => shoot(page, 'import', name, ['laptop', 'phone']);
+  /** Laptop and phone screenshots; at phone width the page itself must not scroll sideways. */
+  async function screenshots(page: Page, name: string): Promise<void> {
+    await shoot(page, 'import', name, ['laptop', 'phone']);
+    await page.setViewport(VIEWPORTS.phone);
+    const overflow = await page.$eval('html', (html) => html.scrollWidth - html.clientWidth);
+    await page.setViewport(VIEWPORTS.laptop);
+    expect({ name, overflow }).toEqual({ name, overflow: 0 });
+  }
 
   /** A vCIO's page, signed in. */
   async function vcioPage(): Promise<Page> {
@@ -124,6 +132,7 @@ describe('the import page in Chromium', () => {
       await expectAccessible(page);
       await screenshots(page, 'dry-run-intune');
 
+      expect(await textOf(page, '.import-commit button')).toMatch(/^Import 1 new asset into /);
       expect(await clickAndWait(page, '.import-commit button[type=submit]')).toBe(200);
       expect(await textOf(page, '.notice')).toContain('1 new asset');
       const inventoryLink = await page.$eval('.import-links a', (link) => link.getAttribute('href'));
@@ -181,6 +190,48 @@ describe('the import page in Chromium', () => {
         headers: { 'content-type': 'application/json' },
       });
       expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 1, errorCount: 0 });
+    },
+    SLOW,
+  );
+
+  it(
+    'when the inventory changes between the dry run and the commit, then nothing is written and the new dry run shows the change old → new',
+    async () => {
+      const clientId = await createClient(api);
+      const page = await vcioPage();
+      const file = csvFile(
+        'two-desktops.csv',
+        'Name,Asset Tag,Category\nFront desk PC,T-1,desktop\nBack office PC,T-2,desktop\n',
+      );
+      expect(await upload(page, clientId, file)).toBe(200);
+      expect(await tile(page, 'New assets')).toBe('2');
+      // Someone adds T-1 by hand while the dry run is on screen.
+      expect(
+        (
+          await api.post(`/clients/${clientId}/assets`, {
+            name: 'Reception',
+            category: 'laptop',
+            assetTag: 'T-1',
+          })
+        ).status,
+      ).toBe(201);
+      expect(await clickAndWait(page, '.import-commit button[type=submit]')).toBe(200);
+      expect(await textOf(page, '.notice')).toContain('nothing was imported');
+      expect((await api.get(`/clients/${clientId}/assets`)).body.items).toHaveLength(1);
+
+      expect(await tile(page, 'New assets')).toBe('1');
+      expect(await tile(page, 'Changed')).toBe('1');
+      const [changed] = await outcomes(page);
+      expect(changed).toMatchObject({ row: '2', outcome: 'Changed', name: 'Reception' });
+      expect(changed!.fields).toEqual(['Name: Reception → Front desk PC', 'Category: laptop → desktop']);
+      await expectAccessible(page);
+      await screenshots(page, 'dry-run-changed');
+      expect(await textOf(page, '.import-commit button')).toMatch(/^Import 1 new and 1 changed assets into /);
+      expect(await clickAndWait(page, '.import-commit button[type=submit]')).toBe(200);
+      const names = (await api.get(`/clients/${clientId}/assets`)).body.items.map(
+        (asset: { name: string }) => asset.name,
+      );
+      expect(names.sort()).toEqual(['Back office PC', 'Front desk PC']);
     },
     SLOW,
   );
