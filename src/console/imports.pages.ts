@@ -11,7 +11,14 @@ import { csvColumns, declaredFormat, detectPreset, isJsonUpload } from '../impor
 import type { RowOutcome } from '../imports/import-plan.js';
 import type { ImportResult } from '../imports/import.schemas.js';
 import { columnMappingSchema } from '../imports/import.schemas.js';
-import { importAssets, previewImport, type ImportPreview } from '../imports/import.service.js';
+import {
+  commitImportUpload,
+  findImportUpload,
+  keepImportUpload,
+  mapImportUpload,
+  type ImportUpload,
+} from '../imports/import-upload.service.js';
+import { previewImport, type ImportPreview } from '../imports/import.service.js';
 import {
   bindColumns,
   GENERIC_COLUMNS,
@@ -23,9 +30,8 @@ import {
 } from '../imports/presets.js';
 import type { DateOrder } from '../imports/values.js';
 import { DASH, formatDateOrDash, formatMoney } from './console-format.js';
-import { layoutOf, requireScope, sendPage, sessionOf } from './console-http.js';
+import { layoutOf, requireScope, sendPage } from './console-http.js';
 import type { LayoutView } from './console-templates.js';
-import { ImportUploads, type StoredUpload } from './import-uploads.js';
 
 const PRESET_LABELS: Record<PresetId, string> = {
   generic: 'Generic CSV (our column names)',
@@ -153,7 +159,7 @@ const plural = (count: number, one: string, many = `${one}s`) => `${count} ${cou
 
 export function importPreviewView(
   layout: LayoutView,
-  upload: Pick<StoredUpload, 'id' | 'fileName' | 'preset' | 'detected' | 'dateOrder'>,
+  upload: Pick<ImportUpload, 'id' | 'fileName' | 'preset' | 'detected' | 'dateOrder'>,
   client: Pick<Client, 'id' | 'name' | 'currency'>,
   preview: ImportPreview,
   options: { page: number; notice: string | null },
@@ -279,7 +285,7 @@ export interface ImportMappingView extends LayoutView {
 
 export function importMappingView(
   layout: LayoutView,
-  upload: Pick<StoredUpload, 'id' | 'fileName'>,
+  upload: Pick<ImportUpload, 'id' | 'fileName'>,
   clientName: string,
   columns: { letter: string; header: string; sample: string; field: string | null }[],
   error: string | null = null,
@@ -319,7 +325,7 @@ export interface ImportResultView extends LayoutView {
 
 export function importResultView(
   layout: LayoutView,
-  upload: Pick<StoredUpload, 'fileName'>,
+  upload: Pick<ImportUpload, 'fileName'>,
   client: Pick<Client, 'id' | 'name'>,
   result: ImportResult,
 ): ImportResultView {
@@ -352,8 +358,6 @@ async function allClients(context: AppContext, auth: Principal): Promise<Client[
   return clients;
 }
 
-const uploadIdPattern = /^[\w-]{24}$/;
-
 const commitForm = z.object({ fingerprint: z.string().min(1).max(100) });
 
 /** A form's fields, whether it came urlencoded or as multipart. */
@@ -375,18 +379,11 @@ function fieldsOf(req: Request): Map<string, string> {
 export function importPages(context: AppContext): Router {
   const router = Router();
   const db = context.database.db;
-  const uploads = new ImportUploads(context.clock);
-
   /** The upload the id names, if it is this session's; else the 404 page. */
-  const uploadOf = (req: Request, res: Response): StoredUpload => {
-    const session = sessionOf(res);
-    const param: unknown = req.params.uploadId;
-    const id = typeof param === 'string' ? param : '';
-    const upload = uploadIdPattern.test(id)
-      ? uploads.find(id, { mspId: session.principal.mspId, sessionId: session.sessionId })
-      : undefined;
-    if (!upload) throw new AppError('not_found', 404, 'No such upload');
-    return upload;
+  const uploadOf = async (req: Request, auth: Principal): Promise<ImportUpload> => {
+    const id: unknown = req.params.uploadId;
+    if (!z.uuid().safeParse(id).success) throw new AppError('not_found', 404, 'No such upload');
+    return findImportUpload(db, auth, id as string, context.clock.now());
   };
 
   const showUploadForm = async (
@@ -413,7 +410,6 @@ export function importPages(context: AppContext): Router {
 
   router.post('/imports', async (req, res) => {
     const auth = requireScope(res, 'write');
-    const session = sessionOf(res);
     const body: unknown = req.body;
     const fields = fieldsOf(req);
     const form: UploadForm = {
@@ -440,28 +436,30 @@ export function importPages(context: AppContext): Router {
       await showUploadForm(res, 422, auth, form, errors);
       return;
     }
-    // Another MSP's client (a forged form) answers the 404 page.
-    const client = await getClient(db, auth, form.clientId);
     const charset = file.contentType ? headerParameter(file.contentType, 'charset') : undefined;
     const declared = declaredFormat(file.contentType, file.filename);
     const preset = chosen === AUTO ? detectPreset({ bytes: file.data, charset, declared }) : chosen;
-    const stored = uploads.add({
-      mspId: auth.mspId,
-      sessionId: session.sessionId,
-      clientId: client.id,
-      fileName: file.filename || 'upload',
-      bytes: file.data,
-      charset,
-      declared,
-      preset,
-      detected: chosen === AUTO,
-      mapping: undefined,
-      dateOrder: form.dateOrder as DateOrder,
-    });
-    res.redirect(303, `/imports/${stored.id}`);
+    // Another MSP's client (a forged form) answers the 404 page.
+    const id = await keepImportUpload(
+      db,
+      auth,
+      {
+        clientId: form.clientId,
+        fileName: file.filename || 'upload',
+        bytes: file.data,
+        charset,
+        declared,
+        preset,
+        detected: chosen === AUTO,
+        mapping: undefined,
+        dateOrder: form.dateOrder as DateOrder,
+      },
+      context.clock.now(),
+    );
+    res.redirect(303, `/imports/${id}`);
   });
 
-  const requestOf = (upload: StoredUpload) => ({
+  const requestOf = (upload: ImportUpload) => ({
     bytes: upload.bytes,
     charset: upload.charset,
     preset: upload.preset,
@@ -471,7 +469,7 @@ export function importPages(context: AppContext): Router {
 
   router.get('/imports/:uploadId', async (req, res) => {
     const auth = requireScope(res, 'write');
-    const upload = uploadOf(req, res);
+    const upload = await uploadOf(req, auth);
     const client = await getClient(db, auth, upload.clientId);
     if (upload.result) {
       sendPage<ImportResultView>(
@@ -497,7 +495,7 @@ export function importPages(context: AppContext): Router {
   });
 
   /** The mapping form's columns: the file's headers, a sample value and the field each now feeds. */
-  const mappingColumns = (upload: StoredUpload) => {
+  const mappingColumns = (upload: ImportUpload) => {
     const file = csvColumns(upload);
     if (!file) return [];
     const bound = bindColumns(file.header, PRESETS[upload.preset], upload.mapping).columns;
@@ -511,7 +509,7 @@ export function importPages(context: AppContext): Router {
 
   router.get('/imports/:uploadId/mapping', async (req, res) => {
     const auth = requireScope(res, 'write');
-    const upload = uploadOf(req, res);
+    const upload = await uploadOf(req, auth);
     const client = await getClient(db, auth, upload.clientId);
     if (upload.result || PRESETS[upload.preset].format === 'json') {
       res.redirect(303, `/imports/${upload.id}`);
@@ -532,7 +530,7 @@ export function importPages(context: AppContext): Router {
 
   router.post('/imports/:uploadId/mapping', async (req, res) => {
     const auth = requireScope(res, 'write');
-    const upload = uploadOf(req, res);
+    const upload = await uploadOf(req, auth);
     const client = await getClient(db, auth, upload.clientId);
     if (upload.result || PRESETS[upload.preset].format === 'json') {
       res.redirect(303, `/imports/${upload.id}`);
@@ -573,13 +571,18 @@ export function importPages(context: AppContext): Router {
       );
       return;
     }
-    upload.mapping = Object.keys(parsed.data).length > 0 ? (parsed.data as ColumnMapping) : undefined;
+    await mapImportUpload(
+      db,
+      auth,
+      upload,
+      Object.keys(parsed.data).length > 0 ? (parsed.data as ColumnMapping) : undefined,
+    );
     res.redirect(303, `/imports/${upload.id}?done=mapped`);
   });
 
   router.post('/imports/:uploadId/commit', async (req, res) => {
     const auth = requireScope(res, 'write');
-    const upload = uploadOf(req, res);
+    const upload = await uploadOf(req, auth);
     if (upload.result) {
       res.redirect(303, `/imports/${upload.id}`);
       return;
@@ -591,11 +594,7 @@ export function importPages(context: AppContext): Router {
     }
     let result: ImportResult;
     try {
-      result = await importAssets(db, auth, upload.clientId, {
-        ...requestOf(upload),
-        commit: true,
-        expectedFingerprint: parsed.data.fingerprint,
-      });
+      result = await commitImportUpload(db, auth, upload, parsed.data.fingerprint);
     } catch (error) {
       if (error instanceof AppError && error.code === 'conflict') {
         res.redirect(303, `/imports/${upload.id}?done=stale`);
@@ -607,9 +606,6 @@ export function importPages(context: AppContext): Router {
       res.redirect(303, `/imports/${upload.id}?done=rejected`);
       return;
     }
-    upload.result = result;
-    // The file is not needed any more: the upload now only shows what the commit did.
-    upload.bytes = Buffer.alloc(0);
     res.redirect(303, `/imports/${upload.id}`);
   });
 

@@ -120,7 +120,7 @@ describe('the import page in Chromium', () => {
       await screenshots(page, 'upload');
 
       expect(await upload(page, clientId, INTUNE)).toBe(200);
-      expect(page.url()).toMatch(/\/imports\/[\w-]{24}$/);
+      expect(page.url()).toMatch(/\/imports\/[0-9a-f-]{36}$/);
       expect(await textOf(page, '.facts')).toContain(
         'Microsoft Intune managed devices (Graph JSON), detected',
       );
@@ -383,7 +383,7 @@ describe('the import page in Chromium', () => {
         ['file', file],
       ]);
       expect(right.status).toBe(303);
-      expect(right.headers.get('location')).toMatch(/^\/imports\/[\w-]{24}$/);
+      expect(right.headers.get('location')).toMatch(/^\/imports\/[0-9a-f-]{36}$/);
       expect((await api.get(`/clients/${clientId}/assets`)).body.items).toEqual([]);
     },
     SLOW,

@@ -1,5 +1,4 @@
 import type { LayoutView } from '../../../src/console/console-templates.js';
-import { ImportUploads, type NewUpload } from '../../../src/console/import-uploads.js';
 import { importPreviewView } from '../../../src/console/imports.pages.js';
 import type { RowOutcome } from '../../../src/imports/import-plan.js';
 import type { ImportResult } from '../../../src/imports/import.schemas.js';
@@ -119,51 +118,5 @@ describe('the import dry run view', () => {
       next: null,
       label: 'Page 3 of 3',
     });
-  });
-});
-
-describe('the kept uploads', () => {
-  const file: NewUpload = {
-    mspId: 'msp-a',
-    sessionId: 'session-a',
-    clientId: client.id,
-    fileName: 'assets.csv',
-    bytes: Buffer.from('Name,Asset Tag\nPC,T-1\n'),
-    charset: undefined,
-    declared: 'csv',
-    preset: 'generic',
-    detected: true,
-    mapping: undefined,
-    dateOrder: 'mdy',
-  };
-
-  it('when another MSP or another session asks for an upload, or it has expired, then it is not found', () => {
-    let now = Date.parse('2026-11-22T10:00:00Z');
-    const uploads = new ImportUploads({ now: () => new Date(now), today: () => '2026-11-22' });
-    const stored = uploads.add(file);
-    expect(stored.id).toMatch(/^[\w-]{24}$/);
-    expect(uploads.find(stored.id, { mspId: 'msp-a', sessionId: 'session-a' })).toBe(stored);
-    expect(uploads.find(stored.id, { mspId: 'msp-b', sessionId: 'session-a' })).toBeUndefined();
-    expect(uploads.find(stored.id, { mspId: 'msp-a', sessionId: 'session-b' })).toBeUndefined();
-    now += 61 * 60 * 1000;
-    expect(uploads.find(stored.id, { mspId: 'msp-a', sessionId: 'session-a' })).toBeUndefined();
-  });
-
-  it('when a session keeps uploading, then only its last five are kept', () => {
-    const uploads = new ImportUploads({
-      now: () => new Date('2026-11-22T10:00:00Z'),
-      today: () => '2026-11-22',
-    });
-    const ids = Array.from({ length: 7 }, () => uploads.add(file).id);
-    const owner = { mspId: 'msp-a', sessionId: 'session-a' };
-    expect(ids.map((id) => uploads.find(id, owner) !== undefined)).toEqual([
-      false,
-      false,
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
   });
 });
