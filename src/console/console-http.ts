@@ -199,6 +199,8 @@ export function multipartFormWithToken(context: AppContext, maxBytes: number) {
     const expected = sessionFormToken(session.token);
     const parse = multipartForm({
       maxBytes,
+      // The column mapping form sends one field per column of the file (an API mapping names up to 200).
+      maxFields: 250,
       beforeFile: (form) =>
         tokensMatch(expected, form.fields.get('_csrf')) ? undefined : new FormTokenRefused(),
     });

@@ -283,9 +283,13 @@ describe('the import page in Chromium', () => {
     async () => {
       const clientId = await createClient(api);
       const page = await vcioPage();
+      const extra = Array.from({ length: 20 }, (_, index) => `Extra ${index + 1}`);
       const file = csvFile(
         'own-columns.csv',
-        'Computer,S/N,Bought,Owner\nLaptop A,SN-100,2024-03-01,Ann\nLaptop B,SN-101,2024-04-01,Bob\n',
+        // Wide, as real exports are: the mapping form has a field per column.
+        `Computer,S/N,Bought,Owner,${extra.join(',')}\n` +
+          `Laptop A,SN-100,2024-03-01,Ann,${extra.map(() => 'x').join(',')}\n` +
+          `Laptop B,SN-101,2024-04-01,Bob,${extra.map(() => 'y').join(',')}\n`,
       );
       expect(await upload(page, clientId, file)).toBe(200);
       // No preset knows these columns: the header is the error.
@@ -314,6 +318,7 @@ describe('the import page in Chromium', () => {
         ['S/N', 'Serial Number'],
         ['Bought', 'Purchased On'],
         ['Owner', 'Assigned To'],
+        ...extra.map((header) => [header, 'Not imported']),
       ]);
       expect(await clickAndWait(page, '.import-commit button[type=submit]')).toBe(200);
 
