@@ -110,7 +110,8 @@ export interface ImportPreviewView extends LayoutView {
     clientName: string;
     clientHref: string;
     preset: string;
-    dateOrder: string;
+    /** How numeric dates are read; null for JSON, whose timestamps say it themselves. */
+    dateOrder: string | null;
   };
   notice: string | null;
   tiles: { label: string; value: string; tone: string }[];
@@ -189,7 +190,7 @@ export function importPreviewView(
       clientName: client.name,
       clientHref: `/clients/${client.id}`,
       preset: `${PRESET_LABELS[upload.preset]}${upload.detected ? ', detected from the file' : ''}`,
-      dateOrder: DATE_ORDERS.find((order) => order.value === upload.dateOrder)!.label,
+      dateOrder: json ? null : DATE_ORDERS.find((order) => order.value === upload.dateOrder)!.label,
     },
     notice: options.notice,
     tiles: [
