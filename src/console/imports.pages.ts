@@ -437,7 +437,9 @@ export function importPages(context: AppContext): Router {
       await showUploadForm(res, 422, auth, form, errors);
       return;
     }
-    const charset = file.contentType ? headerParameter(file.contentType, 'charset') : undefined;
+    const declaredCharset = file.contentType ? headerParameter(file.contentType, 'charset') : undefined;
+    // A charset name longer than any real one is no charset: the file's bytes decide.
+    const charset = declaredCharset && declaredCharset.length <= 100 ? declaredCharset : undefined;
     const declared = declaredFormat(file.contentType, file.filename);
     const preset = chosen === AUTO ? detectPreset({ bytes: file.data, charset, declared }) : chosen;
     // Another MSP's client (a forged form) answers the 404 page.
@@ -446,7 +448,8 @@ export function importPages(context: AppContext): Router {
       auth,
       {
         clientId: form.clientId,
-        fileName: file.filename || 'upload',
+        // The name is only shown; a very long one is cut where the page would not show it whole anyway.
+        fileName: (file.filename?.trim() || 'upload').slice(0, 300),
         bytes: file.data,
         charset,
         declared,

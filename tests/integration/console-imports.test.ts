@@ -112,6 +112,20 @@ describe('the import page over HTTP', () => {
     expect((await api.get(`/clients/${clientId}/assets`)).body.items).toEqual([]);
   });
 
+  it('when the file has a very long name, then it is kept, cut to 300 characters', async () => {
+    const clientId = await createClient(api);
+    const visitor = await signedIn();
+    const name = `${'inventory-'.repeat(40)}.csv`;
+    const sent = await upload(
+      visitor,
+      { clientId, preset: 'auto', dateOrder: 'mdy' },
+      { ...snipeIt(), name },
+    );
+    expect(sent.status).toBe(303);
+    const dryRun = await visitor.get(sent.headers.get('location')!);
+    expect(dryRun.html).toContain(`Dry run: ${name.slice(0, 300)}</h1>`);
+  });
+
   it('when an hour has passed since the upload, then it is gone and the page answers 404', async () => {
     const clientId = await createClient(api);
     const visitor = await signedIn();
