@@ -375,7 +375,7 @@ function fieldsOf(req: Request): Map<string, string> {
 /**
  * The import page: choose a client, upload a CSV or JSON file, choose a preset (or let it be detected) or map the
  * columns, read the dry run row by row, then commit exactly what it showed. The file is kept between the steps
- * (see import-uploads.ts). vCIOs and above: the page changes inventory, so even viewing it needs `write`.
+ * (in the database, see import-upload.service.ts). vCIOs and above: the page changes inventory, so even viewing it needs `write`.
  */
 export function importPages(context: AppContext): Router {
   const router = Router();
