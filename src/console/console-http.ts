@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/principal.js';
 import { scopeCovers, type Scope } from '../auth/scopes.js';
 import { AppError } from '../http/errors.js';
+import { MultipartForm, multipartForm } from '../http/multipart.js';
 import type { ResumedSession } from '../users/sign-in.service.js';
 import { renderConsolePage, type ConsolePage, type LayoutView } from './console-templates.js';
 import { newPreSessionToken, sessionFormToken, tokensMatch } from './csrf.js';
@@ -143,6 +144,23 @@ export function requireSession(req: Request, res: Response, next: NextFunction):
   );
 }
 
+/** The `_csrf` field of a form, urlencoded or multipart. */
+function givenFormToken(body: unknown): unknown {
+  if (body instanceof MultipartForm) return body.fields.get('_csrf');
+  return (body as Record<string, unknown> | undefined)?._csrf;
+}
+
+function refuseForm(res: Response): void {
+  sendMessage(
+    res,
+    403,
+    'Form expired',
+    'This form could not be accepted: it was sent without its security token or from another page. Go back, ' +
+      'reload the page and try again.',
+    { href: '/', label: 'Back to the console' },
+  );
+}
+
 /**
  * Every POST carries the form token: the session's synchronizer token when signed in, else the double-submitted
  * pre-session token. A missing or wrong token is refused with 403 before anything runs.
@@ -151,22 +169,47 @@ export function requireFormToken(context: AppContext) {
   const cookies = consoleCookies(context);
   return (req: Request, res: Response, next: NextFunction): void => {
     const session = optionalSessionOf(res);
-    const given: unknown = (req.body as Record<string, unknown> | undefined)?._csrf;
     const expected = session
       ? sessionFormToken(session.token)
       : (req.cookies as Record<string, string | undefined>)[cookies.preSession];
-    if (tokensMatch(expected, given)) {
+    if (tokensMatch(expected, givenFormToken(req.body))) {
       next();
       return;
     }
-    sendMessage(
-      res,
-      403,
-      'Form expired',
-      'This form could not be accepted: it was sent without its security token or from another page. Go back, ' +
-        'reload the page and try again.',
-      { href: '/', label: 'Back to the console' },
-    );
+    refuseForm(res);
+  };
+}
+
+class FormTokenRefused extends Error {}
+
+/**
+ * A multipart form (a file upload) for a signed-in user: streamed by the API's multipart reader with its limits,
+ * its `_csrf` field checked as soon as the file part starts, so a form without the right token (which must come
+ * before the file, as the console's forms put it) is refused before a byte of the file is kept; then the whole
+ * form is checked like any other. Without a session nothing is read.
+ */
+export function multipartFormWithToken(context: AppContext, maxBytes: number) {
+  const checkToken = requireFormToken(context);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const session = optionalSessionOf(res);
+    if (!session) {
+      res.setHeader('Connection', 'close');
+      requireSession(req, res, next);
+      return;
+    }
+    const expected = sessionFormToken(session.token);
+    const parse = multipartForm({
+      maxBytes,
+      // The column mapping form sends one field per column of the file (an API mapping names up to 200).
+      maxFields: 250,
+      beforeFile: (form) =>
+        tokensMatch(expected, form.fields.get('_csrf')) ? undefined : new FormTokenRefused(),
+    });
+    parse(req, res, (error?: unknown) => {
+      if (error instanceof FormTokenRefused) refuseForm(res);
+      else if (error) next(error);
+      else checkToken(req, res, next);
+    });
   };
 }
 

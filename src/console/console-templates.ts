@@ -42,6 +42,10 @@ export const CONSOLE_PAGES = [
   'packet-run',
   'share-links',
   'share-link-created',
+  'import-upload',
+  'import-preview',
+  'import-mapping',
+  'import-result',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

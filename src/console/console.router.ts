@@ -11,6 +11,7 @@ import { costsPages } from './costs.pages.js';
 import {
   CONSOLE_CSP,
   consoleCookies,
+  multipartFormWithToken,
   requireFormToken,
   requireSession,
   sendMessage,
@@ -22,6 +23,8 @@ import { initiativesPages } from './initiatives.pages.js';
 import { presentPages } from './present.pages.js';
 import { packetRunsPages } from './packet-runs.pages.js';
 import { packetsPages } from './packets.pages.js';
+import { importPages } from './imports.pages.js';
+import { MAX_IMPORT_BYTES } from '../imports/import.schemas.js';
 import { sessionsPages } from './sessions.pages.js';
 import { shareLinksPages } from './share-links.pages.js';
 import { signInPages } from './sign-in.pages.js';
@@ -66,9 +69,13 @@ export function consoleRouter(context: AppContext): Router {
     res.locals.consoleSession = await resumeSession(context.database.db, token, context.clock);
     next();
   });
+  const formToken = requireFormToken(context);
+  // The one multipart form is the import page's upload; its token is checked before the file is read.
+  const uploadForm = multipartFormWithToken(context, MAX_IMPORT_BYTES);
   pages.use((req, res, next) => {
-    if (req.method === 'POST') requireFormToken(context)(req, res, next);
-    else next();
+    if (req.method !== 'POST') next();
+    else if (req.is('multipart/form-data')) uploadForm(req, res, next);
+    else formToken(req, res, next);
   });
   pages.use(signInPages(context, limiters));
   pages.use(requireSession);
@@ -85,6 +92,7 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
   pages.use(presentPages(context));
+  pages.use(importPages(context));
   pages.use((_req, res) => {
     sendMessage(res, 404, 'Page not found', 'There is no page at this address, or it is not one of yours.', {
       href: '/',

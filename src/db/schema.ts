@@ -288,6 +288,24 @@ export interface WebhookSubscriptionTable {
   updated_at: Timestamp;
 }
 
+export interface ImportUploadTable {
+  id: Generated<string>;
+  msp_id: string;
+  session_id: string;
+  client_id: string;
+  file_name: string;
+  content: Buffer;
+  charset: string | null;
+  declared: 'csv' | 'json' | null;
+  preset: string;
+  detected: boolean;
+  mapping: ColumnType<unknown, string | null | undefined, string | null>;
+  date_order: 'mdy' | 'dmy';
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  expires_at: Date;
+}
+
 export interface WebhookEventTable {
   id: Generated<string>;
   msp_id: string;
@@ -340,6 +358,7 @@ export interface DB {
   password_set_tokens: PasswordSetTokenTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_events: WebhookEventTable;
+  import_uploads: ImportUploadTable;
   webhook_delivery_attempts: WebhookDeliveryAttemptTable;
   schema_migrations: SchemaMigrationTable;
 }
@@ -601,6 +620,23 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'secret_sealed',
     'created_at',
     'updated_at',
+  ]),
+  import_uploads: columnsOf<ImportUploadTable>()([
+    'id',
+    'msp_id',
+    'session_id',
+    'client_id',
+    'file_name',
+    'content',
+    'charset',
+    'declared',
+    'preset',
+    'detected',
+    'mapping',
+    'date_order',
+    'result',
+    'created_at',
+    'expires_at',
   ]),
   webhook_events: columnsOf<WebhookEventTable>()([
     'id',

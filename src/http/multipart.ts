@@ -14,6 +14,11 @@ export interface MultipartLimits {
   maxFiles?: number;
   maxFields?: number;
   maxFieldBytes?: number;
+  /**
+   * Asked as each file part starts, with the fields read so far (the parts before it): an error refuses the whole
+   * request before a byte of the file is kept, e.g. a console form whose CSRF token, sent first, is wrong.
+   */
+  beforeFile?: (form: MultipartForm) => Error | undefined;
 }
 
 /** A parameter of a header value: `boundary` of a Content-Type, `charset` of a part's type. */
@@ -80,6 +85,12 @@ export function multipartForm(limits: MultipartLimits): RequestHandler {
       if (received > limits.maxBytes) fail(tooLarge(limits.maxBytes));
     });
     parser.on('file', (name, stream, info) => {
+      const refusal = limits.beforeFile?.(form);
+      if (refusal) {
+        stream.resume();
+        fail(refusal);
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(tooLarge(limits.maxBytes)));

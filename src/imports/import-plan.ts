@@ -421,12 +421,32 @@ export interface ExistingAsset extends AssetWrite {
   id: string;
 }
 
+/** One field an update changes, with the stored value and the file's. */
+export interface FieldChange {
+  field: keyof AssetFields;
+  from: AssetFields[keyof AssetFields];
+  to: AssetFields[keyof AssetFields];
+}
+
+/** What the import does with one row that has no error: the preview a person reads row by row. */
+export interface RowOutcome {
+  row: number;
+  action: 'create' | 'update' | 'unchanged';
+  /** The asset's name: the stored one for a match, else the one the new asset gets. */
+  name: string;
+  identity: { column: string; value: string };
+  /** For an update, the fields it changes; for a create, the fields the file gives. */
+  changes: FieldChange[];
+}
+
 export interface Reconciliation {
   creates: AssetWrite[];
   updates: (AssetWrite & { id: string })[];
   unchanged: number;
   errors: ImportIssue[];
   warnings: ImportWarning[];
+  /** Row by row, in the file's order; only when asked for (a large file's API import does not need them). */
+  outcomes: RowOutcome[];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -460,7 +480,11 @@ function findMatches(
 }
 
 /** Matches the plan with the client's assets: what to create, what to change, what is already so. */
-export function reconcile(plan: ImportPlan, existing: readonly ExistingAsset[]): Reconciliation {
+export function reconcile(
+  plan: ImportPlan,
+  existing: readonly ExistingAsset[],
+  options: { outcomes?: boolean } = {},
+): Reconciliation {
   const byKind: Record<IdentityKind, Map<string, ExistingAsset[]>> = {
     externalId: new Map(),
     assetTag: new Map(),
@@ -479,6 +503,7 @@ export function reconcile(plan: ImportPlan, existing: readonly ExistingAsset[]):
   const errors: ImportIssue[] = [];
   const warnings = new WarningLog();
   const claimedBy = new Map<string, number>();
+  const outcomes: RowOutcome[] = [];
   let unchanged = 0;
 
   for (const planned of plan.assets) {
@@ -527,6 +552,17 @@ export function reconcile(plan: ImportPlan, existing: readonly ExistingAsset[]):
         'import',
       );
       creates.push({ fields, dateSources });
+      if (options.outcomes) {
+        outcomes.push({
+          row,
+          action: 'create',
+          name,
+          identity: { column: identity.column, value: identity.value },
+          changes: (Object.keys(fields) as (keyof AssetFields)[])
+            .filter((field) => fields[field] !== null)
+            .map((field) => ({ field, from: null, to: fields[field] })),
+        });
+      }
       continue;
     }
 
@@ -547,6 +583,17 @@ export function reconcile(plan: ImportPlan, existing: readonly ExistingAsset[]):
     const { fields, dateSources, changed } = planAssetWrite(target, given, 'import');
     if (changed) updates.push({ id: target.id, fields, dateSources });
     else unchanged++;
+    if (options.outcomes) {
+      outcomes.push({
+        row,
+        action: changed ? 'update' : 'unchanged',
+        name: target.fields.name,
+        identity: { column: identity.column, value: identity.value },
+        changes: (Object.keys(fields) as (keyof AssetFields)[])
+          .filter((field) => fields[field] !== target.fields[field])
+          .map((field) => ({ field, from: target.fields[field], to: fields[field] })),
+      });
+    }
   }
-  return { creates, updates, unchanged, errors, warnings: warnings.list() };
+  return { creates, updates, unchanged, errors, warnings: warnings.list(), outcomes };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, invalid } from '../http/errors.js';
 import { headerParameter, MultipartForm } from '../http/multipart.js';
 import { defineRoute, toFieldErrors } from '../http/route.js';
+import { declaredFormat } from './detect-preset.js';
 import type { ImportIssue } from './import-plan.js';
 import {
   columnMappingSchema,
@@ -54,17 +55,6 @@ interface Upload {
   mapping: ColumnMapping | undefined;
   /** What the upload says it is, from its media type or file name; undefined when it does not say. */
   declared: 'csv' | 'json' | undefined;
-}
-
-const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
-
-function declaredFormat(contentType: string | null, filename: string | null): Upload['declared'] {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/json' || type.endsWith('+json')) return 'json';
-  if (CSV_TYPES.includes(type)) return 'csv';
-  if (filename && /\.json$/i.test(filename)) return 'json';
-  if (filename && /\.csv$/i.test(filename)) return 'csv';
-  return undefined;
 }
 
 /** The file and its options from either a raw CSV or JSON body or a form with `file` and an optional `mapping`. */

@@ -10,6 +10,7 @@ import { buildDemoBook } from '../../src/demo/demo-data.js';
 import * as dashboardRepository from '../../src/dashboard/dashboard.repository.js';
 import * as demoRepository from '../../src/demo/demo.repository.js';
 import * as forecastRepository from '../../src/forecast/forecast.repository.js';
+import * as importUploadRepository from '../../src/imports/import-upload.repository.js';
 import * as importRepository from '../../src/imports/import.repository.js';
 import * as initiativeRepository from '../../src/initiatives/initiative.repository.js';
 import {
@@ -340,6 +341,51 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     listAssetsToMatch: one((db) => importRepository.listAssetsToMatch(db, MSP, CLIENT)),
     lockClientImports: one((db) => importRepository.lockClientImports(db, CLIENT)),
     findImportTargets: one((db) => importRepository.findImportTargets(db, 'Bright Smile Dental')),
+  }),
+
+  'src/imports/import-upload.repository.ts': repository(importUploadRepository, {
+    insertImportUpload: one(
+      (db) =>
+        importUploadRepository.insertImportUpload(
+          db,
+          MSP,
+          ID,
+          {
+            clientId: CLIENT,
+            fileName: 'assets.csv',
+            bytes: Buffer.from('Name,Asset Tag\nPC,T-1\n'),
+            charset: undefined,
+            declared: 'csv',
+            preset: 'generic',
+            detected: true,
+            mapping: undefined,
+            dateOrder: 'mdy',
+          },
+          AT,
+        ),
+      [[{ id: OTHER_ID }]],
+    ),
+    findImportUpload: one((db) => importUploadRepository.findImportUpload(db, MSP, ID, OTHER_ID, AT)),
+    setImportUploadMapping: one((db) =>
+      importUploadRepository.setImportUploadMapping(db, MSP, OTHER_ID, { Computer: 'name' }),
+    ),
+    setImportUploadResult: one((db) =>
+      importUploadRepository.setImportUploadResult(db, MSP, OTHER_ID, {
+        committed: true,
+        preset: 'generic',
+        rows: 1,
+        created: 1,
+        updated: 0,
+        unchanged: 0,
+        errorCount: 0,
+        errors: [],
+        warningCount: 0,
+        warnings: [],
+        file: { format: 'csv', encoding: 'utf-8', delimiter: ',', headerRow: 1 },
+        columns: [],
+      }),
+    ),
+    pruneImportUploads: one((db) => importUploadRepository.pruneImportUploads(db, MSP, ID, 4, AT)),
   }),
 
   'src/initiatives/initiative.repository.ts': repository(initiativeRepository, {
