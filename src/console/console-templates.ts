@@ -19,6 +19,12 @@ export const CONSOLE_PAGES = [
   'dashboard',
   'client',
   'users',
+  'settings',
+  'settings-branding',
+  'settings-policies',
+  'settings-api-keys',
+  'settings-api-key-created',
+  'user-link',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

@@ -15,7 +15,11 @@ import {
 } from './console-http.js';
 import { consoleScripts, consoleStylesheet } from './console-templates.js';
 import { dashboardPages } from './dashboard.pages.js';
+import { consoleMultipart } from './console-multipart.js';
 import { sessionsPages } from './sessions.pages.js';
+import { settingsApiKeysPages } from './settings-api-keys.pages.js';
+import { settingsPoliciesPages } from './settings-policies.pages.js';
+import { CONSOLE_UPLOADS, CONSOLE_IMAGES, settingsPages } from './settings.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
 
@@ -56,6 +60,8 @@ export function consoleRouter(context: AppContext): Router {
     res.locals.consoleSession = await resumeSession(context.database.db, token, context.clock);
     next();
   });
+  // File uploads: read (signed in, on their paths only) before the form-token check, which then sees their fields.
+  pages.use(consoleMultipart(CONSOLE_UPLOADS));
   pages.use((req, res, next) => {
     if (req.method === 'POST') requireFormToken(context)(req, res, next);
     else next();
@@ -66,6 +72,9 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(clientPages(context));
   pages.use(sessionsPages(context));
   pages.use(usersPages(context));
+  pages.use(settingsPages(context));
+  pages.use(settingsPoliciesPages(context));
+  pages.use(settingsApiKeysPages(context));
   pages.use((_req, res) => {
     sendMessage(res, 404, 'Page not found', 'There is no page at this address, or it is not one of yours.', {
       href: '/',
@@ -135,6 +144,8 @@ export function consoleRouter(context: AppContext): Router {
     }
     const wantsHtml =
       req.accepts(['json', 'html']) === 'html' ||
+      // Images the console's pages show (their requests accept */*, which would otherwise read as JSON).
+      (req.method === 'GET' && CONSOLE_IMAGES.test(req.path)) ||
       req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
     if (!wantsHtml) {
       next();
