@@ -105,7 +105,7 @@ function inheritedText(
       field === 'replacementCost'
         ? moneyFormat(currency).money(fromMsp)
         : field === 'annualEscalationBps'
-          ? `${fromMsp} bps (${(fromMsp / 100).toFixed(2)}%)`
+          ? `${fromMsp} bps, ${(fromMsp / 100).toFixed(2)}%`
           : String(fromMsp);
     return `Inherits ${value} (MSP)`;
   }
