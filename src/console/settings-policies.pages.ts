@@ -56,6 +56,8 @@ interface PolicyRowView {
     inputId: string;
     label: string;
     value: string;
+    /** The value in effect at this level, for readers who cannot edit. */
+    shown: string;
     /** What applies when the field is left empty, and where it comes from. */
     inherited: string;
     hintId: string;
@@ -93,6 +95,14 @@ function policyValues(policy: LifecyclePolicy | undefined, currency: string): Re
   };
 }
 
+/** A policy value as people read it: money in the currency, basis points with their percentage. */
+function readable(field: PolicyField, value: number, currency: string): string {
+  if (field === 'replacementCost') return moneyFormat(currency).money(value);
+  if (field === 'annualEscalationBps') return `${value} bps (${(value / 100).toFixed(2)}%)`;
+  return String(value);
+}
+
+/** What applies when a field is left empty, and where it comes from. */
 function inheritedText(
   field: PolicyField,
   mspPolicy: LifecyclePolicy | undefined,
@@ -100,24 +110,16 @@ function inheritedText(
   currency: string,
 ): string {
   const fromMsp = atClientLevel ? mspPolicy?.[field] : null;
-  if (fromMsp !== null && fromMsp !== undefined) {
-    const value =
-      field === 'replacementCost'
-        ? moneyFormat(currency).money(fromMsp)
-        : field === 'annualEscalationBps'
-          ? `${fromMsp} bps, ${(fromMsp / 100).toFixed(2)}%`
-          : String(fromMsp);
-    return `Inherits ${value} (MSP)`;
-  }
+  if (fromMsp !== null && fromMsp !== undefined) return `${readable(field, fromMsp, currency)}, from the MSP`;
   switch (field) {
     case 'lifecycleMonths':
-      return `Inherits ${DEFAULT_LIFECYCLE_MONTHS} (default)`;
+      return `${DEFAULT_LIFECYCLE_MONTHS}, the default`;
     case 'replacementCost':
-      return 'Inherits none (asset’s own cost)';
+      return 'none: each asset’s own cost';
     case 'annualEscalationBps':
-      return 'Inherits 0 (default)';
+      return '0, the default';
     case 'dueSoonDays':
-      return `Inherits ${DEFAULT_DUE_SOON_DAYS} (default)`;
+      return `${DEFAULT_DUE_SOON_DAYS}, the default`;
   }
 }
 
@@ -176,7 +178,13 @@ export function policiesView(
           inputId: `${category}-${field}`,
           label: `${CATEGORY_LABELS[category]}: ${FIELD_LABELS[field]}`,
           value: values[field],
-          inherited: inheritedText(field, mspBy.get(category), atClient, level.currency),
+          shown: (() => {
+            const value = stored?.[field];
+            return value === null || value === undefined
+              ? `${inheritedText(field, mspBy.get(category), atClient, level.currency)} (inherited)`
+              : readable(field, value, level.currency);
+          })(),
+          inherited: `If empty: ${inheritedText(field, mspBy.get(category), atClient, level.currency)}`,
           hintId: `${category}-${field}-hint`,
           error: input?.errors[field] ?? null,
           errorId: `${category}-${field}-error`,

@@ -225,7 +225,7 @@ describe('the console’s settings in Chromium', () => {
       await clickAndWait(page, '.policy-picker button');
       expect(page.url()).toBe(`${app.url}/settings/policies?client=${client.id}`);
       expect(await textOf(page, '#policies-heading')).toBe('Overrides for Riverside Metalworks');
-      expect(await textOf(page, '#laptop-lifecycleMonths-hint')).toBe('Inherits 18 (MSP)');
+      expect(await textOf(page, '#laptop-lifecycleMonths-hint')).toBe('If empty: 18, from the MSP');
       expect(await textOf(page, '#policy-laptop .policy-status')).toBe('Inherited');
       expect(await textOf(page, '#policy-desktop .policy-status')).toBe('Overridden');
       await page.type('#laptop-lifecycleMonths', '120');
@@ -413,6 +413,8 @@ describe('the console’s settings in Chromium', () => {
         }
         expect((await page.goto(`${app.url}/settings/policies`))?.status()).toBe(200);
         expect(await page.$('button[value=save]')).toBeNull();
+        expect(await textOf(page, '#policy-laptop td')).toBe('18');
+        expect(await textOf(page, '#policy-virtual_host td')).toBe('36, the default (inherited)');
         await expectAccessible(page);
         if (role === 'viewer') await screenshots(page, 'policies-viewer');
 
