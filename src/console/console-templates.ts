@@ -24,6 +24,7 @@ export const CONSOLE_PAGES = [
   'settings-policies',
   'settings-api-keys',
   'settings-api-key-created',
+  'settings-webhooks',
   'user-link',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];

@@ -19,6 +19,7 @@ import { consoleMultipart } from './console-multipart.js';
 import { sessionsPages } from './sessions.pages.js';
 import { settingsApiKeysPages } from './settings-api-keys.pages.js';
 import { settingsPoliciesPages } from './settings-policies.pages.js';
+import { settingsWebhooksPages } from './settings-webhooks.pages.js';
 import { CONSOLE_UPLOADS, CONSOLE_IMAGES, settingsPages } from './settings.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
@@ -75,6 +76,7 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(settingsPages(context));
   pages.use(settingsPoliciesPages(context));
   pages.use(settingsApiKeysPages(context));
+  pages.use(settingsWebhooksPages(context));
   pages.use((_req, res) => {
     sendMessage(res, 404, 'Page not found', 'There is no page at this address, or it is not one of yours.', {
       href: '/',

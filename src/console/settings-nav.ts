@@ -8,7 +8,7 @@ export interface SettingsNavView {
   canEdit: boolean;
 }
 
-export type SettingsSection = 'overview' | 'branding' | 'policies' | 'api-keys' | 'users';
+export type SettingsSection = 'overview' | 'branding' | 'policies' | 'api-keys' | 'webhooks' | 'users';
 
 export const SETTINGS_SECTIONS: readonly {
   section: SettingsSection;
@@ -38,6 +38,13 @@ export const SETTINGS_SECTIONS: readonly {
     label: 'API keys',
     scope: 'admin',
     summary: 'Keys for scripts and integrations, by scope and client; create and revoke them.',
+  },
+  {
+    section: 'webhooks',
+    href: '/settings/webhooks',
+    label: 'Webhooks',
+    scope: 'admin',
+    summary: 'The addresses that are sent events as they happen (managed through the API).',
   },
   {
     section: 'users',

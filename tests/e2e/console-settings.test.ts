@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { HTTPResponse, Page } from 'puppeteer-core';
 import { loadDemo, type LoadedDemo } from '../../src/demo/demo.service.js';
+import { insertSubscription } from '../../src/webhooks/webhook.repository.js';
 import {
   SLOW,
   clickAndWait,
@@ -79,6 +81,7 @@ describe('the console’s settings in Chromium', () => {
         'Branding',
         'Lifecycle policies',
         'API keys',
+        'Webhooks',
         'Users',
       ]);
       await expectAccessible(page);
@@ -300,6 +303,20 @@ describe('the console’s settings in Chromium', () => {
       expect(await textOf(page, '[role=status]')).toContain('Key revoked');
       expect((await keyApi.get(`/clients/${client.id}`)).status).toBe(401);
       await noPageOverflow(page);
+
+      // Webhooks are listed (managed through the API).
+      // Stored directly: creating one through the API resolves its host, and the tests have no network.
+      await insertSubscription(app.database.db, demo.msp.id, {
+        id: crypto.randomUUID(),
+        url: 'https://hooks.example.com/vcio',
+        events: ['packet.issued'],
+        description: 'PSA ticket on issue',
+        secretSealed: 'sealed',
+      });
+      await page.goto(`${app.url}/settings/webhooks`);
+      expect(await textOf(page, 'table.webhooks tbody tr')).toContain('https://hooks.example.com/vcio');
+      await expectAccessible(page);
+      await screenshots(page, 'webhooks');
     },
     SLOW,
   );
@@ -407,7 +424,7 @@ describe('the console’s settings in Chromium', () => {
         const person = await createConsoleUser(app, demo.msp.id, role);
         const page = await chromium.newPage();
         await signIn(page, person.email, person.password);
-        for (const address of ['/settings/api-keys', '/users']) {
+        for (const address of ['/settings/api-keys', '/settings/webhooks', '/users']) {
           expect((await page.goto(`${app.url}${address}`))?.status()).toBe(403);
           expect(await textOf(page, 'h1')).toBe('Not allowed');
         }
