@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/principal.js';
 import { scopeCovers, type Scope } from '../auth/scopes.js';
 import { AppError } from '../http/errors.js';
-import { MultipartForm, multipartForm } from '../http/multipart.js';
+import { MultipartForm, multipartForm, type MultipartLimits } from '../http/multipart.js';
 import type { ResumedSession } from '../users/sign-in.service.js';
 import { renderConsolePage, type ConsolePage, type LayoutView } from './console-templates.js';
 import { newPreSessionToken, sessionFormToken, tokensMatch } from './csrf.js';
@@ -186,9 +186,13 @@ class FormTokenRefused extends Error {}
  * A multipart form (a file upload) for a signed-in user: streamed by the API's multipart reader with its limits,
  * its `_csrf` field checked as soon as the file part starts, so a form without the right token (which must come
  * before the file, as the console's forms put it) is refused before a byte of the file is kept; then the whole
- * form is checked like any other. Without a session nothing is read.
+ * form is checked like any other. Without a session, or on a path whose forms take no file (`limitsFor` answers
+ * undefined), nothing is read.
  */
-export function multipartFormWithToken(context: AppContext, maxBytes: number) {
+export function multipartFormWithToken(
+  context: AppContext,
+  limitsFor: (path: string) => MultipartLimits | undefined,
+) {
   const checkToken = requireFormToken(context);
   return (req: Request, res: Response, next: NextFunction): void => {
     const session = optionalSessionOf(res);
@@ -197,11 +201,16 @@ export function multipartFormWithToken(context: AppContext, maxBytes: number) {
       requireSession(req, res, next);
       return;
     }
+    const limits = limitsFor(req.path);
+    if (limits === undefined) {
+      // No form here takes a file: nothing is read, and without its fields the form has no token.
+      res.setHeader('Connection', 'close');
+      refuseForm(res);
+      return;
+    }
     const expected = sessionFormToken(session.token);
     const parse = multipartForm({
-      maxBytes,
-      // The column mapping form sends one field per column of the file (an API mapping names up to 200).
-      maxFields: 250,
+      ...limits,
       beforeFile: (form) =>
         tokensMatch(expected, form.fields.get('_csrf')) ? undefined : new FormTokenRefused(),
     });

@@ -46,6 +46,13 @@ export const CONSOLE_PAGES = [
   'import-preview',
   'import-mapping',
   'import-result',
+  'settings',
+  'settings-branding',
+  'settings-policies',
+  'settings-api-keys',
+  'settings-api-key-created',
+  'settings-webhooks',
+  'user-link',
 ] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 

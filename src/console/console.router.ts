@@ -27,6 +27,10 @@ import { importPages } from './imports.pages.js';
 import { MAX_IMPORT_BYTES } from '../imports/import.schemas.js';
 import { sessionsPages } from './sessions.pages.js';
 import { shareLinksPages } from './share-links.pages.js';
+import { settingsApiKeysPages } from './settings-api-keys.pages.js';
+import { settingsPoliciesPages } from './settings-policies.pages.js';
+import { settingsWebhooksPages } from './settings-webhooks.pages.js';
+import { CONSOLE_UPLOADS, CONSOLE_IMAGES, settingsPages } from './settings.pages.js';
 import { signInPages } from './sign-in.pages.js';
 import { usersPages } from './users.pages.js';
 import { whatIfPages } from './what-if.pages.js';
@@ -70,8 +74,16 @@ export function consoleRouter(context: AppContext): Router {
     next();
   });
   const formToken = requireFormToken(context);
-  // The one multipart form is the import page's upload; its token is checked before the file is read.
-  const uploadForm = multipartFormWithToken(context, MAX_IMPORT_BYTES);
+  // Multipart forms (file uploads) are read on their own paths only, with each path's limits, and their token is
+  // checked before the file is read; a multipart POST anywhere else is refused unread.
+  const uploadForm = multipartFormWithToken(context, (path) =>
+    path === '/imports' || /^\/imports\/[^/]+\/mapping$/.test(path)
+      ? // The column mapping form sends one field per column of the file (an API mapping names up to 200).
+        { maxBytes: MAX_IMPORT_BYTES, maxFields: 250 }
+      : Object.hasOwn(CONSOLE_UPLOADS, path)
+        ? CONSOLE_UPLOADS[path]
+        : undefined,
+  );
   pages.use((req, res, next) => {
     if (req.method !== 'POST') next();
     else if (req.is('multipart/form-data')) uploadForm(req, res, next);
@@ -93,6 +105,10 @@ export function consoleRouter(context: AppContext): Router {
   pages.use(usersPages(context));
   pages.use(presentPages(context));
   pages.use(importPages(context));
+  pages.use(settingsPages(context));
+  pages.use(settingsPoliciesPages(context));
+  pages.use(settingsApiKeysPages(context));
+  pages.use(settingsWebhooksPages(context));
   pages.use((_req, res) => {
     sendMessage(res, 404, 'Page not found', 'There is no page at this address, or it is not one of yours.', {
       href: '/',
@@ -162,6 +178,8 @@ export function consoleRouter(context: AppContext): Router {
     }
     const wantsHtml =
       req.accepts(['json', 'html']) === 'html' ||
+      // Images the console's pages show (their requests accept */*, which would otherwise read as JSON).
+      (req.method === 'GET' && CONSOLE_IMAGES.test(req.path)) ||
       req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
     if (!wantsHtml) {
       next();

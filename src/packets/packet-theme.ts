@@ -48,6 +48,12 @@ function luminance(rgb: Rgb): number {
 
 const contrastWithWhite = (rgb: Rgb) => 1.05 / (luminance(rgb) + 0.05);
 
+/** The WCAG contrast ratio of white text on a `#rrggbb` colour (on the default accent for anything else). */
+export function contrastOnWhiteText(accentColor: string): number {
+  const candidate = accentColor.toLowerCase();
+  return contrastWithWhite(parse(HEX_COLOUR.test(candidate) ? candidate : DEFAULT_ACCENT));
+}
+
 export function packetTheme(accentColor: string | null | undefined): PacketTheme {
   const candidate = (accentColor ?? '').toLowerCase();
   const accent = HEX_COLOUR.test(candidate) ? candidate : DEFAULT_ACCENT;

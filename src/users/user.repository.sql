@@ -14,6 +14,14 @@ returning
   "msp_id",
   "user_id"
 
+-- deleteUser
+
+delete from
+  "users"
+where
+  "msp_id" = $1
+  and "id" = $2
+
 -- findLiveSession
 
 select
@@ -183,6 +191,19 @@ order by
   "name",
   "id"
 
+-- lockOwnerIds
+
+select
+  "id"
+from
+  "users"
+where
+  "msp_id" = $1
+  and "role" = $2
+order by
+  "id"
+for update
+
 -- retirePasswordSetTokens
 
 update
@@ -238,3 +259,22 @@ set
 where
   "msp_id" = $3
   and "id" = $4
+
+-- updateUserRole
+
+update
+  "users"
+set
+  "role" = $1,
+  "updated_at" = $2
+where
+  "msp_id" = $3
+  and "id" = $4
+returning
+  "id",
+  "msp_id",
+  "email",
+  "name",
+  "role",
+  "password_hash",
+  "created_at"

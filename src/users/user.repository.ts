@@ -336,3 +336,46 @@ export async function findUsablePasswordSetToken(
     .executeTakeFirst();
   return row && { mspId: row.msp_id, userId: row.user_id, email: row.email };
 }
+
+/**
+ * The ids of the MSP's owners, locked until the transaction ends: a role change or a removal that checks "not the
+ * last owner" holds these rows, so two admins cannot each remove one of the last two owners at once.
+ */
+export async function lockOwnerIds(db: Executor, mspId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('msp_id', '=', mspId)
+    .where('role', '=', 'owner')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function updateUserRole(
+  db: Executor,
+  mspId: string,
+  userId: string,
+  role: UserRole,
+  at: Date,
+): Promise<User | undefined> {
+  const row = await db
+    .updateTable('users')
+    .set({ role, updated_at: at })
+    .where('msp_id', '=', mspId)
+    .where('id', '=', userId)
+    .returning(userColumns)
+    .executeTakeFirst();
+  return row && toUser(row);
+}
+
+/** Deletes a user; their sessions and password links go with them (ON DELETE CASCADE). */
+export async function deleteUser(db: Executor, mspId: string, userId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('users')
+    .where('msp_id', '=', mspId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -163,6 +163,95 @@ export async function listUsers(db: Executor, auth: Principal): Promise<User[]> 
   return users.listUsers(db, auth.mspId);
 }
 
+/** The user behind an admin principal, when it is a signed-in user (an admin API key has none). */
+async function actingUser(db: Executor, auth: Principal): Promise<User | undefined> {
+  if (!scopeCovers(auth.scope, 'admin') || auth.clientId !== null) {
+    throw new AppError('forbidden', 403, 'Only an admin or owner can manage users');
+  }
+  return auth.actor.kind === 'user' ? users.findUser(db, auth.mspId, auth.actor.userId) : undefined;
+}
+
+const onlyOwners = (what: string): AppError => new AppError('forbidden', 403, `Only an owner can ${what}`);
+
+/**
+ * An admin invites a user: created without a password, with the one-time link they set it with (no mail is sent).
+ * Only an owner may make another owner.
+ */
+export async function inviteUser(
+  db: Executor,
+  auth: Principal,
+  input: CreateUserInput,
+  options: { publicUrl: string; clock: Clock },
+): Promise<{ user: User; link: PasswordLink }> {
+  const actor = await actingUser(db, auth);
+  if (input.role === 'owner' && actor?.role !== 'owner') throw onlyOwners('make another owner');
+  return createUser(db, auth.mspId, input, options);
+}
+
+/**
+ * A new one-time password link for a user of the caller's MSP (earlier links stop working). Only an owner may
+ * reset an owner's password: an admin who could would take over the owner's account with the link.
+ */
+export async function resetUserPassword(
+  db: Executor,
+  auth: Principal,
+  userId: string,
+  options: { publicUrl: string; clock: Clock },
+): Promise<{ user: User; link: PasswordLink }> {
+  const actor = await actingUser(db, auth);
+  const user = await users.findUser(db, auth.mspId, userId);
+  if (!user) throw notFound('user');
+  if (user.role === 'owner' && actor?.role !== 'owner') throw onlyOwners('send an owner a password link');
+  return { user, link: await issuePasswordLink(db, user, 'reset', options.publicUrl, options.clock) };
+}
+
+/**
+ * Changes a user's role; it applies to their next request (sessions read the role as they are resumed). Only an
+ * owner may make an owner or change an owner's role, and the MSP's last owner stays an owner.
+ */
+export async function changeUserRole(
+  db: Executor,
+  auth: Principal,
+  userId: string,
+  role: UserRole,
+  clock: Clock,
+): Promise<User> {
+  return withTransaction(db, async (tx) => {
+    const actor = await actingUser(tx, auth);
+    const owners = await users.lockOwnerIds(tx, auth.mspId);
+    const user = await users.findUser(tx, auth.mspId, userId);
+    if (!user) throw notFound('user');
+    if (user.role === role) return user;
+    if ((user.role === 'owner' || role === 'owner') && actor?.role !== 'owner') {
+      throw onlyOwners('make an owner or change an owner’s role');
+    }
+    if (user.role === 'owner' && owners.length <= 1) {
+      throw conflict('The MSP’s last owner must stay an owner; make someone else an owner first');
+    }
+    const changed = await users.updateUserRole(tx, auth.mspId, userId, role, clock.now());
+    if (!changed) throw notFound('user');
+    return changed;
+  });
+}
+
+/**
+ * Removes a user, who is signed out at once (their sessions and links are deleted with them). Nobody removes
+ * themselves or the last owner, and only an owner removes an owner.
+ */
+export async function removeUser(db: Executor, auth: Principal, userId: string): Promise<User> {
+  return withTransaction(db, async (tx) => {
+    const actor = await actingUser(tx, auth);
+    const owners = await users.lockOwnerIds(tx, auth.mspId);
+    const user = await users.findUser(tx, auth.mspId, userId);
+    if (!user) throw notFound('user');
+    if (actor?.id === user.id) throw conflict('You cannot remove yourself; ask another admin');
+    if (user.role === 'owner' && actor?.role !== 'owner') throw onlyOwners('remove an owner');
+    if (user.role === 'owner' && owners.length <= 1) throw conflict('The MSP’s last owner cannot be removed');
+    await users.deleteUser(tx, auth.mspId, userId);
+    return user;
+  });
+}
+
 /** The signed-in user's own live sessions, newest first. */
 export async function listOwnSessions(db: Executor, auth: Principal, clock: Clock): Promise<UserSession[]> {
   if (auth.actor.kind !== 'user') return [];

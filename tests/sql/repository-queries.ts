@@ -719,6 +719,9 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     findUsablePasswordSetToken: one((db) =>
       userRepository.findUsablePasswordSetToken(db, Buffer.alloc(32), AT),
     ),
+    lockOwnerIds: one((db) => userRepository.lockOwnerIds(db, MSP)),
+    updateUserRole: one((db) => userRepository.updateUserRole(db, MSP, ID, 'admin', AT)),
+    deleteUser: one((db) => userRepository.deleteUser(db, MSP, ID)),
   }),
 
   'src/webhooks/webhook.repository.ts': repository(webhookRepository, {
