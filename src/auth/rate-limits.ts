@@ -51,7 +51,13 @@ const LONGEST_KEY = 200;
  * rather than letting requests through unlimited.
  */
 export function createRateLimits(database: Database): RateLimits {
-  const pool = database.pool;
+  return rateLimitsOn(database.pool);
+}
+
+/** Rate limits counted in this process only, whatever the database (tests that must not share counters). */
+export const processRateLimits = (): RateLimits => rateLimitsOn(undefined);
+
+function rateLimitsOn(pool: Database['pool']): RateLimits {
   const limiters = new Map<string, RateLimiter>();
   let cleansExpired = false;
   return {

@@ -554,8 +554,10 @@ describe('roadmap packets rendered to PDF by Chromium', () => {
       const next = opens.findIndex((opening, index) => index > start && opening);
       return (next === -1 ? pages.length : next) - start;
     };
-    // About 45 appendix rows a page: the appendix is most of the packet, and everything before it is short.
-    expect(sectionPages('3 · REFRESH SCHEDULE')).toBeLessThanOrEqual(3);
+    // About 45 appendix rows a page: the appendix is most of the packet, and everything before it is short. The
+    // schedule's 834 refreshes in four quarters, grouped by model, take three pages and part of a fourth (with
+    // Chromium 156 and the Liberation fonts; a point of font metrics moves the last group across the page break).
+    expect(sectionPages('3 · REFRESH SCHEDULE')).toBeLessThanOrEqual(4);
     expect(sectionPages('4 · RISK')).toBeLessThanOrEqual(3);
     expect(packet.pageCount).toBeLessThanOrEqual(45);
     const text = pdfText(pdf);

@@ -82,11 +82,11 @@ describe('the console’s settings over HTTP', () => {
       logo,
     );
     expect(elsewhere.status).toBe(403);
-    // Signed out: not read either.
+    // Signed out: not read either, and answered as any signed-out form is (sign in again).
     const stranger = new ConsoleVisitor(app.url);
     expect(
       (await postMultipart(app, stranger, '/settings/branding/logo', { _csrf: token }, logo)).status,
-    ).toBe(403);
+    ).toBe(401);
     expect((await tenant.api.get('/msp')).body.hasLogo).toBe(false);
 
     const tooLarge = await postMultipart(

@@ -6,13 +6,13 @@ import type { AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import { Authenticator } from '../../src/auth/authenticator.js';
-import { createRateLimits, type RateLimits } from '../../src/auth/rate-limits.js';
+import { createRateLimits, processRateLimits, type RateLimits } from '../../src/auth/rate-limits.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { PacketQueue } from '../../src/packet-runs/packet-queue.js';
 import { workPacketQueue } from '../../src/packet-runs/packet-run.worker.js';
 import { createRenderer, type RendererOptions } from '../../src/render/renderer.js';
 import { fixedClock, type Clock } from '../../src/shared/clock.js';
-import type { SignInLimiters } from '../../src/users/attempt-limiter.js';
+import { sharedSignInLimiters, type SignInLimiters } from '../../src/users/attempt-limiter.js';
 import { testDatabaseUrl, urlForDatabase, WORKER_DATABASE_PREFIX } from './databases.js';
 import { assertResponseMatchesContract } from './response-contract.js';
 import { openTestDatabase } from './test-database.js';
@@ -95,7 +95,9 @@ export async function startTestApp(
     rateLimits,
     ...(renderer ? { renderer } : {}),
     ...(packetQueue ? { packetQueue } : {}),
-    ...(options.signInLimiters ? { signInLimiters: options.signInLimiters } : {}),
+    // Sign-in counters of this app alone unless a test brings its own: on PostgreSQL the shared table would add up
+    // every test file's sign-ins from 127.0.0.1 (50 per address in 15 minutes) and refuse the later files'.
+    signInLimiters: options.signInLimiters ?? sharedSignInLimiters(processRateLimits()),
   };
   const app = createApp(context);
   const server: Server = await new Promise((resolve) => {
