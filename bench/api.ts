@@ -349,7 +349,8 @@ async function main(): Promise<void> {
         `${''.padEnd(18)}${row('vcio', mine)}      ${fmt(ratio, 2)} req/s, ${fmt(cpuRatio, 2)} by CPU per request`,
       );
     }
-    console.log(`target req/s ratio ≥ 0.70: ${ratios.every((ratio) => ratio >= 0.7) ? 'met' : 'NOT met'}`);
+    // The aim of issue 15: the app at 0.85 of the bare route's requests a second, for both cases.
+    console.log(`target req/s ratio ≥ 0.85: ${ratios.every((ratio) => ratio >= 0.85) ? 'met' : 'NOT met'}`);
   } finally {
     await monitor.end();
     child?.send('stop');

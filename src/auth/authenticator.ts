@@ -51,6 +51,8 @@ export class Authenticator {
       name: 'api-key',
       points: options.rateLimitPerMinute,
       windowSeconds: 60,
+      // Every request counts here, so a busy key may take its points from PostgreSQL a few at a time.
+      lease: true,
     });
     this.failures = options.rateLimits.limiter({
       name: 'failed-auth',

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { KyselyPlugin } from 'kysely';
 import { Authenticator } from '../../src/auth/authenticator.js';
-import { createRateLimits } from '../../src/auth/rate-limits.js';
+import { createRateLimits, leaseSize, type RateLimitRule } from '../../src/auth/rate-limits.js';
 import type { Database } from '../../src/db/database.js';
 import { createMsp } from '../../src/msps/msp.service.js';
 import { onPostgres, openTestDatabase } from '../support/test-database.js';
@@ -188,6 +188,82 @@ describe('a throttled address costs no key lookup', () => {
       spy.mockRestore();
     }
   });
+});
+
+describe('a busy key takes its points from PostgreSQL a few at a time', () => {
+  it('when the limit is generous and points are plenty, then a lease doubles up to a fiftieth of the limit (at most 100); near the limit, or for a limit under 100, it is one point', () => {
+    expect(leaseSize(600, 1, 599)).toBe(2);
+    expect(leaseSize(600, 8, 500)).toBe(12);
+    expect(leaseSize(1_000_000, 64, 900_000)).toBe(100);
+    expect(leaseSize(600, 8, 40)).toBe(5);
+    expect(leaseSize(600, 8, 15)).toBe(1);
+    expect(leaseSize(99, 1, 98)).toBe(1);
+    expect(leaseSize(5, 1, 4)).toBe(1);
+  });
+
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  const rule = (): RateLimitRule => ({ name: 'lease-test', points: 500, windowSeconds: 60, lease: true });
+  const stored = async (key: string): Promise<number> => {
+    const { rows } = await database.pool!.query<{ points: number }>(
+      'select points from rate_limits where key = $1',
+      [`lease-test:${key}`],
+    );
+    return rows[0]?.points ?? 0;
+  };
+
+  (onPostgres() ? it : it.skip)(
+    'when one key is spent through two processes, then every request let through was counted in PostgreSQL first, together they let through at most the limit and at least all but one lease each, and they write far less often than once a request (PostgreSQL only)',
+    async () => {
+      // Two sets of limits on one database, with their own leases, as two processes would have.
+      const processes = [
+        createRateLimits(database).limiter(rule()),
+        createRateLimits(database).limiter(rule()),
+      ];
+      const key = crypto.randomUUID();
+      const writes = jest.spyOn(database.pool!, 'query');
+      let allowed = 0;
+      const verdicts: boolean[] = [];
+      try {
+        for (let i = 0; i < 600; i += 1) {
+          const verdict = await processes[i % 2]!.consume(key);
+          verdicts.push(verdict.allowed);
+          if (verdict.allowed) {
+            allowed += 1;
+            if (i % 25 === 0) expect(await stored(key)).toBeGreaterThanOrEqual(allowed);
+          }
+        }
+        const storeCalls = writes.mock.calls.length;
+        expect(storeCalls).toBeLessThan(150);
+      } finally {
+        writes.mockRestore();
+      }
+      expect(allowed).toBeLessThanOrEqual(500);
+      expect(allowed).toBeGreaterThanOrEqual(500 - 2 * 10);
+      expect(await stored(key)).toBeGreaterThanOrEqual(allowed);
+      // Once refused, a key stays refused in both processes until its window ends.
+      expect(verdicts.slice(verdicts.indexOf(false))).not.toContain(true);
+      for (const limiter of processes) expect((await limiter.consume(key)).allowed).toBe(false);
+    },
+  );
+
+  (onPostgres() ? it : it.skip)(
+    'when a limit counts failures, then it never leases: each point is written as it is spent (PostgreSQL only)',
+    async () => {
+      const limiter = createRateLimits(database).limiter({
+        name: 'lease-test',
+        points: 500,
+        windowSeconds: 60,
+      });
+      const key = crypto.randomUUID();
+      for (let i = 0; i < 20; i += 1) await limiter.consume(key);
+      expect(await stored(key)).toBe(20);
+    },
+  );
 });
 
 describe('which proxies may name the client address', () => {
