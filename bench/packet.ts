@@ -8,8 +8,8 @@
  *  and the Chromium process tree's memory (VmRSS from /proc) per process type at the start, at the end and at its peak
  *  over --renders renders (default 500), with the end/start ratios, the Node heap and the load average.
  * Flags: --iterations N (timed runs per variant and concurrency, default 40), --renders N, --quick (10 and 50),
- * --smallest (the demo's smallest client instead of its largest), --memory-only (only the memory run, after three warm
- * renders).
+ * --smallest (the demo's smallest client instead of its largest), --memory-only (only the memory run, after 40 warm
+ * renders, about what the --quick timed rows leave the browser with).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -177,7 +177,7 @@ async function main() {
     await removeProfileDir(baseline.profile);
   };
   if (memoryOnly) {
-    for (let i = 0; i < 3; i += 1) await fullPath();
+    await measure(40, 2, fullPath);
   } else {
     await timeAgainstBaselines();
   }
