@@ -5,11 +5,13 @@
  *  (b) the baseline, measured in the same run: raw Puppeteer `page.pdf` of the very same HTML on pages that are
  *      already open (the floor any renderer could reach), and the ratio of (a) to it;
  *  (c) the naive variant: launch a browser per request, render, close; and how many times faster (a) is;
- *  and the Chromium process tree's memory (RSS from /proc) at the start and after --renders renders (default 500).
+ *  and the Chromium process tree's memory (VmRSS from /proc) per process type at the start, at the end and at its peak
+ *  over --renders renders (default 500), with the end/start ratios, the Node heap and the load average.
  * Flags: --iterations N (timed runs per variant and concurrency, default 40), --renders N, --quick (10 and 50),
- * --smallest (the demo's smallest client instead of its largest).
+ * --smallest (the demo's smallest client instead of its largest), --memory-only (only the memory run, after 40 warm
+ * renders, about what the --quick timed rows leave the browser with).
  */
-import fs from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -27,6 +29,7 @@ import {
 } from '../src/render/chromium.js';
 import { createRenderer, pdfOptionsOf } from '../src/render/renderer.js';
 import { fixedClock } from '../src/shared/clock.js';
+import { sampleTree, TreeMemoryReport } from './process-memory.js';
 import { percentile } from './support.js';
 
 const AS_OF = '2026-11-22';
@@ -35,6 +38,7 @@ const argument = (name: string): number | undefined => {
   return index >= 0 ? Number(process.argv[index + 1]) : undefined;
 };
 const quick = process.argv.includes('--quick');
+const memoryOnly = process.argv.includes('--memory-only');
 const ITERATIONS = argument('iterations') ?? (quick ? 10 : 40);
 const RENDERS = argument('renders') ?? (quick ? 50 : 500);
 const LAUNCH_ITERATIONS = Math.max(5, Math.round(ITERATIONS / 4));
@@ -67,34 +71,6 @@ async function measure(
   const elapsed = performance.now() - started;
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p95: percentile(times, 95), perSecond: (total / elapsed) * 1000 };
-}
-
-/** Resident memory of a process and all its descendants, in MB, from /proc. */
-function treeRssMb(rootPid: number | undefined): number {
-  if (rootPid === undefined) return NaN;
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // gone
-    }
-  }
-  let kb = 0;
-  const stack = [rootPid];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    try {
-      kb += Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return kb / 1024;
 }
 
 const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
@@ -132,91 +108,105 @@ async function main() {
     `Packet of ${largest.name} (${largest.assets} assets): ${first.pageCount} pages, ${Math.round(first.pdf.byteLength / 1024)} KB, ` +
       `HTML ${Math.round(prepared.document.html.length / 1024)} KB; ${ITERATIONS} timed runs per row (${LAUNCH_ITERATIONS} for launch-per-request)`,
   );
-  const pdfOptions = pdfOptionsOf({ pageSize: prepared.pageSize });
-  const launch = async (): Promise<{ browser: Browser; profile: string }> => {
-    const profile = createProfileDir();
-    const browser = await puppeteer.launch({
-      executablePath: location.executablePath,
-      headless: true,
-      pipe: true,
-      userDataDir: profile,
-      args: chromiumArgs({ runningAsRoot: runningAsRoot() }),
-    });
-    return { browser, profile };
-  };
+  const timeAgainstBaselines = async () => {
+    const pdfOptions = pdfOptionsOf({ pageSize: prepared.pageSize });
+    const launch = async (): Promise<{ browser: Browser; profile: string }> => {
+      const profile = createProfileDir();
+      const browser = await puppeteer.launch({
+        executablePath: location.executablePath,
+        headless: true,
+        pipe: true,
+        userDataDir: profile,
+        args: chromiumArgs({ runningAsRoot: runningAsRoot() }),
+      });
+      return { browser, profile };
+    };
 
-  // Baseline: one browser, pages already open, the same HTML straight into page.pdf.
-  const baseline = await launch();
-  const pages = await Promise.all([baseline.browser.newPage(), baseline.browser.newPage()]);
-  for (const page of pages) await page.setJavaScriptEnabled(false);
-  const rawPdf = async (worker: number) => {
-    const page = pages[worker]!;
-    await page.setContent(prepared.document.html, { waitUntil: 'load' });
-    return page.pdf(pdfOptions);
-  };
-  const launchPerRequest = async () => {
-    const { browser, profile } = await launch();
-    try {
-      const page = await browser.newPage();
-      await page.setJavaScriptEnabled(false);
+    // Baseline: one browser, pages already open, the same HTML straight into page.pdf.
+    const baseline = await launch();
+    const pages = await Promise.all([baseline.browser.newPage(), baseline.browser.newPage()]);
+    for (const page of pages) await page.setJavaScriptEnabled(false);
+    const rawPdf = async (worker: number) => {
+      const page = pages[worker]!;
       await page.setContent(prepared.document.html, { waitUntil: 'load' });
-      return await page.pdf(pdfOptions);
-    } finally {
-      await browser.close();
-      await removeProfileDir(profile);
+      return page.pdf(pdfOptions);
+    };
+    const launchPerRequest = async () => {
+      const { browser, profile } = await launch();
+      try {
+        const page = await browser.newPage();
+        await page.setJavaScriptEnabled(false);
+        await page.setContent(prepared.document.html, { waitUntil: 'load' });
+        return await page.pdf(pdfOptions);
+      } finally {
+        await browser.close();
+        await removeProfileDir(profile);
+      }
+    };
+
+    // Warm every path before timing it.
+    for (let i = 0; i < 3; i += 1) {
+      await fullPath();
+      await rawPdf(0);
+      await rawPdf(1);
     }
+    await launchPerRequest();
+
+    const results: Record<string, Measured> = {};
+    for (const concurrency of [1, 2]) {
+      console.log(`\nConcurrency ${concurrency}`);
+      results[`full${concurrency}`] = await measure(ITERATIONS, concurrency, fullPath);
+      row('full packet path (this service)', results[`full${concurrency}`]!);
+      results[`renderer${concurrency}`] = await measure(ITERATIONS, concurrency, () =>
+        renderPdf(renderer, prepared),
+      );
+      row('  of which the renderer alone (same HTML)', results[`renderer${concurrency}`]!);
+      results[`raw${concurrency}`] = await measure(ITERATIONS, concurrency, rawPdf);
+      row('baseline: raw page.pdf on an open page', results[`raw${concurrency}`]!);
+      results[`launch${concurrency}`] = await measure(LAUNCH_ITERATIONS, concurrency, launchPerRequest);
+      row('naive: launch, render, close per request', results[`launch${concurrency}`]!);
+      const full = results[`full${concurrency}`]!;
+      const raw = results[`raw${concurrency}`]!;
+      const naive = results[`launch${concurrency}`]!;
+      console.log(
+        `  ratios: full/raw p50 ${(full.p50 / raw.p50).toFixed(2)}×, throughput ${(full.perSecond / raw.perSecond).toFixed(2)}× of raw; ` +
+          `vs launch-per-request: p50 ${(naive.p50 / full.p50).toFixed(2)}× faster, throughput ${(full.perSecond / naive.perSecond).toFixed(2)}×`,
+      );
+    }
+    await baseline.browser.close();
+    await removeProfileDir(baseline.profile);
   };
-
-  // Warm every path before timing it.
-  for (let i = 0; i < 3; i += 1) {
-    await fullPath();
-    await rawPdf(0);
-    await rawPdf(1);
+  if (memoryOnly) {
+    await measure(40, 2, fullPath);
+  } else {
+    await timeAgainstBaselines();
   }
-  await launchPerRequest();
-
-  const results: Record<string, Measured> = {};
-  for (const concurrency of [1, 2]) {
-    console.log(`\nConcurrency ${concurrency}`);
-    results[`full${concurrency}`] = await measure(ITERATIONS, concurrency, fullPath);
-    row('full packet path (this service)', results[`full${concurrency}`]!);
-    results[`renderer${concurrency}`] = await measure(ITERATIONS, concurrency, () =>
-      renderPdf(renderer, prepared),
-    );
-    row('  of which the renderer alone (same HTML)', results[`renderer${concurrency}`]!);
-    results[`raw${concurrency}`] = await measure(ITERATIONS, concurrency, rawPdf);
-    row('baseline: raw page.pdf on an open page', results[`raw${concurrency}`]!);
-    results[`launch${concurrency}`] = await measure(LAUNCH_ITERATIONS, concurrency, launchPerRequest);
-    row('naive: launch, render, close per request', results[`launch${concurrency}`]!);
-    const full = results[`full${concurrency}`]!;
-    const raw = results[`raw${concurrency}`]!;
-    const naive = results[`launch${concurrency}`]!;
-    console.log(
-      `  ratios: full/raw p50 ${(full.p50 / raw.p50).toFixed(2)}×, throughput ${(full.perSecond / raw.perSecond).toFixed(2)}× of raw; ` +
-        `vs launch-per-request: p50 ${(naive.p50 / full.p50).toFixed(2)}× faster, throughput ${(full.perSecond / naive.perSecond).toFixed(2)}×`,
-    );
-  }
-  await baseline.browser.close();
-  await removeProfileDir(baseline.profile);
 
   console.log(`\nChromium memory over ${RENDERS} renders of the full path at concurrency 2`);
   const startPid = renderer.status().browserPid;
-  const startRss = treeRssMb(startPid);
-  let peakRss = startRss;
+  const nodeStart = process.memoryUsage();
+  const report = new TreeMemoryReport(sampleTree(startPid, true)!);
   const sampler = setInterval(() => {
     // Between a recycled browser and its successor there is no pid to sample.
-    const sample = treeRssMb(renderer.status().browserPid);
-    if (!Number.isNaN(sample)) peakRss = Math.max(peakRss, sample);
+    report.add(sampleTree(renderer.status().browserPid));
   }, 250);
   await measure(RENDERS, 2, fullPath);
   clearInterval(sampler);
   const endPid = renderer.status().browserPid;
-  const endRss = treeRssMb(endPid);
+  report.finish(sampleTree(endPid, true)!);
+  const nodeEnd = process.memoryUsage();
   console.log(
-    `  browser tree RSS at start ${startRss.toFixed(0)} MB (pid ${startPid}), after ${RENDERS} renders ${endRss.toFixed(0)} MB (pid ${endPid}), peak ${peakRss.toFixed(0)} MB`,
+    `  browser pid ${startPid} → ${endPid}; relaunches ${renderer.metrics().launches - 1} (recycled every 200 renders by design); ` +
+      `VmRSS per Chromium process type (processes at start → end):`,
   );
+  for (const line of report.lines()) console.log(line);
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   console.log(
-    `  ratio end/start ${(endRss / startRss).toFixed(2)}×; browser relaunches ${renderer.metrics().launches - 1} (recycled every 200 renders by design)`,
+    `  Node: heap used ${mb(nodeStart.heapUsed)} → ${mb(nodeEnd.heapUsed)} MB, RSS ${mb(nodeStart.rss)} → ${mb(nodeEnd.rss)} MB`,
+  );
+  const [load1, load5] = os.loadavg();
+  console.log(
+    `  tree RSS end/start ${report.ratio.toFixed(2)}× (aim ≤ 1.15×); load average ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)`,
   );
 
   await renderer.close();
