@@ -67,7 +67,8 @@ export function consoleRouter(context: AppContext): Router {
 
   const pages = Router();
   pages.use(cookieParser());
-  pages.use(express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 50 }));
+  // Room for the largest form: a packet run's client checklist names up to every client of the MSP.
+  pages.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 2000 }));
   pages.use(async (req, res, next) => {
     const token = (req.cookies as Record<string, string | undefined>)[cookies.session];
     res.locals.consoleSession = await resumeSession(context.database.db, token, context.clock);
@@ -130,6 +131,24 @@ export function consoleRouter(context: AppContext): Router {
         notFound
           ? 'There is no page at this address, or it is not one of yours.'
           : 'Your role does not allow this. Ask an admin of your MSP if you need it.',
+        { href: '/', label: 'All clients' },
+      );
+      return;
+    }
+    // The form parser refuses a body past its limits with a 4xx of its own (413, 415, 400): a page that says so.
+    const parserStatus = (error as { type?: unknown; status?: unknown } | null)?.status;
+    if (
+      !(error instanceof AppError) &&
+      typeof (error as { type?: unknown } | null)?.type === 'string' &&
+      typeof parserStatus === 'number' &&
+      parserStatus >= 400 &&
+      parserStatus < 500
+    ) {
+      sendMessage(
+        res,
+        parserStatus,
+        'Could not do that',
+        'The form could not be read: it is larger than the console accepts. Choose fewer items and try again.',
         { href: '/', label: 'All clients' },
       );
       return;
