@@ -81,6 +81,118 @@ order by
 limit
   $5
 
+-- laterRefreshCellsByClient
+
+select
+  "client_id",
+  "category",
+  "lifecycle_months",
+  "replacement_cost",
+  "annual_escalation_bps",
+  "due_soon_days"
+from
+  "lifecycle_policies"
+where
+  "msp_id" = $1
+  and ("client_id" is null or "client_id" in ($2))
+
+set
+  local jit = off
+
+set
+  local work_mem = '64MB'
+
+select
+  client_id,
+  period,
+  esc_bps,
+  esc_y,
+  esc_base,
+  sum(plain)::text as plain,
+  count(*)::text as refreshes
+from
+  (
+    select
+      v.client_id,
+      v.period,
+      case when v.escalated then v.bps end as esc_bps,
+      case when v.escalated then v.y end as esc_y,
+      case when v.escalated then v.base end as esc_base,
+      case when not v.escalated then v.base end as plain
+    from
+      (
+        select
+          g.client_id,
+          g.base,
+          g.bps,
+          width_bucket(g.on_date, $1::date[]) as period,
+          width_bucket(g.on_date, $2::date[]) as y,
+          g.base is not null and g.bps <> 0 and width_bucket(g.on_date, $3::date[]) > 0 as escalated
+        from
+          (
+            select
+              w.client_id,
+              w.base,
+              w.bps,
+              (w.anchor + make_interval(months => w.k * w.months))::date as on_date,
+              clock_timestamp() as unflattened
+            from
+              (
+                select
+                  s.client_id,
+                  s.base,
+                  s.bps,
+                  s.anchor,
+                  s.months,
+                  generate_series(s.k0 + 2, ($4::date - s.anchor) / 28 / s.months) as k
+                from
+                  (
+                    select
+                      t.*,
+                      case when t.replaced_on is not null then 1 else 0 end as k0,
+                      case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $5::date) else greatest(t.age_due, $6::date) end as anchor,
+                      case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
+                      clock_timestamp() as unflattened
+                    from
+                      (
+                        select
+                          a.client_id,
+                          coalesce(a.lifecycle_months, r.what_if, r.months) as months,
+                          coalesce(a.replacement_cost, r.cost, a.purchase_cost) as base,
+                          r.bps as bps,
+                          r.due_soon_days as due_soon_days,
+                          coalesce(a.in_service_on, a.purchased_on) as in_service,
+                          a.end_of_support_on as end_of_support_on,
+                          case when a.operating_system <> '' then a.operating_system end as unknown_os,
+                          (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
+                          null::date as replaced_on,
+                          false as upgraded,
+                          clock_timestamp() as unflattened
+                        from
+                          assets a
+                        join
+                          unnest($7::text[], $8::int[], $9::int[], $10::bigint[], $11::int[], $12::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
+                        where
+                          a.msp_id = $13
+                          and a.status in ('active', 'in_storage')
+                          and a.client_id = any($14::uuid[])
+                      ) t
+                  ) s
+                where
+                  s.anchor + (s.k0 + 2) * s.months * 28 <= $15::date
+              ) w
+          ) g
+        where
+          g.on_date <= $16::date
+      ) v
+  ) z
+group by
+  client_id,
+  period,
+  esc_bps,
+  esc_y,
+  esc_base
+
 -- listInitiatives (the MSP)
 
 select
@@ -196,155 +308,117 @@ order by
 
 -- refreshCellsByClient
 
+select
+  "client_id",
+  "category",
+  "lifecycle_months",
+  "replacement_cost",
+  "annual_escalation_bps",
+  "due_soon_days"
+from
+  "lifecycle_policies"
+where
+  "msp_id" = $1
+
 set
   local jit = off
 
 set
   local work_mem = '64MB'
 
-with
-  overrides as (
-    select
-      *
-    from
-      unnest($1::text[], $2::int[]) as o(category, months)
-  ), catalogue as (
-    select
-      *
-    from
-      unnest($3::text[], $4::date[]) as c(os, end_of_support_on)
-  ), actions as (
-    select
-      *
-    from
-      unnest($5::uuid[], $6::uuid[], $7::date[], $8::boolean[]) as x(client_id, asset_id, replaced_on, upgraded)
-  ), rules as (
-    select
-      c.id as client_id,
-      k.category,
-      coalesce(o.months, cp.lifecycle_months, mp.lifecycle_months, 36) as months,
-      coalesce(cp.replacement_cost, mp.replacement_cost) as replacement_cost,
-      coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps,
-      coalesce(cp.due_soon_days, mp.due_soon_days, $9) as due_soon_days
-    from
-      clients c
-    cross join
-      unnest($10::text[]) as k(category)
-    left join
-      lifecycle_policies cp on cp.msp_id = $11 and cp.client_id = c.id and cp.category = k.category
-    left join
-      lifecycle_policies mp on mp.msp_id = $12 and mp.client_id is null and mp.category = k.category
-    left join
-      overrides o on o.category = k.category
-    where
-      c.msp_id = $13
-  )
 select
   client_id,
-  period,
   unknown_os,
+  p0,
+  y0,
+  p1,
+  y1,
   esc_bps,
-  esc_y,
   esc_base,
   sum(plain)::text as plain,
-  count(period)::text as refreshes,
+  count(*)::text as assets,
   count(*) filter (where undated)::text as undated,
   count(*) filter (where unpriced)::text as unpriced,
   count(*) filter (where overdue)::text as overdue,
-  count(*) filter (where due_soon)::text as due_soon
+  count(*) filter (where due_soon)::text as due_soon,
+  count(*) filter (where later)::text as later
 from
   (
     select
       e.client_id,
-      e.period,
+      e.unknown_os,
       e.undated,
       e.unpriced,
       e.overdue,
       e.due_soon,
-      e.unknown_os,
-      case when e.escalated then e.bps end as esc_bps,
-      case when e.escalated then e.y end as esc_y,
-      case when e.escalated then e.base end as esc_base,
-      case when e.period is not null and not e.escalated then e.base end as plain
+      e.later,
+      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) end as p0,
+      case when e.escalates and e.e0 <= $3::date then width_bucket(e.e0, $4::date[]) end as y0,
+      case when e.e1 <= $5::date then width_bucket(e.e1, $6::date[]) end as p1,
+      case when e.escalates and e.e1 <= $7::date then width_bucket(e.e1, $8::date[]) end as y1,
+      case when e.escalates then e.bps end as esc_bps,
+      case when e.escalates then e.base end as esc_base,
+      case when not e.escalates then e.base end as plain
     from
       (
         select
-          v.*,
-          v.period is not null and v.base is not null and v.bps <> 0 and v.y > 0 as escalated
+          s.client_id,
+          s.unknown_os,
+          s.base,
+          s.bps,
+          s.base is not null and s.bps <> 0 as escalates,
+          s.in_service is null as undated,
+          s.base is null as unpriced,
+          s.due < $9::date as overdue,
+          s.due >= $10::date and s.due <= $11::date + s.due_soon_days as due_soon,
+          case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
+          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $12::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
+          s.anchor + (s.k0 + 2) * s.months * 28 <= $13::date as later,
+          clock_timestamp() as unflattened
         from
           (
             select
-              w.*,
-              case when w.on_date <= $14::date then width_bucket(w.on_date, $15::date[]) end as period,
-              width_bucket(w.on_date, $16::date[]) as y
+              t.*,
+              case when t.replaced_on is not null then 1 else 0 end as k0,
+              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $14::date) else greatest(t.age_due, $15::date) end as anchor,
+              case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
+              clock_timestamp() as unflattened
             from
               (
                 select
-                  s.client_id,
-                  s.base,
-                  s.bps,
-                  case when k = s.k0 then s.unknown_os end as unknown_os,
-                  case when k = s.k0 then s.in_service is null end as undated,
-                  case when k = s.k0 then s.base is null end as unpriced,
-                  case when k = s.k0 then s.due < $17::date end as overdue,
-                  case when k = s.k0 then s.due >= $18::date and s.due <= $19::date + s.due_soon_days end as due_soon,
-                  k = s.k0 as first_row,
-                  case when k = 0 then s.anchor else (s.anchor + make_interval(months => k * s.months))::date end as on_date
+                  a.client_id,
+                  coalesce(a.lifecycle_months, r.what_if, r.months) as months,
+                  coalesce(a.replacement_cost, r.cost, a.purchase_cost) as base,
+                  r.bps as bps,
+                  r.due_soon_days as due_soon_days,
+                  coalesce(a.in_service_on, a.purchased_on) as in_service,
+                  coalesce(a.end_of_support_on, c.end_of_support_on) as end_of_support_on,
+                  case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
+                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
+                  x.replaced_on,
+                  coalesce(x.upgraded, false) as upgraded,
+                  clock_timestamp() as unflattened
                 from
-                  (
-                    select
-                      d.*,
-                      case when d.replaced_on is not null then 1 else 0 end as k0,
-                      case when d.replaced_on is not null then d.replaced_on when d.in_service is null then null when not d.upgraded and d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due then greatest(d.end_of_support_on, $20::date) else greatest(d.age_due, $21::date) end as anchor,
-                      case when d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due then d.end_of_support_on else d.age_due end as due
-                    from
-                      (
-                        select
-                          a.client_id,
-                          coalesce(a.lifecycle_months, r.months) as months,
-                          coalesce(a.replacement_cost, r.replacement_cost, a.purchase_cost) as base,
-                          r.bps,
-                          r.due_soon_days,
-                          coalesce(a.in_service_on, a.purchased_on) as in_service,
-                          coalesce(a.end_of_support_on, cat.end_of_support_on) as end_of_support_on,
-                          case when cat.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
-                          (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.months)))::date as age_due,
-                          x.replaced_on,
-                          coalesce(x.upgraded, false) as upgraded
-                        from
-                          assets a
-                        join
-                          rules r on r.client_id = a.client_id and r.category = a.category
-                        left join
-                          catalogue cat on cat.os = a.operating_system
-                        left join
-                          actions x on x.client_id = a.client_id and x.asset_id = a.id
-                        where
-                          a.msp_id = $22
-                          and a.status in ('active', 'in_storage')
-                        offset
-                          0
-                      ) d
-                    offset
-                      0
-                  ) s
-                cross join
-                  lateral generate_series(s.k0, greatest(($23::date - s.anchor) / 28 / s.months, s.k0)) as k
-                offset
-                  0
-              ) w
-            where
-              w.first_row
-              or w.on_date <= $24::date
-            offset
-              0
-          ) v
+                  assets a
+                join
+                  unnest($16::text[], $17::int[], $18::int[], $19::bigint[], $20::int[], $21::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
+                left join
+                  unnest($22::text[], $23::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                left join
+                  unnest($24::uuid[], $25::uuid[], $26::date[], $27::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                where
+                  a.msp_id = $28
+                  and a.status in ('active', 'in_storage')
+              ) t
+          ) s
       ) e
   ) z
 group by
   client_id,
-  period,
   unknown_os,
+  p0,
+  y0,
+  p1,
+  y1,
   esc_bps,
-  esc_y,
   esc_base

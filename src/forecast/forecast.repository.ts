@@ -11,7 +11,7 @@ import {
   type Initiative,
   type RecurringCost,
 } from '../domain/forecast.types.js';
-import { DEFAULT_DUE_SOON_DAYS } from '../domain/refresh-clock.js';
+import { DEFAULT_DUE_SOON_DAYS, DEFAULT_LIFECYCLE_MONTHS } from '../domain/refresh-clock.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 
@@ -155,7 +155,7 @@ export async function* assetBatches(
   }
 }
 
-/** What the portfolio's refresh query needs besides the MSP: the horizon and what the engine resolved in advance. */
+/** What the portfolio's refresh queries need besides the MSP: the horizon and what the engine resolved in advance. */
 export interface RefreshCellsQuery {
   asOf: string;
   /** The horizon's last day. */
@@ -170,146 +170,291 @@ export interface RefreshCellsQuery {
   catalogue: { operatingSystem: string; endOfSupportOn: string | null }[];
   /** What counting initiatives do to assets, as the engine decided (assetActionsOf). */
   actions: { clientId: string; assetId: string; replacedOn: string | null; upgraded: boolean }[];
+  /** Only these clients' assets; all of the MSP's when absent. */
+  clientIds?: readonly string[];
 }
 
 /**
- * One row per (client, period, escalated price): refresh events counted and summed inside PostgreSQL. An
- * escalated charge is round(base × factor^y), rounded per charge, so the database groups events by (bps, y, base)
- * and leaves the rounding to the engine's `escalate`; events without escalation arrive summed (`plain`).
- * `period` is null on rows that carry only counts. `unknownOs` names operating systems missing from `catalogue`:
- * their rows are wrong until the caller looks them up and asks again.
+ * One row per group of assets whose first two refresh events fall alike: the period (`p0`, `p1`) and escalation
+ * year (`y0`, `y1`) of the clock's first and second event in the horizon, null when there is none. Events of
+ * assets that escalate (a price and a non-zero rate) are grouped by `esc_bps` and `esc_base`, so that the engine's
+ * `escalate` rounds each distinct charge once; the others arrive summed in `plain`, once per event. Every row also
+ * carries its assets' counts; `later` counts the assets that may have a third event in the horizon
+ * ({@link laterRefreshCellsByClient} adds those). `unknown_os` names operating systems missing from `catalogue`:
+ * its rows are wrong until the caller looks them up and asks again.
  */
 export interface RefreshCellRow {
   client_id: string;
-  period: number | null;
   unknown_os: string | null;
+  p0: number | null;
+  y0: number | null;
+  p1: number | null;
+  y1: number | null;
   esc_bps: number | null;
-  esc_y: number | null;
   esc_base: string | null;
   plain: string | null;
-  refreshes: string;
+  assets: string;
   undated: string;
   unpriced: string;
   overdue: string;
   /** Clocks due from asOf up to the category's due-soon days ahead (lifecycle status `due_soon`). */
   due_soon: string;
+  later: string;
+}
+
+/** Refresh events after a clock's second, per client, period and escalated price (`period` is never null). */
+export interface LaterRefreshCellRow {
+  client_id: string;
+  period: number;
+  esc_bps: number | null;
+  esc_y: number | null;
+  esc_base: string | null;
+  plain: string | null;
+  refreshes: string;
+}
+
+/** Lifecycle policies as the portfolio queries take them: MSP-wide by category, and each client's own rows. */
+interface PolicyRows {
+  msp: {
+    category: string;
+    months: number;
+    cost: number | null;
+    bps: number;
+    dueSoonDays: number;
+    whatIf: number | null;
+  }[];
+  client: {
+    clientId: string;
+    category: string;
+    months: number | null;
+    cost: number | null;
+    bps: number | null;
+    dueSoonDays: number | null;
+  }[];
+}
+
+async function policyRowsOf(db: Executor, mspId: string, query: RefreshCellsQuery): Promise<PolicyRows> {
+  let select = db
+    .selectFrom('lifecycle_policies')
+    .select([
+      'client_id',
+      'category',
+      'lifecycle_months',
+      'replacement_cost',
+      'annual_escalation_bps',
+      'due_soon_days',
+    ])
+    .where('msp_id', '=', mspId);
+  if (query.clientIds !== undefined) {
+    const clientIds = [...query.clientIds];
+    select = select.where((eb) =>
+      eb.or([
+        eb('client_id', 'is', null),
+        eb('client_id', 'in', clientIds.length > 0 ? clientIds : [null as never]),
+      ]),
+    );
+  }
+  const rows = await select.execute();
+  const mspRow = new Map(rows.filter((row) => row.client_id === null).map((row) => [row.category, row]));
+  const whatIf = new Map(query.lifecycleOverrides.map((override) => [override.category, override.months]));
+  return {
+    msp: ASSET_CATEGORIES.map((category) => {
+      const row = mspRow.get(category);
+      return {
+        category,
+        months: row?.lifecycle_months ?? DEFAULT_LIFECYCLE_MONTHS,
+        cost: row?.replacement_cost ?? null,
+        bps: row?.annual_escalation_bps ?? 0,
+        dueSoonDays: row?.due_soon_days ?? DEFAULT_DUE_SOON_DAYS,
+        whatIf: whatIf.get(category) ?? null,
+      };
+    }),
+    client: rows.flatMap((row) =>
+      row.client_id === null
+        ? []
+        : [
+            {
+              clientId: row.client_id,
+              category: row.category,
+              months: row.lifecycle_months,
+              cost: row.replacement_cost,
+              bps: row.annual_escalation_bps,
+              dueSoonDays: row.due_soon_days,
+            },
+          ],
+    ),
+  };
 }
 
 /**
- * The refresh events of every countable asset of the MSP, aggregated per client and period (SPEC §3 "Refresh
- * clock of one asset", "Refresh events", "Initiatives that act on assets"). The TypeScript engine stays the
- * definition: this query is held to it cell by cell by tests/integration/portfolio-forecast.test.ts.
+ * Every countable asset's refresh clock, one row each (SPEC §3 "Refresh clock of one asset", "Refresh events",
+ * "Initiatives that act on assets"): `anchor` is the date of event k0 (k0 = 1 after a replacement, whose own date
+ * is not an event), later events are addMonths(anchor, k·months); `due` and the counts describe the asset itself.
  *
- * - `date + interval 'n months'` clamps to the month's last day exactly as addMonths does, and every event is
- *   computed from its clock's anchor (E1, or the replacement date), never chained.
- * - The number of events per clock is bounded by (end − anchor) / 28 days / L (a whole month has at least 28
- *   days); the surplus is dropped by `on_date <= end`. The first row of each asset is kept to carry its counts.
- * - `offset 0` keeps each level a subquery, so that a date computed once is not recomputed wherever it is used.
- * Runs inside the caller's transaction (it sets jit and work_mem for it alone).
+ * Each level is a subquery with `clock_timestamp()` in its select list (unused). PostgreSQL does not flatten a
+ * subquery whose select list calls a volatile function into its parent, so a date computed once is not recomputed
+ * wherever it is used (flattened, the query costs 2.6 times the CPU); unlike `offset 0` it does not keep the query
+ * from running in parallel workers, and unlike a set-returning function it costs almost nothing per row.
+ * The joins the MSP's data does not need (client policies, the catalogue, initiatives' actions) are left out.
+ */
+function assetClocks(mspId: string, query: RefreshCellsQuery, policies: PolicyRows) {
+  const { asOf } = query;
+  const { msp, client } = policies;
+  const clientPolicies = client.length > 0;
+  const catalogue = query.catalogue.length > 0;
+  const actions = query.actions.length > 0;
+  const rules = sql`unnest(
+      ${msp.map((r) => r.category)}::text[], ${msp.map((r) => r.whatIf)}::int[], ${msp.map((r) => r.months)}::int[],
+      ${msp.map((r) => r.cost)}::bigint[], ${msp.map((r) => r.bps)}::int[], ${msp.map((r) => r.dueSoonDays)}::int[]
+    ) as r(category, what_if, months, cost, bps, due_soon_days)`;
+  const ownRules = sql`unnest(
+      ${client.map((r) => r.clientId)}::uuid[], ${client.map((r) => r.category)}::text[],
+      ${client.map((r) => r.months)}::int[], ${client.map((r) => r.cost)}::bigint[],
+      ${client.map((r) => r.bps)}::int[], ${client.map((r) => r.dueSoonDays)}::int[]
+    ) as cp(client_id, category, months, cost, bps, due_soon_days)`;
+  const catalogueRows = sql`unnest(
+      ${query.catalogue.map((c) => c.operatingSystem)}::text[], ${query.catalogue.map((c) => c.endOfSupportOn)}::date[]
+    ) as c(os, end_of_support_on)`;
+  const actionRows = sql`unnest(
+      ${query.actions.map((a) => a.clientId)}::uuid[], ${query.actions.map((a) => a.assetId)}::uuid[],
+      ${query.actions.map((a) => a.replacedOn)}::date[], ${query.actions.map((a) => a.upgraded)}::boolean[]
+    ) as x(client_id, asset_id, replaced_on, upgraded)`;
+  const months = clientPolicies
+    ? sql`coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)`
+    : sql`coalesce(a.lifecycle_months, r.what_if, r.months)`;
+  return sql`
+    select t.*,
+           case when t.replaced_on is not null then 1 else 0 end as k0,
+           case when t.replaced_on is not null then t.replaced_on
+                when t.in_service is null then null
+                when not t.upgraded and t.end_of_support_on > t.in_service
+                     and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, ${asOf}::date)
+                else greatest(t.age_due, ${asOf}::date) end as anchor,
+           case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due
+                then t.end_of_support_on else t.age_due end as due,
+           clock_timestamp() as unflattened
+    from (
+      select a.client_id, ${months} as months,
+             coalesce(a.replacement_cost, ${clientPolicies ? sql`cp.cost, ` : sql``}r.cost, a.purchase_cost) as base,
+             ${clientPolicies ? sql`coalesce(cp.bps, r.bps)` : sql`r.bps`} as bps,
+             ${clientPolicies ? sql`coalesce(cp.due_soon_days, r.due_soon_days)` : sql`r.due_soon_days`} as due_soon_days,
+             coalesce(a.in_service_on, a.purchased_on) as in_service,
+             ${catalogue ? sql`coalesce(a.end_of_support_on, c.end_of_support_on)` : sql`a.end_of_support_on`}
+               as end_of_support_on,
+             case when ${catalogue ? sql`c.os is null and ` : sql``}a.operating_system <> '' then a.operating_system end
+               as unknown_os,
+             (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => ${months}))::date as age_due,
+             ${actions ? sql`x.replaced_on, coalesce(x.upgraded, false) as upgraded` : sql`null::date as replaced_on, false as upgraded`},
+             clock_timestamp() as unflattened
+      from assets a
+      join ${rules} on r.category = a.category
+      ${clientPolicies ? sql`left join ${ownRules} on cp.client_id = a.client_id and cp.category = a.category` : sql``}
+      ${catalogue ? sql`left join ${catalogueRows} on c.os = a.operating_system` : sql``}
+      ${actions ? sql`left join ${actionRows} on x.client_id = a.client_id and x.asset_id = a.id` : sql``}
+      where a.msp_id = ${mspId} and a.status in ('active', 'in_storage')
+      ${query.clientIds === undefined ? sql`` : sql`and a.client_id = any(${[...query.clientIds]}::uuid[])`}
+    ) t`;
+}
+
+/**
+ * The portfolio's refresh events, counted and summed inside PostgreSQL: one pass over the MSP's assets, one row
+ * per asset with its first two events as columns, grouped (see {@link RefreshCellRow}). Most clocks have at most
+ * two events in a horizon of ten years or less; the assets flagged `later` are expanded event by event by
+ * {@link laterRefreshCellsByClient}. The TypeScript engine stays the definition: tests/integration/
+ * portfolio-forecast.test.ts holds these queries to it cell by cell.
+ *
+ * `date + interval 'n months'` clamps to the month's last day exactly as addMonths does, and every event is
+ * computed from its clock's anchor, never chained. A whole month has at least 28 days, so `anchor + 28·n days`
+ * is a lower bound of addMonths(anchor, n) that rules events out before any date arithmetic. Runs inside the
+ * caller's transaction (it sets jit and work_mem for it alone).
  */
 export async function refreshCellsByClient(
   db: Executor,
   mspId: string,
   query: RefreshCellsQuery,
 ): Promise<RefreshCellRow[]> {
-  // A dozen nested expressions make JIT compile for longer than the query runs; the groups fit in memory.
-  await sql`set local jit = off`.execute(db);
-  await sql`set local work_mem = '64MB'`.execute(db);
-  const { asOf, end } = query;
+  const policies = await policyRowsOf(db, mspId, query);
+  await settleQuerySettings(db);
+  const { asOf, end, periodStarts, escalationSteps } = query;
   const result = await sql<RefreshCellRow>`
-    with overrides as (
-      select * from unnest(${query.lifecycleOverrides.map((o) => o.category)}::text[],
-                           ${query.lifecycleOverrides.map((o) => o.months)}::int[]) as o(category, months)
-    ), catalogue as (
-      select * from unnest(${query.catalogue.map((c) => c.operatingSystem)}::text[],
-                           ${query.catalogue.map((c) => c.endOfSupportOn)}::date[]) as c(os, end_of_support_on)
-    ), actions as (
-      select * from unnest(${query.actions.map((a) => a.clientId)}::uuid[],
-                           ${query.actions.map((a) => a.assetId)}::uuid[],
-                           ${query.actions.map((a) => a.replacedOn)}::date[],
-                           ${query.actions.map((a) => a.upgraded)}::boolean[]) as x(client_id, asset_id, replaced_on, upgraded)
-    ), rules as (
-      select c.id as client_id, k.category,
-             coalesce(o.months, cp.lifecycle_months, mp.lifecycle_months, 36) as months,
-             coalesce(cp.replacement_cost, mp.replacement_cost) as replacement_cost,
-             coalesce(cp.annual_escalation_bps, mp.annual_escalation_bps, 0) as bps,
-             coalesce(cp.due_soon_days, mp.due_soon_days, ${DEFAULT_DUE_SOON_DAYS}) as due_soon_days
-      from clients c
-      cross join unnest(${[...ASSET_CATEGORIES]}::text[]) as k(category)
-      left join lifecycle_policies cp
-        on cp.msp_id = ${mspId} and cp.client_id = c.id and cp.category = k.category
-      left join lifecycle_policies mp
-        on mp.msp_id = ${mspId} and mp.client_id is null and mp.category = k.category
-      left join overrides o on o.category = k.category
-      where c.msp_id = ${mspId}
-    )
-    select client_id, period, unknown_os, esc_bps, esc_y, esc_base,
-           sum(plain)::text as plain, count(period)::text as refreshes,
+    select client_id, unknown_os, p0, y0, p1, y1, esc_bps, esc_base,
+           sum(plain)::text as plain, count(*)::text as assets,
            count(*) filter (where undated)::text as undated, count(*) filter (where unpriced)::text as unpriced,
-           count(*) filter (where overdue)::text as overdue, count(*) filter (where due_soon)::text as due_soon
+           count(*) filter (where overdue)::text as overdue, count(*) filter (where due_soon)::text as due_soon,
+           count(*) filter (where later)::text as later
     from (
-      select e.client_id, e.period, e.undated, e.unpriced, e.overdue, e.due_soon, e.unknown_os,
-             case when e.escalated then e.bps end as esc_bps,
-             case when e.escalated then e.y end as esc_y,
-             case when e.escalated then e.base end as esc_base,
-             case when e.period is not null and not e.escalated then e.base end as plain
+      select e.client_id, e.unknown_os, e.undated, e.unpriced, e.overdue, e.due_soon, e.later,
+             case when e.e0 <= ${end}::date then width_bucket(e.e0, ${periodStarts}::date[]) end as p0,
+             case when e.escalates and e.e0 <= ${end}::date then width_bucket(e.e0, ${escalationSteps}::date[]) end as y0,
+             case when e.e1 <= ${end}::date then width_bucket(e.e1, ${periodStarts}::date[]) end as p1,
+             case when e.escalates and e.e1 <= ${end}::date then width_bucket(e.e1, ${escalationSteps}::date[]) end as y1,
+             case when e.escalates then e.bps end as esc_bps,
+             case when e.escalates then e.base end as esc_base,
+             case when not e.escalates then e.base end as plain
       from (
-        select v.*, v.period is not null and v.base is not null and v.bps <> 0 and v.y > 0 as escalated
-        from (
-          select w.*,
-                 case when w.on_date <= ${end}::date then width_bucket(w.on_date, ${query.periodStarts}::date[]) end as period,
-                 width_bucket(w.on_date, ${query.escalationSteps}::date[]) as y
-          from (
-            select s.client_id, s.base, s.bps,
-                   case when k = s.k0 then s.unknown_os end as unknown_os,
-                   case when k = s.k0 then s.in_service is null end as undated,
-                   case when k = s.k0 then s.base is null end as unpriced,
-                   case when k = s.k0 then s.due < ${asOf}::date end as overdue,
-                   case when k = s.k0 then s.due >= ${asOf}::date and s.due <= ${asOf}::date + s.due_soon_days
-                        end as due_soon,
-                   k = s.k0 as first_row,
-                   case when k = 0 then s.anchor
-                        else (s.anchor + make_interval(months => k * s.months))::date end as on_date
-            from (
-              select d.*,
-                     case when d.replaced_on is not null then 1 else 0 end as k0,
-                     case when d.replaced_on is not null then d.replaced_on
-                          when d.in_service is null then null
-                          when not d.upgraded and d.end_of_support_on > d.in_service
-                               and d.end_of_support_on < d.age_due then greatest(d.end_of_support_on, ${asOf}::date)
-                          else greatest(d.age_due, ${asOf}::date) end as anchor,
-                     case when d.end_of_support_on > d.in_service and d.end_of_support_on < d.age_due
-                          then d.end_of_support_on else d.age_due end as due
-              from (
-                select a.client_id,
-                       coalesce(a.lifecycle_months, r.months) as months,
-                       coalesce(a.replacement_cost, r.replacement_cost, a.purchase_cost) as base,
-                       r.bps, r.due_soon_days,
-                       coalesce(a.in_service_on, a.purchased_on) as in_service,
-                       coalesce(a.end_of_support_on, cat.end_of_support_on) as end_of_support_on,
-                       case when cat.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
-                       (coalesce(a.in_service_on, a.purchased_on)
-                         + make_interval(months => coalesce(a.lifecycle_months, r.months)))::date as age_due,
-                       x.replaced_on,
-                       coalesce(x.upgraded, false) as upgraded
-                from assets a
-                join rules r on r.client_id = a.client_id and r.category = a.category
-                left join catalogue cat on cat.os = a.operating_system
-                left join actions x on x.client_id = a.client_id and x.asset_id = a.id
-                where a.msp_id = ${mspId} and a.status in ('active', 'in_storage')
-                offset 0
-              ) d
-              offset 0
-            ) s
-            cross join lateral generate_series(
-              s.k0, greatest((${end}::date - s.anchor) / 28 / s.months, s.k0)) as k
-            offset 0
-          ) w
-          where w.first_row or w.on_date <= ${end}::date
-          offset 0
-        ) v
+        select s.client_id, s.unknown_os, s.base, s.bps,
+               s.base is not null and s.bps <> 0 as escalates,
+               s.in_service is null as undated,
+               s.base is null as unpriced,
+               s.due < ${asOf}::date as overdue,
+               s.due >= ${asOf}::date and s.due <= ${asOf}::date + s.due_soon_days as due_soon,
+               case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
+               case when s.anchor + (s.k0 + 1) * s.months * 28 <= ${end}::date
+                    then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
+               s.anchor + (s.k0 + 2) * s.months * 28 <= ${end}::date as later,
+               clock_timestamp() as unflattened
+        from (${assetClocks(mspId, query, policies)}) s
       ) e
     ) z
-    group by client_id, period, unknown_os, esc_bps, esc_y, esc_base`.execute(db);
+    group by client_id, unknown_os, p0, y0, p1, y1, esc_bps, esc_base`.execute(db);
   return result.rows;
+}
+
+/**
+ * The refresh events after each clock's second, for the clients whose assets {@link refreshCellsByClient} flagged
+ * `later` (short lifecycles or long horizons): one row per client, period and escalated price, events without
+ * escalation summed in `plain`.
+ */
+export async function laterRefreshCellsByClient(
+  db: Executor,
+  mspId: string,
+  query: RefreshCellsQuery & { clientIds: readonly string[] },
+): Promise<LaterRefreshCellRow[]> {
+  const policies = await policyRowsOf(db, mspId, query);
+  await settleQuerySettings(db);
+  const { end, periodStarts, escalationSteps } = query;
+  const result = await sql<LaterRefreshCellRow>`
+    select client_id, period, esc_bps, esc_y, esc_base, sum(plain)::text as plain, count(*)::text as refreshes
+    from (
+      select v.client_id, v.period,
+             case when v.escalated then v.bps end as esc_bps,
+             case when v.escalated then v.y end as esc_y,
+             case when v.escalated then v.base end as esc_base,
+             case when not v.escalated then v.base end as plain
+      from (
+        select g.client_id, g.base, g.bps, width_bucket(g.on_date, ${periodStarts}::date[]) as period,
+               width_bucket(g.on_date, ${escalationSteps}::date[]) as y,
+               g.base is not null and g.bps <> 0 and width_bucket(g.on_date, ${escalationSteps}::date[]) > 0 as escalated
+        from (
+          select w.client_id, w.base, w.bps,
+                 (w.anchor + make_interval(months => w.k * w.months))::date as on_date,
+                 clock_timestamp() as unflattened
+          from (
+            select s.client_id, s.base, s.bps, s.anchor, s.months,
+                   generate_series(s.k0 + 2, (${end}::date - s.anchor) / 28 / s.months) as k
+            from (${assetClocks(mspId, query, policies)}) s
+            where s.anchor + (s.k0 + 2) * s.months * 28 <= ${end}::date
+          ) w
+        ) g
+        where g.on_date <= ${end}::date
+      ) v
+    ) z
+    group by client_id, period, esc_bps, esc_y, esc_base`.execute(db);
+  return result.rows;
+}
+
+/** A dozen nested expressions make JIT compile for longer than the queries run; their groups fit in memory. */
+async function settleQuerySettings(db: Executor): Promise<void> {
+  await sql`set local jit = off`.execute(db);
+  await sql`set local work_mem = '64MB'`.execute(db);
 }

@@ -74,34 +74,63 @@ export async function addRefreshCellsFromDatabase(
     actions,
   };
 
-  const rows = await withCatalogue(rules, (catalogue) =>
-    repository.refreshCellsByClient(db, mspId, { ...query, catalogue }),
+  const { rows, catalogue } = await withCatalogue(rules, (known) =>
+    repository.refreshCellsByClient(db, mspId, { ...query, catalogue: known }),
   );
 
+  const withLater = new Set<string>();
+  /** Adds to a client's cells; a client whose sums leave the exact range is left to the caller. */
+  const feed = (clientId: string, work: (accumulator: ForecastAccumulator) => void) => {
+    const client = clients.get(clientId);
+    if (client === undefined || failed.has(clientId)) return;
+    try {
+      work(client.accumulator);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      failed.add(clientId);
+    }
+  };
   for (const row of rows) {
     const dueSoonCount = Number(row.due_soon);
     if (dueSoon !== undefined && dueSoonCount > 0) {
       dueSoon.set(row.client_id, (dueSoon.get(row.client_id) ?? 0) + dueSoonCount);
     }
-    const client = clients.get(row.client_id);
-    if (client === undefined || failed.has(row.client_id)) continue;
-    try {
-      client.accumulator.addAssetCounts({
+    if (row.later !== '0') withLater.add(row.client_id);
+    feed(row.client_id, (accumulator) => {
+      accumulator.addAssetCounts({
         undated: Number(row.undated),
         unpriced: Number(row.unpriced),
         overdue: Number(row.overdue),
       });
-      if (row.period === null) continue;
-      const count = Number(row.refreshes);
-      let amount = row.plain === null ? 0 : Number(row.plain);
-      if (row.esc_base !== null) {
-        // The same rounding as the engine's, once per distinct charge: every event here has this amount.
-        amount += escalate(Number(row.esc_base), row.esc_bps!, row.esc_y!) * count;
+      const count = Number(row.assets);
+      // Every asset of the row has an event in p0, and one in p1 when it is set, each at the same charge.
+      for (const [period, years] of [
+        [row.p0, row.y0],
+        [row.p1, row.y1],
+      ] as const) {
+        if (period === null) continue;
+        let amount: number;
+        if (row.esc_base === null) amount = Number(row.plain ?? 0);
+        else if (years! > 0) amount = escalate(Number(row.esc_base), row.esc_bps!, years!) * count;
+        else amount = Number(row.esc_base) * count;
+        accumulator.addRefreshCell(period, amount, count);
       }
-      client.accumulator.addRefreshCell(row.period, amount, count);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      failed.add(row.client_id);
+    });
+  }
+  if (withLater.size > 0) {
+    const later = await repository.laterRefreshCellsByClient(db, mspId, {
+      ...query,
+      catalogue,
+      clientIds: [...withLater],
+    });
+    for (const row of later) {
+      feed(row.client_id, (accumulator) => {
+        const count = Number(row.refreshes);
+        let amount = row.plain === null ? 0 : Number(row.plain);
+        // The same rounding as the engine's, once per distinct charge: every event here has this amount.
+        if (row.esc_base !== null) amount += escalate(Number(row.esc_base), row.esc_bps!, row.esc_y!) * count;
+        accumulator.addRefreshCell(row.period, amount, count);
+      });
     }
   }
   return failed;
@@ -114,24 +143,26 @@ export async function addRefreshCellsFromDatabase(
 async function withCatalogue<Row extends { unknown_os: string | null }>(
   rules: LifecycleRules,
   run: (catalogue: repository.RefreshCellsQuery['catalogue']) => Promise<Row[]>,
-): Promise<Row[]> {
+): Promise<{ rows: Row[]; catalogue: repository.RefreshCellsQuery['catalogue'] }> {
   const lookedUp = new Map(knownEndOfSupport);
   const catalogueOf = () =>
     [...lookedUp].map(([operatingSystem, endOfSupportOn]) => ({ operatingSystem, endOfSupportOn }));
-  const rows = await run(catalogueOf());
+  const first = catalogueOf();
+  const rows = await run(first);
   const unknown = new Set(rows.flatMap((row) => (row.unknown_os === null ? [] : [row.unknown_os])));
-  if (unknown.size === 0) return rows;
+  if (unknown.size === 0) return { rows, catalogue: first };
   for (const operatingSystem of unknown) {
     const key = rules.catalogueFacts(operatingSystem).endOfSupportKey;
     const endOfSupportOn = key < 0 ? null : isoDateOfKey(key);
     lookedUp.set(operatingSystem, endOfSupportOn);
     if (knownEndOfSupport.size < KNOWN_LIMIT) knownEndOfSupport.set(operatingSystem, endOfSupportOn);
   }
-  const again = await run(catalogueOf());
+  const complete = catalogueOf();
+  const again = await run(complete);
   if (again.some((row) => row.unknown_os !== null)) {
     throw new Error('operating systems stayed unknown after looking them up');
   }
-  return again;
+  return { rows: again, catalogue: complete };
 }
 
 /** For tests: forgets the operating-system texts looked up so far. */

@@ -335,6 +335,18 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
       }),
     ),
+    laterRefreshCellsByClient: one((db) =>
+      forecastRepository.laterRefreshCellsByClient(db, MSP, {
+        asOf: '2026-11-22',
+        end: '2027-09-30',
+        periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
+        escalationSteps: ['2027-10-01'],
+        lifecycleOverrides: [],
+        catalogue: [],
+        actions: [],
+        clientIds: [CLIENT],
+      }),
+    ),
   }),
 
   'src/imports/import.repository.ts': repository(importRepository, {
