@@ -104,7 +104,25 @@ function periodStartingAt(
 }
 
 /** The horizon of SPEC §3: its first period contains `asOf`; it ends with the last period's last day. */
+/**
+ * Horizons already built, by request: a portfolio resolves the same horizon for every client, and a horizon is
+ * never changed once built. Bounded, oldest first out.
+ */
+const horizons = new Map<string, Horizon>();
+const HORIZON_MEMO_LIMIT = 256;
+
 export function horizonOf(request: HorizonRequest): Horizon {
+  const key = `${request.asOf}|${request.granularity}|${request.periods}|${request.fiscalYearStartMonth}`;
+  let horizon = horizons.get(key);
+  if (horizon === undefined) {
+    horizon = buildHorizon(request);
+    if (horizons.size >= HORIZON_MEMO_LIMIT) horizons.delete(horizons.keys().next().value!);
+    horizons.set(key, horizon);
+  }
+  return horizon;
+}
+
+function buildHorizon(request: HorizonRequest): Horizon {
   const granularity = request.granularity ?? 'quarter';
   if (granularity !== 'quarter' && granularity !== 'year') {
     throw new RangeError(`granularity must be quarter or year, got ${String(granularity)}`);

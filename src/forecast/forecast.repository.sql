@@ -135,7 +135,7 @@ from
               w.base,
               w.bps,
               (w.anchor + make_interval(months => w.k * w.months))::date as on_date,
-              clock_timestamp() as unflattened
+              pg_is_in_recovery() as unflattened
             from
               (
                 select
@@ -152,7 +152,7 @@ from
                       case when t.replaced_on is not null then 1 else 0 end as k0,
                       case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $5::date) else greatest(t.age_due, $6::date) end as anchor,
                       case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
-                      clock_timestamp() as unflattened
+                      pg_is_in_recovery() as unflattened
                     from
                       (
                         select
@@ -167,7 +167,7 @@ from
                           (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
                           null::date as replaced_on,
                           false as upgraded,
-                          clock_timestamp() as unflattened
+                          pg_is_in_recovery() as unflattened
                         from
                           assets a
                         join
@@ -374,7 +374,7 @@ from
           case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
           case when s.anchor + (s.k0 + 1) * s.months * 28 <= $12::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
           s.anchor + (s.k0 + 2) * s.months * 28 <= $13::date as later,
-          clock_timestamp() as unflattened
+          pg_is_in_recovery() as unflattened
         from
           (
             select
@@ -382,7 +382,7 @@ from
               case when t.replaced_on is not null then 1 else 0 end as k0,
               case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $14::date) else greatest(t.age_due, $15::date) end as anchor,
               case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
-              clock_timestamp() as unflattened
+              pg_is_in_recovery() as unflattened
             from
               (
                 select
@@ -397,7 +397,7 @@ from
                   (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
                   x.replaced_on,
                   coalesce(x.upgraded, false) as upgraded,
-                  clock_timestamp() as unflattened
+                  pg_is_in_recovery() as unflattened
                 from
                   assets a
                 join
