@@ -97,7 +97,10 @@ where
   and ("client_id" is null or "client_id" in ($2))
 
 set
-  local jit = off
+  local jit_optimize_above_cost = -1
+
+set
+  local jit_inline_above_cost = -1
 
 set
   local work_mem = '64MB'
@@ -321,7 +324,10 @@ where
   "msp_id" = $1
 
 set
-  local jit = off
+  local jit_optimize_above_cost = -1
+
+set
+  local jit_inline_above_cost = -1
 
 set
   local work_mem = '64MB'
@@ -337,11 +343,11 @@ select
   esc_base,
   sum(plain)::text as plain,
   count(*)::text as assets,
-  count(*) filter (where undated)::text as undated,
-  count(*) filter (where unpriced)::text as unpriced,
-  count(*) filter (where overdue)::text as overdue,
-  count(*) filter (where due_soon)::text as due_soon,
-  count(*) filter (where later)::text as later
+  nullif(count(*) filter (where undated), 0)::text as undated,
+  nullif(count(*) filter (where unpriced), 0)::text as unpriced,
+  nullif(count(*) filter (where overdue), 0)::text as overdue,
+  nullif(count(*) filter (where due_soon), 0)::text as due_soon,
+  nullif(count(*) filter (where later), 0)::text as later
 from
   (
     select

@@ -91,17 +91,18 @@ export async function addRefreshCellsFromDatabase(
     }
   };
   for (const row of rows) {
-    const dueSoonCount = Number(row.due_soon);
-    if (dueSoon !== undefined && dueSoonCount > 0) {
-      dueSoon.set(row.client_id, (dueSoon.get(row.client_id) ?? 0) + dueSoonCount);
+    if (dueSoon !== undefined && row.due_soon !== null) {
+      dueSoon.set(row.client_id, (dueSoon.get(row.client_id) ?? 0) + Number(row.due_soon));
     }
-    if (row.later !== '0') withLater.add(row.client_id);
+    if (row.later !== null) withLater.add(row.client_id);
     feed(row.client_id, (accumulator) => {
-      accumulator.addAssetCounts({
-        undated: Number(row.undated),
-        unpriced: Number(row.unpriced),
-        overdue: Number(row.overdue),
-      });
+      if (row.undated !== null || row.unpriced !== null || row.overdue !== null) {
+        accumulator.addAssetCounts({
+          undated: Number(row.undated ?? 0),
+          unpriced: Number(row.unpriced ?? 0),
+          overdue: Number(row.overdue ?? 0),
+        });
+      }
       const count = Number(row.assets);
       // Every asset of the row has an event in p0, and one in p1 when it is set, each at the same charge.
       for (const [period, years] of [
