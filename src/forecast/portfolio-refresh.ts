@@ -95,28 +95,7 @@ export async function addRefreshCellsFromDatabase(
       dueSoon.set(row.client_id, (dueSoon.get(row.client_id) ?? 0) + Number(row.due_soon));
     }
     if (row.later !== null) withLater.add(row.client_id);
-    feed(row.client_id, (accumulator) => {
-      if (row.undated !== null || row.unpriced !== null || row.overdue !== null) {
-        accumulator.addAssetCounts({
-          undated: Number(row.undated ?? 0),
-          unpriced: Number(row.unpriced ?? 0),
-          overdue: Number(row.overdue ?? 0),
-        });
-      }
-      const count = Number(row.assets);
-      // Every asset of the row has an event in p0, and one in p1 when it is set, each at the same charge.
-      for (const [period, years] of [
-        [row.p0, row.y0],
-        [row.p1, row.y1],
-      ] as const) {
-        if (period === null) continue;
-        let amount: number;
-        if (row.esc_base === null) amount = Number(row.plain ?? 0);
-        else if (years! > 0) amount = escalate(Number(row.esc_base), row.esc_bps!, years!) * count;
-        else amount = Number(row.esc_base) * count;
-        accumulator.addRefreshCell(period, amount, count);
-      }
-    });
+    feed(row.client_id, (accumulator) => addRow(accumulator, row));
   }
   if (withLater.size > 0) {
     const later = await repository.laterRefreshCellsByClient(db, mspId, {
@@ -135,6 +114,29 @@ export async function addRefreshCellsFromDatabase(
     }
   }
   return failed;
+}
+
+/** Adds one row of {@link repository.refreshCellsByClient}: its assets' counts and their first two events. */
+function addRow(accumulator: ForecastAccumulator, row: repository.RefreshCellRow): void {
+  if (row.undated !== null || row.unpriced !== null || row.overdue !== null) {
+    accumulator.addAssetCounts({
+      undated: Number(row.undated ?? 0),
+      unpriced: Number(row.unpriced ?? 0),
+      overdue: Number(row.overdue ?? 0),
+    });
+  }
+  // Every asset of the row has an event in p0, and one in p1 when it is set, each at the same charge.
+  const count = Number(row.assets);
+  if (row.p0 !== null) accumulator.addRefreshCell(row.p0, chargesOf(row, row.y0, count), count);
+  if (row.p1 !== null) accumulator.addRefreshCell(row.p1, chargesOf(row, row.y1, count), count);
+}
+
+/** What `count` events of a row cost in a period `years` escalation years from asOf. */
+function chargesOf(row: repository.RefreshCellRow, years: number | null, count: number): number {
+  if (row.esc_base === null) return Number(row.plain ?? 0);
+  const base = Number(row.esc_base);
+  // The same rounding as the engine's, once per distinct charge: every event here has this amount.
+  return (years! > 0 ? escalate(base, row.esc_bps!, years!) : base) * count;
 }
 
 /**
