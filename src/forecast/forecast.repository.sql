@@ -153,6 +153,61 @@ order by
   "ia"."initiative_id",
   "ia"."asset_id"
 
+-- listInitiatives (some clients)
+
+select
+  "id",
+  "client_id",
+  "title",
+  "kind",
+  "status",
+  "target_on",
+  "capex_cost",
+  "monthly_opex_cost",
+  "opex_months"
+from
+  "initiatives"
+where
+  "msp_id" = $1
+  and "status" in ($2, $3, $4)
+  and "client_id" = any($5::uuid[])
+order by
+  "id"
+
+select
+  "ia"."initiative_id",
+  "ia"."asset_id"
+from
+  "initiative_assets" as "ia"
+inner join
+  "initiatives" as "i" on "i"."id" = "ia"."initiative_id" and "i"."msp_id" = "ia"."msp_id"
+where
+  "ia"."msp_id" = $1
+  and "i"."kind" != $2
+  and "i"."status" in ($3, $4, $5)
+  and "i"."client_id" = any($6::uuid[])
+order by
+  "ia"."initiative_id",
+  "ia"."asset_id"
+
+-- listPortfolioClients
+
+select
+  "c"."id",
+  "c"."name",
+  "c"."currency",
+  "c"."data_version",
+  "m"."data_version" as "msp_data_version"
+from
+  "clients" as "c"
+inner join
+  "msps" as "m" on "m"."id" = "c"."msp_id"
+where
+  "c"."msp_id" = $1
+order by
+  "c"."name",
+  "c"."id"
+
 -- listRecurringCosts (the MSP)
 
 select
@@ -191,6 +246,27 @@ from
 where
   "msp_id" = $1
   and "client_id" = $2
+order by
+  "id"
+
+-- listRecurringCosts (some clients)
+
+select
+  "id",
+  "name",
+  "vendor",
+  "amount",
+  "quantity",
+  "interval",
+  "starts_on",
+  "ends_on",
+  "annual_escalation_bps",
+  "client_id"
+from
+  "recurring_costs"
+where
+  "msp_id" = $1
+  and "client_id" = any($2::uuid[])
 order by
   "id"
 
@@ -322,6 +398,7 @@ from
                         where
                           a.msp_id = $22
                           and a.status in ('active', 'in_storage')
+                          and ($23::uuid[] is null or a.client_id = any($24::uuid[]))
                         offset
                           0
                       ) d
@@ -329,13 +406,13 @@ from
                       0
                   ) s
                 cross join
-                  lateral generate_series(s.k0, greatest(($23::date - s.anchor) / 28 / s.months, s.k0)) as k
+                  lateral generate_series(s.k0, greatest(($25::date - s.anchor) / 28 / s.months, s.k0)) as k
                 offset
                   0
               ) w
             where
               w.first_row
-              or w.on_date <= $24::date
+              or w.on_date <= $26::date
             offset
               0
           ) v

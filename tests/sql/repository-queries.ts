@@ -312,11 +312,14 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     listRecurringCosts: {
       'the MSP': { run: (db) => forecastRepository.listRecurringCosts(db, MSP) },
       'a client': { run: (db) => forecastRepository.listRecurringCosts(db, MSP, CLIENT) },
+      'some clients': { run: (db) => forecastRepository.listRecurringCosts(db, MSP, [CLIENT, OTHER_ID]) },
     },
     listInitiatives: {
       'the MSP': { run: (db) => forecastRepository.listInitiatives(db, MSP) },
       'a client': { run: (db) => forecastRepository.listInitiatives(db, MSP, CLIENT) },
+      'some clients': { run: (db) => forecastRepository.listInitiatives(db, MSP, [CLIENT, OTHER_ID]) },
     },
+    listPortfolioClients: one((db) => forecastRepository.listPortfolioClients(db, MSP)),
     assetBatches: {
       'the MSP, two batches': {
         run: (db) => forecastRepository.assetBatches(db, MSP, { batchSize: 1 }),
@@ -468,9 +471,12 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         .execute(),
     ),
     findPoliciesInEffect: one((db) => lifecyclePolicyRepository.findPoliciesInEffect(db, MSP, CLIENT)),
-    findPoliciesInEffectByClient: one((db) =>
-      lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP),
-    ),
+    findPoliciesInEffectByClient: {
+      'every client': { run: (db) => lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP) },
+      'some clients': {
+        run: (db) => lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP, [CLIENT, OTHER_ID]),
+      },
+    },
     toPolicy: { notAQuery: 'maps a policy row to the domain policy' },
     findPolicy: {
       'the MSP': { run: (db) => lifecyclePolicyRepository.findPolicy(db, MSP, null, 'laptop') },
