@@ -2,7 +2,6 @@ import type { Executor } from '../db/database.js';
 import { readSnapshot } from '../db/unit-of-work.js';
 import { getClient } from '../clients/client.service.js';
 import type { Principal } from '../auth/principal.js';
-import { addCells, emptyCells } from '../domain/cells.js';
 import { fiscalPeriods, isPartialPeriod } from '../domain/fiscal-calendar.js';
 import {
   createForecastAccumulator,
@@ -15,6 +14,11 @@ import { levelOnWorker } from './levelling-runner.js';
 import { addRefreshCellsFromDatabase, type ClientRefreshInputs } from './portfolio-refresh.js';
 import * as repository from './forecast.repository.js';
 import {
+  addFigureCells,
+  cellsAt,
+  emptyFigureCells,
+  packFigures,
+  PERIOD_STRIDE,
   portfolioCacheOf,
   viewKeyOf,
   type PortfolioEntry,
@@ -162,16 +166,19 @@ export type PortfolioCurrency = { currency: string; clients: number; excludedCli
   | { error: PortfolioError; periods?: never; totals?: never; counts?: never }
 );
 
+/** One period of one client in the portfolio: its capex and opex totals. */
+export interface PortfolioClientPeriod {
+  key: string;
+  capex: number;
+  opex: number;
+  total: number;
+  refreshCount: number;
+  partial: boolean;
+}
+
 export type PortfolioClient = { clientId: string; name: string; currency: string } & (
   | {
-      periods: {
-        key: string;
-        capex: number;
-        opex: number;
-        total: number;
-        refreshCount: number;
-        partial: boolean;
-      }[];
+      periods: PortfolioClientPeriod[];
       totals: ForecastResult['totals'];
       counts: ForecastResult['counts'];
       error?: never;
@@ -270,13 +277,7 @@ export async function portfolioForecast(
 
     const sums = new Map<
       string,
-      {
-        clients: number;
-        excludedClients: number;
-        periods: ForecastPeriod[];
-        totals: ForecastResult['totals'];
-        counts: ForecastResult['counts'];
-      }
+      { clients: number; excludedClients: number; cells: Float64Array; counts: ForecastResult['counts'] }
     >();
     const clientResults: PortfolioClient[] = [];
     for (const client of clients) {
@@ -285,15 +286,7 @@ export async function portfolioForecast(
         sum = {
           clients: 0,
           excludedClients: 0,
-          periods: periods.map((period) => ({
-            ...emptyCells(),
-            key: period.key,
-            label: period.label,
-            start: period.start,
-            end: period.end,
-            partial: isPartialPeriod(asOf, period),
-          })),
-          totals: { ...emptyCells() },
+          cells: emptyFigureCells(periods.length),
           counts: { undated: 0, unpriced: 0, overdue: 0 },
         };
         sums.set(client.currency, sum);
@@ -302,29 +295,32 @@ export async function portfolioForecast(
       const entry = entries.get(client.id)!;
       const header = { clientId: client.id, name: client.name, currency: client.currency };
       if (entry.error !== undefined) {
-        clientResults.push({ ...header, error: entry.error });
+        clientResults.push({ ...header, error: { ...entry.error } });
         sum.excludedClients += 1;
         continue;
       }
-      const { figures } = entry;
+      const { cells, counts } = entry.figures;
+      const clientPeriods: PortfolioClientPeriod[] = [];
+      for (let index = 0, at = 0; index < periods.length; index += 1, at += PERIOD_STRIDE) {
+        clientPeriods.push({
+          key: periods[index]!.key,
+          capex: cells[at + 2]!,
+          opex: cells[at + 5]!,
+          total: cells[at + 6]!,
+          refreshCount: cells[at + 7]!,
+          partial: cells[at + 8] === 1,
+        });
+      }
       clientResults.push({
         ...header,
-        periods: figures.periods.map((period, index) => ({
-          key: periods[index]!.key,
-          capex: period.capex.total,
-          opex: period.opex.total,
-          total: period.total,
-          refreshCount: period.refreshCount,
-          partial: period.partial,
-        })),
-        totals: figures.totals,
-        counts: figures.counts,
+        periods: clientPeriods,
+        totals: cellsAt(cells, periods.length),
+        counts: { ...counts },
       });
-      figures.periods.forEach((period, index) => addCells(sum.periods[index]!, period));
-      addCells(sum.totals, figures.totals);
-      sum.counts.undated += figures.counts.undated;
-      sum.counts.unpriced += figures.counts.unpriced;
-      sum.counts.overdue += figures.counts.overdue;
+      addFigureCells(sum.cells, cells);
+      sum.counts.undated += counts.undated;
+      sum.counts.unpriced += counts.unpriced;
+      sum.counts.overdue += counts.overdue;
     }
     const currencies: PortfolioCurrency[] = [...sums.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -332,7 +328,7 @@ export async function portfolioForecast(
         const header = { currency, clients: sum.clients, excludedClients: sum.excludedClients };
         // Each client's cells are exact and non-negative, so a grand total that is still a safe integer means
         // every per-currency sum was exact; past it, the sum cannot be written as an exact JSON number.
-        if (!Number.isSafeInteger(sum.totals.total)) {
+        if (!Number.isSafeInteger(sum.cells[periods.length * PERIOD_STRIDE + 6])) {
           return {
             ...header,
             error: {
@@ -344,7 +340,19 @@ export async function portfolioForecast(
             },
           };
         }
-        return { ...header, periods: sum.periods, totals: sum.totals, counts: sum.counts };
+        return {
+          ...header,
+          periods: periods.map((period, index) => ({
+            ...cellsAt(sum.cells, index),
+            key: period.key,
+            label: period.label,
+            start: period.start,
+            end: period.end,
+            partial: isPartialPeriod(asOf, period),
+          })),
+          totals: cellsAt(sum.cells, periods.length),
+          counts: sum.counts,
+        };
       });
     return {
       asOf,
@@ -468,20 +476,7 @@ async function computePortfolioEntries(
     ) {
       throw new Error(`client ${clientId}'s periods are not the portfolio's`);
     }
-    entries.set(clientId, {
-      figures: {
-        periods: result.periods.map((period) => ({
-          capex: period.capex,
-          opex: period.opex,
-          total: period.total,
-          refreshCount: period.refreshCount,
-          partial: period.partial,
-        })),
-        totals: result.totals,
-        counts: result.counts,
-      },
-      dueSoon: clientDueSoon,
-    });
+    entries.set(clientId, { figures: packFigures(result), dueSoon: clientDueSoon });
   }
   return entries;
 }

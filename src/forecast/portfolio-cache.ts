@@ -13,8 +13,9 @@ import type { ForecastResult, Granularity, LifecycleOverrides, Scenario } from '
  * dashboard (four quarters) and the API's portfolio (its own horizon) do not evict each other.
  *
  * Bounded by entry count (least recently used out first). An entry holds its figures as one Float64Array of
- * 9 × periods + 8 numbers, under 3 kB at the largest horizon (40 quarters): the bound of 20,000 entries is ten
- * views of a 2,000-client MSP and about 60 MB at most.
+ * 9 × periods + 8 numbers (see ClientFigures), under 3 kB at the largest horizon (40 quarters): the bound of
+ * 20,000 entries is ten views of a 2,000-client MSP and about 60 MB at most. Entries are shared between reads:
+ * nothing may write into them.
  */
 export const PORTFOLIO_CACHE_ENTRIES = 20_000;
 
@@ -28,11 +29,15 @@ export interface PortfolioView {
   lifecycleOverrides: LifecycleOverrides | undefined;
 }
 
-/** One client's figures, as the portfolio prints and sums them. */
+/**
+ * One client's figures, packed as the portfolio sums them: for each period its eight cells (capex refresh,
+ * initiatives, total; opex recurring, initiatives, total; total; refresh count) and its partial flag (1 or 0),
+ * then the totals' eight cells. Every amount is a safe integer, so a Float64Array holds it exactly. A warm read
+ * sums these arrays and prints from them without building a period object per client and period twice.
+ */
 export interface ClientFigures {
-  periods: (Cells & { partial: boolean })[];
-  totals: ForecastResult['totals'];
-  counts: ForecastResult['counts'];
+  readonly cells: Float64Array;
+  readonly counts: Readonly<ForecastResult['counts']>;
 }
 
 /** Why a client or a currency has no figures in the portfolio. */
@@ -45,21 +50,12 @@ export interface PortfolioError {
 
 /** One client's entry: its figures or why it has none, and its count of assets due soon. */
 export type PortfolioEntry =
-  | { figures: ClientFigures; error?: never; dueSoon: number }
-  | { figures?: never; error: PortfolioError; dueSoon: number };
-
-interface Stored {
-  clientVersion: number;
-  mspVersion: number;
-  /** [per period: capex refresh, initiatives, total, opex recurring, initiatives, total, total, refreshes, partial] then the totals' eight cells */
-  cells: Float64Array | null;
-  counts: ForecastResult['counts'] | null;
-  error: PortfolioError | null;
-  dueSoon: number;
-}
+  | { readonly figures: ClientFigures; readonly error?: never; readonly dueSoon: number }
+  | { readonly figures?: never; readonly error: PortfolioError; readonly dueSoon: number };
 
 const CELLS = 8;
-const PERIOD = CELLS + 1;
+/** A period's cells and its partial flag. */
+export const PERIOD_STRIDE = CELLS + 1;
 
 function writeCells(into: Float64Array, at: number, cells: Cells): void {
   into[at] = cells.capex.refresh;
@@ -79,6 +75,44 @@ function readCells(from: Float64Array, at: number): Cells {
     total: from[at + 6]!,
     refreshCount: from[at + 7]!,
   };
+}
+
+/** Packs a forecast's periods and totals. */
+export function packFigures(result: Pick<ForecastResult, 'periods' | 'totals' | 'counts'>): ClientFigures {
+  const { periods, totals } = result;
+  const cells = new Float64Array(periods.length * PERIOD_STRIDE + CELLS);
+  periods.forEach((period, index) => {
+    writeCells(cells, index * PERIOD_STRIDE, period);
+    cells[index * PERIOD_STRIDE + CELLS] = period.partial ? 1 : 0;
+  });
+  writeCells(cells, periods.length * PERIOD_STRIDE, totals);
+  return { cells, counts: { ...result.counts } };
+}
+
+/** Packed cells for `periodCount` periods and the totals, all zero: what sums start from. */
+export function emptyFigureCells(periodCount: number): Float64Array {
+  return new Float64Array(periodCount * PERIOD_STRIDE + CELLS);
+}
+
+/** Adds one client's packed cells to a sum of the same horizon (the partial flags are not summed). */
+export function addFigureCells(into: Float64Array, from: Float64Array): void {
+  if (into.length !== from.length) throw new Error('figures of different horizons cannot be summed');
+  for (let at = 0; at < from.length; at += 1) into[at]! += from[at]!;
+}
+
+/** The cells of period `index`, or of the totals when `index` is the period count. */
+export function cellsAt(cells: Float64Array, index: number): Cells {
+  return readCells(cells, index * PERIOD_STRIDE);
+}
+
+export function periodCountOf(cells: Float64Array): number {
+  return (cells.length - CELLS) / PERIOD_STRIDE;
+}
+
+interface Stored {
+  clientVersion: number;
+  mspVersion: number;
+  entry: PortfolioEntry;
 }
 
 /** The key of a view: every input of the forecast that is not stored in the database. */
@@ -124,15 +158,7 @@ export class PortfolioCache {
     this.entries.delete(key);
     this.entries.set(key, stored);
     this.stats.hits += 1;
-    if (stored.error !== null) return { error: stored.error, dueSoon: stored.dueSoon };
-    const cells = stored.cells!;
-    const periodCount = (cells.length - CELLS) / PERIOD;
-    const periods: ClientFigures['periods'] = [];
-    for (let index = 0; index < periodCount; index += 1) {
-      periods.push({ ...readCells(cells, index * PERIOD), partial: cells[index * PERIOD + CELLS] === 1 });
-    }
-    const totals = readCells(cells, periodCount * PERIOD);
-    return { figures: { periods, totals, counts: { ...stored.counts! } }, dueSoon: stored.dueSoon };
+    return stored.entry;
   }
 
   /** Files the client's entry for the view, computed at these versions, in place of any older one. */
@@ -152,25 +178,9 @@ export class PortfolioCache {
     ) {
       return;
     }
-    let cells: Float64Array | null = null;
-    if (entry.figures !== undefined) {
-      const { periods, totals } = entry.figures;
-      cells = new Float64Array(periods.length * PERIOD + CELLS);
-      periods.forEach((period, index) => {
-        writeCells(cells!, index * PERIOD, period);
-        cells![index * PERIOD + CELLS] = period.partial ? 1 : 0;
-      });
-      writeCells(cells, periods.length * PERIOD, totals);
-    }
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, {
-      ...versions,
-      cells,
-      counts: entry.figures === undefined ? null : { ...entry.figures.counts },
-      error: entry.error ?? null,
-      dueSoon: entry.dueSoon,
-    });
+    this.entries.set(key, { ...versions, entry });
   }
 
   get size(): number {

@@ -1,5 +1,14 @@
 import { emptyCells } from '../../../src/domain/cells.js';
-import { PortfolioCache, viewKeyOf, type PortfolioEntry } from '../../../src/forecast/portfolio-cache.js';
+import {
+  addFigureCells,
+  cellsAt,
+  emptyFigureCells,
+  packFigures,
+  periodCountOf,
+  PortfolioCache,
+  viewKeyOf,
+  type PortfolioEntry,
+} from '../../../src/forecast/portfolio-cache.js';
 
 const view = {
   asOf: '2026-11-22',
@@ -19,14 +28,21 @@ function entry(amount: number): PortfolioEntry {
     refreshCount: 7,
   };
   return {
-    figures: {
+    figures: packFigures({
       periods: [
-        { ...cells, partial: true },
-        { ...emptyCells(), partial: false },
+        { ...cells, key: 'FY2027-Q1', label: 'Q1', start: '2027-01-01', end: '2027-03-31', partial: true },
+        {
+          ...emptyCells(),
+          key: 'FY2027-Q2',
+          label: 'Q2',
+          start: '2027-04-01',
+          end: '2027-06-30',
+          partial: false,
+        },
       ],
       totals: cells,
       counts: { undated: 1, unpriced: 2, overdue: 3 },
-    },
+    }),
     dueSoon: 4,
   };
 }
@@ -87,5 +103,22 @@ describe('portfolio cache', () => {
     expect(viewKeyOf({ ...view, periods: undefined })).not.toBe(KEY);
     expect(viewKeyOf({ ...view, fiscalYearStartMonth: 7 })).not.toBe(KEY);
     expect(viewKeyOf({ ...view, granularity: 'year' })).not.toBe(KEY);
+  });
+
+  it('packs a forecast’s cells exactly and sums them cell by cell', () => {
+    const { figures } = entry(9_007_199_254_740_000) as { figures: NonNullable<PortfolioEntry['figures']> };
+    expect(periodCountOf(figures.cells)).toBe(2);
+    expect(cellsAt(figures.cells, 0)).toEqual({
+      capex: { refresh: 9_007_199_254_740_000, initiatives: 1, total: 9_007_199_254_740_001 },
+      opex: { recurring: 2, initiatives: 3, total: 5 },
+      total: 9_007_199_254_740_006,
+      refreshCount: 7,
+    });
+    expect(cellsAt(figures.cells, 1)).toEqual(emptyCells());
+    const sum = emptyFigureCells(2);
+    addFigureCells(sum, figures.cells);
+    addFigureCells(sum, figures.cells);
+    expect(cellsAt(sum, 2).refreshCount).toBe(14);
+    expect(() => addFigureCells(emptyFigureCells(3), figures.cells)).toThrow(/different horizons/);
   });
 });
