@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { Database } from '../../src/db/database.js';
+import { readSnapshot } from '../../src/db/unit-of-work.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { createAsset, deleteAsset, updateAsset } from '../../src/assets/asset.service.js';
 import { createAssetBody, updateAssetBody } from '../../src/assets/asset.schemas.js';
@@ -368,6 +369,86 @@ describe('portfolio cache', () => {
     } = before.result.clients.find((client) => client.clientId === clientId)!;
     expect(figures).toEqual(figuresBefore);
   });
+});
+
+describe('portfolio cache across snapshots and processes', () => {
+  const book: Portfolio = {
+    mspPolicies: [
+      { category: 'laptop', lifecycleMonths: 36, replacementCost: 120_000, bps: 300, dueSoonDays: null },
+    ],
+    clients: [
+      {
+        currency: 'USD',
+        policies: [],
+        assets: [],
+        initiatives: [],
+        recurring: true,
+      },
+      { currency: 'USD', policies: [], assets: [], initiatives: [], recurring: false },
+    ],
+    query: {
+      asOf: TODAY,
+      granularity: 'quarter',
+      periodsFraction: 0.2,
+      scenario: 'committed',
+      fiscalYearStartMonth: 1,
+      whatIf: undefined,
+    },
+  };
+  const backup = {
+    name: 'Backup',
+    amount: 40_000,
+    quantity: 1,
+    interval: 'month' as const,
+    startsOn: '2026-01-01',
+    annualEscalationBps: 0,
+  };
+
+  (onPostgres() ? it : it.skip)(
+    'when a write commits while a portfolio is read in an older snapshot, then that read files the old figures under the old version and the next read recomputes the client (PostgreSQL only: the embedded database has one connection)',
+    async () => {
+      const auth = await store(database.db, book);
+      const [clientId] = await clientIdsOf(auth);
+      const before = await read(auth, book);
+      portfolioCacheOf(database.db).clear();
+      const inOldSnapshot = await readSnapshot(database.db, async (tx) => {
+        await sql`select 1`.execute(tx);
+        // Another connection of the pool commits while this snapshot is open.
+        await createRecurringCost(database.db, auth, clientId!, backup);
+        return portfolioForecast(tx, auth, queryOf(book), TODAY);
+      });
+      expect(inOldSnapshot).toEqual(before.result);
+      const after = await counted(() => read(auth, book));
+      expect(after).toMatchObject({ hits: 1, misses: 1 });
+      expect(after.result).not.toEqual(before.result);
+      portfolioCacheOf(database.db).clear();
+      expect(after.result).toEqual((await read(auth, book)).result);
+    },
+  );
+
+  (onPostgres() ? it : it.skip)(
+    'when another process changes a client, then this process recomputes that client on its next read (PostgreSQL only: the embedded database allows one process)',
+    async () => {
+      const other = await openTestDatabase();
+      try {
+        const auth = await store(database.db, book);
+        const [first, second] = await clientIdsOf(auth);
+        const before = await read(auth, book);
+        await createRecurringCost(other.db, auth, second!, backup);
+        const after = await counted(() => read(auth, book));
+        expect(after).toMatchObject({ hits: 1, misses: 1 });
+        const figuresOf = (result: PortfolioForecast, clientId: string) =>
+          result.clients.find((client) => client.clientId === clientId);
+        expect(figuresOf(after.result, first!)).toEqual(figuresOf(before.result, first!));
+        expect(figuresOf(after.result, second!)!.totals!.opex.recurring).toBeGreaterThan(
+          figuresOf(before.result, second!)!.totals!.opex.recurring,
+        );
+        expect(after.result).toEqual((await read(auth, book, 'engine')).result);
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });
 
 describe('data versions: the triggers', () => {
