@@ -5,6 +5,8 @@
 -- Statement-level triggers with transition tables bump each touched client once per statement, however many rows
 -- it writes (a 100,000-row import is one bump). A move to another client bumps the old and the new client.
 -- Bumping takes the client's row lock (FOR NO KEY UPDATE, which foreign-key checks do not wait for) until commit.
+-- A TRUNCATE of any of those tables bumps every client and MSP. Only disabling triggers (session_replication_role
+-- = replica, ALTER TABLE ... DISABLE TRIGGER) writes past them: restart the app processes after doing that.
 ALTER TABLE msps ADD COLUMN data_version bigint NOT NULL DEFAULT 0;
 ALTER TABLE clients ADD COLUMN data_version bigint NOT NULL DEFAULT 0;
 
@@ -103,3 +105,22 @@ CREATE TRIGGER lifecycle_policies_updated_bump AFTER UPDATE ON lifecycle_policie
   FOR EACH STATEMENT EXECUTE FUNCTION lifecycle_policy_rows_changed();
 CREATE TRIGGER lifecycle_policies_deleted_bump AFTER DELETE ON lifecycle_policies
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION lifecycle_policy_rows_changed();
+
+CREATE FUNCTION forecast_inputs_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE clients SET data_version = data_version + 1;
+  UPDATE msps SET data_version = data_version + 1;
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER assets_truncated_bump AFTER TRUNCATE ON assets
+  FOR EACH STATEMENT EXECUTE FUNCTION forecast_inputs_truncated();
+CREATE TRIGGER initiatives_truncated_bump AFTER TRUNCATE ON initiatives
+  FOR EACH STATEMENT EXECUTE FUNCTION forecast_inputs_truncated();
+CREATE TRIGGER recurring_costs_truncated_bump AFTER TRUNCATE ON recurring_costs
+  FOR EACH STATEMENT EXECUTE FUNCTION forecast_inputs_truncated();
+CREATE TRIGGER initiative_assets_truncated_bump AFTER TRUNCATE ON initiative_assets
+  FOR EACH STATEMENT EXECUTE FUNCTION forecast_inputs_truncated();
+CREATE TRIGGER lifecycle_policies_truncated_bump AFTER TRUNCATE ON lifecycle_policies
+  FOR EACH STATEMENT EXECUTE FUNCTION forecast_inputs_truncated();

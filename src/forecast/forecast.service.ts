@@ -18,7 +18,7 @@ import {
   cellsAt,
   emptyFigureCells,
   packFigures,
-  PERIOD_STRIDE,
+  periodTotalsOf,
   portfolioCacheOf,
   viewKeyOf,
   type PortfolioEntry,
@@ -300,20 +300,9 @@ export async function portfolioForecast(
         continue;
       }
       const { cells, counts } = entry.figures;
-      const clientPeriods: PortfolioClientPeriod[] = [];
-      for (let index = 0, at = 0; index < periods.length; index += 1, at += PERIOD_STRIDE) {
-        clientPeriods.push({
-          key: periods[index]!.key,
-          capex: cells[at + 2]!,
-          opex: cells[at + 5]!,
-          total: cells[at + 6]!,
-          refreshCount: cells[at + 7]!,
-          partial: cells[at + 8] === 1,
-        });
-      }
       clientResults.push({
         ...header,
-        periods: clientPeriods,
+        periods: periodTotalsOf(cells, periods),
         totals: cellsAt(cells, periods.length),
         counts: { ...counts },
       });
@@ -328,7 +317,8 @@ export async function portfolioForecast(
         const header = { currency, clients: sum.clients, excludedClients: sum.excludedClients };
         // Each client's cells are exact and non-negative, so a grand total that is still a safe integer means
         // every per-currency sum was exact; past it, the sum cannot be written as an exact JSON number.
-        if (!Number.isSafeInteger(sum.cells[periods.length * PERIOD_STRIDE + 6])) {
+        const totals = cellsAt(sum.cells, periods.length);
+        if (!Number.isSafeInteger(totals.total)) {
           return {
             ...header,
             error: {
@@ -350,7 +340,7 @@ export async function portfolioForecast(
             end: period.end,
             partial: isPartialPeriod(asOf, period),
           })),
-          totals: cellsAt(sum.cells, periods.length),
+          totals,
           counts: sum.counts,
         };
       });

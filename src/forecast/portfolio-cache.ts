@@ -55,7 +55,7 @@ export type PortfolioEntry =
 
 const CELLS = 8;
 /** A period's cells and its partial flag. */
-export const PERIOD_STRIDE = CELLS + 1;
+const PERIOD_STRIDE = CELLS + 1;
 
 function writeCells(into: Float64Array, at: number, cells: Cells): void {
   into[at] = cells.capex.refresh;
@@ -103,6 +103,25 @@ export function addFigureCells(into: Float64Array, from: Float64Array): void {
 /** The cells of period `index`, or of the totals when `index` is the period count. */
 export function cellsAt(cells: Float64Array, index: number): Cells {
   return readCells(cells, index * PERIOD_STRIDE);
+}
+
+/** Each period's capex, opex and grand totals, refresh count and partial flag, under the portfolio's keys. */
+export function periodTotalsOf(
+  cells: Float64Array,
+  periods: readonly { key: string }[],
+): { key: string; capex: number; opex: number; total: number; refreshCount: number; partial: boolean }[] {
+  const totals = [];
+  for (let index = 0, at = 0; index < periods.length; index += 1, at += PERIOD_STRIDE) {
+    totals.push({
+      key: periods[index]!.key,
+      capex: cells[at + 2]!,
+      opex: cells[at + 5]!,
+      total: cells[at + 6]!,
+      refreshCount: cells[at + 7]!,
+      partial: cells[at + CELLS] === 1,
+    });
+  }
+  return totals;
 }
 
 export function periodCountOf(cells: Float64Array): number {

@@ -32,7 +32,7 @@ import {
   store,
   type Portfolio,
 } from '../support/portfolio-book.js';
-import { onPostgres, openTestDatabase } from '../support/test-database.js';
+import { onPostgres, openScratchDatabase, openTestDatabase } from '../support/test-database.js';
 
 /**
  * The portfolio cache (src/forecast/portfolio-cache.ts) serves a client's figures while the client's and the MSP's
@@ -675,5 +675,45 @@ describe('data versions: the triggers', () => {
         updateClient(database.db, auth, a, { name: 'Renamed', currency: 'EUR', fiscalYearStartMonth: 7 }),
       ),
     ).toEqual({ [a]: 0, [b]: 0, msp: 0 });
+  });
+
+  it('when a table a forecast reads is truncated, then every client’s and the MSP’s versions move (on a database of its own)', async () => {
+    const scratch = await openScratchDatabase();
+    try {
+      const { db } = scratch;
+      const msp = await db
+        .insertInto('msps')
+        .values({ name: 'Truncated' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('clients')
+        .values([
+          { msp_id: msp.id, name: 'A', currency: 'USD' },
+          { msp_id: msp.id, name: 'B', currency: 'USD' },
+        ])
+        .execute();
+      const versionsOf = async () => ({
+        clients: (await db.selectFrom('clients').select('data_version').orderBy('name').execute()).map(
+          (row) => row.data_version,
+        ),
+        msp: (await db.selectFrom('msps').select('data_version').executeTakeFirstOrThrow()).data_version,
+      });
+      for (const table of [
+        'initiative_assets',
+        'assets',
+        'initiatives',
+        'recurring_costs',
+        'lifecycle_policies',
+      ]) {
+        const before = await versionsOf();
+        await sql`truncate ${sql.table(table)} cascade`.execute(db);
+        const after = await versionsOf();
+        after.clients.forEach((version, index) => expect(version).toBeGreaterThan(before.clients[index]!));
+        expect(after.msp).toBeGreaterThan(before.msp);
+      }
+    } finally {
+      await scratch.close();
+    }
   });
 });
