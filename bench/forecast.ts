@@ -6,12 +6,15 @@
  *      default path): time and peak memory; and the same portfolio read asset by asset into the engine;
  *  (c) the ratio of (b) to a baseline measured in the same run: one SQL pass that reads the same asset columns
  *      and sums them by quarter;
+ *  (d) the portfolio warm: read again with nothing changed (every client from the portfolio cache), and read after
+ *      one client's asset changed (that client alone recomputed), each as p50 and its ratio to the baseline;
  *  and the portfolio's peak heap at a quarter and at all of the assets, to show memory does not grow with them.
  */
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { assetBatches } from '../src/forecast/forecast.repository.js';
 import { clientForecast, portfolioForecast } from '../src/forecast/forecast.service.js';
+import { portfolioCacheOf } from '../src/forecast/portfolio-cache.js';
 import { systemPrincipal, type Principal } from '../src/auth/principal.js';
 import { fmt, scratchDatabase, timeRuns, withMemoryPeak } from './support.js';
 
@@ -124,10 +127,16 @@ async function main() {
       scenario: 'committed' as const,
       fiscalYearStartMonth: 1,
     };
-    await portfolioForecast(db, smallAuth, portfolioQuery, AS_OF);
-    const quarterSize = await withMemoryPeak(() => portfolioForecast(db, smallAuth, portfolioQuery, AS_OF));
-    const full = await withMemoryPeak(() => portfolioForecast(db, auth, portfolioQuery, AS_OF));
-    const timings = await timeRuns(3, () => portfolioForecast(db, auth, portfolioQuery, AS_OF));
+    // Cold: every run starts with an empty portfolio cache, so that every client is computed.
+    const cache = portfolioCacheOf(db);
+    const cold = (principal: Principal) => {
+      cache.clear();
+      return portfolioForecast(db, principal, portfolioQuery, AS_OF);
+    };
+    await cold(smallAuth);
+    const quarterSize = await withMemoryPeak(() => cold(smallAuth));
+    const full = await withMemoryPeak(() => cold(auth));
+    const timings = await timeRuns(3, () => cold(auth));
     const portfolioMs = Math.min(full.ms, timings.p50);
     // The baseline again, after the portfolio: on a shared machine the load moves, and the ratio uses the mean.
     const baselineAfter = await timeRuns(3, baselineQuery);
@@ -137,6 +146,47 @@ async function main() {
     );
     if (JSON.stringify(onEngine.result) !== JSON.stringify(full.result)) {
       throw new Error('portfolio check: the database path and the engine disagree');
+    }
+
+    // (d) warm: the cache holds every client (the last cold run filled it); nothing changed since.
+    cache.clear();
+    await portfolioForecast(db, auth, portfolioQuery, AS_OF);
+    const warmStats = { ...cache.stats };
+    const warm = await timeRuns(15, () => portfolioForecast(db, auth, portfolioQuery, AS_OF));
+    const warmHits = cache.stats.hits - warmStats.hits;
+    const warmMisses = cache.stats.misses - warmStats.misses;
+    const warmResult = await portfolioForecast(db, auth, portfolioQuery, AS_OF);
+    if (JSON.stringify(warmResult) !== JSON.stringify(full.result)) {
+      throw new Error('portfolio check: the warm portfolio differs from the cold one');
+    }
+    // One client's asset changes before each run (outside the timing): that client alone is recomputed.
+    const asset = await db
+      .selectFrom('assets')
+      .select('id')
+      .where('client_id', '=', client.id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const oneChanged: number[] = [];
+    const changedStats = { ...cache.stats };
+    for (let run = 0; run < 7; run += 1) {
+      await db
+        .updateTable('assets')
+        .set({ lifecycle_months: 36 + run })
+        .where('id', '=', asset.id)
+        .execute();
+      const start = performance.now();
+      await portfolioForecast(db, auth, portfolioQuery, AS_OF);
+      oneChanged.push(performance.now() - start);
+    }
+    oneChanged.sort((a, b) => a - b);
+    const oneChangedP50 = oneChanged[Math.floor(oneChanged.length / 2)]!;
+    const changedMisses = cache.stats.misses - changedStats.misses;
+    const afterChange = await portfolioForecast(db, auth, portfolioQuery, AS_OF);
+    cache.clear();
+    if (
+      JSON.stringify(afterChange) !== JSON.stringify(await portfolioForecast(db, auth, portfolioQuery, AS_OF))
+    ) {
+      throw new Error('portfolio check: after one change, the warm portfolio differs from a cold one');
     }
 
     console.log('');
@@ -161,6 +211,15 @@ async function main() {
         `(${fmt(baseline.p50 / 1000, 2)} s before the portfolio, ${fmt(baselineAfter.p50 / 1000, 2)} s after)`,
     );
     console.log(`    ratio portfolio / baseline: ${fmt(portfolioMs / baselineMs, 2)}× (target ≤ 2×)`);
+    console.log(
+      `(d) warm portfolio, nothing changed (${warmHits / 15} clients from the cache, ${warmMisses / 15} computed per read): ` +
+        `p50 ${fmt(warm.p50, 1)} ms = ${fmt(warm.p50 / baselineMs, 3)}× the baseline (target ≤ 0.2×), ` +
+        `${fmt(warm.p50 / portfolioMs, 3)}× the cold portfolio`,
+    );
+    console.log(
+      `    after one client's asset changed (${changedMisses / 7} client recomputed per read): p50 ${fmt(oneChangedP50, 1)} ms ` +
+        `= ${fmt(oneChangedP50 / baselineMs, 3)}× the baseline`,
+    );
     console.log(
       `    load average at the end: ${loadavg()
         .map((load) => fmt(load, 2))

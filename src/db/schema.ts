@@ -18,6 +18,8 @@ export interface MspTable {
   logo_data: Buffer | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Bumped by triggers when an MSP-level lifecycle policy changes (migration 20261205000100). */
+  data_version: Generated<number>;
 }
 
 export interface ClientTable {
@@ -33,6 +35,8 @@ export interface ClientTable {
   notes: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+  /** Bumped by triggers when anything the client's forecast reads changes (migration 20261205000100). */
+  data_version: Generated<number>;
 }
 
 export interface ApiKeyTable {
@@ -388,6 +392,7 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'logo_data',
     'created_at',
     'updated_at',
+    'data_version',
   ]),
   clients: columnsOf<ClientTable>()([
     'id',
@@ -402,6 +407,7 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'notes',
     'created_at',
     'updated_at',
+    'data_version',
   ]),
   api_keys: columnsOf<ApiKeyTable>()([
     'id',

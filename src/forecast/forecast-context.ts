@@ -65,11 +65,12 @@ export async function planningFactsOf(
   return { policies };
 }
 
-/** Every client's planning facts for a portfolio, in a constant number of queries. */
+/** Every client's planning facts for a portfolio (or those of `clientIds`), in a constant number of queries. */
 export async function planningFactsByClient(
   db: Executor,
   mspId: string,
+  clientIds?: readonly string[],
 ): Promise<(clientId: string) => ClientPlanningFacts> {
-  const policiesOf = await findPoliciesInEffectByClient(db, mspId);
+  const policiesOf = await findPoliciesInEffectByClient(db, mspId, clientIds);
   return (clientId) => ({ policies: policiesOf(clientId) });
 }

@@ -268,6 +268,61 @@ order by
   "ia"."initiative_id",
   "ia"."asset_id"
 
+-- listInitiatives (some clients)
+
+select
+  "id",
+  "client_id",
+  "title",
+  "kind",
+  "status",
+  "target_on",
+  "capex_cost",
+  "monthly_opex_cost",
+  "opex_months"
+from
+  "initiatives"
+where
+  "msp_id" = $1
+  and "status" in ($2, $3, $4)
+  and "client_id" = any($5::uuid[])
+order by
+  "id"
+
+select
+  "ia"."initiative_id",
+  "ia"."asset_id"
+from
+  "initiative_assets" as "ia"
+inner join
+  "initiatives" as "i" on "i"."id" = "ia"."initiative_id" and "i"."msp_id" = "ia"."msp_id"
+where
+  "ia"."msp_id" = $1
+  and "i"."kind" != $2
+  and "i"."status" in ($3, $4, $5)
+  and "i"."client_id" = any($6::uuid[])
+order by
+  "ia"."initiative_id",
+  "ia"."asset_id"
+
+-- listPortfolioClients
+
+select
+  "c"."id",
+  "c"."name",
+  "c"."currency",
+  "c"."data_version",
+  "m"."data_version" as "msp_data_version"
+from
+  "clients" as "c"
+inner join
+  "msps" as "m" on "m"."id" = "c"."msp_id"
+where
+  "c"."msp_id" = $1
+order by
+  "c"."name",
+  "c"."id"
+
 -- listRecurringCosts (the MSP)
 
 select
@@ -309,7 +364,28 @@ where
 order by
   "id"
 
--- refreshCellsByClient
+-- listRecurringCosts (some clients)
+
+select
+  "id",
+  "name",
+  "vendor",
+  "amount",
+  "quantity",
+  "interval",
+  "starts_on",
+  "ends_on",
+  "annual_escalation_bps",
+  "client_id"
+from
+  "recurring_costs"
+where
+  "msp_id" = $1
+  and "client_id" = any($2::uuid[])
+order by
+  "id"
+
+-- refreshCellsByClient (the MSP)
 
 select
   "client_id",
@@ -415,6 +491,128 @@ from
                 where
                   a.msp_id = $28
                   and a.status in ('active', 'in_storage')
+              ) t
+          ) s
+      ) e
+  ) z
+group by
+  client_id,
+  unknown_os,
+  p0,
+  y0,
+  p1,
+  y1,
+  esc_bps,
+  esc_base
+
+-- refreshCellsByClient (some clients)
+
+select
+  "client_id",
+  "category",
+  "lifecycle_months",
+  "replacement_cost",
+  "annual_escalation_bps",
+  "due_soon_days"
+from
+  "lifecycle_policies"
+where
+  "msp_id" = $1
+  and ("client_id" is null or "client_id" in ($2, $3))
+
+set
+  local jit_optimize_above_cost = -1
+
+set
+  local jit_inline_above_cost = -1
+
+set
+  local work_mem = '64MB'
+
+select
+  client_id,
+  unknown_os,
+  p0,
+  y0,
+  p1,
+  y1,
+  esc_bps,
+  esc_base,
+  sum(plain)::text as plain,
+  count(*)::text as assets,
+  nullif(count(*) filter (where undated), 0)::text as undated,
+  nullif(count(*) filter (where unpriced), 0)::text as unpriced,
+  nullif(count(*) filter (where overdue), 0)::text as overdue,
+  nullif(count(*) filter (where due_soon), 0)::text as due_soon,
+  nullif(count(*) filter (where later), 0)::text as later
+from
+  (
+    select
+      e.client_id,
+      e.unknown_os,
+      e.undated,
+      e.unpriced,
+      e.overdue,
+      e.due_soon,
+      e.later,
+      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) end as p0,
+      case when e.escalates and e.e0 <= $3::date then width_bucket(e.e0, $4::date[]) end as y0,
+      case when e.e1 <= $5::date then width_bucket(e.e1, $6::date[]) end as p1,
+      case when e.escalates and e.e1 <= $7::date then width_bucket(e.e1, $8::date[]) end as y1,
+      case when e.escalates then e.bps end as esc_bps,
+      case when e.escalates then e.base end as esc_base,
+      case when not e.escalates then e.base end as plain
+    from
+      (
+        select
+          s.client_id,
+          s.unknown_os,
+          s.base,
+          s.bps,
+          s.base is not null and s.bps <> 0 as escalates,
+          s.in_service is null as undated,
+          s.base is null as unpriced,
+          s.due < $9::date as overdue,
+          s.due >= $10::date and s.due <= $11::date + s.due_soon_days as due_soon,
+          case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
+          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $12::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
+          s.anchor + (s.k0 + 2) * s.months * 28 <= $13::date as later,
+          pg_is_in_recovery() as unflattened
+        from
+          (
+            select
+              t.*,
+              case when t.replaced_on is not null then 1 else 0 end as k0,
+              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $14::date) else greatest(t.age_due, $15::date) end as anchor,
+              case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
+              pg_is_in_recovery() as unflattened
+            from
+              (
+                select
+                  a.client_id,
+                  coalesce(a.lifecycle_months, r.what_if, r.months) as months,
+                  coalesce(a.replacement_cost, r.cost, a.purchase_cost) as base,
+                  r.bps as bps,
+                  r.due_soon_days as due_soon_days,
+                  coalesce(a.in_service_on, a.purchased_on) as in_service,
+                  coalesce(a.end_of_support_on, c.end_of_support_on) as end_of_support_on,
+                  case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
+                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
+                  x.replaced_on,
+                  coalesce(x.upgraded, false) as upgraded,
+                  pg_is_in_recovery() as unflattened
+                from
+                  assets a
+                join
+                  unnest($16::text[], $17::int[], $18::int[], $19::bigint[], $20::int[], $21::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
+                left join
+                  unnest($22::text[], $23::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                left join
+                  unnest($24::uuid[], $25::uuid[], $26::date[], $27::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                where
+                  a.msp_id = $28
+                  and a.status in ('active', 'in_storage')
+                  and a.client_id = any($29::uuid[])
               ) t
           ) s
       ) e

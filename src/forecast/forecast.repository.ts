@@ -15,16 +15,20 @@ import { DEFAULT_DUE_SOON_DAYS, DEFAULT_LIFECYCLE_MONTHS } from '../domain/refre
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 
+/** Which clients a query reads: one, some (a portfolio's stale clients), or, when undefined, all of the MSP's. */
+export type ClientScope = string | readonly string[] | undefined;
+
 export async function listRecurringCosts(
   db: Executor,
   mspId: string,
-  clientId?: string,
+  clients?: ClientScope,
 ): Promise<(RecurringCost & { clientId: string })[]> {
   let query = db
     .selectFrom('recurring_costs')
     .select([...recurringCostFieldColumns, 'client_id'])
     .where('msp_id', '=', mspId);
-  if (clientId) query = query.where('client_id', '=', clientId);
+  if (typeof clients === 'string') query = query.where('client_id', '=', clients);
+  else if (clients) query = query.where('client_id', '=', sql<string>`any(${clients}::uuid[])`);
   const rows = await query.orderBy('id').execute();
   return rows.map((row) => ({ ...recurringCostFieldsOf(row), clientId: row.client_id }));
 }
@@ -32,7 +36,7 @@ export async function listRecurringCosts(
 export async function listInitiatives(
   db: Executor,
   mspId: string,
-  clientId?: string,
+  clients?: ClientScope,
 ): Promise<(Initiative & { clientId: string })[]> {
   let query = db
     .selectFrom('initiatives')
@@ -49,9 +53,10 @@ export async function listInitiatives(
     ])
     .where('msp_id', '=', mspId)
     .where('status', 'in', COUNTABLE_STATUSES);
-  if (clientId) query = query.where('client_id', '=', clientId);
+  if (typeof clients === 'string') query = query.where('client_id', '=', clients);
+  else if (clients) query = query.where('client_id', '=', sql<string>`any(${clients}::uuid[])`);
   const rows = await query.orderBy('id').execute();
-  const assetIds = await linkedAssetIds(db, mspId, clientId);
+  const assetIds = await linkedAssetIds(db, mspId, clients);
   return rows.map((row) => ({
     id: row.id,
     clientId: row.client_id,
@@ -73,7 +78,7 @@ const COUNTABLE_STATUSES = ['proposed', 'approved', 'in_progress'] as const;
 async function linkedAssetIds(
   db: Executor,
   mspId: string,
-  clientId?: string,
+  clients: ClientScope,
 ): Promise<Map<string, string[]>> {
   let query = db
     .selectFrom('initiative_assets as ia')
@@ -84,7 +89,8 @@ async function linkedAssetIds(
     .where('ia.msp_id', '=', mspId)
     .where('i.kind', '!=', 'project')
     .where('i.status', 'in', COUNTABLE_STATUSES);
-  if (clientId) query = query.where('i.client_id', '=', clientId);
+  if (typeof clients === 'string') query = query.where('i.client_id', '=', clients);
+  else if (clients) query = query.where('i.client_id', '=', sql<string>`any(${clients}::uuid[])`);
   const byInitiative = new Map<string, string[]>();
   for (const row of await query.orderBy('ia.initiative_id').orderBy('ia.asset_id').execute()) {
     const list = byInitiative.get(row.initiative_id);
@@ -92,6 +98,36 @@ async function linkedAssetIds(
     else list.push(row.asset_id);
   }
   return byInitiative;
+}
+
+/** A client of the portfolio with the versions its cached figures are tagged by (see portfolio-cache.ts). */
+export interface PortfolioClientRow {
+  id: string;
+  name: string;
+  currency: string;
+  /** Bumped by triggers whenever anything this client's forecast reads changes. */
+  dataVersion: number;
+  /** The MSP's, bumped when an MSP-level lifecycle policy changes. */
+  mspDataVersion: number;
+}
+
+/** The MSP's clients in the portfolio's order, with their data versions: read them in the snapshot of the data. */
+export async function listPortfolioClients(db: Executor, mspId: string): Promise<PortfolioClientRow[]> {
+  const rows = await db
+    .selectFrom('clients as c')
+    .innerJoin('msps as m', 'm.id', 'c.msp_id')
+    .select(['c.id', 'c.name', 'c.currency', 'c.data_version', 'm.data_version as msp_data_version'])
+    .where('c.msp_id', '=', mspId)
+    .orderBy('c.name')
+    .orderBy('c.id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    currency: row.currency,
+    dataVersion: row.data_version,
+    mspDataVersion: row.msp_data_version,
+  }));
 }
 
 export type ClientForecastAsset = ForecastAsset & { clientId: string };
@@ -170,7 +206,7 @@ export interface RefreshCellsQuery {
   catalogue: { operatingSystem: string; endOfSupportOn: string | null }[];
   /** What counting initiatives do to assets, as the engine decided (assetActionsOf). */
   actions: { clientId: string; assetId: string; replacedOn: string | null; upgraded: boolean }[];
-  /** Only these clients' assets; all of the MSP's when absent. */
+  /** Only these clients' assets (a warm portfolio's stale clients); all of the MSP's when absent. */
   clientIds?: readonly string[];
 }
 

@@ -2,8 +2,6 @@ import type { Executor } from '../db/database.js';
 import { readSnapshot } from '../db/unit-of-work.js';
 import { getClient } from '../clients/client.service.js';
 import type { Principal } from '../auth/principal.js';
-import { listClientSummaries } from '../clients/client.repository.js';
-import { addCells, emptyCells } from '../domain/cells.js';
 import { fiscalPeriods, isPartialPeriod } from '../domain/fiscal-calendar.js';
 import {
   createForecastAccumulator,
@@ -15,6 +13,18 @@ import { forecastContextFor, planningFactsByClient, planningFactsOf } from './fo
 import { levelOnWorker } from './levelling-runner.js';
 import { addRefreshCellsFromDatabase, type ClientRefreshInputs } from './portfolio-refresh.js';
 import * as repository from './forecast.repository.js';
+import {
+  addFigureCells,
+  cellsAt,
+  emptyFigureCells,
+  packFigures,
+  periodTotalsOf,
+  portfolioCacheOf,
+  viewKeyOf,
+  type PortfolioEntry,
+  type PortfolioError,
+  type PortfolioView,
+} from './portfolio-cache.js';
 import type {
   ForecastContext,
   ForecastPeriod,
@@ -144,13 +154,7 @@ export async function levelClientForecast(
   };
 }
 
-/** Why a client or a currency has no figures in the portfolio. */
-export interface PortfolioError {
-  code: 'forecast_out_of_range';
-  detail: string;
-  /** The input to look at, as in a 422's `errors[].path`. */
-  path: string | null;
-}
+export type { PortfolioError } from './portfolio-cache.js';
 
 export type PortfolioCurrency = { currency: string; clients: number; excludedClients: number } & (
   | {
@@ -162,16 +166,19 @@ export type PortfolioCurrency = { currency: string; clients: number; excludedCli
   | { error: PortfolioError; periods?: never; totals?: never; counts?: never }
 );
 
+/** One period of one client in the portfolio: its capex and opex totals. */
+export interface PortfolioClientPeriod {
+  key: string;
+  capex: number;
+  opex: number;
+  total: number;
+  refreshCount: number;
+  partial: boolean;
+}
+
 export type PortfolioClient = { clientId: string; name: string; currency: string } & (
   | {
-      periods: {
-        key: string;
-        capex: number;
-        opex: number;
-        total: number;
-        refreshCount: number;
-        partial: boolean;
-      }[];
+      periods: PortfolioClientPeriod[];
       totals: ForecastResult['totals'];
       counts: ForecastResult['counts'];
       error?: never;
@@ -204,6 +211,10 @@ export type PortfolioRefreshPath = 'database' | 'engine';
  * (`database`, the default), or read asset by asset in keyset batches into the engine (`engine`, what the
  * database path is tested against; memory stays flat either way: what is kept is one accumulator of period cells
  * per client). All clients share one fiscal calendar so that periods line up across the book of business.
+ *
+ * On the database path each client's figures come from the process's portfolio cache when the client's data
+ * versions, read in this snapshot, are those the entry was computed at (portfolio-cache.ts); only the other
+ * clients are computed, and filed. The engine path neither reads nor fills the cache: it is the reference.
  */
 export async function portfolioForecast(
   db: Executor,
@@ -217,150 +228,88 @@ export async function portfolioForecast(
   } = {},
 ): Promise<PortfolioForecast> {
   const asOf = query.asOf ?? today;
+  const view: PortfolioView = {
+    asOf,
+    granularity: query.granularity,
+    periods: query.periods,
+    scenario: query.scenario,
+    fiscalYearStartMonth: query.fiscalYearStartMonth,
+    lifecycleOverrides: query.lifecycleMonths,
+  };
+  const periods = fiscalPeriods({
+    asOf,
+    granularity: query.granularity,
+    periods: query.periods,
+    fiscalYearStartMonth: query.fiscalYearStartMonth,
+  });
   return readSnapshot(db, async (trx) => {
-    const clients = await listClientSummaries(trx, auth.mspId);
-    const factsOf = await planningFactsByClient(trx, auth.mspId);
-    const view = {
-      asOf,
-      granularity: query.granularity,
-      periods: query.periods,
-      scenario: query.scenario,
-      fiscalYearStartMonth: query.fiscalYearStartMonth,
-      lifecycleOverrides: query.lifecycleMonths,
-    };
-    const initiativesOf = groupByClient(await repository.listInitiatives(trx, auth.mspId));
-    const costsOf = groupByClient(await repository.listRecurringCosts(trx, auth.mspId));
-    const inputs = new Map<string, ClientRefreshInputs>();
-    for (const client of clients) {
-      const context = forecastContextFor(view, factsOf(client.id));
-      const accumulator = createForecastAccumulator(context);
-      inputs.set(client.id, { context, initiatives: initiativesOf(client.id), accumulator });
-    }
-    // One client's data must not take the book of business down: a client whose forecast goes out of the exact
-    // range is reported as such and left out of its currency's totals.
-    const failed = new Map<string, PortfolioError>();
-    const feed = (clientId: string, work: (accumulator: ForecastAccumulator) => void): void => {
-      const client = inputs.get(clientId);
-      if (client === undefined || failed.has(clientId)) return;
-      try {
-        work(client.accumulator);
-      } catch (error) {
-        failed.set(clientId, portfolioErrorOf(error));
-      }
-    };
-    // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
-    for (const [clientId, client] of inputs) {
-      feed(clientId, (accumulator) => accumulator.addInitiatives(client.initiatives));
-    }
-    const recount = new Set<string>();
-    if (options.refresh === 'engine') {
-      for await (const batch of repository.assetBatches(trx, auth.mspId)) {
-        // Batches are ordered by client, so consecutive assets share an accumulator.
-        let start = 0;
-        while (start < batch.length) {
-          const clientId = batch[start]!.clientId;
-          let end = start + 1;
-          while (end < batch.length && batch[end]!.clientId === clientId) end += 1;
-          const slice = batch.slice(start, end);
-          feed(clientId, (accumulator) => accumulator.addAssets(slice));
-          start = end;
-        }
-      }
-    } else {
-      for (const clientId of await addRefreshCellsFromDatabase(trx, auth.mspId, inputs, options.dueSoon))
-        recount.add(clientId);
-    }
-    for (const [clientId] of inputs) {
-      feed(clientId, (accumulator) => accumulator.addRecurringCosts(costsOf(clientId)));
-    }
-    const resultOf = async (clientId: string): Promise<ForecastResult | undefined> => {
-      if (!recount.has(clientId) && !failed.has(clientId)) {
-        try {
-          return inputs.get(clientId)!.accumulator.result();
-        } catch (error) {
-          if (options.refresh === 'engine') {
-            failed.set(clientId, portfolioErrorOf(error));
-            return undefined;
-          }
-        }
-      }
-      if (options.refresh === 'engine') return undefined;
-      // Out of the exact range on the database path: recount this client event by event, so that its figures or
-      // its error are the engine's own (the error names the input with the largest charge).
-      failed.delete(clientId);
-      const { context, initiatives } = inputs.get(clientId)!;
-      try {
-        const accumulator = createForecastAccumulator(context);
-        accumulator.addInitiatives(initiatives);
-        for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId }))
-          accumulator.addAssets(batch);
-        accumulator.addRecurringCosts(costsOf(clientId));
-        return accumulator.result();
-      } catch (error) {
-        failed.set(clientId, portfolioErrorOf(error));
-        return undefined;
-      }
-    };
-
-    const periods = fiscalPeriods({
-      asOf,
-      granularity: query.granularity,
-      periods: query.periods,
-      fiscalYearStartMonth: query.fiscalYearStartMonth,
+    const clients = await repository.listPortfolioClients(trx, auth.mspId);
+    const engine = options.refresh === 'engine';
+    // A snapshot transaction is read only: it never sees versions of data that might still roll back.
+    const cache = engine || !trx.snapshot ? undefined : portfolioCacheOf(trx.database);
+    const viewKey = viewKeyOf(view);
+    const versionsOf = (client: repository.PortfolioClientRow) => ({
+      clientVersion: client.dataVersion,
+      mspVersion: client.mspDataVersion,
     });
+    const entries = new Map<string, PortfolioEntry>();
+    const stale: string[] = [];
+    for (const client of clients) {
+      const entry = cache?.get(auth.mspId, client.id, viewKey, versionsOf(client));
+      if (entry === undefined) stale.push(client.id);
+      else entries.set(client.id, entry);
+    }
+    if (stale.length > 0) {
+      const scope = stale.length === clients.length ? 'all' : 'some';
+      const computed = await computePortfolioEntries(trx, auth.mspId, stale, scope, view, periods, engine);
+      for (const client of clients) {
+        const entry = computed.get(client.id);
+        if (entry === undefined) continue;
+        entries.set(client.id, entry);
+        cache?.set(auth.mspId, client.id, viewKey, versionsOf(client), entry);
+      }
+    }
+    if (options.dueSoon !== undefined && !engine) {
+      for (const [clientId, entry] of entries) {
+        if (entry.dueSoon > 0) options.dueSoon.set(clientId, entry.dueSoon);
+      }
+    }
+
     const sums = new Map<
       string,
-      {
-        clients: number;
-        excludedClients: number;
-        periods: ForecastPeriod[];
-        totals: ForecastResult['totals'];
-        counts: ForecastResult['counts'];
-      }
+      { clients: number; excludedClients: number; cells: Float64Array; counts: ForecastResult['counts'] }
     >();
     const clientResults: PortfolioClient[] = [];
     for (const client of clients) {
-      const sum = sums.get(client.currency) ?? {
-        clients: 0,
-        excludedClients: 0,
-        periods: periods.map((period) => ({
-          ...emptyCells(),
-          key: period.key,
-          label: period.label,
-          start: period.start,
-          end: period.end,
-          partial: isPartialPeriod(asOf, period),
-        })),
-        totals: { ...emptyCells() },
-        counts: { undated: 0, unpriced: 0, overdue: 0 },
-      };
-      sums.set(client.currency, sum);
+      let sum = sums.get(client.currency);
+      if (sum === undefined) {
+        sum = {
+          clients: 0,
+          excludedClients: 0,
+          cells: emptyFigureCells(periods.length),
+          counts: { undated: 0, unpriced: 0, overdue: 0 },
+        };
+        sums.set(client.currency, sum);
+      }
       sum.clients += 1;
-      const result = await resultOf(client.id);
+      const entry = entries.get(client.id)!;
       const header = { clientId: client.id, name: client.name, currency: client.currency };
-      if (result === undefined) {
-        clientResults.push({ ...header, error: failed.get(client.id)! });
+      if (entry.error !== undefined) {
+        clientResults.push({ ...header, error: { ...entry.error } });
         sum.excludedClients += 1;
         continue;
       }
+      const { cells, counts } = entry.figures;
       clientResults.push({
         ...header,
-        periods: result.periods.map((period) => ({
-          key: period.key,
-          capex: period.capex.total,
-          opex: period.opex.total,
-          total: period.total,
-          refreshCount: period.refreshCount,
-          partial: period.partial,
-        })),
-        totals: result.totals,
-        counts: result.counts,
+        periods: periodTotalsOf(cells, periods),
+        totals: cellsAt(cells, periods.length),
+        counts: { ...counts },
       });
-      result.periods.forEach((period, index) => addCells(sum.periods[index]!, period));
-      addCells(sum.totals, result.totals);
-      sum.counts.undated += result.counts.undated;
-      sum.counts.unpriced += result.counts.unpriced;
-      sum.counts.overdue += result.counts.overdue;
+      addFigureCells(sum.cells, cells);
+      sum.counts.undated += counts.undated;
+      sum.counts.unpriced += counts.unpriced;
+      sum.counts.overdue += counts.overdue;
     }
     const currencies: PortfolioCurrency[] = [...sums.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -368,7 +317,8 @@ export async function portfolioForecast(
         const header = { currency, clients: sum.clients, excludedClients: sum.excludedClients };
         // Each client's cells are exact and non-negative, so a grand total that is still a safe integer means
         // every per-currency sum was exact; past it, the sum cannot be written as an exact JSON number.
-        if (!Number.isSafeInteger(sum.totals.total)) {
+        const totals = cellsAt(sum.cells, periods.length);
+        if (!Number.isSafeInteger(totals.total)) {
           return {
             ...header,
             error: {
@@ -380,7 +330,19 @@ export async function portfolioForecast(
             },
           };
         }
-        return { ...header, periods: sum.periods, totals: sum.totals, counts: sum.counts };
+        return {
+          ...header,
+          periods: periods.map((period, index) => ({
+            ...cellsAt(sum.cells, index),
+            key: period.key,
+            label: period.label,
+            start: period.start,
+            end: period.end,
+            partial: isPartialPeriod(asOf, period),
+          })),
+          totals,
+          counts: sum.counts,
+        };
       });
     return {
       asOf,
@@ -398,4 +360,113 @@ export async function portfolioForecast(
       clients: clientResults,
     };
   });
+}
+
+/**
+ * The portfolio entries of `clientIds` (every client of the MSP when `scope` is 'all'), read through the snapshot
+ * `trx`: initiatives, recurring costs, policies and refresh cells of those clients alone.
+ */
+async function computePortfolioEntries(
+  trx: Executor,
+  mspId: string,
+  clientIds: readonly string[],
+  scope: 'all' | 'some',
+  view: PortfolioView,
+  periods: readonly { key: string }[],
+  engine: boolean,
+): Promise<Map<string, PortfolioEntry>> {
+  const only = scope === 'all' ? undefined : clientIds;
+  const factsOf = await planningFactsByClient(trx, mspId, only);
+  const initiativesOf = groupByClient(await repository.listInitiatives(trx, mspId, only));
+  const costsOf = groupByClient(await repository.listRecurringCosts(trx, mspId, only));
+  const inputs = new Map<string, ClientRefreshInputs>();
+  for (const clientId of clientIds) {
+    const context = forecastContextFor(view, factsOf(clientId));
+    const accumulator = createForecastAccumulator(context);
+    inputs.set(clientId, { context, initiatives: initiativesOf(clientId), accumulator });
+  }
+  // One client's data must not take the book of business down: a client whose forecast goes out of the exact
+  // range is reported as such and left out of its currency's totals.
+  const failed = new Map<string, PortfolioError>();
+  const feed = (clientId: string, work: (accumulator: ForecastAccumulator) => void): void => {
+    const client = inputs.get(clientId);
+    if (client === undefined || failed.has(clientId)) return;
+    try {
+      work(client.accumulator);
+    } catch (error) {
+      failed.set(clientId, portfolioErrorOf(error));
+    }
+  };
+  // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
+  for (const [clientId, client] of inputs) {
+    feed(clientId, (accumulator) => accumulator.addInitiatives(client.initiatives));
+  }
+  const recount = new Set<string>();
+  const dueSoon = new Map<string, number>();
+  if (engine) {
+    for await (const batch of repository.assetBatches(trx, mspId)) {
+      // Batches are ordered by client, so consecutive assets share an accumulator.
+      let start = 0;
+      while (start < batch.length) {
+        const clientId = batch[start]!.clientId;
+        let end = start + 1;
+        while (end < batch.length && batch[end]!.clientId === clientId) end += 1;
+        const slice = batch.slice(start, end);
+        feed(clientId, (accumulator) => accumulator.addAssets(slice));
+        start = end;
+      }
+    }
+  } else {
+    for (const clientId of await addRefreshCellsFromDatabase(trx, mspId, inputs, dueSoon, scope))
+      recount.add(clientId);
+  }
+  for (const [clientId] of inputs) {
+    feed(clientId, (accumulator) => accumulator.addRecurringCosts(costsOf(clientId)));
+  }
+  const resultOf = async (clientId: string): Promise<ForecastResult | undefined> => {
+    if (!recount.has(clientId) && !failed.has(clientId)) {
+      try {
+        return inputs.get(clientId)!.accumulator.result();
+      } catch (error) {
+        if (engine) {
+          failed.set(clientId, portfolioErrorOf(error));
+          return undefined;
+        }
+      }
+    }
+    if (engine) return undefined;
+    // Out of the exact range on the database path: recount this client event by event, so that its figures or
+    // its error are the engine's own (the error names the input with the largest charge).
+    failed.delete(clientId);
+    const { context, initiatives } = inputs.get(clientId)!;
+    try {
+      const accumulator = createForecastAccumulator(context);
+      accumulator.addInitiatives(initiatives);
+      for await (const batch of repository.assetBatches(trx, mspId, { clientId }))
+        accumulator.addAssets(batch);
+      accumulator.addRecurringCosts(costsOf(clientId));
+      return accumulator.result();
+    } catch (error) {
+      failed.set(clientId, portfolioErrorOf(error));
+      return undefined;
+    }
+  };
+
+  const entries = new Map<string, PortfolioEntry>();
+  for (const clientId of clientIds) {
+    const result = await resultOf(clientId);
+    const clientDueSoon = dueSoon.get(clientId) ?? 0;
+    if (result === undefined) {
+      entries.set(clientId, { error: failed.get(clientId)!, dueSoon: clientDueSoon });
+      continue;
+    }
+    if (
+      result.periods.length !== periods.length ||
+      result.periods.some((period, index) => period.key !== periods[index]!.key)
+    ) {
+      throw new Error(`client ${clientId}'s periods are not the portfolio's`);
+    }
+    entries.set(clientId, { figures: packFigures(result), dueSoon: clientDueSoon });
+  }
+  return entries;
 }

@@ -71,7 +71,7 @@ where
   "clients"."msp_id" = $1
   and "clients"."id" = $2
 
--- findPoliciesInEffectByClient
+-- findPoliciesInEffectByClient (every client)
 
 select
   "client_id",
@@ -84,6 +84,21 @@ from
   "lifecycle_policies"
 where
   "msp_id" = $1
+
+-- findPoliciesInEffectByClient (some clients)
+
+select
+  "client_id",
+  "category",
+  "lifecycle_months",
+  "replacement_cost",
+  "annual_escalation_bps",
+  "due_soon_days"
+from
+  "lifecycle_policies"
+where
+  "msp_id" = $1
+  and ("client_id" is null or "client_id" = any($2::uuid[]))
 
 -- findPolicy (the MSP)
 

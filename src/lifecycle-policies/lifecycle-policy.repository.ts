@@ -1,5 +1,5 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { Expression, ExpressionBuilder, Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Executor } from '../db/database.js';
 import type { LifecyclePolicyTable } from '../db/schema.js';
@@ -92,12 +92,16 @@ export async function findPoliciesInEffect(
 export async function findPoliciesInEffectByClient(
   db: Executor,
   mspId: string,
+  /** Only these clients' overrides (and the MSP's policies); every client's when undefined. */
+  clientIds?: readonly string[],
 ): Promise<(clientId: string) => PoliciesInEffect> {
-  const rows = await db
-    .selectFrom('lifecycle_policies')
-    .select(policyColumns)
-    .where('msp_id', '=', mspId)
-    .execute();
+  let query = db.selectFrom('lifecycle_policies').select(policyColumns).where('msp_id', '=', mspId);
+  if (clientIds) {
+    query = query.where((eb) =>
+      eb.or([eb('client_id', 'is', null), eb('client_id', '=', sql<string>`any(${clientIds}::uuid[])`)]),
+    );
+  }
+  const rows = await query.execute();
   const { msp } = splitLevels(rows.filter((row) => row.client_id === null));
   const byClient = new Map<string, LifecyclePolicy[]>();
   for (const row of rows) {

@@ -312,11 +312,14 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     listRecurringCosts: {
       'the MSP': { run: (db) => forecastRepository.listRecurringCosts(db, MSP) },
       'a client': { run: (db) => forecastRepository.listRecurringCosts(db, MSP, CLIENT) },
+      'some clients': { run: (db) => forecastRepository.listRecurringCosts(db, MSP, [CLIENT, OTHER_ID]) },
     },
     listInitiatives: {
       'the MSP': { run: (db) => forecastRepository.listInitiatives(db, MSP) },
       'a client': { run: (db) => forecastRepository.listInitiatives(db, MSP, CLIENT) },
+      'some clients': { run: (db) => forecastRepository.listInitiatives(db, MSP, [CLIENT, OTHER_ID]) },
     },
+    listPortfolioClients: one((db) => forecastRepository.listPortfolioClients(db, MSP)),
     assetBatches: {
       'the MSP, two batches': {
         run: (db) => forecastRepository.assetBatches(db, MSP, { batchSize: 1 }),
@@ -324,17 +327,33 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       },
       'a client': { run: (db) => forecastRepository.assetBatches(db, MSP, { clientId: CLIENT }) },
     },
-    refreshCellsByClient: one((db) =>
-      forecastRepository.refreshCellsByClient(db, MSP, {
-        asOf: '2026-11-22',
-        end: '2027-09-30',
-        periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
-        escalationSteps: ['2027-10-01'],
-        lifecycleOverrides: [{ category: 'laptop', months: 48 }],
-        catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
-        actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
-      }),
-    ),
+    refreshCellsByClient: {
+      'the MSP': {
+        run: (db) =>
+          forecastRepository.refreshCellsByClient(db, MSP, {
+            asOf: '2026-11-22',
+            end: '2027-09-30',
+            periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
+            escalationSteps: ['2027-10-01'],
+            lifecycleOverrides: [{ category: 'laptop', months: 48 }],
+            catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
+            actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
+          }),
+      },
+      'some clients': {
+        run: (db) =>
+          forecastRepository.refreshCellsByClient(db, MSP, {
+            asOf: '2026-11-22',
+            end: '2027-09-30',
+            periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
+            escalationSteps: ['2027-10-01'],
+            lifecycleOverrides: [{ category: 'laptop', months: 48 }],
+            catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
+            actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
+            clientIds: [CLIENT, OTHER_ID],
+          }),
+      },
+    },
     laterRefreshCellsByClient: one((db) =>
       forecastRepository.laterRefreshCellsByClient(db, MSP, {
         asOf: '2026-11-22',
@@ -480,9 +499,12 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
         .execute(),
     ),
     findPoliciesInEffect: one((db) => lifecyclePolicyRepository.findPoliciesInEffect(db, MSP, CLIENT)),
-    findPoliciesInEffectByClient: one((db) =>
-      lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP),
-    ),
+    findPoliciesInEffectByClient: {
+      'every client': { run: (db) => lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP) },
+      'some clients': {
+        run: (db) => lifecyclePolicyRepository.findPoliciesInEffectByClient(db, MSP, [CLIENT, OTHER_ID]),
+      },
+    },
     toPolicy: { notAQuery: 'maps a policy row to the domain policy' },
     findPolicy: {
       'the MSP': { run: (db) => lifecyclePolicyRepository.findPolicy(db, MSP, null, 'laptop') },

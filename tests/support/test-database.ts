@@ -33,3 +33,28 @@ export async function openTestDatabase(): Promise<Database> {
 }
 
 export const onPostgres = (): boolean => testDatabaseUrl() !== undefined;
+
+/**
+ * A migrated database that no other test file shares, for a test that must change every row of a table (TRUNCATE):
+ * on PostgreSQL a clone of the template, dropped on close; otherwise a fresh in-memory PGlite, as always.
+ */
+export async function openScratchDatabase(): Promise<Database> {
+  const baseUrl = testDatabaseUrl();
+  if (!baseUrl) return openTestDatabase();
+  const name = `${WORKER_DATABASE_PREFIX}${process.env.JEST_WORKER_ID ?? '1'}_scratch_${process.hrtime.bigint()}`;
+  await withAdminClient(baseUrl, (client) =>
+    client.query(`create database "${name}" template "${TEMPLATE_DATABASE}"`),
+  );
+  const database = await openDatabase({
+    databaseUrl: urlForDatabase(baseUrl, name),
+    dataDir: '',
+    maxConnections: 2,
+  });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await withAdminClient(baseUrl, (client) => client.query(`drop database if exists "${name}"`));
+    },
+  };
+}
