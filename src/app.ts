@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type IRoute } from 'express';
 import type { AppContext } from './app-context.js';
 import { consoleRouter } from './console/console.router.js';
 import { databaseReadiness } from './db/readiness.js';
@@ -92,7 +92,13 @@ export function createApp(
 
   const api = express.Router();
   const authenticate = authenticateRequests(context.authenticator);
-  for (const route of apiRoutes) mountRoute(api, route, authenticate, context);
+  // Routes of one path declared one after another share an entry of the router, so that a request is matched
+  // against each path once rather than once per method; the order of the entries stays that of the routes.
+  let entry: { path: string; methods: IRoute } | undefined;
+  for (const route of apiRoutes) {
+    if (entry?.path !== route.path) entry = { path: route.path, methods: api.route(route.path) };
+    mountRoute(entry.methods, route, authenticate, context);
+  }
   api.use((req, res, next) => {
     const allowed = apiRoutes
       .filter((route) => matches(route.path, req.path))

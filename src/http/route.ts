@@ -2,8 +2,8 @@ import express, {
   type NextFunction,
   type Request,
   type RequestHandler,
+  type IRoute,
   type Response,
-  type Router,
 } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
@@ -127,8 +127,9 @@ function parsePart<T extends z.ZodType>(
   return undefined;
 }
 
+/** Mounts a route on its path's entry of the API router (`router.route(path)`). */
 export function mountRoute(
-  router: Router,
+  methods: IRoute,
   route: RouteDefinition,
   authenticate: RequestAuthenticator,
   app: AppContext,
@@ -176,12 +177,11 @@ export function mountRoute(
   const parsers = bodyParsers(route);
   if (parsers.length === 0) {
     // Nothing to parse: one layer, so that a read goes through the router once rather than twice.
-    router[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
+    methods[route.method](async (req: Request, res: Response, next: NextFunction) => {
       if (await identify(req, res, next)) await answer(req, res, next);
     });
   } else {
-    router[route.method](
-      route.path,
+    methods[route.method](
       async (req: Request, res: Response, next: NextFunction) => {
         if (await identify(req, res, next)) next();
       },
