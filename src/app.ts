@@ -1,13 +1,11 @@
-import crypto from 'node:crypto';
-import express, { type Express } from 'express';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
+import express, { type Express, type IRoute } from 'express';
 import type { AppContext } from './app-context.js';
 import { consoleRouter } from './console/console.router.js';
 import { databaseReadiness } from './db/readiness.js';
 import { authenticateRequests } from './http/authenticate.js';
 import { API_DOCS_STYLESHEET_PATH, apiDocsStylesheet, renderApiDocs } from './http/docs.js';
-import { redactUrl } from './http/log-redaction.js';
+import { requestLogging } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { mountRoute } from './http/route.js';
@@ -26,39 +24,12 @@ export function createApp(
   app.set('trust proxy', context.config.trustProxy);
   app.set('query parser', 'simple');
 
-  app.use(
-    pinoHttp({
-      logger: context.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // A 503 is a known condition (the database or the renderer out of reach, or busy), said to the client.
-      customLogLevel: (_req, res, error) =>
-        error || (res.statusCode >= 500 && res.statusCode !== 503)
-          ? 'error'
-          : res.statusCode >= 400
-            ? 'warn'
-            : 'info',
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      serializers: {
-        // A calendar feed's token travels in the query string; it never reaches the logs.
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogging(context.logger));
   // helmet's defaults (HSTS, nosniff, no referrer, same-origin resource and opener policies, …) with a CSP that lets
   // nothing load, run or frame: the API answers data, not pages. The few HTML answers (/docs, the packet preview,
   // the logo) set their own, equally closed, policy.
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -121,7 +92,13 @@ export function createApp(
 
   const api = express.Router();
   const authenticate = authenticateRequests(context.authenticator);
-  for (const route of apiRoutes) mountRoute(api, route, authenticate, context);
+  // Routes of one path declared one after another share an entry of the router, so that a request is matched
+  // against each path once rather than once per method; the order of the entries stays that of the routes.
+  let entry: { path: string; methods: IRoute } | undefined;
+  for (const route of apiRoutes) {
+    if (entry?.path !== route.path) entry = { path: route.path, methods: api.route(route.path) };
+    mountRoute(entry.methods, route, authenticate, context);
+  }
   api.use((req, res, next) => {
     const allowed = apiRoutes
       .filter((route) => matches(route.path, req.path))

@@ -196,6 +196,49 @@ order by
 limit
   $3
 
+-- listAssets (after a cursor)
+
+select
+  "id",
+  "client_id",
+  "name",
+  "category",
+  "manufacturer",
+  "model",
+  "serial_number",
+  "asset_tag",
+  "location",
+  "assigned_to",
+  "operating_system",
+  "purchased_on",
+  "purchased_on_source",
+  "in_service_on",
+  "in_service_on_source",
+  "warranty_expires_on",
+  "warranty_expires_on_source",
+  "end_of_support_on",
+  "end_of_support_on_source",
+  "purchase_cost",
+  "replacement_cost",
+  "lifecycle_months",
+  "status",
+  "notes",
+  "external_source",
+  "external_id",
+  "created_at",
+  "updated_at"
+from
+  "assets"
+where
+  "msp_id" = $1
+  and "client_id" = $2
+  and ("name" > $3 or ("name" = $4 and "id" > $5))
+order by
+  "name",
+  "id"
+limit
+  $6
+
 -- listAssets (by ids)
 
 select

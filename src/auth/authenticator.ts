@@ -14,6 +14,15 @@ interface CachedKey {
   expiresAt: number;
 }
 
+/**
+ * The caller's IP address, or how to find it when that costs something (following X-Forwarded-For): it is asked
+ * only when a credential is looked up or refused, never for a key this process has just verified.
+ */
+export type ClientAddress = string | (() => string);
+
+const addressOf = (clientAddress: ClientAddress): string =>
+  typeof clientAddress === 'string' ? clientAddress : clientAddress();
+
 export interface AuthenticatorOptions {
   /** Where the limits below are counted (shared through PostgreSQL, or this process's memory). */
   rateLimits: RateLimits;
@@ -67,12 +76,12 @@ export class Authenticator {
 
   /**
    * The principal an API key stands for, once it is counted against its rate limit and allowed the operation.
-   * `clientAddress` is the caller's IP address, as the HTTP layer trusts it.
+   * `clientAddress` is the caller's IP address, as the HTTP layer trusts it (see {@link ClientAddress}).
    */
   async authenticate(
     secret: string | undefined,
     requirement: AccessRequirement,
-    clientAddress: string,
+    clientAddress: ClientAddress,
   ): Promise<Principal> {
     const principal = await this.verify(secret, clientAddress);
     if (principal.actor.kind === 'api_key') await this.consumeRequest(principal.actor.keyId);
@@ -88,7 +97,7 @@ export class Authenticator {
   async authenticateFeedToken(
     secret: string | undefined,
     requirement: AccessRequirement,
-    clientAddress: string,
+    clientAddress: ClientAddress,
   ): Promise<Principal> {
     if (!secret) throw new AuthError({ reason: 'missing_credentials' });
     await this.refuseFailingAddress(clientAddress);
@@ -110,7 +119,7 @@ export class Authenticator {
     return principal;
   }
 
-  private async verify(secret: string | undefined, clientAddress: string): Promise<Principal> {
+  private async verify(secret: string | undefined, clientAddress: ClientAddress): Promise<Principal> {
     if (!secret) throw new AuthError({ reason: 'missing_credentials' });
     const prefix = apiKeyPrefixOf(secret);
     const cached = this.cache.get(prefix);
@@ -154,16 +163,16 @@ export class Authenticator {
   }
 
   /** Refuses an address that sent too many invalid credentials lately, before its credential costs anything. */
-  private async refuseFailingAddress(clientAddress: string): Promise<void> {
-    const verdict = await this.failures.check(clientAddress);
+  private async refuseFailingAddress(clientAddress: ClientAddress): Promise<void> {
+    const verdict = await this.failures.check(addressOf(clientAddress));
     if (!verdict.allowed) {
       throw new AuthError({ reason: 'too_many_failures', retryAfterSeconds: verdict.retryAfterSeconds });
     }
   }
 
   /** Counts an invalid credential against the address that sent it, and refuses it. */
-  private async failed(clientAddress: string): Promise<never> {
-    await this.failures.consume(clientAddress);
+  private async failed(clientAddress: ClientAddress): Promise<never> {
+    await this.failures.consume(addressOf(clientAddress));
     throw new AuthError({ reason: 'invalid_credentials' });
   }
 

@@ -3,11 +3,12 @@ import type { Executor } from './database.js';
 import type { DB } from './schema.js';
 
 /**
- * A query whose SQL is built and compiled once, on first use; each later call only binds its values. Meant for hot
- * single-row reads, where building and compiling with Kysely costs about as much as the database round trip.
- * `build` must use its string arguments as bound values only (never to shape the SQL).
+ * A query whose SQL is built and compiled once, on first use; each later call only binds its values. Meant for the
+ * hottest reads, where building and compiling with Kysely costs about as much as the database round trip.
+ * `build` must use its arguments as bound values only (never to shape the SQL, never to compute with): it is called
+ * once, with a stand-in string for each of them.
  */
-export function compiledOnce<Args extends readonly string[], Row>(
+export function compiledOnce<Args extends readonly (string | number)[], Row>(
   build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
 ): (db: Executor, ...args: Args) => Promise<Row[]> {
   let compiled: { query: CompiledQuery<Row>; argumentAt: (number | undefined)[] } | undefined;

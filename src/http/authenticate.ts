@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { AuthError, type AuthFailure } from '../auth/auth-error.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AppError } from './errors.js';
@@ -19,23 +20,26 @@ export function authenticateRequests(authenticator: Authenticator): RequestAuthe
       mspWide: route.mspWide ?? false,
       clientId: typeof params.clientId === 'string' ? params.clientId : undefined,
     };
-    const clientAddress = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     try {
-      const queryToken = req.query.token;
-      if (route.allowQueryToken && header === undefined && queryToken !== undefined) {
+      // req.query parses the query string on every read: only the routes that take a token read it here.
+      const queryToken = route.allowQueryToken && header === undefined ? req.query.token : undefined;
+      if (queryToken !== undefined) {
         return await authenticator.authenticateFeedToken(
           typeof queryToken === 'string' ? queryToken : undefined,
           requirement,
-          clientAddress,
+          () => clientAddressOf(req),
         );
       }
       const secret = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
-      return await authenticator.authenticate(secret, requirement, clientAddress);
+      return await authenticator.authenticate(secret, requirement, () => clientAddressOf(req));
     } catch (error) {
       throw error instanceof AuthError ? toAppError(error.failure) : error;
     }
   };
 }
+
+/** Worked out only when needed: following X-Forwarded-For costs more than checking a key verified just now. */
+const clientAddressOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 function toAppError(failure: AuthFailure): AppError {
   switch (failure.reason) {

@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { ForecastRangeError } from '../domain/forecast.js';
 import { LevellingTooLargeError } from '../domain/levelling.js';
 import { AppError, type FieldError } from './errors.js';
+import { requestLogger } from './request-log.js';
 
 /** Seconds a client is told to wait when the database cannot be reached. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -108,7 +109,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (isDatabaseUnavailable(error)) {
       // An outage, not a defect: every request says so until the database is back; one line each, no stack.
-      (req.log ?? logger).warn(
+      requestLogger(logger, req, res).warn(
         {
           err: {
             type: (error as Error).name,
@@ -136,7 +137,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, parserError.status, 'validation_failed', parserError.message);
       return;
     }
-    (req.log ?? logger).error({ err: error }, 'unhandled error');
+    requestLogger(logger, req, res).error({ err: error }, 'unhandled error');
     sendProblem(res, 500, 'internal_error', 'Something went wrong on our side; it has been logged');
   };
 }

@@ -2,8 +2,8 @@ import express, {
   type NextFunction,
   type Request,
   type RequestHandler,
+  type IRoute,
   type Response,
-  type Router,
 } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
@@ -127,54 +127,68 @@ function parsePart<T extends z.ZodType>(
   return undefined;
 }
 
+/** Mounts a route on its path's entry of the API router (`router.route(path)`). */
 export function mountRoute(
-  router: Router,
+  methods: IRoute,
   route: RouteDefinition,
   authenticate: RequestAuthenticator,
   app: AppContext,
 ): void {
-  router[route.method](
-    route.path,
-    // Who is calling and whether they may, before a byte of the body is read: an anonymous or forbidden upload is
-    // answered at once, whatever its size, and an anonymous caller learns nothing about the input rules.
-    async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        res.locals.auth = await authenticate(req, route, req.params as Record<string, unknown>);
-        next();
-      } catch (error) {
-        // The body stays unread: close the connection after the answer rather than drain what the caller sends.
-        if (hasBody(req)) res.setHeader('Connection', 'close');
-        next(error);
+  const querySchema = route.query ?? z.strictObject({});
+  const queryShape = shapeOf(querySchema);
+  // Who is calling and whether they may, before a byte of the body is read: an anonymous or forbidden upload is
+  // answered at once, whatever its size, and an anonymous caller learns nothing about the input rules.
+  const identify = async (req: Request, res: Response, next: NextFunction): Promise<boolean> => {
+    try {
+      res.locals.auth = await authenticate(req, route, req.params as Record<string, unknown>);
+      return true;
+    } catch (error) {
+      // The body stays unread: close the connection after the answer rather than drain what the caller sends.
+      if (hasBody(req)) res.setHeader('Connection', 'close');
+      next(error);
+      return false;
+    }
+  };
+  const answer = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const auth = res.locals.auth as Principal;
+      const rawParams = req.params as Record<string, unknown>;
+      const errors: FieldError[] = [];
+      const params = parsePart(route.params, rawParams, 'params', errors);
+      if (errors.length > 0) throw new AppError('not_found', 404, 'No such resource');
+      const query = parsePart(querySchema, normalizeQuery(req.query, queryShape, errors), 'query', errors);
+      let body: unknown;
+      if (route.body) {
+        errors.push(...malformedText(req.body, 'body', invalidUtf8.has(req)));
+        if (errors.length === 0) body = parsePart(route.body, req.body, 'body', errors);
       }
-    },
-    ...bodyParsers(route),
-    async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        const auth = res.locals.auth as Principal;
-        const rawParams = req.params as Record<string, unknown>;
-        const errors: FieldError[] = [];
-        const params = parsePart(route.params, rawParams, 'params', errors);
-        if (errors.length > 0) throw new AppError('not_found', 404, 'No such resource');
-        const querySchema = route.query ?? z.strictObject({});
-        const query = parsePart(querySchema, normalizeQuery(req.query, querySchema, errors), 'query', errors);
-        let body: unknown;
-        if (route.body) {
-          errors.push(...malformedText(req.body, 'body', invalidUtf8.has(req)));
-          if (errors.length === 0) body = parsePart(route.body, req.body, 'body', errors);
-        }
-        if (errors.length > 0)
-          throw new AppError('validation_failed', 400, 'The request is not valid', errors);
-        const reply = await route.handler({ params, query, body, auth, app, req, res });
-        if (reply && !res.headersSent) {
-          for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-          if (reply.body === undefined) res.status(reply.status ?? 204).end();
-          else res.status(reply.status ?? 200).json(reply.body);
-        }
-      } catch (error) {
-        next(error);
+      if (errors.length > 0) throw new AppError('validation_failed', 400, 'The request is not valid', errors);
+      const reply = await route.handler({ params, query, body, auth, app, req, res });
+      if (reply && !res.headersSent) {
+        if (reply.headers)
+          for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+        if (reply.body === undefined) res.status(reply.status ?? 204).end();
+        else res.status(reply.status ?? 200).json(reply.body);
       }
-    },
-  );
+    } catch (error) {
+      next(error);
+    }
+  };
+  const parsers = bodyParsers(route);
+  if (parsers.length === 0) {
+    // Nothing to parse: one layer, so that a read goes through the router once rather than twice.
+    methods[route.method](async (req: Request, res: Response, next: NextFunction) => {
+      if (await identify(req, res, next)) await answer(req, res, next);
+    });
+  } else {
+    methods[route.method](
+      async (req: Request, res: Response, next: NextFunction) => {
+        if (await identify(req, res, next)) next();
+      },
+      ...parsers,
+      answer,
+    );
+  }
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -217,8 +231,11 @@ function malformedText(value: unknown, path: string, replacedBytes: boolean): Fi
  * lifecycleMonths) gets its values joined with commas; any other repeated parameter is an error naming it, never
  * a value silently dropped.
  */
-function normalizeQuery(query: unknown, schema: z.ZodType, errors: FieldError[]): Record<string, unknown> {
-  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+function normalizeQuery(
+  query: unknown,
+  shape: Record<string, z.ZodType>,
+  errors: FieldError[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
     if (!Array.isArray(value)) out[key] = value;
@@ -226,6 +243,10 @@ function normalizeQuery(query: unknown, schema: z.ZodType, errors: FieldError[])
     else errors.push({ path: `query.${key}`, message: 'must be given once, not repeated' });
   }
   return out;
+}
+
+function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
+  return schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;

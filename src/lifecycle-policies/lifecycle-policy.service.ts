@@ -77,14 +77,25 @@ function forgetAfterCommit(tx: UnitOfWork, mspId: string, clientId: string | nul
   tx.afterCommit(() => policyCacheOf(tx.database).forget(mspId, clientId));
 }
 
+/**
+ * The rules last built from a policies-in-effect object, with the asOf they are for. The policy cache hands out
+ * the same object for as long as it keeps it, so the requests of those seconds share one set of rules, and with it
+ * their per-category rules and end-of-support lookups, instead of building them again for each.
+ */
+const rulesBuilt = new WeakMap<policies.PoliciesInEffect, { asOf: string; rules: LifecycleRules }>();
+
 /** The refresh-clock rules at `asOf` from the policies in effect and the end-of-support catalogue. */
 export function lifecycleRules(asOf: string, inEffect: policies.PoliciesInEffect): LifecycleRules {
-  return new LifecycleRules({
+  const built = rulesBuilt.get(inEffect);
+  if (built?.asOf === asOf) return built.rules;
+  const rules = new LifecycleRules({
     asOf,
     mspPolicies: policiesByCategory(inEffect.msp),
     clientPolicies: policiesByCategory(inEffect.client),
     endOfSupportLookup: lookupEndOfSupport,
   });
+  rulesBuilt.set(inEffect, { asOf, rules });
+  return rules;
 }
 
 /**

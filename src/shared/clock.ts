@@ -5,9 +5,21 @@ export interface Clock {
   today(): string;
 }
 
+/** Today's date, formatted once a day rather than on every request that asks (most API reads do). */
+const utcDay = { startsAt: 0, endsAt: 0, date: '' };
+
 export const systemClock: Clock = {
   now: () => new Date(),
-  today: () => new Date().toISOString().slice(0, 10),
+  today: () => {
+    const now = Date.now();
+    if (now < utcDay.startsAt || now >= utcDay.endsAt) {
+      const date = new Date(now);
+      utcDay.startsAt = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+      utcDay.endsAt = utcDay.startsAt + 24 * 60 * 60 * 1000;
+      utcDay.date = date.toISOString().slice(0, 10);
+    }
+    return utcDay.date;
+  },
 };
 
 export function fixedClock(at: string | Date): Clock {

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { startTestApp, unique, apiClient, type TestApp, type Tenant } from '../support/test-app.js';
 
 describe('the service over HTTP', () => {
@@ -197,5 +199,68 @@ describe('the service over HTTP', () => {
     const wrongMethod = await tenant.api.put('/clients', { name: 'x' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
+  });
+});
+
+describe('the request log', () => {
+  let app: TestApp;
+  let tenant: Tenant;
+  const lines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+        done();
+      },
+    });
+    app = await startTestApp({ logger: pino({ level: 'info' }, sink) });
+    tenant = await app.createTenant(unique('Log MSP'));
+  });
+  afterAll(() => app.close());
+
+  /** The line about a request: written when its response closes, which may be just after the client has read it. */
+  async function lineAbout(requestId: string): Promise<Record<string, unknown>> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const line = lines.find(
+        (candidate) => (candidate.req as { id?: unknown } | undefined)?.id === requestId,
+      );
+      if (line) return line;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no log line about request ${requestId}`);
+  }
+
+  it('when a request is answered, then one line tells its id, method, url, status and time at the level its status calls for', async () => {
+    await tenant.api.get('/clients?limit=5', { 'x-request-id': 'log-ok-1' });
+    expect(await lineAbout('log-ok-1')).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id: 'log-ok-1', method: 'GET', url: '/api/v1/clients?limit=5' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+    await tenant.api.get('/clients/00000000-0000-4000-8000-000000000000', {
+      'x-request-id': 'log-missing-1',
+    });
+    expect(await lineAbout('log-missing-1')).toMatchObject({
+      level: 40,
+      msg: 'request completed',
+      res: { statusCode: 404 },
+    });
+    expect(
+      lines.filter((line) => (line.req as { id?: unknown } | undefined)?.id === 'log-ok-1'),
+    ).toHaveLength(1);
+    expect(Object.keys((await lineAbout('log-ok-1')).req as object).sort()).toEqual(['id', 'method', 'url']);
+  });
+
+  it('when /healthz is polled, then no line is written for it', async () => {
+    const anonymous = apiClient(app.url, undefined);
+    await anonymous.get('/healthz', { 'x-request-id': 'log-health-1' });
+    await tenant.api.get('/clients', { 'x-request-id': 'log-after-health-1' });
+    await lineAbout('log-after-health-1');
+    expect(lines.some((line) => (line.req as { id?: unknown } | undefined)?.id === 'log-health-1')).toBe(
+      false,
+    );
   });
 });

@@ -133,6 +133,9 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     findClientAssetIds: one((db) => assetRepository.findClientAssetIds(db, MSP, CLIENT, [ID, OTHER_ID])),
     listAssets: {
       'first page': { run: (db) => assetRepository.listAssets(db, MSP, CLIENT, { limit: 51 }) },
+      'after a cursor': {
+        run: (db) => assetRepository.listAssets(db, MSP, CLIENT, { limit: 51, after: ['Reception PC', ID] }),
+      },
       'by ids': {
         run: (db) => assetRepository.listAssets(db, MSP, CLIENT, { ids: [ID, OTHER_ID], limit: 2 }),
       },
