@@ -63,9 +63,32 @@ export function createRateLimits(database: Database): RateLimits {
 /** Rate limits counted in this process only, whatever the database (tests that must not share counters). */
 export const processRateLimits = (): RateLimits => rateLimitsOn(undefined);
 
+/** Counters whose window ended this long ago are deleted, every {@link SWEEP_INTERVAL_MS}. */
+const EXPIRED_KEPT_MS = 60 * 60 * 1000;
+const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
+
+/**
+ * Deletes old windows of every limit from the table, every few minutes, until the pool is closed. The library can
+ * sweep too, but its timer outlives the pool it was given: fired after a pool's end, it opened a new connection
+ * (in a test run, after the test file that made it had finished).
+ */
+function sweepExpired(pool: NonNullable<Database['pool']>): void {
+  const timer = setInterval(() => {
+    if (pool.ending) {
+      clearInterval(timer);
+      return;
+    }
+    // A failed sweep loses nothing: the rows are deleted by the next one.
+    pool
+      .query(`delete from ${TABLE} where expire < $1`, [Date.now() - EXPIRED_KEPT_MS])
+      .catch(() => undefined);
+  }, SWEEP_INTERVAL_MS);
+  timer.unref();
+}
+
 function rateLimitsOn(pool: Database['pool']): RateLimits {
   const limiters = new Map<string, RateLimiter>();
-  let cleansExpired = false;
+  if (pool) sweepExpired(pool);
   return {
     store: pool ? 'postgres' : 'memory',
     limiter(rule) {
@@ -87,11 +110,9 @@ function rateLimitsOn(pool: Database['pool']): RateLimits {
             storeType: 'pool',
             tableName: TABLE,
             tableCreated: true,
-            // One limiter per process sweeps the whole table (old windows of every limit).
-            clearExpiredByTimeout: !cleansExpired,
+            clearExpiredByTimeout: false,
           })
         : new RateLimiterMemory(options);
-      cleansExpired = cleansExpired || pool !== undefined;
       const limiter = storeLimiter(rule, store, pool !== undefined && rule.lease === true);
       limiters.set(rule.name, limiter);
       return limiter;

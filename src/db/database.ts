@@ -63,7 +63,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       db,
       pool,
       location: redactUrl(options.databaseUrl),
-      close: () => db.destroy(),
+      close: async () => {
+        await db.destroy();
+        // Kysely ends the pool only if it used it; the libraries that take the pool may have used it alone.
+        if (!pool.ending) await pool.end();
+      },
     };
   }
 

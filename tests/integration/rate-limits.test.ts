@@ -293,3 +293,63 @@ describe('which proxies may name the client address', () => {
     }
   });
 });
+
+describe('old counters are swept from PostgreSQL', () => {
+  (onPostgres() ? it : it.skip)(
+    'when five minutes pass, then windows that ended over an hour ago are deleted and the rest kept; once the pool is closed, the sweep stops without touching it (PostgreSQL only)',
+    async () => {
+      // Only the sweep's interval is simulated: the driver keeps its real timers.
+      jest.useFakeTimers({
+        doNotFake: [
+          'Date',
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
+      const own = await openTestDatabase();
+      try {
+        createRateLimits(own);
+        const prefix = `sweep-test:${crypto.randomUUID()}`;
+        const now = Date.now();
+        const rows = { old: now - 2 * 60 * 60 * 1000, recent: now - 10 * 60 * 1000, open: now + 60 * 1000 };
+        for (const [name, expire] of Object.entries(rows)) {
+          await own.pool!.query('insert into rate_limits (key, points, expire) values ($1, 1, $2)', [
+            `${prefix}:${name}`,
+            expire,
+          ]);
+        }
+        const left = async () =>
+          (
+            await own.pool!.query<{ key: string }>(
+              'select key from rate_limits where key like $1 order by key',
+              [`${prefix}:%`],
+            )
+          ).rows.map((row) => row.key.slice(prefix.length + 1));
+        jest.advanceTimersByTime(4 * 60 * 1000);
+        expect(await left()).toEqual(['old', 'open', 'recent']);
+        jest.advanceTimersByTime(60 * 1000);
+        for (let tries = 0; tries < 50 && (await left()).includes('old'); tries += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(await left()).toEqual(['open', 'recent']);
+      } finally {
+        await own.close();
+      }
+      const queries = jest.spyOn(own.pool!, 'query');
+      try {
+        jest.advanceTimersByTime(10 * 60 * 1000);
+        expect(queries).not.toHaveBeenCalled();
+        expect(jest.getTimerCount()).toBe(0);
+      } finally {
+        queries.mockRestore();
+        jest.useRealTimers();
+      }
+    },
+  );
+});
