@@ -33,6 +33,8 @@ const loadGraceMs = 3_000;
 export class SandboxedPage {
   #current: CurrentRender | undefined;
   #tainted = false;
+  /** The collection after the last render, which the next render on this page waits for. */
+  #collecting: Promise<void> | undefined;
 
   private constructor(
     private readonly page: Page,
@@ -162,6 +164,7 @@ export class SandboxedPage {
     attempt: RenderAttempt,
     current: CurrentRender,
   ): Promise<Uint8Array> {
+    await this.#collecting;
     attempt.reached('loading the document');
     await this.#loadDocument(request.html, current);
     // A refresh fires on its own timer and can land after the PDF is made; refuse it outright.
@@ -177,7 +180,8 @@ export class SandboxedPage {
     attempt.reached('printing');
     const remaining = Math.max(1, Math.ceil(attempt.deadlineAt - performance.now()));
     const pdf = await this.page.pdf({ ...pdfOptionsOf(request), timeout: remaining });
-    await this.#collectGarbage();
+    // The caller has its PDF while the page collects; the page's next render waits for it.
+    this.#collecting = this.#collectGarbage();
     return pdf;
   }
 
