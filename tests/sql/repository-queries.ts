@@ -63,6 +63,17 @@ const MSP = '00000000-0000-4000-8000-000000000001';
 const CLIENT = '00000000-0000-4000-8000-000000000002';
 const ID = '00000000-0000-4000-8000-000000000003';
 const OTHER_ID = '00000000-0000-4000-8000-000000000004';
+
+/** The portfolio's refresh queries: a short horizon with a what-if, a catalogue text and a replacement. */
+const REFRESH_CELLS_QUERY = {
+  asOf: '2026-11-22',
+  end: '2027-09-30',
+  periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
+  escalationSteps: ['2027-10-01'],
+  lifecycleOverrides: [{ category: 'laptop', months: 48 }],
+  catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
+  actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
+};
 const AT = new Date('2026-11-22T09:00:00.000Z');
 
 const assetFields: AssetFields = {
@@ -331,38 +342,18 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
       'a client': { run: (db) => forecastRepository.assetBatches(db, MSP, { clientId: CLIENT }) },
     },
     refreshCellsByClient: {
-      'the MSP': {
-        run: (db) =>
-          forecastRepository.refreshCellsByClient(db, MSP, {
-            asOf: '2026-11-22',
-            end: '2027-09-30',
-            periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
-            escalationSteps: ['2027-10-01'],
-            lifecycleOverrides: [{ category: 'laptop', months: 48 }],
-            catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
-            actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
-          }),
-      },
+      'the MSP': { run: (db) => forecastRepository.refreshCellsByClient(db, MSP, REFRESH_CELLS_QUERY) },
       'some clients': {
         run: (db) =>
           forecastRepository.refreshCellsByClient(db, MSP, {
-            asOf: '2026-11-22',
-            end: '2027-09-30',
-            periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
-            escalationSteps: ['2027-10-01'],
-            lifecycleOverrides: [{ category: 'laptop', months: 48 }],
-            catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
-            actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
+            ...REFRESH_CELLS_QUERY,
             clientIds: [CLIENT, OTHER_ID],
           }),
       },
     },
     laterRefreshCellsByClient: one((db) =>
       forecastRepository.laterRefreshCellsByClient(db, MSP, {
-        asOf: '2026-11-22',
-        end: '2027-09-30',
-        periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
-        escalationSteps: ['2027-10-01'],
+        ...REFRESH_CELLS_QUERY,
         lifecycleOverrides: [],
         catalogue: [],
         actions: [],
