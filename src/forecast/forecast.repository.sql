@@ -83,19 +83,6 @@ limit
 
 -- laterRefreshCellsByClient
 
-select
-  "client_id",
-  "category",
-  "lifecycle_months",
-  "replacement_cost",
-  "annual_escalation_bps",
-  "due_soon_days"
-from
-  "lifecycle_policies"
-where
-  "msp_id" = $1
-  and ("client_id" is null or "client_id" in ($2))
-
 set
   local jit_optimize_above_cost = -1
 
@@ -387,18 +374,6 @@ order by
 
 -- refreshCellsByClient (the MSP)
 
-select
-  "client_id",
-  "category",
-  "lifecycle_months",
-  "replacement_cost",
-  "annual_escalation_bps",
-  "due_soon_days"
-from
-  "lifecycle_policies"
-where
-  "msp_id" = $1
-
 set
   local jit_optimize_above_cost = -1
 
@@ -469,14 +444,14 @@ from
               (
                 select
                   a.client_id,
-                  coalesce(a.lifecycle_months, r.what_if, r.months) as months,
-                  coalesce(a.replacement_cost, r.cost, a.purchase_cost) as base,
-                  r.bps as bps,
-                  r.due_soon_days as due_soon_days,
+                  coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+                  coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+                  coalesce(cp.bps, r.bps) as bps,
+                  coalesce(cp.due_soon_days, r.due_soon_days) as due_soon_days,
                   coalesce(a.in_service_on, a.purchased_on) as in_service,
                   coalesce(a.end_of_support_on, c.end_of_support_on) as end_of_support_on,
                   case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
-                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
+                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)))::date as age_due,
                   x.replaced_on,
                   coalesce(x.upgraded, false) as upgraded,
                   pg_is_in_recovery() as unflattened
@@ -485,11 +460,13 @@ from
                 join
                   unnest($16::text[], $17::int[], $18::int[], $19::bigint[], $20::int[], $21::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
                 left join
-                  unnest($22::text[], $23::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                  unnest($22::uuid[], $23::text[], $24::int[], $25::bigint[], $26::int[], $27::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
                 left join
-                  unnest($24::uuid[], $25::uuid[], $26::date[], $27::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                  unnest($28::text[], $29::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                left join
+                  unnest($30::uuid[], $31::uuid[], $32::date[], $33::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
                 where
-                  a.msp_id = $28
+                  a.msp_id = $34
                   and a.status in ('active', 'in_storage')
               ) t
           ) s
@@ -507,19 +484,6 @@ group by
 
 -- refreshCellsByClient (some clients)
 
-select
-  "client_id",
-  "category",
-  "lifecycle_months",
-  "replacement_cost",
-  "annual_escalation_bps",
-  "due_soon_days"
-from
-  "lifecycle_policies"
-where
-  "msp_id" = $1
-  and ("client_id" is null or "client_id" in ($2, $3))
-
 set
   local jit_optimize_above_cost = -1
 
@@ -590,14 +554,14 @@ from
               (
                 select
                   a.client_id,
-                  coalesce(a.lifecycle_months, r.what_if, r.months) as months,
-                  coalesce(a.replacement_cost, r.cost, a.purchase_cost) as base,
-                  r.bps as bps,
-                  r.due_soon_days as due_soon_days,
+                  coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+                  coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+                  coalesce(cp.bps, r.bps) as bps,
+                  coalesce(cp.due_soon_days, r.due_soon_days) as due_soon_days,
                   coalesce(a.in_service_on, a.purchased_on) as in_service,
                   coalesce(a.end_of_support_on, c.end_of_support_on) as end_of_support_on,
                   case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
-                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
+                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)))::date as age_due,
                   x.replaced_on,
                   coalesce(x.upgraded, false) as upgraded,
                   pg_is_in_recovery() as unflattened
@@ -606,13 +570,15 @@ from
                 join
                   unnest($16::text[], $17::int[], $18::int[], $19::bigint[], $20::int[], $21::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
                 left join
-                  unnest($22::text[], $23::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                  unnest($22::uuid[], $23::text[], $24::int[], $25::bigint[], $26::int[], $27::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
                 left join
-                  unnest($24::uuid[], $25::uuid[], $26::date[], $27::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                  unnest($28::text[], $29::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                left join
+                  unnest($30::uuid[], $31::uuid[], $32::date[], $33::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
                 where
-                  a.msp_id = $28
+                  a.msp_id = $34
                   and a.status in ('active', 'in_storage')
-                  and a.client_id = any($29::uuid[])
+                  and a.client_id = any($35::uuid[])
               ) t
           ) s
       ) e

@@ -5,13 +5,7 @@ import {
   recurringCostFieldsOf,
 } from '../recurring-costs/recurring-cost.repository.js';
 import { sql } from 'kysely';
-import {
-  ASSET_CATEGORIES,
-  type ForecastAsset,
-  type Initiative,
-  type RecurringCost,
-} from '../domain/forecast.types.js';
-import { DEFAULT_DUE_SOON_DAYS, DEFAULT_LIFECYCLE_MONTHS } from '../domain/refresh-clock.js';
+import type { ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
 
@@ -200,8 +194,8 @@ export interface RefreshCellsQuery {
   periodStarts: string[];
   /** addMonths(asOf, 12j) for j = 1, 2, … past the horizon: `width_bucket` gives the escalation years. */
   escalationSteps: string[];
-  /** What-if lifecycle months by category. */
-  lifecycleOverrides: { category: string; months: number }[];
+  /** The lifecycle policies the engine resolved: see {@link RefreshPolicies}. */
+  policies: RefreshPolicies;
   /** Product end of support by operating-system text, as the engine's catalogue lookup answered. */
   catalogue: { operatingSystem: string; endOfSupportOn: string | null }[];
   /** What counting initiatives do to assets, as the engine decided (assetActionsOf). */
@@ -250,8 +244,11 @@ export interface LaterRefreshCellRow {
   refreshes: string;
 }
 
-/** Lifecycle policies as the portfolio queries take them: MSP-wide by category, and each client's own rows. */
-interface PolicyRows {
+/**
+ * Lifecycle policies as the portfolio queries take them: the MSP's for every category, with its defaults filled in
+ * and the view's what-if months beside them, and each client's own policy rows as stored (their nulls inherit).
+ */
+export interface RefreshPolicies {
   msp: {
     category: string;
     months: number;
@@ -270,59 +267,6 @@ interface PolicyRows {
   }[];
 }
 
-async function policyRowsOf(db: Executor, mspId: string, query: RefreshCellsQuery): Promise<PolicyRows> {
-  let select = db
-    .selectFrom('lifecycle_policies')
-    .select([
-      'client_id',
-      'category',
-      'lifecycle_months',
-      'replacement_cost',
-      'annual_escalation_bps',
-      'due_soon_days',
-    ])
-    .where('msp_id', '=', mspId);
-  if (query.clientIds !== undefined) {
-    const clientIds = [...query.clientIds];
-    select = select.where((eb) =>
-      eb.or([
-        eb('client_id', 'is', null),
-        eb('client_id', 'in', clientIds.length > 0 ? clientIds : [null as never]),
-      ]),
-    );
-  }
-  const rows = await select.execute();
-  const mspRow = new Map(rows.filter((row) => row.client_id === null).map((row) => [row.category, row]));
-  const whatIf = new Map(query.lifecycleOverrides.map((override) => [override.category, override.months]));
-  return {
-    msp: ASSET_CATEGORIES.map((category) => {
-      const row = mspRow.get(category);
-      return {
-        category,
-        months: row?.lifecycle_months ?? DEFAULT_LIFECYCLE_MONTHS,
-        cost: row?.replacement_cost ?? null,
-        bps: row?.annual_escalation_bps ?? 0,
-        dueSoonDays: row?.due_soon_days ?? DEFAULT_DUE_SOON_DAYS,
-        whatIf: whatIf.get(category) ?? null,
-      };
-    }),
-    client: rows.flatMap((row) =>
-      row.client_id === null
-        ? []
-        : [
-            {
-              clientId: row.client_id,
-              category: row.category,
-              months: row.lifecycle_months,
-              cost: row.replacement_cost,
-              bps: row.annual_escalation_bps,
-              dueSoonDays: row.due_soon_days,
-            },
-          ],
-    ),
-  };
-}
-
 /**
  * Every countable asset's refresh clock, one row each (SPEC §3 "Refresh clock of one asset", "Refresh events",
  * "Initiatives that act on assets"): `anchor` is the date of event k0 (k0 = 1 after a replacement, whose own date
@@ -335,9 +279,9 @@ async function policyRowsOf(db: Executor, mspId: string, query: RefreshCellsQuer
  * `clock_timestamp()` measurably cost more per row).
  * The joins the MSP's data does not need (client policies, the catalogue, initiatives' actions) are left out.
  */
-function assetClocks(mspId: string, query: RefreshCellsQuery, policies: PolicyRows) {
+function assetClocks(mspId: string, query: RefreshCellsQuery) {
   const { asOf } = query;
-  const { msp, client } = policies;
+  const { msp, client } = query.policies;
   const clientPolicies = client.length > 0;
   const catalogue = query.catalogue.length > 0;
   const actions = query.actions.length > 0;
@@ -411,7 +355,6 @@ export async function refreshCellsByClient(
   mspId: string,
   query: RefreshCellsQuery,
 ): Promise<RefreshCellRow[]> {
-  const policies = await policyRowsOf(db, mspId, query);
   await settleQuerySettings(db);
   const { asOf, end, periodStarts, escalationSteps } = query;
   const result = await sql<RefreshCellRow>`
@@ -443,7 +386,7 @@ export async function refreshCellsByClient(
                     then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
                s.anchor + (s.k0 + 2) * s.months * 28 <= ${end}::date as later,
                pg_is_in_recovery() as unflattened
-        from (${assetClocks(mspId, query, policies)}) s
+        from (${assetClocks(mspId, query)}) s
       ) e
     ) z
     group by client_id, unknown_os, p0, y0, p1, y1, esc_bps, esc_base`.execute(db);
@@ -460,7 +403,6 @@ export async function laterRefreshCellsByClient(
   mspId: string,
   query: RefreshCellsQuery & { clientIds: readonly string[] },
 ): Promise<LaterRefreshCellRow[]> {
-  const policies = await policyRowsOf(db, mspId, query);
   await settleQuerySettings(db);
   const { end, periodStarts, escalationSteps } = query;
   const result = await sql<LaterRefreshCellRow>`
@@ -482,7 +424,7 @@ export async function laterRefreshCellsByClient(
           from (
             select s.client_id, s.base, s.bps, s.anchor, s.months,
                    generate_series(s.k0 + 2, (${end}::date - s.anchor) / 28 / s.months) as k
-            from (${assetClocks(mspId, query, policies)}) s
+            from (${assetClocks(mspId, query)}) s
             where s.anchor + (s.k0 + 2) * s.months * 28 <= ${end}::date
           ) w
         ) g

@@ -1,5 +1,6 @@
 import type { Cells } from '../domain/cells.js';
 import type { ForecastResult, Granularity, LifecycleOverrides, Scenario } from '../domain/forecast.types.js';
+import { perDatabase } from '../db/per-database.js';
 
 /**
  * Each client's figures in the portfolio, remembered per process so that a portfolio read again with nothing
@@ -214,14 +215,5 @@ export class PortfolioCache {
   }
 }
 
-const caches = new WeakMap<object, PortfolioCache>();
-
 /** The cache that belongs to one database (each app and each test database has its own). */
-export function portfolioCacheOf(db: object): PortfolioCache {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new PortfolioCache();
-    caches.set(db, cache);
-  }
-  return cache;
-}
+export const portfolioCacheOf = perDatabase(() => new PortfolioCache());

@@ -1,9 +1,13 @@
 import type { Executor } from '../db/database.js';
 import { addDaysToKey, addMonthsToKey, isoDateOfKey } from '../domain/dates.js';
 import { assetActionsOf, resolveForecastContext, type ForecastAccumulator } from '../domain/forecast.js';
-import type { ForecastContext, Initiative } from '../domain/forecast.types.js';
+import { ASSET_CATEGORIES, type ForecastContext, type Initiative } from '../domain/forecast.types.js';
 import { escalate } from '../domain/money.js';
-import type { LifecycleRules } from '../domain/refresh-clock.js';
+import {
+  DEFAULT_DUE_SOON_DAYS,
+  DEFAULT_LIFECYCLE_MONTHS,
+  type LifecycleRules,
+} from '../domain/refresh-clock.js';
 import * as repository from './forecast.repository.js';
 
 /**
@@ -42,8 +46,8 @@ export async function addRefreshCellsFromDatabase(
   const failed = new Set<string>();
   const first = clients.values().next();
   if (first.done) return failed;
-  // Every client shares the view (asOf, horizon, scenario, what-ifs); only their policies differ, and those the
-  // query reads itself.
+  // Every client shares the view (asOf, horizon, scenario, what-ifs) and the MSP's policies; only their own
+  // policies differ.
   const { context: sample } = first.value;
   const { asOfKey, horizon, rules } = resolveForecastContext(sample);
   const afterEnd = isoDateOfKey(addDaysToKey(horizon.endKey, 1));
@@ -69,10 +73,7 @@ export async function addRefreshCellsFromDatabase(
     end: isoDateOfKey(horizon.endKey),
     periodStarts: [...horizon.periods.slice(1).map((period) => period.start), afterEnd],
     escalationSteps: [...escalationSteps, afterEnd],
-    lifecycleOverrides: Object.entries(sample.lifecycleOverrides ?? {}).map(([category, months]) => ({
-      category,
-      months: months!,
-    })),
+    policies: policiesOf(sample, clients),
     catalogue: [],
     actions,
   };
@@ -144,6 +145,39 @@ function chargesOf(row: repository.RefreshCellRow, years: number | null, count: 
   const base = Number(row.esc_base);
   // The same rounding as the engine's, once per distinct charge: every event here has this amount.
   return (years! > 0 ? escalate(base, row.esc_bps!, years!) : base) * count;
+}
+
+/**
+ * The policies the clients' contexts were built from, as the queries take them: the MSP's (the same in every
+ * context) with their defaults and the view's what-ifs, and each client's own rows.
+ */
+function policiesOf(
+  sample: ForecastContext,
+  clients: ReadonlyMap<string, ClientRefreshInputs>,
+): repository.RefreshPolicies {
+  return {
+    msp: ASSET_CATEGORIES.map((category) => {
+      const policy = sample.mspPolicies?.[category];
+      return {
+        category,
+        months: policy?.lifecycleMonths ?? DEFAULT_LIFECYCLE_MONTHS,
+        cost: policy?.replacementCost ?? null,
+        bps: policy?.annualEscalationBps ?? 0,
+        dueSoonDays: policy?.dueSoonDays ?? DEFAULT_DUE_SOON_DAYS,
+        whatIf: sample.lifecycleOverrides?.[category] ?? null,
+      };
+    }),
+    client: [...clients].flatMap(([clientId, { context }]) =>
+      Object.values(context.clientPolicies ?? {}).map((policy) => ({
+        clientId,
+        category: policy.category,
+        months: policy.lifecycleMonths,
+        cost: policy.replacementCost,
+        bps: policy.annualEscalationBps,
+        dueSoonDays: policy.dueSoonDays,
+      })),
+    ),
+  };
 }
 
 /**

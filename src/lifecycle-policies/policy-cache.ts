@@ -1,4 +1,5 @@
 import type { PoliciesInEffect } from './lifecycle-policy.repository.js';
+import { perDatabase } from '../db/per-database.js';
 
 /** How long one process trusts the policies it read; another process's change shows within this time. */
 const TTL_MS = 5_000;
@@ -38,14 +39,5 @@ export class PolicyCache {
   }
 }
 
-const caches = new WeakMap<object, PolicyCache>();
-
 /** The cache that belongs to one database (each app and each test database has its own). */
-export function policyCacheOf(db: object): PolicyCache {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new PolicyCache();
-    caches.set(db, cache);
-  }
-  return cache;
-}
+export const policyCacheOf = perDatabase(() => new PolicyCache());

@@ -70,7 +70,13 @@ const REFRESH_CELLS_QUERY = {
   end: '2027-09-30',
   periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
   escalationSteps: ['2027-10-01'],
-  lifecycleOverrides: [{ category: 'laptop', months: 48 }],
+  policies: {
+    msp: [
+      { category: 'laptop', months: 36, cost: 150_000, bps: 300, dueSoonDays: 180, whatIf: 48 },
+      { category: 'server', months: 60, cost: null, bps: 0, dueSoonDays: 180, whatIf: null },
+    ],
+    client: [{ clientId: CLIENT, category: 'server', months: 72, cost: null, bps: null, dueSoonDays: null }],
+  },
   catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
   actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
 };
@@ -354,7 +360,7 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
     laterRefreshCellsByClient: one((db) =>
       forecastRepository.laterRefreshCellsByClient(db, MSP, {
         ...REFRESH_CELLS_QUERY,
-        lifecycleOverrides: [],
+        policies: { ...REFRESH_CELLS_QUERY.policies, client: [] },
         catalogue: [],
         actions: [],
         clientIds: [CLIENT],
