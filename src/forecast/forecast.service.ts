@@ -417,7 +417,7 @@ async function computePortfolioEntries(
       }
     }
   } else {
-    for (const clientId of await addRefreshCellsFromDatabase(trx, mspId, inputs, dueSoon, scope))
+    for (const clientId of await addRefreshCellsFromDatabase(trx, mspId, inputs, dueSoon, only))
       recount.add(clientId);
   }
   for (const [clientId] of inputs) {

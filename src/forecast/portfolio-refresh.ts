@@ -33,15 +33,15 @@ export interface ClientRefreshInputs {
  * initiatives). Returns the clients whose cells could not be added exactly (an amount past 2^53 − 1): the caller
  * recomputes those event by event, so that the error names the input as the engine does. `dueSoon`, when given,
  * receives each client's count of clocks due soon (their lifecycle status `due_soon`), from the same pass.
- * `scope` is 'some' when `clients` are only some of the MSP's (a warm portfolio's stale ones): the query then
- * reads their assets alone.
+ * `only` names the clients when they are only some of the MSP's (a warm portfolio's stale ones): the queries then
+ * read their assets alone.
  */
 export async function addRefreshCellsFromDatabase(
   db: Executor,
   mspId: string,
   clients: ReadonlyMap<string, ClientRefreshInputs>,
   dueSoon?: Map<string, number>,
-  scope: 'all' | 'some' = 'all',
+  only?: readonly string[],
 ): Promise<Set<string>> {
   const failed = new Set<string>();
   const first = clients.values().next();
@@ -82,7 +82,7 @@ export async function addRefreshCellsFromDatabase(
     repository.refreshCellsByClient(db, mspId, {
       ...query,
       catalogue: known,
-      ...(scope === 'all' ? {} : { clientIds: [...clients.keys()] }),
+      ...(only === undefined ? {} : { clientIds: only }),
     }),
   );
 
