@@ -60,8 +60,10 @@ export const formatDate = (isoDate: string): string => mediumDate.format(instant
 /** A timestamp's UTC calendar date, `Nov 22, 2026`. */
 export const formatInstantDate = (instant: Date): string => mediumDate.format(instant);
 
+const counts = new Intl.NumberFormat(LOCALE);
+
 export const plural = (count: number, one: string, many = `${one}s`): string =>
-  `${new Intl.NumberFormat(LOCALE).format(count)} ${count === 1 ? one : many}`;
+  `${counts.format(count)} ${count === 1 ? one : many}`;
 
 /**
  * A chart's money labels, all in one unit and at one precision, so that "$46K" never stands next to "$45.1K":
@@ -84,13 +86,21 @@ export function chartMoney(currency: string, largestMinor: number): ChartMoney {
     .maximumFractionDigits!;
   const largest = Math.abs(largestMinor) / 10 ** digits;
   const unit = UNITS.find((candidate) => largest >= candidate.divisor) ?? { divisor: 1, suffix: '' };
-  const formatter = (fractionDigits: number) =>
-    new Intl.NumberFormat(LOCALE, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: fractionDigits,
-      maximumFractionDigits: fractionDigits,
-    });
+  // A formatter costs tens of microseconds to make and an axis asks for one per tick: one per precision.
+  const formatters = new Map<number, Intl.NumberFormat>();
+  const formatter = (fractionDigits: number) => {
+    let made = formatters.get(fractionDigits);
+    if (!made) {
+      made = new Intl.NumberFormat(LOCALE, {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: fractionDigits,
+        maximumFractionDigits: fractionDigits,
+      });
+      formatters.set(fractionDigits, made);
+    }
+    return made;
+  };
   const labelDigits = unit.suffix === '' ? 0 : 1;
   const label = formatter(labelDigits);
   const inUnit = (minor: number) => minor / 10 ** digits / unit.divisor;

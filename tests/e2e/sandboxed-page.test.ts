@@ -119,4 +119,23 @@ describe('a sandboxed page', () => {
     expect(page.reusable).toBe(false);
     await page.close();
   });
+
+  test('when a page has printed several documents, then it collects their garbage between renders without an error', async () => {
+    const messages: string[] = [];
+    const recording = pino(
+      { level: 'debug' },
+      { write: (line: string) => void messages.push(String(JSON.parse(line).msg)) },
+    );
+    const counters: RequestCounters = { requests: 0, blockedRequests: 0 };
+    const page = await SandboxedPage.open(browser, { logger: recording, counters });
+
+    // The collection follows every few renders; the render after it waits for it to finish.
+    for (let n = 0; n < 7; n += 1) {
+      await page.render({ html: documentOf(`<p>Document ${n}</p>`), pageSize: 'letter' }, attemptOf());
+    }
+
+    expect(messages).not.toContain('could not collect garbage in a browser page');
+    expect(page.reusable).toBe(true);
+    await page.close();
+  });
 });
