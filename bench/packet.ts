@@ -5,6 +5,8 @@
  *  (b) the baseline, measured in the same run: raw Puppeteer `page.pdf` of the very same HTML on pages that are
  *      already open (the floor any renderer could reach), and the ratio of (a) to it;
  *  (c) the naive variant: launch a browser per request, render, close; and how many times faster (a) is;
+ *  the variants run in alternating slices of a few calls each, so that the machine's background load falls on all
+ *  of them alike;
  *  and the Chromium process tree's memory (VmRSS from /proc) per process type at the start, at the end and at its peak
  *  over --renders renders (default 500), with the end/start ratios, the Node heap and the load average.
  * Flags: --iterations N (timed runs per variant and concurrency, default 40), --renders N, --quick (10 and 50),
@@ -42,6 +44,8 @@ const memoryOnly = process.argv.includes('--memory-only');
 const ITERATIONS = argument('iterations') ?? (quick ? 10 : 40);
 const RENDERS = argument('renders') ?? (quick ? 50 : 500);
 const LAUNCH_ITERATIONS = Math.max(5, Math.round(ITERATIONS / 4));
+/** Calls per variant and per call in flight in one slice of the interleaved timing. */
+const SLICE_CALLS = 4;
 
 interface Measured {
   p50: number;
@@ -49,13 +53,20 @@ interface Measured {
   perSecond: number;
 }
 
-/** Runs `total` calls of `work` with `concurrency` in flight; latency per call, throughput over the whole run. */
-async function measure(
+/** Latencies and the time a variant has run so far, over all of its slices. */
+interface Tally {
+  times: number[];
+  calls: number;
+  elapsed: number;
+}
+
+/** Runs `total` calls of `work` with `concurrency` in flight, adding their latencies and the wall time to `tally`. */
+async function runSlice(
   total: number,
   concurrency: number,
   work: (worker: number) => Promise<unknown>,
-): Promise<Measured> {
-  const times: number[] = [];
+  tally: Tally,
+): Promise<void> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -64,13 +75,54 @@ async function measure(
         next += 1;
         const start = performance.now();
         await work(worker);
-        times.push(performance.now() - start);
+        tally.times.push(performance.now() - start);
       }
     }),
   );
-  const elapsed = performance.now() - started;
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), perSecond: (total / elapsed) * 1000 };
+  tally.calls += total;
+  tally.elapsed += performance.now() - started;
+}
+
+const summary = (tally: Tally): Measured => {
+  const sorted = [...tally.times].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    perSecond: (tally.calls / tally.elapsed) * 1000,
+  };
+};
+
+/** Runs `total` calls of `work` with `concurrency` in flight; latency per call, throughput over the whole run. */
+async function measure(
+  total: number,
+  concurrency: number,
+  work: (worker: number) => Promise<unknown>,
+): Promise<Measured> {
+  const tally: Tally = { times: [], calls: 0, elapsed: 0 };
+  await runSlice(total, concurrency, work, tally);
+  return summary(tally);
+}
+
+/**
+ * The variants in alternating slices of a few calls each, until each has made its `calls`: a change in the
+ * machine's background load (it is shared) then falls on every variant alike instead of on whichever ran at the
+ * time, which keeps the ratios between them steady.
+ */
+async function measureInterleaved(
+  variants: { name: string; calls: number; work: (worker: number) => Promise<unknown> }[],
+  concurrency: number,
+): Promise<Record<string, Measured>> {
+  const tallies = variants.map(() => ({ times: [], calls: 0, elapsed: 0 }) as Tally);
+  const perSlice = SLICE_CALLS * concurrency;
+  const slices = Math.max(1, Math.ceil(Math.max(...variants.map((variant) => variant.calls)) / perSlice));
+  for (let slice = 0; slice < slices; slice += 1) {
+    for (const [index, variant] of variants.entries()) {
+      // Each variant's calls spread evenly over the slices, whatever its total.
+      const due = Math.round(((slice + 1) * variant.calls) / slices) - tallies[index]!.calls;
+      if (due > 0) await runSlice(due, concurrency, variant.work, tallies[index]!);
+    }
+  }
+  return Object.fromEntries(variants.map((variant, index) => [variant.name, summary(tallies[index]!)]));
 }
 
 const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
@@ -152,25 +204,27 @@ async function main() {
     }
     await launchPerRequest();
 
-    const results: Record<string, Measured> = {};
     for (const concurrency of [1, 2]) {
       console.log(`\nConcurrency ${concurrency}`);
-      results[`full${concurrency}`] = await measure(ITERATIONS, concurrency, fullPath);
-      row('full packet path (this service)', results[`full${concurrency}`]!);
-      results[`renderer${concurrency}`] = await measure(ITERATIONS, concurrency, () =>
-        renderPdf(renderer, prepared),
+      const calls = ITERATIONS;
+      const results = await measureInterleaved(
+        [
+          { name: 'full', calls, work: fullPath },
+          { name: 'renderer', calls, work: () => renderPdf(renderer, prepared) },
+          { name: 'raw', calls, work: rawPdf },
+          { name: 'launch', calls: LAUNCH_ITERATIONS, work: launchPerRequest },
+        ],
+        concurrency,
       );
-      row('  of which the renderer alone (same HTML)', results[`renderer${concurrency}`]!);
-      results[`raw${concurrency}`] = await measure(ITERATIONS, concurrency, rawPdf);
-      row('baseline: raw page.pdf on an open page', results[`raw${concurrency}`]!);
-      results[`launch${concurrency}`] = await measure(LAUNCH_ITERATIONS, concurrency, launchPerRequest);
-      row('naive: launch, render, close per request', results[`launch${concurrency}`]!);
-      const full = results[`full${concurrency}`]!;
-      const raw = results[`raw${concurrency}`]!;
-      const naive = results[`launch${concurrency}`]!;
+      const { full, renderer: rendererAlone, raw, launch: naive } = results as Record<string, Measured>;
+      row('full packet path (this service)', full!);
+      row('  of which the renderer alone (same HTML)', rendererAlone!);
+      row('baseline: raw page.pdf on an open page', raw!);
+      row('naive: launch, render, close per request', naive!);
       console.log(
-        `  ratios: full/raw p50 ${(full.p50 / raw.p50).toFixed(2)}×, throughput ${(full.perSecond / raw.perSecond).toFixed(2)}× of raw; ` +
-          `vs launch-per-request: p50 ${(naive.p50 / full.p50).toFixed(2)}× faster, throughput ${(full.perSecond / naive.perSecond).toFixed(2)}×`,
+        `  ratios: full/raw p50 ${(full!.p50 / raw!.p50).toFixed(2)}× (aim ≤ 1.15× at concurrency 1), renderer alone ` +
+          `${(rendererAlone!.p50 / raw!.p50).toFixed(2)}×; throughput ${(full!.perSecond / raw!.perSecond).toFixed(2)}× of raw; ` +
+          `vs launch-per-request: p50 ${(naive!.p50 / full!.p50).toFixed(2)}× faster, throughput ${(full!.perSecond / naive!.perSecond).toFixed(2)}×`,
       );
     }
     await baseline.browser.close();

@@ -9,7 +9,12 @@ import {
   type ForecastAccumulator,
 } from '../domain/forecast.js';
 import type { LevellingResult } from '../domain/levelling.js';
-import { forecastContextFor, planningFactsByClient, planningFactsOf } from './forecast-context.js';
+import {
+  forecastContextFor,
+  planningFactsByClient,
+  planningFactsOf,
+  type ClientPlanningFacts,
+} from './forecast-context.js';
 import { levelOnWorker } from './levelling-runner.js';
 import { addRefreshCellsFromDatabase, type ClientRefreshInputs } from './portfolio-refresh.js';
 import * as repository from './forecast.repository.js';
@@ -25,7 +30,9 @@ import {
   type PortfolioError,
   type PortfolioView,
 } from './portfolio-cache.js';
+import type { Client } from '../clients/client.schemas.js';
 import type {
+  ForecastAsset,
   ForecastContext,
   ForecastPeriod,
   ForecastResult,
@@ -67,6 +74,15 @@ async function clientContext(
   query: HorizonQuery,
   today: string,
 ): Promise<ForecastContext> {
+  return contextOf(client, query, today, await planningFactsOf(tx, auth, client.id));
+}
+
+function contextOf(
+  client: { fiscalYearStartMonth: number },
+  query: HorizonQuery,
+  today: string,
+  facts: ClientPlanningFacts,
+): ForecastContext {
   return forecastContextFor(
     {
       asOf: query.asOf ?? today,
@@ -76,7 +92,7 @@ async function clientContext(
       fiscalYearStartMonth: client.fiscalYearStartMonth,
       lifecycleOverrides: query.lifecycleMonths,
     },
-    await planningFactsOf(tx, auth, client.id),
+    facts,
   );
 }
 
@@ -89,20 +105,47 @@ export async function clientForecast(
 ): Promise<ClientForecast> {
   return readSnapshot(db, async (trx) => {
     const client = await getClient(trx, auth, clientId);
-    const context = await clientContext(trx, auth, client, query, today);
-    const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
-    // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
-    accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, clientId));
-    for await (const batch of repository.assetBatches(trx, auth.mspId, { clientId }))
-      accumulator.addAssets(batch);
-    accumulator.addRecurringCosts(await repository.listRecurringCosts(trx, auth.mspId, clientId));
-    return {
-      clientId,
-      currency: client.currency,
-      lifecycleOverrides: context.lifecycleOverrides ?? {},
-      ...accumulator.result(),
-    };
+    const facts = await planningFactsOf(trx, auth, clientId);
+    const assets = repository.assetBatches(trx, auth.mspId, { clientId });
+    return forecastInSnapshot(trx, auth, { client, facts, assets }, query, today);
   });
+}
+
+/** What a caller that reads a client's records itself already has when it asks for the client's forecast. */
+export interface ClientForecastReads {
+  client: Client;
+  facts: ClientPlanningFacts;
+  /**
+   * The client's assets, in batches and in any order; those of every status may be given, since the engine counts
+   * only active and in-storage ones.
+   */
+  assets: AsyncIterable<Iterable<ForecastAsset>> | Iterable<Iterable<ForecastAsset>>;
+}
+
+/**
+ * {@link clientForecast} for a caller that reads in its own snapshot `trx` and has already read the client, its
+ * planning facts and its assets (the packet reads its inventory once, for the forecast and for the appendix); the
+ * initiatives and recurring costs are read here.
+ */
+export async function forecastInSnapshot(
+  trx: Executor,
+  auth: Principal,
+  { client, facts, assets }: ClientForecastReads,
+  query: HorizonQuery & { include?: 'items' | undefined },
+  today: string,
+): Promise<ClientForecast> {
+  const context = contextOf(client, query, today, facts);
+  const accumulator = createForecastAccumulator(context, { includeItems: query.include === 'items' });
+  // Initiatives first: a replacement or an upgrade changes its assets' refresh events.
+  accumulator.addInitiatives(await repository.listInitiatives(trx, auth.mspId, client.id));
+  for await (const batch of assets) accumulator.addAssets(batch);
+  accumulator.addRecurringCosts(await repository.listRecurringCosts(trx, auth.mspId, client.id));
+  return {
+    clientId: client.id,
+    currency: client.currency,
+    lifecycleOverrides: context.lifecycleOverrides ?? {},
+    ...accumulator.result(),
+  };
 }
 
 export type LevelledForecast = Omit<LevellingResult, 'forecast'> & {

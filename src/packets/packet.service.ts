@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.js';
 import { readSnapshot, withTransaction } from '../db/unit-of-work.js';
 import { fiscalPeriodLabel, fiscalQuarterOf, fiscalYearOf } from '../domain/fiscal-calendar.js';
 import { forecastContextFor, planningFactsOf } from '../forecast/forecast-context.js';
-import { clientForecast } from '../forecast/forecast.service.js';
+import { forecastInSnapshot } from '../forecast/forecast.service.js';
 import type { Scenario } from '../domain/forecast.types.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -97,15 +97,18 @@ export async function preparePacket(
       const client = await getClient(tx, auth, clientId);
       const msp = await findMsp(tx, auth.mspId);
       if (!msp) throw notFound('MSP');
+      const facts = await planningFactsOf(tx, auth, clientId);
+      // Read once, for the appendix and for the forecast (which counts the active and in-storage ones).
+      const inventory = await packets.listInventory(tx, auth.mspId, clientId);
       const periods = Math.max(request.periods, QUARTERS_FOR_TWELVE_MONTHS);
-      const forecast = await clientForecast(
+      const forecast = await forecastInSnapshot(
         tx,
         auth,
-        clientId,
+        { client, facts, assets: [inventory] },
         { asOf, granularity: 'quarter', periods, scenario: request.scenario, include: 'items' },
         today,
       );
-      // The context the forecast service built, so that clocks and refresh reasons agree with its numbers.
+      // The context the forecast was computed in, so that clocks and refresh reasons agree with its numbers.
       const lifecycle = forecastContextFor(
         {
           asOf,
@@ -114,7 +117,7 @@ export async function preparePacket(
           scenario: request.scenario,
           fiscalYearStartMonth: client.fiscalYearStartMonth,
         },
-        await planningFactsOf(tx, auth, clientId),
+        facts,
       );
       const baseline = await packets.findLastIssuedPacket(tx, auth.mspId, clientId, {
         excluding: options.excludingIssued,
@@ -125,7 +128,7 @@ export async function preparePacket(
         forecast,
         lifecycle,
         logo: await findMspLogo(tx, auth.mspId),
-        inventory: await packets.listInventory(tx, auth.mspId, clientId),
+        inventory,
         initiatives: await packets.listRoadmapInitiatives(tx, auth.mspId, clientId),
         baseline,
         decisions: await packets.listDecisionsSince(tx, auth.mspId, clientId, baseline?.id ?? null),
