@@ -55,8 +55,19 @@ const instantOf = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`);
 
 /** `November 22, 2026` */
 export const formatLongDate = (isoDate: string): string => longDate.format(instantOf(isoDate));
+/** Dates already written, since a packet prints the same few hundred dates over and over (3 µs each). */
+const mediumDates = new Map<string, string>();
+
 /** `Nov 22, 2026` */
-export const formatDate = (isoDate: string): string => mediumDate.format(instantOf(isoDate));
+export function formatDate(isoDate: string): string {
+  let text = mediumDates.get(isoDate);
+  if (text === undefined) {
+    if (mediumDates.size >= 10_000) mediumDates.clear();
+    text = mediumDate.format(instantOf(isoDate));
+    mediumDates.set(isoDate, text);
+  }
+  return text;
+}
 /** A timestamp's UTC calendar date, `Nov 22, 2026`. */
 export const formatInstantDate = (instant: Date): string => mediumDate.format(instant);
 
