@@ -10,7 +10,6 @@ import type { RateLimiter, RateLimits } from './rate-limits.js';
 
 interface CachedKey {
   principal: Principal;
-  hash: Buffer;
   expiresAt: number;
 }
 
@@ -47,6 +46,11 @@ export interface AuthenticatorOptions {
  * not just verified is refused before it is hashed or looked up, so guessing costs the service nothing but a counter.
  */
 export class Authenticator {
+  /**
+   * Keys verified lately, by the secret itself: a request with a key seen a moment ago costs one lookup rather than
+   * a hash and a compare. Only secrets that matched a live key get here; they stay in this process's memory, as
+   * the request that carried them does, and are never logged or answered.
+   */
   private readonly cache = new Map<string, CachedKey>();
   private readonly lastUsedWrites = new Map<string, number>();
   private readonly requests: RateLimiter;
@@ -83,7 +87,8 @@ export class Authenticator {
     requirement: AccessRequirement,
     clientAddress: ClientAddress,
   ): Promise<Principal> {
-    const principal = await this.verify(secret, clientAddress);
+    // A key verified a moment ago is answered without a round of promises through verify.
+    const principal = this.recentlyVerified(secret) ?? (await this.verify(secret, clientAddress));
     if (principal.actor.kind === 'api_key') await this.consumeRequest(principal.actor.keyId);
     authorize(principal, requirement);
     return principal;
@@ -119,16 +124,16 @@ export class Authenticator {
     return principal;
   }
 
+  private recentlyVerified(secret: string | undefined): Principal | undefined {
+    const cached = secret === undefined ? undefined : this.cache.get(secret);
+    return cached && cached.expiresAt > this.now() ? cached.principal : undefined;
+  }
+
   private async verify(secret: string | undefined, clientAddress: ClientAddress): Promise<Principal> {
     if (!secret) throw new AuthError({ reason: 'missing_credentials' });
-    const prefix = apiKeyPrefixOf(secret);
-    const cached = this.cache.get(prefix);
-    if (cached && cached.expiresAt > this.now() && crypto.timingSafeEqual(cached.hash, hashApiKey(secret))) {
-      return cached.principal;
-    }
     await this.refuseFailingAddress(clientAddress);
     const hash = hashApiKey(secret);
-    const candidates = await findApiKeyCredentials(this.db, prefix);
+    const candidates = await findApiKeyCredentials(this.db, apiKeyPrefixOf(secret));
     const key = candidates.find((candidate) => crypto.timingSafeEqual(candidate.hash, hash));
     if (!key || key.revoked) return this.failed(clientAddress);
     const principal: Principal = Object.freeze({
@@ -137,16 +142,16 @@ export class Authenticator {
       clientId: key.clientId,
       scope: key.scope,
     });
-    this.cache.set(prefix, { principal, hash, expiresAt: this.now() + (this.options.cacheMs ?? 5000) });
+    this.cache.set(secret, { principal, expiresAt: this.now() + (this.options.cacheMs ?? 5000) });
     await this.touch(key.id);
     return principal;
   }
 
   /** Forgets a key at once (after revocation). */
   forget(keyId: string): void {
-    for (const [prefix, entry] of this.cache) {
+    for (const [secret, entry] of this.cache) {
       const actor = entry.principal.actor;
-      if (actor.kind === 'api_key' && actor.keyId === keyId) this.cache.delete(prefix);
+      if (actor.kind === 'api_key' && actor.keyId === keyId) this.cache.delete(secret);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { CompiledQuery, Compilable, Kysely } from 'kysely';
-import type { Executor } from './database.js';
+import { runCompiledRead, type Executor } from './database.js';
 import type { DB } from './schema.js';
 
 /**
@@ -27,7 +27,6 @@ export function compiledOnce<Args extends readonly (string | number)[], Row>(
       const index = argumentAt[position];
       return index === undefined ? constant : args[index];
     });
-    const result = await db.executeQuery<Row>({ ...query, parameters });
-    return result.rows;
+    return runCompiledRead(db, { ...query, parameters });
   };
 }

@@ -71,6 +71,16 @@ describe('the service over HTTP', () => {
     }
   });
 
+  it('when a key has just been verified, then a secret that differs from it only after its identifier is refused', async () => {
+    const created = await tenant.api.post('/api-keys', { name: unique('Near miss'), scope: 'read' });
+    const secret: string = created.body.key;
+    expect((await apiClient(app.url, secret).get('/clients')).status).toBe(200);
+    const lastCharacter = secret.at(-1) === 'A' ? 'B' : 'A';
+    const forged = apiClient(app.url, secret.slice(0, -1) + lastCharacter);
+    expect((await forged.get('/clients')).status).toBe(401);
+    expect((await apiClient(app.url, secret).get('/clients')).status).toBe(200);
+  });
+
   it('when a client is created, read, changed and listed, then the JSON contract of appendix A holds', async () => {
     const name = unique('Dental');
     const created = await tenant.api.post('/clients', {

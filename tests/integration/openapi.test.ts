@@ -20,23 +20,22 @@ type Document = { openapi: string; paths: Record<string, Record<string, Operatio
 
 interface RouterLayer {
   route?: { path: string; methods: Record<string, boolean> };
-  handle: { stack?: RouterLayer[] };
-  match(path: string): boolean;
 }
 
-/** The method and path of every route the Express app really serves below /api/v1, read from its router. */
+const API_PREFIX = '/api/v1';
+
+/**
+ * The method and path of every route the Express app really serves below /api/v1, read from its router (the API's
+ * routes are the app's own, under their full paths), leaving out the OpenAPI document itself.
+ */
 function servedApiRoutes(app: Express): string[] {
   const stack = (app as unknown as { router: { stack: RouterLayer[] } }).router.stack;
-  // Routers mounted at /api/v1, not those mounted at the root (the web console's), which match every path.
-  const mounted = stack.filter((layer) => layer.handle.stack && layer.match('/api/v1') && !layer.match('/'));
-  return mounted.flatMap((layer) =>
-    layer.handle.stack!.flatMap((inner) =>
-      inner.route
-        ? Object.keys(inner.route.methods)
-            .filter((method) => method !== '_all')
-            .map((method) => `${method.toUpperCase()} ${openApiPath(inner.route!.path)}`)
-        : [],
-    ),
+  return stack.flatMap(({ route }) =>
+    route && route.path.startsWith(`${API_PREFIX}/`) && route.path !== `${API_PREFIX}/openapi.json`
+      ? Object.keys(route.methods)
+          .filter((method) => method !== '_all')
+          .map((method) => `${method.toUpperCase()} ${openApiPath(route.path.slice(API_PREFIX.length))}`)
+      : [],
   );
 }
 
