@@ -83,14 +83,10 @@ limit
 
 -- laterRefreshCellsByClient
 
-set
-  local jit_optimize_above_cost = -1
-
-set
-  local jit_inline_above_cost = -1
-
-set
-  local work_mem = '64MB'
+select
+  set_config('jit_optimize_above_cost', '-1', true),
+  set_config('jit_inline_above_cost', '-1', true),
+  set_config('work_mem', '64MB', true)
 
 select
   client_id,
@@ -374,14 +370,10 @@ order by
 
 -- refreshCellsByClient (the MSP)
 
-set
-  local jit_optimize_above_cost = -1
-
-set
-  local jit_inline_above_cost = -1
-
-set
-  local work_mem = '64MB'
+select
+  set_config('jit_optimize_above_cost', '-1', true),
+  set_config('jit_inline_above_cost', '-1', true),
+  set_config('work_mem', '64MB', true)
 
 select
   client_id,
@@ -475,14 +467,10 @@ group by
 
 -- refreshCellsByClient (some clients)
 
-set
-  local jit_optimize_above_cost = -1
-
-set
-  local jit_inline_above_cost = -1
-
-set
-  local work_mem = '64MB'
+select
+  set_config('jit_optimize_above_cost', '-1', true),
+  set_config('jit_inline_above_cost', '-1', true),
+  set_config('work_mem', '64MB', true)
 
 select
   client_id,
