@@ -83,14 +83,10 @@ limit
 
 -- laterRefreshCellsByClient
 
-set
-  local jit_optimize_above_cost = -1
-
-set
-  local jit_inline_above_cost = -1
-
-set
-  local work_mem = '64MB'
+select
+  set_config('jit_optimize_above_cost', '-1', true),
+  set_config('jit_inline_above_cost', '-1', true),
+  set_config('work_mem', '64MB', true)
 
 select
   client_id,
@@ -374,22 +370,15 @@ order by
 
 -- refreshCellsByClient (the MSP)
 
-set
-  local jit_optimize_above_cost = -1
-
-set
-  local jit_inline_above_cost = -1
-
-set
-  local work_mem = '64MB'
+select
+  set_config('jit_optimize_above_cost', '-1', true),
+  set_config('jit_inline_above_cost', '-1', true),
+  set_config('work_mem', '64MB', true)
 
 select
   client_id,
   unknown_os,
-  p0,
-  y0,
-  p1,
-  y1,
+  events,
   esc_bps,
   esc_base,
   sum(plain)::text as plain,
@@ -409,10 +398,7 @@ from
       e.overdue,
       e.due_soon,
       e.later,
-      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) end as p0,
-      case when e.escalates and e.e0 <= $3::date then width_bucket(e.e0, $4::date[]) end as y0,
-      case when e.e1 <= $5::date then width_bucket(e.e1, $6::date[]) end as p1,
-      case when e.escalates and e.e1 <= $7::date then width_bucket(e.e1, $8::date[]) end as y1,
+      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::date[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::date then 4096 * (width_bucket(e.e1, $5::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::date[]) + 1) else 0 end) else 0 end as events,
       case when e.escalates then e.bps end as esc_bps,
       case when e.escalates then e.base end as esc_base,
       case when not e.escalates then e.base end as plain
@@ -426,18 +412,18 @@ from
           s.base is not null and s.bps <> 0 as escalates,
           s.in_service is null as undated,
           s.base is null as unpriced,
-          s.due < $9::date as overdue,
-          s.due >= $10::date and s.due <= $11::date + s.due_soon_days as due_soon,
+          s.due < $7::date as overdue,
+          s.due >= $8::date and s.due <= $9::date + s.due_soon_days as due_soon,
           case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
-          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $12::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
-          s.anchor + (s.k0 + 2) * s.months * 28 <= $13::date as later,
+          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $10::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
+          s.anchor + (s.k0 + 2) * s.months * 28 <= $11::date as later,
           pg_is_in_recovery() as unflattened
         from
           (
             select
               t.*,
               case when t.replaced_on is not null then 1 else 0 end as k0,
-              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $14::date) else greatest(t.age_due, $15::date) end as anchor,
+              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $12::date) else greatest(t.age_due, $13::date) end as anchor,
               case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
               pg_is_in_recovery() as unflattened
             from
@@ -458,15 +444,15 @@ from
                 from
                   assets a
                 join
-                  unnest($16::text[], $17::int[], $18::int[], $19::bigint[], $20::int[], $21::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
+                  unnest($14::text[], $15::int[], $16::int[], $17::bigint[], $18::int[], $19::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
                 left join
-                  unnest($22::uuid[], $23::text[], $24::int[], $25::bigint[], $26::int[], $27::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
+                  unnest($20::uuid[], $21::text[], $22::int[], $23::bigint[], $24::int[], $25::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
                 left join
-                  unnest($28::text[], $29::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                  unnest($26::text[], $27::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
                 left join
-                  unnest($30::uuid[], $31::uuid[], $32::date[], $33::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                  unnest($28::uuid[], $29::uuid[], $30::date[], $31::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
                 where
-                  a.msp_id = $34
+                  a.msp_id = $32
                   and a.status in ('active', 'in_storage')
               ) t
           ) s
@@ -475,31 +461,21 @@ from
 group by
   client_id,
   unknown_os,
-  p0,
-  y0,
-  p1,
-  y1,
+  events,
   esc_bps,
   esc_base
 
 -- refreshCellsByClient (some clients)
 
-set
-  local jit_optimize_above_cost = -1
-
-set
-  local jit_inline_above_cost = -1
-
-set
-  local work_mem = '64MB'
+select
+  set_config('jit_optimize_above_cost', '-1', true),
+  set_config('jit_inline_above_cost', '-1', true),
+  set_config('work_mem', '64MB', true)
 
 select
   client_id,
   unknown_os,
-  p0,
-  y0,
-  p1,
-  y1,
+  events,
   esc_bps,
   esc_base,
   sum(plain)::text as plain,
@@ -519,10 +495,7 @@ from
       e.overdue,
       e.due_soon,
       e.later,
-      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) end as p0,
-      case when e.escalates and e.e0 <= $3::date then width_bucket(e.e0, $4::date[]) end as y0,
-      case when e.e1 <= $5::date then width_bucket(e.e1, $6::date[]) end as p1,
-      case when e.escalates and e.e1 <= $7::date then width_bucket(e.e1, $8::date[]) end as y1,
+      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::date[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::date then 4096 * (width_bucket(e.e1, $5::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::date[]) + 1) else 0 end) else 0 end as events,
       case when e.escalates then e.bps end as esc_bps,
       case when e.escalates then e.base end as esc_base,
       case when not e.escalates then e.base end as plain
@@ -536,18 +509,18 @@ from
           s.base is not null and s.bps <> 0 as escalates,
           s.in_service is null as undated,
           s.base is null as unpriced,
-          s.due < $9::date as overdue,
-          s.due >= $10::date and s.due <= $11::date + s.due_soon_days as due_soon,
+          s.due < $7::date as overdue,
+          s.due >= $8::date and s.due <= $9::date + s.due_soon_days as due_soon,
           case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
-          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $12::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
-          s.anchor + (s.k0 + 2) * s.months * 28 <= $13::date as later,
+          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $10::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
+          s.anchor + (s.k0 + 2) * s.months * 28 <= $11::date as later,
           pg_is_in_recovery() as unflattened
         from
           (
             select
               t.*,
               case when t.replaced_on is not null then 1 else 0 end as k0,
-              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $14::date) else greatest(t.age_due, $15::date) end as anchor,
+              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $12::date) else greatest(t.age_due, $13::date) end as anchor,
               case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
               pg_is_in_recovery() as unflattened
             from
@@ -568,17 +541,17 @@ from
                 from
                   assets a
                 join
-                  unnest($16::text[], $17::int[], $18::int[], $19::bigint[], $20::int[], $21::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
+                  unnest($14::text[], $15::int[], $16::int[], $17::bigint[], $18::int[], $19::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
                 left join
-                  unnest($22::uuid[], $23::text[], $24::int[], $25::bigint[], $26::int[], $27::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
+                  unnest($20::uuid[], $21::text[], $22::int[], $23::bigint[], $24::int[], $25::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
                 left join
-                  unnest($28::text[], $29::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
+                  unnest($26::text[], $27::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
                 left join
-                  unnest($30::uuid[], $31::uuid[], $32::date[], $33::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                  unnest($28::uuid[], $29::uuid[], $30::date[], $31::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
                 where
-                  a.msp_id = $34
+                  a.msp_id = $32
                   and a.status in ('active', 'in_storage')
-                  and a.client_id = any($35::uuid[])
+                  and a.client_id = any($33::uuid[])
               ) t
           ) s
       ) e
@@ -586,9 +559,6 @@ from
 group by
   client_id,
   unknown_os,
-  p0,
-  y0,
-  p1,
-  y1,
+  events,
   esc_bps,
   esc_base

@@ -133,18 +133,19 @@ function addRow(accumulator: ForecastAccumulator, row: repository.RefreshCellRow
       overdue: Number(row.overdue ?? 0),
     });
   }
-  // Every asset of the row has an event in p0, and one in p1 when it is set, each at the same charge.
+  // Every asset of the row has its first event, and its second when there is one, each at the same charge.
   const count = Number(row.assets);
-  if (row.p0 !== null) accumulator.addRefreshCell(row.p0, chargesOf(row, row.y0, count), count);
-  if (row.p1 !== null) accumulator.addRefreshCell(row.p1, chargesOf(row, row.y1, count), count);
+  repository.forEachRefreshEvent(row.events, (period, years) =>
+    accumulator.addRefreshCell(period, chargesOf(row, years, count), count),
+  );
 }
 
 /** What `count` events of a row cost in a period `years` escalation years from asOf. */
-function chargesOf(row: repository.RefreshCellRow, years: number | null, count: number): number {
+function chargesOf(row: repository.RefreshCellRow, years: number, count: number): number {
   if (row.esc_base === null) return Number(row.plain ?? 0);
   const base = Number(row.esc_base);
   // The same rounding as the engine's, once per distinct charge: every event here has this amount.
-  return (years! > 0 ? escalate(base, row.esc_bps!, years!) : base) * count;
+  return (years > 0 ? escalate(base, row.esc_bps!, years) : base) * count;
 }
 
 /**

@@ -357,6 +357,7 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
           }),
       },
     },
+    forEachRefreshEvent: { notAQuery: 'reads the refresh events coded in a row' },
     laterRefreshCellsByClient: one((db) =>
       forecastRepository.laterRefreshCellsByClient(db, MSP, {
         ...REFRESH_CELLS_QUERY,
