@@ -36,6 +36,8 @@ const loadGraceMs = 3_000;
  * `page.pdf`; every third render, 1.04× and 1.08× (the documents printed in between stay on the heap until then).
  */
 const RENDERS_PER_COLLECTION = 3;
+/** Every how many collections one also gives the freed memory back to the system (see #collectGarbage). */
+const COLLECTIONS_PER_RELEASE = 4;
 
 export class SandboxedPage {
   #current: CurrentRender | undefined;
@@ -43,6 +45,7 @@ export class SandboxedPage {
   /** The collection after a render, which the next render on this page waits for. */
   #collecting: Promise<void> | undefined;
   #rendersSinceCollection = 0;
+  #collections = 0;
 
   private constructor(
     private readonly page: Page,
@@ -192,7 +195,8 @@ export class SandboxedPage {
     this.#rendersSinceCollection += 1;
     if (this.#rendersSinceCollection >= RENDERS_PER_COLLECTION) {
       this.#rendersSinceCollection = 0;
-      this.#collecting = this.#collectGarbage();
+      this.#collections += 1;
+      this.#collecting = this.#collectGarbage(this.#collections % COLLECTIONS_PER_RELEASE === 0);
     }
     return pdf;
   }
@@ -202,14 +206,19 @@ export class SandboxedPage {
    * every replaced document's DOM stayed on the renderer's heap until a collection came on its own, and the
    * renderers grew about 2× over 60 renders (bench:packet). A full collection every few renders keeps them flat.
    *
-   * One full collection through the renderer's `gc` (exposed by the launch flags; the document cannot call it, its
-   * scripts never run): DevTools' own `HeapProfiler.collectGarbage` collects over and over until nothing more is
-   * freed and hands pages back to the system, which took 300 ms of the renderer's CPU per call on a 26-page packet
-   * against 130 ms. Both keep the renderers flat (bench:packet, 120 renders after 40: 1.00× each); with `gc()` they
-   * level off about 40 MB a process higher. A failed collection only costs memory; the render stands.
+   * Mostly one full collection through the renderer's `gc` (exposed by the launch flags; the document cannot call
+   * it, its scripts never run), and now and then DevTools' `HeapProfiler.collectGarbage`, which collects over and
+   * over until nothing more is freed and hands the freed pages back to the system. On a 26-page packet the first
+   * took 130 ms of the renderer's CPU, the second 300 ms; with `gc()` alone the renderers levelled off about 40 MB
+   * a process higher, and a single sample of them swung with where each page stood between collections.
+   * A failed collection only costs memory; the render stands.
    */
-  async #collectGarbage(): Promise<void> {
+  async #collectGarbage(release: boolean): Promise<void> {
     try {
+      if (release) {
+        await this.cdp.send('HeapProfiler.collectGarbage');
+        return;
+      }
       const { exceptionDetails } = await this.cdp.send('Runtime.evaluate', { expression: 'gc()' });
       if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
     } catch (error) {
