@@ -129,8 +129,9 @@ describe('a sandboxed page', () => {
     const counters: RequestCounters = { requests: 0, blockedRequests: 0 };
     const page = await SandboxedPage.open(browser, { logger: recording, counters });
 
-    // The collection follows every few renders; the render after it waits for it to finish.
-    for (let n = 0; n < 7; n += 1) {
+    // A collection follows every third render, and every fourth collection also releases memory; the render after
+    // a collection waits for it to finish, so thirteen renders see both kinds through.
+    for (let n = 0; n < 13; n += 1) {
       await page.render({ html: documentOf(`<p>Document ${n}</p>`), pageSize: 'letter' }, attemptOf());
     }
 
