@@ -216,7 +216,7 @@ async function main() {
         ],
         concurrency,
       );
-      const { full, renderer: rendererAlone, raw, launch: naive } = results as Record<string, Measured>;
+      const { full, renderer: rendererAlone, raw, launch: naive } = results;
       row('full packet path (this service)', full!);
       row('  of which the renderer alone (same HTML)', rendererAlone!);
       row('baseline: raw page.pdf on an open page', raw!);

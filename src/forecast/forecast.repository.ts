@@ -230,11 +230,15 @@ export interface RefreshCellRow {
   later: string | null;
 }
 
+/** Period and escalation-year boundaries a query may have, so that `width_bucket(…) + 1` fits its six bits. */
+const EVENT_FIELD_LIMIT = 62;
+
 /**
  * Calls `add` with the period and escalation years of each event coded in a row's `events`: (period + 1) + 64 ·
  * (escalation years + 1, or 0 when the charge does not escalate, which reads back as -1), the second event 4096
- * times the first, 0 for none. A horizon has at most 40 periods and 10 escalation years. One integer instead of
- * four columns makes the query's group key and the rows the driver reads narrower.
+ * times the first, 0 for none. A horizon has at most 40 periods and 10 escalation years, well inside the six bits
+ * each gets ({@link EVENT_FIELD_LIMIT}). One integer instead of four columns makes the query's group key and the
+ * rows the driver reads narrower.
  */
 export function forEachRefreshEvent(events: number, add: (period: number, years: number) => void): void {
   for (let rest = events; rest !== 0; rest >>= 12) {
@@ -365,8 +369,11 @@ export async function refreshCellsByClient(
   mspId: string,
   query: RefreshCellsQuery,
 ): Promise<RefreshCellRow[]> {
-  await settleQuerySettings(db);
   const { asOf, end, periodStarts, escalationSteps } = query;
+  if (periodStarts.length > EVENT_FIELD_LIMIT || escalationSteps.length > EVENT_FIELD_LIMIT) {
+    throw new RangeError('The horizon has more periods or escalation years than a refresh row can code');
+  }
+  await settleQuerySettings(db);
   const result = await sql<RefreshCellRow>`
     select client_id, unknown_os, events, esc_bps, esc_base,
            sum(plain)::text as plain, count(*)::text as assets,

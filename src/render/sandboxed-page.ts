@@ -25,12 +25,6 @@ interface CurrentRender {
 const loadGraceMs = 3_000;
 
 /**
- * One browser page that treats every document as hostile: scripts are off, every request other than a `data:` URL is
- * aborted (the browser has no network to fall back on either), and a document whose main frame tries to navigate,
- * or that carries a meta refresh, fails. A page that saw anything a fresh page would not carry is no longer
- * reusable.
- */
-/**
  * How many renders a page makes between full garbage collections. bench:packet, 100 renders of a 26-page packet:
  * collecting after every render kept the browser's memory at 1.01× its start but made the renderer 1.3× raw
  * `page.pdf`; every third render, 1.04× and 1.08× (the documents printed in between stay on the heap until then).
@@ -39,6 +33,12 @@ const RENDERS_PER_COLLECTION = 3;
 /** Every how many collections one also gives the freed memory back to the system (see #collectGarbage). */
 const COLLECTIONS_PER_RELEASE = 4;
 
+/**
+ * One browser page that treats every document as hostile: scripts are off, every request other than a `data:` URL is
+ * aborted (the browser has no network to fall back on either), and a document whose main frame tries to navigate,
+ * or that carries a meta refresh, fails. A page that saw anything a fresh page would not carry is no longer
+ * reusable.
+ */
 export class SandboxedPage {
   #current: CurrentRender | undefined;
   #tainted = false;
