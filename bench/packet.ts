@@ -11,7 +11,8 @@
  *  over --renders renders (default 500), with the end/start ratios, the Node heap and the load average.
  * Flags: --iterations N (timed runs per variant and concurrency, default 40), --renders N, --quick (10 and 50),
  * --smallest (the demo's smallest client instead of its largest), --memory-only (only the memory run, after 40 warm
- * renders, about what the --quick timed rows leave the browser with).
+ * renders, about what the --quick timed rows leave the browser with), --concurrency N (time only that concurrency),
+ * --renders 0 (no memory run).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -106,7 +107,7 @@ async function measure(
 /**
  * The variants in alternating slices of a few calls each, until each has made its `calls`: a change in the
  * machine's background load (it is shared) then falls on every variant alike instead of on whichever ran at the
- * time, which keeps the ratios between them steady.
+ * time, which keeps the ratios between them steady. The order turns from slice to slice.
  */
 async function measureInterleaved(
   variants: { name: string; calls: number; work: (worker: number) => Promise<unknown> }[],
@@ -116,7 +117,11 @@ async function measureInterleaved(
   const perSlice = SLICE_CALLS * concurrency;
   const slices = Math.max(1, Math.ceil(Math.max(...variants.map((variant) => variant.calls)) / perSlice));
   for (let slice = 0; slice < slices; slice += 1) {
-    for (const [index, variant] of variants.entries()) {
+    // Each slice starts with the next variant, so that none always follows the same one (a browser that
+    // launch-per-request just closed is still exiting while the next slice starts).
+    for (let turn = 0; turn < variants.length; turn += 1) {
+      const index = (slice + turn) % variants.length;
+      const variant = variants[index]!;
       // Each variant's calls spread evenly over the slices, whatever its total.
       const due = Math.round(((slice + 1) * variant.calls) / slices) - tallies[index]!.calls;
       if (due > 0) await runSlice(due, concurrency, variant.work, tallies[index]!);
@@ -204,7 +209,8 @@ async function main() {
     }
     await launchPerRequest();
 
-    for (const concurrency of [1, 2]) {
+    const only = argument('concurrency');
+    for (const concurrency of only === undefined ? [1, 2] : [only]) {
       console.log(`\nConcurrency ${concurrency}`);
       const calls = ITERATIONS;
       const results = await measureInterleaved(
@@ -234,6 +240,11 @@ async function main() {
     await measure(40, 2, fullPath);
   } else {
     await timeAgainstBaselines();
+  }
+  if (RENDERS === 0) {
+    await renderer.close();
+    await database.close();
+    return;
   }
 
   console.log(`\nChromium memory over ${RENDERS} renders of the full path at concurrency 2`);

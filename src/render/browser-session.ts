@@ -53,6 +53,8 @@ export class BrowserSession {
   readonly #idlePages: SandboxedPage[] = [];
   /** Every open page, idle or in use. */
   readonly #pages = new Set<SandboxedPage>();
+  /** A page being opened ahead of need, to replace a worn one; undefined if it could not be opened. */
+  #openingAhead: Promise<SandboxedPage | undefined> | undefined;
   #active = 0;
   #rendersStarted = 0;
 
@@ -123,33 +125,46 @@ export class BrowserSession {
     if (this.#state === 'retiring' && this.#active === 0) void this.dispose();
   }
 
-  /** An idle page that is still clean, or a new one. */
+  /** An idle page that is still clean, else the page being opened ahead, else a new one. */
   async takePage(): Promise<SandboxedPage> {
     for (let idle = this.#idlePages.pop(); idle; idle = this.#idlePages.pop()) {
       if (idle.reusable) return idle;
       void this.discardPage(idle);
     }
-    const page = await SandboxedPage.open(this.browser, {
-      logger: this.options.logger,
-      counters: this.options.counters,
-    });
-    this.#pages.add(page);
-    return page;
+    const ahead = this.#openingAhead;
+    this.#openingAhead = undefined;
+    const opened = await ahead;
+    if (opened?.reusable) return opened;
+    return this.#openPage();
   }
 
   /**
-   * Gives a page back after a render: a clean page of a serving browser is kept for the next render; a page
-   * that saw something is closed; a clean page of a browser on its way out goes with its browser.
+   * Gives a page back after a render: a clean page of a serving browser is kept for the next render, or replaced by
+   * a fresh one once it is worn; a page that saw something is closed; a clean page of a browser on its way out goes
+   * with its browser.
    */
   releasePage(page: SandboxedPage): void {
-    if (!page.reusable) void this.discardPage(page);
-    else if (this.#state === 'serving' && !this.#disposal) this.#idlePages.push(page);
+    if (!page.reusable) {
+      void this.discardPage(page);
+    } else if (this.#state !== 'serving' || this.#disposal) {
+      // Closed with its browser.
+    } else if (page.worn) {
+      void this.#closePage(page);
+      this.#openAhead();
+    } else {
+      this.#idlePages.push(page);
+    }
   }
 
   /** Closes a page that must not be reused; a page that will not close takes its browser with it. */
   async discardPage(page: SandboxedPage): Promise<void> {
-    if (!this.#pages.delete(page)) return;
+    if (!this.#pages.has(page)) return;
     this.options.counters.pagesDiscarded += 1;
+    await this.#closePage(page);
+  }
+
+  async #closePage(page: SandboxedPage): Promise<void> {
+    if (!this.#pages.delete(page)) return;
     if (this.#state === 'crashed' || this.#disposal) return;
     const closed = await Promise.race([
       page.close().then(
@@ -162,6 +177,26 @@ export class BrowserSession {
       this.options.logger.warn({ pid: this.pid }, 'a browser page did not close; replacing the browser');
       this.options.events.stuckPage(this);
     }
+  }
+
+  async #openPage(): Promise<SandboxedPage> {
+    const page = await SandboxedPage.open(this.browser, {
+      logger: this.options.logger,
+      counters: this.options.counters,
+    });
+    this.#pages.add(page);
+    return page;
+  }
+
+  /** Starts opening a page before a render needs it; the next render that finds no idle page takes it. */
+  #openAhead(): void {
+    if (this.#openingAhead) return;
+    const opening = this.#openPage().catch((error: unknown) => {
+      this.options.logger.debug({ err: error }, 'could not open a browser page ahead of need');
+      return undefined;
+    });
+    // A page opened ahead that no render takes before the browser goes is closed with the browser.
+    this.#openingAhead = opening;
   }
 
   /** Takes no new renders; the browser is closed once its running renders finish. */

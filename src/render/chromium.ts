@@ -93,9 +93,6 @@ export function chromiumArgs(options: { runningAsRoot: boolean; env?: NodeJS.Pro
     // Chromium writes its user agent into a PDF's Creator; no request leaves the browser to carry it elsewhere.
     // (Producer stays Chromium's "Skia/PDF": only rewriting the PDF could change it.)
     `--user-agent=${pdfCreator}`,
-    // The renderer collects a page's garbage between renders with `gc()` (see SandboxedPage); documents never
-    // run scripts, so they cannot call it.
-    '--js-flags=--expose-gc',
   ];
 }
 

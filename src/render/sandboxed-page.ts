@@ -25,13 +25,9 @@ interface CurrentRender {
 const loadGraceMs = 3_000;
 
 /**
- * How many renders a page makes between full garbage collections. bench:packet, 100 renders of a 26-page packet:
- * collecting after every render kept the browser's memory at 1.01× its start but made the renderer 1.3× raw
- * `page.pdf`; every third render, 1.04× and 1.08× (the documents printed in between stay on the heap until then).
+ * How many documents a page prints before it is closed and a fresh one takes its place (see {@link SandboxedPage.worn}).
  */
-const RENDERS_PER_COLLECTION = 3;
-/** Every how many collections one also gives the freed memory back to the system (see #collectGarbage). */
-const COLLECTIONS_PER_RELEASE = 4;
+export const RENDERS_PER_PAGE = 8;
 
 /**
  * One browser page that treats every document as hostile: scripts are off, every request other than a `data:` URL is
@@ -42,10 +38,7 @@ const COLLECTIONS_PER_RELEASE = 4;
 export class SandboxedPage {
   #current: CurrentRender | undefined;
   #tainted = false;
-  /** The collection after a render, which the next render on this page waits for. */
-  #collecting: Promise<void> | undefined;
-  #rendersSinceCollection = 0;
-  #collections = 0;
+  #renders = 0;
 
   private constructor(
     private readonly page: Page,
@@ -76,6 +69,18 @@ export class SandboxedPage {
   /** False once the page saw something (a navigation, a crash, a late request) that a fresh page would not carry. */
   get reusable(): boolean {
     return !this.#tainted;
+  }
+
+  /**
+   * True once the page has printed {@link RENDERS_PER_PAGE} documents: it should be closed and replaced. A page with
+   * scripts off never collects its garbage on its own, so every document it replaced stays on its renderer's heap
+   * (renderer RSS 2.1× over 60 renders of a 26-page packet). Collecting from DevTools between renders kept the memory
+   * flat but cost about 150 ms of the renderer's CPU a collection, and the renderer came out 1.07–1.11× raw
+   * `page.pdf` (bench:packet). Closing the page ends its renderer process and returns all of its memory; opening the
+   * next one costs about 80 ms once per {@link RENDERS_PER_PAGE} renders, and the browser session opens it ahead.
+   */
+  get worn(): boolean {
+    return this.#renders >= RENDERS_PER_PAGE;
   }
 
   /**
@@ -175,7 +180,7 @@ export class SandboxedPage {
     attempt: RenderAttempt,
     current: CurrentRender,
   ): Promise<Uint8Array> {
-    await this.#collecting;
+    this.#renders += 1;
     attempt.reached('loading the document');
     await this.#loadDocument(request.html, current);
     // A refresh fires on its own timer and can land after the PDF is made; refuse it outright.
@@ -190,40 +195,7 @@ export class SandboxedPage {
     }
     attempt.reached('printing');
     const remaining = Math.max(1, Math.ceil(attempt.deadlineAt - performance.now()));
-    const pdf = await this.page.pdf({ ...pdfOptionsOf(request), timeout: remaining });
-    // The caller has its PDF while the page collects; the page's next render waits for it.
-    this.#rendersSinceCollection += 1;
-    if (this.#rendersSinceCollection >= RENDERS_PER_COLLECTION) {
-      this.#rendersSinceCollection = 0;
-      this.#collections += 1;
-      this.#collecting = this.#collectGarbage(this.#collections % COLLECTIONS_PER_RELEASE === 0);
-    }
-    return pdf;
-  }
-
-  /**
-   * Frees the documents this page has printed. The page is reused, and with scripts off nothing makes V8 collect:
-   * every replaced document's DOM stayed on the renderer's heap until a collection came on its own, and the
-   * renderers grew about 2× over 60 renders (bench:packet). A full collection every few renders keeps them flat.
-   *
-   * Mostly one full collection through the renderer's `gc` (exposed by the launch flags; the document cannot call
-   * it, its scripts never run), and now and then DevTools' `HeapProfiler.collectGarbage`, which collects over and
-   * over until nothing more is freed and hands the freed pages back to the system. On a 26-page packet the first
-   * took 130 ms of the renderer's CPU, the second 300 ms; with `gc()` alone the renderers levelled off about 40 MB
-   * a process higher, and a single sample of them swung with where each page stood between collections.
-   * A failed collection only costs memory; the render stands.
-   */
-  async #collectGarbage(release: boolean): Promise<void> {
-    try {
-      if (release) {
-        await this.cdp.send('HeapProfiler.collectGarbage');
-        return;
-      }
-      const { exceptionDetails } = await this.cdp.send('Runtime.evaluate', { expression: 'gc()' });
-      if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-    } catch (error) {
-      this.logger.debug({ err: error }, 'could not collect garbage in a browser page');
-    }
+    return this.page.pdf({ ...pdfOptionsOf(request), timeout: remaining });
   }
 
   /**

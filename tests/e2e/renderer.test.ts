@@ -16,6 +16,7 @@ import {
   type Renderer,
   type RendererOptions,
 } from '../../src/render/renderer.js';
+import { RENDERS_PER_PAGE } from '../../src/render/sandboxed-page.js';
 import { startCanaryServer, type CanaryServer } from '../support/canary-server.js';
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcio-renderer-test-'));
@@ -41,6 +42,29 @@ function processesMentioning(dir: string): string[] {
     }
   }
   return found;
+}
+
+/** The renderer processes among `pid`'s descendants (each browser page has its own). */
+function rendererProcessesOf(pid: number): Set<number> {
+  const parents = new Map<number, number>();
+  const renderers = new Set<number>();
+  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // The parent pid is the second field after the command, which is in parentheses and may hold spaces.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--type=renderer'))
+        renderers.add(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const descends = (child: number): boolean => {
+    for (let at = parents.get(child); at !== undefined && at > 1; at = parents.get(at))
+      if (at === pid) return true;
+    return false;
+  };
+  return new Set([...renderers].filter(descends));
 }
 
 function processGroupAlive(pid: number): boolean {
@@ -491,6 +515,28 @@ describe('load and failure', () => {
     const current = renderer.status().browserPid!;
     await waitFor(() => fs.readdirSync(profiles).length === 1);
     for (const pid of pids) if (pid !== current) expect(processGroupAlive(pid)).toBe(false);
+  });
+
+  test('when a page has printed its share of documents, then its renderer process ends and a fresh page takes over', async () => {
+    const { renderer } = newRenderer({ concurrency: 1 });
+    const render = async (n: number) => {
+      const { pdf } = await renderer.render({ html: documentOf(`<p>Document ${n}</p>`), pageSize: 'letter' });
+      expect(pdfText(pdf)).toContain(`Document ${n}`);
+    };
+    await render(1);
+    const browserPid = renderer.status().browserPid!;
+    const first = rendererProcessesOf(browserPid);
+
+    for (let n = 2; n <= 2 * RENDERS_PER_PAGE + 1; n += 1) await render(n);
+
+    // The first page's process is gone (a reused page would have kept it), without a page counted as discarded.
+    const later = rendererProcessesOf(browserPid);
+    expect([...first].filter((pid) => !later.has(pid))).not.toHaveLength(0);
+    expect(renderer.metrics()).toMatchObject({
+      launches: 1,
+      pagesDiscarded: 0,
+      rendered: 2 * RENDERS_PER_PAGE + 1,
+    });
   });
 
   test('when the renderer is closed with work waiting, then the waiting renders are refused and no browser process is left', async () => {
