@@ -135,6 +135,7 @@ export class BrowserSession {
     this.#openingAhead = undefined;
     const opened = await ahead;
     if (opened?.reusable) return opened;
+    if (opened) void this.discardPage(opened);
     return this.#openPage();
   }
 
@@ -146,9 +147,10 @@ export class BrowserSession {
   releasePage(page: SandboxedPage): void {
     if (!page.reusable) {
       void this.discardPage(page);
-    } else if (this.#state !== 'serving' || this.#disposal) {
-      // Closed with its browser.
-    } else if (page.worn) {
+      return;
+    }
+    if (this.#state !== 'serving' || this.#disposal) return;
+    if (page.worn) {
       void this.#closePage(page);
       this.#openAhead();
     } else {
