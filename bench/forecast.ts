@@ -145,19 +145,13 @@ async function main() {
     const quarterSize = await withMemoryPeak(() => cold(smallAuth));
     const full = await withMemoryPeak(() => cold(auth));
     const pairs: { portfolio: number; baseline: number }[] = [];
-    const timed = async (work: () => Promise<unknown>) => {
-      const start = performance.now();
-      await work();
-      return performance.now() - start;
-    };
+    const runs = { baseline: baselineQuery, portfolio: () => cold(auth) };
     for (let pair = 0; pair < PAIRS; pair += 1) {
-      if (pair % 2 === 0) {
-        const baselineRun = await timed(baselineQuery);
-        pairs.push({ baseline: baselineRun, portfolio: await timed(() => cold(auth)) });
-      } else {
-        const portfolioRun = await timed(() => cold(auth));
-        pairs.push({ portfolio: portfolioRun, baseline: await timed(baselineQuery) });
-      }
+      const order =
+        pair % 2 === 0 ? (['baseline', 'portfolio'] as const) : (['portfolio', 'baseline'] as const);
+      const times = { baseline: 0, portfolio: 0 };
+      for (const name of order) times[name] = (await timeRuns(1, runs[name])).p50;
+      pairs.push(times);
     }
     const portfolioMs = median(pairs.map((pair) => pair.portfolio));
     const baselineMs = median(pairs.map((pair) => pair.baseline));

@@ -241,38 +241,36 @@ async function main() {
   } else {
     await timeAgainstBaselines();
   }
-  if (RENDERS === 0) {
-    await renderer.close();
-    await database.close();
-    return;
-  }
 
-  console.log(`\nChromium memory over ${RENDERS} renders of the full path at concurrency 2`);
-  const startPid = renderer.status().browserPid;
-  const nodeStart = process.memoryUsage();
-  const report = new TreeMemoryReport(sampleTree(startPid, true)!);
-  const sampler = setInterval(() => {
-    // Between a recycled browser and its successor there is no pid to sample.
-    report.add(sampleTree(renderer.status().browserPid));
-  }, 250);
-  await measure(RENDERS, 2, fullPath);
-  clearInterval(sampler);
-  const endPid = renderer.status().browserPid;
-  report.finish(sampleTree(endPid, true)!);
-  const nodeEnd = process.memoryUsage();
-  console.log(
-    `  browser pid ${startPid} → ${endPid}; relaunches ${renderer.metrics().launches - 1} (recycled every 200 renders by design); ` +
-      `VmRSS per Chromium process type (processes at start → end):`,
-  );
-  for (const line of report.lines()) console.log(line);
-  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-  console.log(
-    `  Node: heap used ${mb(nodeStart.heapUsed)} → ${mb(nodeEnd.heapUsed)} MB, RSS ${mb(nodeStart.rss)} → ${mb(nodeEnd.rss)} MB`,
-  );
-  const [load1, load5] = os.loadavg();
-  console.log(
-    `  tree RSS end/start ${report.ratio.toFixed(2)}× (aim ≤ 1.15×); load average ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)`,
-  );
+  const measureMemory = async () => {
+    console.log(`\nChromium memory over ${RENDERS} renders of the full path at concurrency 2`);
+    const startPid = renderer.status().browserPid;
+    const nodeStart = process.memoryUsage();
+    const report = new TreeMemoryReport(sampleTree(startPid, true)!);
+    const sampler = setInterval(() => {
+      // Between a recycled browser and its successor there is no pid to sample.
+      report.add(sampleTree(renderer.status().browserPid));
+    }, 250);
+    await measure(RENDERS, 2, fullPath);
+    clearInterval(sampler);
+    const endPid = renderer.status().browserPid;
+    report.finish(sampleTree(endPid, true)!);
+    const nodeEnd = process.memoryUsage();
+    console.log(
+      `  browser pid ${startPid} → ${endPid}; relaunches ${renderer.metrics().launches - 1} (recycled every 200 renders by design); ` +
+        `VmRSS per Chromium process type (processes at start → end):`,
+    );
+    for (const line of report.lines()) console.log(line);
+    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    console.log(
+      `  Node: heap used ${mb(nodeStart.heapUsed)} → ${mb(nodeEnd.heapUsed)} MB, RSS ${mb(nodeStart.rss)} → ${mb(nodeEnd.rss)} MB`,
+    );
+    const [load1, load5] = os.loadavg();
+    console.log(
+      `  tree RSS end/start ${report.ratio.toFixed(2)}× (aim ≤ 1.15×); load average ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)`,
+    );
+  };
+  if (RENDERS > 0) await measureMemory();
 
   await renderer.close();
   await database.close();

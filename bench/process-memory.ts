@@ -43,20 +43,32 @@ function processType(pid: number): string {
 const kbField = (text: string, field: string): number =>
   Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
 
-/** Samples the tree under `rootPid`; undefined when there is no such process. */
-export function sampleTree(rootPid: number | undefined, withPss = false): TreeSample | undefined {
-  if (rootPid === undefined || !fs.existsSync(`/proc/${rootPid}`)) return undefined;
+/** `rootPid` and every process under it, each with its Chromium process type; processes that end meanwhile are left out. */
+export function processTree(rootPid: number): { pid: number; type: string }[] {
   const children = childrenByParent();
-  const byType = new Map<string, { rssMb: number; processes: number }>();
-  let rssKb = 0;
-  let pssKb = 0;
+  const tree: { pid: number; type: string }[] = [];
   const stack = [rootPid];
   while (stack.length > 0) {
     const pid = stack.pop()!;
     stack.push(...(children.get(pid) ?? []));
     try {
+      tree.push({ pid, type: processType(pid) });
+    } catch {
+      // gone
+    }
+  }
+  return tree;
+}
+
+/** Samples the tree under `rootPid`; undefined when there is no such process. */
+export function sampleTree(rootPid: number | undefined, withPss = false): TreeSample | undefined {
+  if (rootPid === undefined || !fs.existsSync(`/proc/${rootPid}`)) return undefined;
+  const byType = new Map<string, { rssMb: number; processes: number }>();
+  let rssKb = 0;
+  let pssKb = 0;
+  for (const { pid, type } of processTree(rootPid)) {
+    try {
       const kb = kbField(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
-      const type = processType(pid);
       if (withPss) pssKb += kbField(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
       const entry = byType.get(type) ?? { rssMb: 0, processes: 0 };
       entry.rssMb += kb / 1024;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processTree } from '../../bench/process-memory.js';
 import { AppError } from '../../src/http/errors.js';
 import { renderFailureProblem } from '../../src/http/render-problems.js';
 import { locateChromium } from '../../src/render/chromium.js';
@@ -45,27 +46,12 @@ function processesMentioning(dir: string): string[] {
 }
 
 /** The renderer processes among `pid`'s descendants (each browser page has its own). */
-function rendererProcessesOf(pid: number): Set<number> {
-  const parents = new Map<number, number>();
-  const renderers = new Set<number>();
-  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      // The parent pid is the second field after the command, which is in parentheses and may hold spaces.
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--type=renderer'))
-        renderers.add(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const descends = (child: number): boolean => {
-    for (let at = parents.get(child); at !== undefined && at > 1; at = parents.get(at))
-      if (at === pid) return true;
-    return false;
-  };
-  return new Set([...renderers].filter(descends));
-}
+const rendererProcessesOf = (pid: number): Set<number> =>
+  new Set(
+    processTree(pid)
+      .filter((process) => process.type === 'renderer')
+      .map((process) => process.pid),
+  );
 
 function processGroupAlive(pid: number): boolean {
   try {
