@@ -86,7 +86,18 @@ limit
 select
   set_config('jit_optimize_above_cost', '-1', true),
   set_config('jit_inline_above_cost', '-1', true),
-  set_config('work_mem', '64MB', true)
+  set_config('work_mem', '64MB', true),
+  set_config('enable_seqscan', case when v.index_only then 'off' else current_setting('enable_seqscan') end, true),
+  set_config('enable_bitmapscan', case when v.index_only then 'off' else current_setting('enable_bitmapscan') end, true)
+from
+  (
+    select
+      c.relallvisible > 0 and c.relallvisible >= 0.9 * pg_relation_size(c.oid) / current_setting('block_size')::int as index_only
+    from
+      pg_class c
+    where
+      c.oid = 'assets'::regclass
+  ) v
 
 select
   client_id,
@@ -373,7 +384,18 @@ order by
 select
   set_config('jit_optimize_above_cost', '-1', true),
   set_config('jit_inline_above_cost', '-1', true),
-  set_config('work_mem', '64MB', true)
+  set_config('work_mem', '64MB', true),
+  set_config('enable_seqscan', case when v.index_only then 'off' else current_setting('enable_seqscan') end, true),
+  set_config('enable_bitmapscan', case when v.index_only then 'off' else current_setting('enable_bitmapscan') end, true)
+from
+  (
+    select
+      c.relallvisible > 0 and c.relallvisible >= 0.9 * pg_relation_size(c.oid) / current_setting('block_size')::int as index_only
+    from
+      pg_class c
+    where
+      c.oid = 'assets'::regclass
+  ) v
 
 select
   client_id,
@@ -470,7 +492,18 @@ group by
 select
   set_config('jit_optimize_above_cost', '-1', true),
   set_config('jit_inline_above_cost', '-1', true),
-  set_config('work_mem', '64MB', true)
+  set_config('work_mem', '64MB', true),
+  set_config('enable_seqscan', case when v.index_only then 'off' else current_setting('enable_seqscan') end, true),
+  set_config('enable_bitmapscan', case when v.index_only then 'off' else current_setting('enable_bitmapscan') end, true)
+from
+  (
+    select
+      c.relallvisible > 0 and c.relallvisible >= 0.9 * pg_relation_size(c.oid) / current_setting('block_size')::int as index_only
+    from
+      pg_class c
+    where
+      c.oid = 'assets'::regclass
+  ) v
 
 select
   client_id,

@@ -460,10 +460,24 @@ export async function laterRefreshCellsByClient(
  * Compiling the expressions (JIT, where the server has it and the query is large enough to pass `jit_above_cost`)
  * takes a tenth off the million-asset query; optimising and inlining the compiled code takes longer than the query
  * runs. The groups fit in memory.
+ *
+ * The assets are read from the index that carries the query's columns in client order (see migration
+ * 20261206000100): the planner prices that scan above a sequential one, but in storage order every asset lands on a
+ * different one of ~35,000 groups and the grouping stalls on memory. It is chosen only while the pages vacuum last
+ * marked all-visible are at least nine tenths of the table's pages now (rows written since then grow the table);
+ * otherwise the scan would visit the table for many assets anyway, and an embedded database that never vacuums keeps
+ * the sequential scan. Updates since the last vacuum are not counted, as the planner does not count them either:
+ * autovacuum comes by before a fifth of the rows have changed. The settings last until the transaction ends; what it
+ * reads after these queries is one client's assets at most, by index either way.
  */
 async function settleQuerySettings(db: Executor): Promise<void> {
-  // `set_config(…, true)` is `set local`: one statement, so that the three cost one round trip, not three.
+  // `set_config(…, true)` is `set local`: one statement, so that they cost one round trip.
   await sql`
     select set_config('jit_optimize_above_cost', '-1', true), set_config('jit_inline_above_cost', '-1', true),
-           set_config('work_mem', '64MB', true)`.execute(db);
+           set_config('work_mem', '64MB', true),
+           set_config('enable_seqscan', case when v.index_only then 'off' else current_setting('enable_seqscan') end, true),
+           set_config('enable_bitmapscan', case when v.index_only then 'off' else current_setting('enable_bitmapscan') end, true)
+    from (select c.relallvisible > 0
+                 and c.relallvisible >= 0.9 * pg_relation_size(c.oid) / current_setting('block_size')::int as index_only
+          from pg_class c where c.oid = 'assets'::regclass) v`.execute(db);
 }

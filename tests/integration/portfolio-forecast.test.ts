@@ -1,12 +1,22 @@
 import fc from 'fast-check';
+import { CompiledQuery, createQueryId, sql, type RootOperationNode } from 'kysely';
 import type { Database } from '../../src/db/database.js';
 import { portfolioForecast } from '../../src/forecast/forecast.service.js';
 import { lifecycleRulesOf, refreshClockOf, type LifecycleRules } from '../../src/domain/refresh-clock.js';
 import { forecastContextFor, planningFactsByClient } from '../../src/forecast/forecast-context.js';
 import { assetBatches } from '../../src/forecast/forecast.repository.js';
+import { portfolioCacheOf } from '../../src/forecast/portfolio-cache.js';
 import { forgetKnownOperatingSystems } from '../../src/forecast/portfolio-refresh.js';
 import { portfolio, queryOf, store, type Portfolio } from '../support/portfolio-book.js';
-import { onPostgres, openTestDatabase } from '../support/test-database.js';
+import { onPostgres, openScratchDatabase, openTestDatabase } from '../support/test-database.js';
+import type { Principal } from '../../src/auth/principal.js';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
 
 /**
  * The portfolio's refresh events are summed in the database; the per-client engine is the definition. Random
@@ -175,6 +185,83 @@ describe('portfolio forecast: refresh events summed in the database', () => {
     expect(cells.map((cell) => cell.refreshCount)).toEqual([0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
     // The counts describe the inventory as it is: both are overdue, whatever the initiatives do.
     expect(summed.clients[0]!.counts).toEqual({ undated: 0, unpriced: 0, overdue: 2 });
+  });
+
+  it('when vacuum has marked the assets all-visible, then the refresh query reads them from the index alone and still agrees with the engine', async () => {
+    // A database of its own, so that the test decides when the table was vacuumed and how much it grew since.
+    const scratch = await openScratchDatabase();
+    try {
+      const { db } = scratch;
+      // The statements the service sends, captured as it sends them, so that the plan examined is the product's own.
+      const sent: RootOperationNode[] = [];
+      const recorded = db.withPlugin({
+        transformQuery: ({ node }) => {
+          sent.push(node);
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      });
+      /** How the refresh query's plan reads `assets` under the settings it runs with, and whether those rule out a sequential scan. */
+      const planned = async (auth: Principal, book: Portfolio) => {
+        sent.length = 0;
+        portfolioCacheOf(db).clear();
+        const result = await portfolioForecast(recorded, auth, queryOf(book), '2026-11-22');
+        const statements = sent.map((node) => db.getExecutor().compileQuery(node, createQueryId()));
+        const settle = statements.find((statement) => statement.sql.includes("set_config('enable_seqscan'"));
+        const refresh = statements.find((statement) =>
+          statement.sql.includes('group by client_id, unknown_os'),
+        );
+        if (!settle || !refresh) throw new Error('the refresh query was not sent');
+        let seqscan = '';
+        const plan = await db.transaction().execute(async (trx) => {
+          await trx.executeQuery(settle);
+          seqscan = (await sql<{ on: string }>`select current_setting('enable_seqscan') as on`.execute(trx))
+            .rows[0]!.on;
+          const explained = CompiledQuery.raw(`explain (format json) ${refresh.sql}`, [
+            ...refresh.parameters,
+          ]);
+          return (await trx.executeQuery<{ 'QUERY PLAN': unknown }>(explained)).rows[0]!['QUERY PLAN'];
+        });
+        const scans: string[] = [];
+        const walk = (node: PlanNode) => {
+          if (node['Relation Name'] === 'assets')
+            scans.push(`${node['Node Type']} ${node['Index Name'] ?? ''}`.trim());
+          for (const child of node.Plans ?? []) walk(child);
+        };
+        walk((typeof plan === 'string' ? JSON.parse(plan) : (plan as { Plan: PlanNode }[]))[0].Plan);
+        return { scans, seqscan, result };
+      };
+      const allVisible = async () =>
+        (
+          await sql<{ fraction: number }>`
+            select relallvisible::float8 / greatest(1, pg_relation_size(oid) / current_setting('block_size')::int)
+                   as fraction
+            from pg_class where oid = 'assets'::regclass`.execute(db)
+        ).rows[0]!.fraction;
+
+      const [first, ...others] = fc.sample(portfolio, { numRuns: 4, seed: 8 });
+      const firstAuth = await store(db, first!);
+      // Never vacuumed: nothing is known to be all-visible, and the planner chooses as it would.
+      expect((await planned(firstAuth, first!)).seqscan).toBe('on');
+
+      for (const book of others) {
+        const auth = await store(db, book);
+        await sql`vacuum analyze assets`.execute(db);
+        const { scans, seqscan, result } = await planned(auth, book);
+        expect(seqscan).toBe('off');
+        expect(scans).toEqual(['Index Only Scan assets_msp_client_idx']);
+        expect(result).toEqual(
+          await portfolioForecast(db, auth, queryOf(book), '2026-11-22', { refresh: 'engine' }),
+        );
+      }
+
+      // Rows written since the last vacuum grow the table past the pages it marked: the planner chooses again.
+      let auth = firstAuth;
+      while ((await allVisible()) >= 0.9) auth = await store(db, first!);
+      expect((await planned(auth, first!)).seqscan).toBe('on');
+    } finally {
+      await scratch.close();
+    }
   });
 
   it('answers for its own MSP only', async () => {
