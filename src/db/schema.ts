@@ -121,6 +121,10 @@ export interface AssetTable {
   external_id: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+  /** date_key(coalesce(in_service_on, purchased_on)), kept by PostgreSQL for the portfolio's refresh query. */
+  in_service_key: ColumnType<number | null, never, never>;
+  /** date_key(end_of_support_on), kept by PostgreSQL for the portfolio's refresh query. */
+  end_of_support_key: ColumnType<number | null, never, never>;
 }
 
 export interface RecurringCostTable {
@@ -487,6 +491,8 @@ export const schemaColumns: { [Table in keyof DB]: readonly string[] } = {
     'external_id',
     'created_at',
     'updated_at',
+    'in_service_key',
+    'end_of_support_key',
   ]),
   recurring_costs: columnsOf<RecurringCostTable>()([
     'id',

@@ -122,16 +122,16 @@ from
           g.client_id,
           g.base,
           g.bps,
-          width_bucket(g.on_date, $1::date[]) as period,
-          width_bucket(g.on_date, $2::date[]) as y,
-          g.base is not null and g.bps <> 0 and width_bucket(g.on_date, $3::date[]) > 0 as escalated
+          width_bucket(g.on_date, $1::int[]) as period,
+          width_bucket(g.on_date, $2::int[]) as y,
+          g.base is not null and g.bps <> 0 and width_bucket(g.on_date, $3::int[]) > 0 as escalated
         from
           (
             select
               w.client_id,
               w.base,
               w.bps,
-              (w.anchor + make_interval(months => w.k * w.months))::date as on_date,
+              (case when w.anchor & 31 <= 28 then w.anchor + 32 * (w.k * w.months) else ((w.anchor >> 5) + w.k * w.months) * 32 + least(w.anchor & 31, case when ((w.anchor >> 5) + w.k * w.months) % 12 = 1 then case when (((w.anchor >> 5) + w.k * w.months) / 12) % 4 = 0 and ((((w.anchor >> 5) + w.k * w.months) / 12) % 100 <> 0 or (((w.anchor >> 5) + w.k * w.months) / 12) % 400 = 0) then 29 else 28 end else 31 - ((w.anchor >> 5) + w.k * w.months) % 12 % 7 % 2 end) end) as on_date,
               pg_is_in_recovery() as unflattened
             from
               (
@@ -141,14 +141,14 @@ from
                   s.bps,
                   s.anchor,
                   s.months,
-                  generate_series(s.k0 + 2, ($4::date - s.anchor) / 28 / s.months) as k
+                  generate_series(s.k0 + 2, ($4::int - (s.anchor >> 5)) / s.months) as k
                 from
                   (
                     select
                       t.*,
                       case when t.replaced_on is not null then 1 else 0 end as k0,
-                      case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $5::date) else greatest(t.age_due, $6::date) end as anchor,
-                      case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
+                      case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support > t.in_service and t.end_of_support < t.age_due then greatest(t.end_of_support, $5::int) else greatest(t.age_due, $6::int) end as anchor,
+                      case when t.end_of_support > t.in_service and t.end_of_support < t.age_due then t.end_of_support else t.age_due end as due,
                       pg_is_in_recovery() as unflattened
                     from
                       (
@@ -157,18 +157,18 @@ from
                           coalesce(a.lifecycle_months, r.what_if, r.months) as months,
                           coalesce(a.replacement_cost, r.cost, a.purchase_cost) as base,
                           r.bps as bps,
-                          r.due_soon_days as due_soon_days,
-                          coalesce(a.in_service_on, a.purchased_on) as in_service,
-                          a.end_of_support_on as end_of_support_on,
+                          r.due_soon_until as due_soon_until,
+                          a.in_service_key as in_service,
+                          a.end_of_support_key as end_of_support,
                           case when a.operating_system <> '' then a.operating_system end as unknown_os,
-                          (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, r.months)))::date as age_due,
-                          null::date as replaced_on,
+                          (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, r.months)) else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, r.months)) % 12 = 1 then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, r.months)) / 12) % 400 = 0) then 29 else 28 end else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, r.months)) % 12 % 7 % 2 end) end) as age_due,
+                          null::int as replaced_on,
                           false as upgraded,
                           pg_is_in_recovery() as unflattened
                         from
                           assets a
                         join
-                          unnest($7::text[], $8::int[], $9::int[], $10::bigint[], $11::int[], $12::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
+                          unnest($7::text[], $8::int[], $9::int[], $10::bigint[], $11::int[], $12::int[]) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
                         where
                           a.msp_id = $13
                           and a.status in ('active', 'in_storage')
@@ -176,11 +176,11 @@ from
                       ) t
                   ) s
                 where
-                  s.anchor + (s.k0 + 2) * s.months * 28 <= $15::date
+                  (s.anchor >> 5) + (s.k0 + 2) * s.months <= $15::int
               ) w
           ) g
         where
-          g.on_date <= $16::date
+          g.on_date <= $16::int
       ) v
   ) z
 group by
@@ -399,93 +399,102 @@ from
 
 select
   client_id,
-  unknown_os,
-  events,
-  esc_bps,
-  esc_base,
-  sum(plain)::text as plain,
-  count(*)::text as assets,
-  nullif(count(*) filter (where undated), 0)::text as undated,
-  nullif(count(*) filter (where unpriced), 0)::text as unpriced,
-  nullif(count(*) filter (where overdue), 0)::text as overdue,
-  nullif(count(*) filter (where due_soon), 0)::text as due_soon,
-  nullif(count(*) filter (where later), 0)::text as later
+  array_agg(distinct unknown_os) filter (where unknown_os is not null) as unknown_os,
+  string_agg(events || ',' || coalesce(esc_bps::text, '') || ',' || coalesce(esc_base::text, '') || ',' || coalesce(plain::text, '') || ',' || assets || ',' || coalesce(nullif(undated, 0)::text, '') || ',' || coalesce(nullif(unpriced, 0)::text, '') || ',' || coalesce(nullif(overdue, 0)::text, '') || ',' || coalesce(nullif(due_soon, 0)::text, '') || ',' || coalesce(nullif(later, 0)::text, ''), ';') as cells
 from
   (
     select
-      e.client_id,
-      e.unknown_os,
-      e.undated,
-      e.unpriced,
-      e.overdue,
-      e.due_soon,
-      e.later,
-      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::date[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::date then 4096 * (width_bucket(e.e1, $5::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::date[]) + 1) else 0 end) else 0 end as events,
-      case when e.escalates then e.bps end as esc_bps,
-      case when e.escalates then e.base end as esc_base,
-      case when not e.escalates then e.base end as plain
+      client_id,
+      unknown_os,
+      events,
+      esc_bps,
+      esc_base,
+      sum(plain) as plain,
+      count(*) as assets,
+      count(*) filter (where undated) as undated,
+      count(*) filter (where unpriced) as unpriced,
+      count(*) filter (where overdue) as overdue,
+      count(*) filter (where due_soon) as due_soon,
+      count(*) filter (where later) as later
     from
       (
         select
-          s.client_id,
-          s.unknown_os,
-          s.base,
-          s.bps,
-          s.base is not null and s.bps <> 0 as escalates,
-          s.in_service is null as undated,
-          s.base is null as unpriced,
-          s.due < $7::date as overdue,
-          s.due >= $8::date and s.due <= $9::date + s.due_soon_days as due_soon,
-          case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
-          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $10::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
-          s.anchor + (s.k0 + 2) * s.months * 28 <= $11::date as later,
-          pg_is_in_recovery() as unflattened
+          e.client_id,
+          e.unknown_os,
+          e.undated,
+          e.unpriced,
+          e.overdue,
+          e.due_soon,
+          e.later,
+          case when e.e0 <= $1::int then width_bucket(e.e0, $2::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::int[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::int then 4096 * (width_bucket(e.e1, $5::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::int[]) + 1) else 0 end) else 0 end as events,
+          case when e.escalates then e.bps end as esc_bps,
+          case when e.escalates then e.base end as esc_base,
+          case when not e.escalates then e.base end as plain
         from
           (
             select
-              t.*,
-              case when t.replaced_on is not null then 1 else 0 end as k0,
-              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $12::date) else greatest(t.age_due, $13::date) end as anchor,
-              case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
+              s.client_id,
+              s.unknown_os,
+              s.base,
+              s.bps,
+              s.base is not null and s.bps <> 0 as escalates,
+              s.in_service is null as undated,
+              s.base is null as unpriced,
+              s.due < $7::int as overdue,
+              s.due >= $8::int and s.due <= s.due_soon_until as due_soon,
+              case when s.k0 = 0 then s.anchor else (case when s.anchor & 31 <= 28 then s.anchor + 32 * (s.months) else ((s.anchor >> 5) + s.months) * 32 + least(s.anchor & 31, case when ((s.anchor >> 5) + s.months) % 12 = 1 then case when (((s.anchor >> 5) + s.months) / 12) % 4 = 0 and ((((s.anchor >> 5) + s.months) / 12) % 100 <> 0 or (((s.anchor >> 5) + s.months) / 12) % 400 = 0) then 29 else 28 end else 31 - ((s.anchor >> 5) + s.months) % 12 % 7 % 2 end) end) end as e0,
+              case when (s.anchor >> 5) + (s.k0 + 1) * s.months <= $9::int then (case when s.anchor & 31 <= 28 then s.anchor + 32 * ((s.k0 + 1) * s.months) else ((s.anchor >> 5) + (s.k0 + 1) * s.months) * 32 + least(s.anchor & 31, case when ((s.anchor >> 5) + (s.k0 + 1) * s.months) % 12 = 1 then case when (((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 4 = 0 and ((((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 100 <> 0 or (((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 400 = 0) then 29 else 28 end else 31 - ((s.anchor >> 5) + (s.k0 + 1) * s.months) % 12 % 7 % 2 end) end) end as e1,
+              (s.anchor >> 5) + (s.k0 + 2) * s.months <= $10::int as later,
               pg_is_in_recovery() as unflattened
             from
               (
                 select
-                  a.client_id,
-                  coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
-                  coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
-                  coalesce(cp.bps, r.bps) as bps,
-                  coalesce(cp.due_soon_days, r.due_soon_days) as due_soon_days,
-                  coalesce(a.in_service_on, a.purchased_on) as in_service,
-                  coalesce(a.end_of_support_on, c.end_of_support_on) as end_of_support_on,
-                  case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
-                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)))::date as age_due,
-                  x.replaced_on,
-                  coalesce(x.upgraded, false) as upgraded,
+                  t.*,
+                  case when t.replaced_on is not null then 1 else 0 end as k0,
+                  case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support > t.in_service and t.end_of_support < t.age_due then greatest(t.end_of_support, $11::int) else greatest(t.age_due, $12::int) end as anchor,
+                  case when t.end_of_support > t.in_service and t.end_of_support < t.age_due then t.end_of_support else t.age_due end as due,
                   pg_is_in_recovery() as unflattened
                 from
-                  assets a
-                join
-                  unnest($14::text[], $15::int[], $16::int[], $17::bigint[], $18::int[], $19::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
-                left join
-                  unnest($20::uuid[], $21::text[], $22::int[], $23::bigint[], $24::int[], $25::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
-                left join
-                  unnest($26::text[], $27::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
-                left join
-                  unnest($28::uuid[], $29::uuid[], $30::date[], $31::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
-                where
-                  a.msp_id = $32
-                  and a.status in ('active', 'in_storage')
-              ) t
-          ) s
-      ) e
-  ) z
+                  (
+                    select
+                      a.client_id,
+                      coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+                      coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+                      coalesce(cp.bps, r.bps) as bps,
+                      coalesce(cp.due_soon_until, r.due_soon_until) as due_soon_until,
+                      a.in_service_key as in_service,
+                      coalesce(a.end_of_support_key, c.end_of_support) as end_of_support,
+                      case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
+                      (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1 then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
+                      x.replaced_on,
+                      coalesce(x.upgraded, false) as upgraded,
+                      pg_is_in_recovery() as unflattened
+                    from
+                      assets a
+                    join
+                      unnest($13::text[], $14::int[], $15::int[], $16::bigint[], $17::int[], $18::int[]) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
+                    left join
+                      unnest($19::uuid[], $20::text[], $21::int[], $22::bigint[], $23::int[], $24::int[]) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
+                    left join
+                      unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system
+                    left join
+                      unnest($27::uuid[], $28::uuid[], $29::int[], $30::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                    where
+                      a.msp_id = $31
+                      and a.status in ('active', 'in_storage')
+                  ) t
+              ) s
+          ) e
+      ) z
+    group by
+      client_id,
+      unknown_os,
+      events,
+      esc_bps,
+      esc_base
+  ) g
 group by
-  client_id,
-  unknown_os,
-  events,
-  esc_bps,
-  esc_base
+  client_id
 
 -- refreshCellsByClient (some clients)
 
@@ -507,91 +516,100 @@ from
 
 select
   client_id,
-  unknown_os,
-  events,
-  esc_bps,
-  esc_base,
-  sum(plain)::text as plain,
-  count(*)::text as assets,
-  nullif(count(*) filter (where undated), 0)::text as undated,
-  nullif(count(*) filter (where unpriced), 0)::text as unpriced,
-  nullif(count(*) filter (where overdue), 0)::text as overdue,
-  nullif(count(*) filter (where due_soon), 0)::text as due_soon,
-  nullif(count(*) filter (where later), 0)::text as later
+  array_agg(distinct unknown_os) filter (where unknown_os is not null) as unknown_os,
+  string_agg(events || ',' || coalesce(esc_bps::text, '') || ',' || coalesce(esc_base::text, '') || ',' || coalesce(plain::text, '') || ',' || assets || ',' || coalesce(nullif(undated, 0)::text, '') || ',' || coalesce(nullif(unpriced, 0)::text, '') || ',' || coalesce(nullif(overdue, 0)::text, '') || ',' || coalesce(nullif(due_soon, 0)::text, '') || ',' || coalesce(nullif(later, 0)::text, ''), ';') as cells
 from
   (
     select
-      e.client_id,
-      e.unknown_os,
-      e.undated,
-      e.unpriced,
-      e.overdue,
-      e.due_soon,
-      e.later,
-      case when e.e0 <= $1::date then width_bucket(e.e0, $2::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::date[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::date then 4096 * (width_bucket(e.e1, $5::date[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::date[]) + 1) else 0 end) else 0 end as events,
-      case when e.escalates then e.bps end as esc_bps,
-      case when e.escalates then e.base end as esc_base,
-      case when not e.escalates then e.base end as plain
+      client_id,
+      unknown_os,
+      events,
+      esc_bps,
+      esc_base,
+      sum(plain) as plain,
+      count(*) as assets,
+      count(*) filter (where undated) as undated,
+      count(*) filter (where unpriced) as unpriced,
+      count(*) filter (where overdue) as overdue,
+      count(*) filter (where due_soon) as due_soon,
+      count(*) filter (where later) as later
     from
       (
         select
-          s.client_id,
-          s.unknown_os,
-          s.base,
-          s.bps,
-          s.base is not null and s.bps <> 0 as escalates,
-          s.in_service is null as undated,
-          s.base is null as unpriced,
-          s.due < $7::date as overdue,
-          s.due >= $8::date and s.due <= $9::date + s.due_soon_days as due_soon,
-          case when s.k0 = 0 then s.anchor else (s.anchor + make_interval(months => s.months))::date end as e0,
-          case when s.anchor + (s.k0 + 1) * s.months * 28 <= $10::date then (s.anchor + make_interval(months => (s.k0 + 1) * s.months))::date end as e1,
-          s.anchor + (s.k0 + 2) * s.months * 28 <= $11::date as later,
-          pg_is_in_recovery() as unflattened
+          e.client_id,
+          e.unknown_os,
+          e.undated,
+          e.unpriced,
+          e.overdue,
+          e.due_soon,
+          e.later,
+          case when e.e0 <= $1::int then width_bucket(e.e0, $2::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::int[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::int then 4096 * (width_bucket(e.e1, $5::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::int[]) + 1) else 0 end) else 0 end as events,
+          case when e.escalates then e.bps end as esc_bps,
+          case when e.escalates then e.base end as esc_base,
+          case when not e.escalates then e.base end as plain
         from
           (
             select
-              t.*,
-              case when t.replaced_on is not null then 1 else 0 end as k0,
-              case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then greatest(t.end_of_support_on, $12::date) else greatest(t.age_due, $13::date) end as anchor,
-              case when t.end_of_support_on > t.in_service and t.end_of_support_on < t.age_due then t.end_of_support_on else t.age_due end as due,
+              s.client_id,
+              s.unknown_os,
+              s.base,
+              s.bps,
+              s.base is not null and s.bps <> 0 as escalates,
+              s.in_service is null as undated,
+              s.base is null as unpriced,
+              s.due < $7::int as overdue,
+              s.due >= $8::int and s.due <= s.due_soon_until as due_soon,
+              case when s.k0 = 0 then s.anchor else (case when s.anchor & 31 <= 28 then s.anchor + 32 * (s.months) else ((s.anchor >> 5) + s.months) * 32 + least(s.anchor & 31, case when ((s.anchor >> 5) + s.months) % 12 = 1 then case when (((s.anchor >> 5) + s.months) / 12) % 4 = 0 and ((((s.anchor >> 5) + s.months) / 12) % 100 <> 0 or (((s.anchor >> 5) + s.months) / 12) % 400 = 0) then 29 else 28 end else 31 - ((s.anchor >> 5) + s.months) % 12 % 7 % 2 end) end) end as e0,
+              case when (s.anchor >> 5) + (s.k0 + 1) * s.months <= $9::int then (case when s.anchor & 31 <= 28 then s.anchor + 32 * ((s.k0 + 1) * s.months) else ((s.anchor >> 5) + (s.k0 + 1) * s.months) * 32 + least(s.anchor & 31, case when ((s.anchor >> 5) + (s.k0 + 1) * s.months) % 12 = 1 then case when (((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 4 = 0 and ((((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 100 <> 0 or (((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 400 = 0) then 29 else 28 end else 31 - ((s.anchor >> 5) + (s.k0 + 1) * s.months) % 12 % 7 % 2 end) end) end as e1,
+              (s.anchor >> 5) + (s.k0 + 2) * s.months <= $10::int as later,
               pg_is_in_recovery() as unflattened
             from
               (
                 select
-                  a.client_id,
-                  coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
-                  coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
-                  coalesce(cp.bps, r.bps) as bps,
-                  coalesce(cp.due_soon_days, r.due_soon_days) as due_soon_days,
-                  coalesce(a.in_service_on, a.purchased_on) as in_service,
-                  coalesce(a.end_of_support_on, c.end_of_support_on) as end_of_support_on,
-                  case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
-                  (coalesce(a.in_service_on, a.purchased_on) + make_interval(months => coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)))::date as age_due,
-                  x.replaced_on,
-                  coalesce(x.upgraded, false) as upgraded,
+                  t.*,
+                  case when t.replaced_on is not null then 1 else 0 end as k0,
+                  case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support > t.in_service and t.end_of_support < t.age_due then greatest(t.end_of_support, $11::int) else greatest(t.age_due, $12::int) end as anchor,
+                  case when t.end_of_support > t.in_service and t.end_of_support < t.age_due then t.end_of_support else t.age_due end as due,
                   pg_is_in_recovery() as unflattened
                 from
-                  assets a
-                join
-                  unnest($14::text[], $15::int[], $16::int[], $17::bigint[], $18::int[], $19::int[]) as r(category, what_if, months, cost, bps, due_soon_days) on r.category = a.category
-                left join
-                  unnest($20::uuid[], $21::text[], $22::int[], $23::bigint[], $24::int[], $25::int[]) as cp(client_id, category, months, cost, bps, due_soon_days) on cp.client_id = a.client_id and cp.category = a.category
-                left join
-                  unnest($26::text[], $27::date[]) as c(os, end_of_support_on) on c.os = a.operating_system
-                left join
-                  unnest($28::uuid[], $29::uuid[], $30::date[], $31::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
-                where
-                  a.msp_id = $32
-                  and a.status in ('active', 'in_storage')
-                  and a.client_id = any($33::uuid[])
-              ) t
-          ) s
-      ) e
-  ) z
+                  (
+                    select
+                      a.client_id,
+                      coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+                      coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+                      coalesce(cp.bps, r.bps) as bps,
+                      coalesce(cp.due_soon_until, r.due_soon_until) as due_soon_until,
+                      a.in_service_key as in_service,
+                      coalesce(a.end_of_support_key, c.end_of_support) as end_of_support,
+                      case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
+                      (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1 then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
+                      x.replaced_on,
+                      coalesce(x.upgraded, false) as upgraded,
+                      pg_is_in_recovery() as unflattened
+                    from
+                      assets a
+                    join
+                      unnest($13::text[], $14::int[], $15::int[], $16::bigint[], $17::int[], $18::int[]) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
+                    left join
+                      unnest($19::uuid[], $20::text[], $21::int[], $22::bigint[], $23::int[], $24::int[]) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
+                    left join
+                      unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system
+                    left join
+                      unnest($27::uuid[], $28::uuid[], $29::int[], $30::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                    where
+                      a.msp_id = $31
+                      and a.status in ('active', 'in_storage')
+                      and a.client_id = any($32::uuid[])
+                  ) t
+              ) s
+          ) e
+      ) z
+    group by
+      client_id,
+      unknown_os,
+      events,
+      esc_bps,
+      esc_base
+  ) g
 group by
-  client_id,
-  unknown_os,
-  events,
-  esc_bps,
-  esc_base
+  client_id

@@ -88,22 +88,32 @@ export async function addRefreshCellsFromDatabase(
 
   const withLater = new Set<string>();
   /** Adds to a client's cells; a client whose sums leave the exact range is left to the caller. */
-  const feed = (clientId: string, work: (accumulator: ForecastAccumulator) => void) => {
+  function feed<Input>(
+    clientId: string,
+    add: (accumulator: ForecastAccumulator, input: Input) => void,
+    input: Input,
+  ) {
     const client = clients.get(clientId);
     if (client === undefined || failed.has(clientId)) return;
     try {
-      work(client.accumulator);
+      add(client.accumulator, input);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       failed.add(clientId);
     }
-  };
+  }
+  const { dueSoon: DUE_SOON, later: LATER } = repository.REFRESH_CELL;
   for (const row of rows) {
-    if (dueSoon !== undefined && row.due_soon !== null) {
-      dueSoon.set(row.client_id, (dueSoon.get(row.client_id) ?? 0) + Number(row.due_soon));
+    const clientId = row.client_id;
+    let clientDueSoon = 0;
+    repository.forEachRefreshCell(row.cells, (cell) => {
+      if (cell[DUE_SOON]! > 0) clientDueSoon += cell[DUE_SOON]!;
+      if (cell[LATER]! > 0) withLater.add(clientId);
+      feed(clientId, addCell, cell);
+    });
+    if (dueSoon !== undefined && clientDueSoon > 0) {
+      dueSoon.set(clientId, (dueSoon.get(clientId) ?? 0) + clientDueSoon);
     }
-    if (row.later !== null) withLater.add(row.client_id);
-    feed(row.client_id, (accumulator) => addRow(accumulator, row));
   }
   if (withLater.size > 0) {
     const later = await repository.laterRefreshCellsByClient(db, mspId, {
@@ -112,40 +122,52 @@ export async function addRefreshCellsFromDatabase(
       clientIds: [...withLater],
     });
     for (const row of later) {
-      feed(row.client_id, (accumulator) => {
-        const count = Number(row.refreshes);
-        let amount = row.plain === null ? 0 : Number(row.plain);
-        // The same rounding as the engine's, once per distinct charge: every event here has this amount.
-        if (row.esc_base !== null) amount += escalate(Number(row.esc_base), row.esc_bps!, row.esc_y!) * count;
-        accumulator.addRefreshCell(row.period, amount, count);
-      });
+      feed(
+        row.client_id,
+        (accumulator, row) => {
+          const count = Number(row.refreshes);
+          let amount = row.plain === null ? 0 : Number(row.plain);
+          // The same rounding as the engine's, once per distinct charge: every event here has this amount.
+          if (row.esc_base !== null)
+            amount += escalate(Number(row.esc_base), row.esc_bps!, row.esc_y!) * count;
+          accumulator.addRefreshCell(row.period, amount, count);
+        },
+        row,
+      );
     }
   }
   return failed;
 }
 
-/** Adds one row of {@link repository.refreshCellsByClient}: its assets' counts and their first two events. */
-function addRow(accumulator: ForecastAccumulator, row: repository.RefreshCellRow): void {
-  if (row.undated !== null || row.unpriced !== null || row.overdue !== null) {
+/** Adds one group of {@link repository.refreshCellsByClient}: its assets' counts and their first two events. */
+function addCell(accumulator: ForecastAccumulator, cell: Float64Array): void {
+  const { events, escBps, escBase, plain, assets, undated, unpriced, overdue } = repository.REFRESH_CELL;
+  if (cell[undated]! > 0 || cell[unpriced]! > 0 || cell[overdue]! > 0) {
     accumulator.addAssetCounts({
-      undated: Number(row.undated ?? 0),
-      unpriced: Number(row.unpriced ?? 0),
-      overdue: Number(row.overdue ?? 0),
+      undated: countIn(cell, undated),
+      unpriced: countIn(cell, unpriced),
+      overdue: countIn(cell, overdue),
     });
   }
-  // Every asset of the row has its first event, and its second when there is one, each at the same charge.
-  const count = Number(row.assets);
-  repository.forEachRefreshEvent(row.events, (period, years) =>
-    accumulator.addRefreshCell(period, chargesOf(row, years, count), count),
+  // Every asset of the group has its first event, and its second when there is one, each at the same charge.
+  const count = cell[assets]!;
+  const base = cell[escBase]!;
+  repository.forEachRefreshEvent(cell[events]!, (period, years) =>
+    accumulator.addRefreshCell(
+      period,
+      Number.isNaN(base)
+        ? countIn(cell, plain)
+        : // The same rounding as the engine's, once per distinct charge: every event here has this amount.
+          (years > 0 ? escalate(base, cell[escBps]!, years) : base) * count,
+      count,
+    ),
   );
 }
 
-/** What `count` events of a row cost in a period `years` escalation years from asOf. */
-function chargesOf(row: repository.RefreshCellRow, years: number, count: number): number {
-  if (row.esc_base === null) return Number(row.plain ?? 0);
-  const base = Number(row.esc_base);
-  // The same rounding as the engine's, once per distinct charge: every event here has this amount.
-  return (years > 0 ? escalate(base, row.esc_bps!, years) : base) * count;
+/** A packed group's field whose absence means zero. */
+function countIn(cell: Float64Array, field: number): number {
+  const value = cell[field]!;
+  return Number.isNaN(value) ? 0 : value;
 }
 
 /**
@@ -185,7 +207,7 @@ function policiesOf(
  * Runs a query that needs the catalogue's end of support for each operating-system text, with the texts this process
  * already knows; when rows name texts it does not, asks the engine's catalogue for them and runs it once more.
  */
-async function withCatalogue<Row extends { unknown_os: string | null }>(
+async function withCatalogue<Row extends { unknown_os: readonly string[] | null }>(
   rules: LifecycleRules,
   run: (catalogue: repository.RefreshCellsQuery['catalogue']) => Promise<Row[]>,
 ): Promise<{ rows: Row[]; catalogue: repository.RefreshCellsQuery['catalogue'] }> {
@@ -194,7 +216,7 @@ async function withCatalogue<Row extends { unknown_os: string | null }>(
     [...lookedUp].map(([operatingSystem, endOfSupportOn]) => ({ operatingSystem, endOfSupportOn }));
   const first = catalogueOf();
   const rows = await run(first);
-  const unknown = new Set(rows.flatMap((row) => (row.unknown_os === null ? [] : [row.unknown_os])));
+  const unknown = new Set(rows.flatMap((row) => row.unknown_os ?? []));
   if (unknown.size === 0) return { rows, catalogue: first };
   for (const operatingSystem of unknown) {
     const key = rules.catalogueFacts(operatingSystem).endOfSupportKey;

@@ -4,7 +4,8 @@ import type { Database } from '../../src/db/database.js';
 import { portfolioForecast } from '../../src/forecast/forecast.service.js';
 import { lifecycleRulesOf, refreshClockOf, type LifecycleRules } from '../../src/domain/refresh-clock.js';
 import { forecastContextFor, planningFactsByClient } from '../../src/forecast/forecast-context.js';
-import { assetBatches } from '../../src/forecast/forecast.repository.js';
+import { addMonthsSql, assetBatches } from '../../src/forecast/forecast.repository.js';
+import { addMonthsToKey, dateKeyOf, isoDateOfKey } from '../../src/domain/dates.js';
 import { portfolioCacheOf } from '../../src/forecast/portfolio-cache.js';
 import { forgetKnownOperatingSystems } from '../../src/forecast/portfolio-refresh.js';
 import { portfolio, queryOf, store, type Portfolio } from '../support/portfolio-book.js';
@@ -31,6 +32,29 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await database.close();
+});
+
+describe('date keys in SQL', () => {
+  it('when every day from the 25th to the month’s end of years 1900 to 2101 is keyed and moved by up to 1,200 months, then date_key is the engine’s key and addMonthsSql lands where date + interval and addMonthsToKey do', async () => {
+    const steps = [0, 1, 2, 11, 12, 13, 23, 24, 25, 47, 48, 49, 97, 1200];
+    const { rows } = await sql<{ on: string; key: number; months: number; moved: number; expected: number }>`
+      select d::date::text as on, date_key(d::date) as key, n as months,
+             ${addMonthsSql(sql`date_key(d::date)`, sql`n`)} as moved,
+             date_key((d::date + make_interval(months => n))::date) as expected
+      from generate_series(date '1900-01-01', date '2101-12-31', interval '1 day') d,
+           unnest(${steps}::int[]) n
+      where extract(day from d) >= 25`.execute(database.db);
+    expect(rows.length).toBeGreaterThan(200 * 12 * 5 * steps.length);
+    const wrong = rows.filter(
+      (row) =>
+        row.key !== dateKeyOf(row.on) ||
+        row.moved !== row.expected ||
+        row.moved !== addMonthsToKey(row.key, row.months),
+    );
+    expect(
+      wrong.slice(0, 5).map((row) => ({ ...row, engine: isoDateOfKey(addMonthsToKey(row.key, row.months)) })),
+    ).toEqual([]);
+  });
 });
 
 describe('portfolio forecast: refresh events summed in the database', () => {

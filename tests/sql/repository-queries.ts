@@ -357,7 +357,9 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
           }),
       },
     },
-    forEachRefreshEvent: { notAQuery: 'reads the refresh events coded in a row' },
+    forEachRefreshEvent: { notAQuery: 'reads the refresh events coded in a group' },
+    forEachRefreshCell: { notAQuery: 'reads the groups packed in a row' },
+    addMonthsSql: { notAQuery: 'an expression that the refresh queries are built from' },
     laterRefreshCellsByClient: one((db) =>
       forecastRepository.laterRefreshCellsByClient(db, MSP, {
         ...REFRESH_CELLS_QUERY,
