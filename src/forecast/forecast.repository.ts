@@ -413,9 +413,9 @@ function assetClocks(mspId: string, query: RefreshCellsQuery) {
  * {@link laterRefreshCellsByClient}. The TypeScript engine stays the definition: tests/integration/
  * portfolio-forecast.test.ts holds these queries to it cell by cell.
  *
- * `date + interval 'n months'` clamps to the month's last day exactly as addMonths does, and every event is
- * computed from its clock's anchor, never chained. A whole month has at least 28 days, so `anchor + 28·n days`
- * is a lower bound of addMonths(anchor, n) that rules events out before any date arithmetic. Runs inside the
+ * Dates are date keys (see {@link addMonthsSql}), and every event is computed from its clock's anchor, never
+ * chained; an event's month index is the anchor's plus its months, which rules events out before the day is
+ * worked out. Runs inside the
  * caller's transaction (it sets how JIT compiles it and its work_mem for it alone).
  */
 export async function refreshCellsByClient(
