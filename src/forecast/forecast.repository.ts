@@ -5,7 +5,7 @@ import {
   recurringCostFieldsOf,
 } from '../recurring-costs/recurring-cost.repository.js';
 import { sql, type RawBuilder } from 'kysely';
-import { addDaysToKey, dateKeyOf } from '../domain/dates.js';
+import { addDaysToKey, type DateKey } from '../domain/dates.js';
 import type { ForecastAsset, Initiative, RecurringCost } from '../domain/forecast.types.js';
 
 /** Reads what a forecast needs, mapped to the pure engine's input types. Every query is scoped by MSP. */
@@ -186,21 +186,24 @@ export async function* assetBatches(
   }
 }
 
-/** What the portfolio's refresh queries need besides the MSP: the horizon and what the engine resolved in advance. */
+/**
+ * What the portfolio's refresh queries need besides the MSP: the horizon and what the engine resolved in advance.
+ * Dates are the engine's date keys, as the queries compare them (see {@link addMonthsSql}).
+ */
 export interface RefreshCellsQuery {
-  asOf: string;
+  asOfKey: DateKey;
   /** The horizon's last day. */
-  end: string;
+  endKey: DateKey;
   /** First days of the 2nd … last period, then a day after the horizon: `width_bucket` gives the period index. */
-  periodStarts: string[];
+  periodStartKeys: DateKey[];
   /** addMonths(asOf, 12j) for j = 1, 2, … past the horizon: `width_bucket` gives the escalation years. */
-  escalationSteps: string[];
+  escalationStepKeys: DateKey[];
   /** The lifecycle policies the engine resolved: see {@link RefreshPolicies}. */
   policies: RefreshPolicies;
   /** Product end of support by operating-system text, as the engine's catalogue lookup answered. */
-  catalogue: { operatingSystem: string; endOfSupportOn: string | null }[];
+  catalogue: { operatingSystem: string; endOfSupportKey: DateKey | null }[];
   /** What counting initiatives do to assets, as the engine decided (assetActionsOf). */
-  actions: { clientId: string; assetId: string; replacedOn: string | null; upgraded: boolean }[];
+  actions: { clientId: string; assetId: string; replacedKey: DateKey | null; upgraded: boolean }[];
   /** Only these clients' assets (a warm portfolio's stale clients); all of the MSP's when absent. */
   clientIds?: readonly string[];
 }
@@ -343,15 +346,13 @@ export interface RefreshPolicies {
  * The joins the MSP's data does not need (client policies, the catalogue, initiatives' actions) are left out.
  */
 function assetClocks(mspId: string, query: RefreshCellsQuery) {
-  const { asOf } = query;
+  const { asOfKey } = query;
   const { msp, client } = query.policies;
   const clientPolicies = client.length > 0;
   const catalogue = query.catalogue.length > 0;
   const actions = query.actions.length > 0;
-  const asOfKey = dateKeyOf(asOf);
-  // The last day of each policy's due-soon window, as a key: the query compares keys only.
+  // The last day of each policy's due-soon window: the query compares keys only.
   const dueSoonUntil = (days: number | null) => (days === null ? null : addDaysToKey(asOfKey, days));
-  const keyOf = (date: string | null) => (date === null ? null : dateKeyOf(date));
   const rules = sql`unnest(
       ${msp.map((r) => r.category)}::text[], ${msp.map((r) => r.whatIf)}::int[], ${msp.map((r) => r.months)}::int[],
       ${msp.map((r) => r.cost)}::bigint[], ${msp.map((r) => r.bps)}::int[],
@@ -363,11 +364,11 @@ function assetClocks(mspId: string, query: RefreshCellsQuery) {
       ${client.map((r) => r.bps)}::int[], ${client.map((r) => dueSoonUntil(r.dueSoonDays))}::int[]
     ) as cp(client_id, category, months, cost, bps, due_soon_until)`;
   const catalogueRows = sql`unnest(
-      ${query.catalogue.map((c) => c.operatingSystem)}::text[], ${query.catalogue.map((c) => keyOf(c.endOfSupportOn))}::int[]
+      ${query.catalogue.map((c) => c.operatingSystem)}::text[], ${query.catalogue.map((c) => c.endOfSupportKey)}::int[]
     ) as c(os, end_of_support)`;
   const actionRows = sql`unnest(
       ${query.actions.map((a) => a.clientId)}::uuid[], ${query.actions.map((a) => a.assetId)}::uuid[],
-      ${query.actions.map((a) => keyOf(a.replacedOn))}::int[], ${query.actions.map((a) => a.upgraded)}::boolean[]
+      ${query.actions.map((a) => a.replacedKey)}::int[], ${query.actions.map((a) => a.upgraded)}::boolean[]
     ) as x(client_id, asset_id, replaced_on, upgraded)`;
   const months = clientPolicies
     ? sql`coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)`
@@ -423,10 +424,8 @@ export async function refreshCellsByClient(
   mspId: string,
   query: RefreshCellsQuery,
 ): Promise<RefreshCellRow[]> {
-  const { asOf, end, periodStarts, escalationSteps } = query;
-  const [asOfKey, endKey] = [dateKeyOf(asOf), dateKeyOf(end)];
-  const [periodKeys, stepKeys] = [periodStarts.map(dateKeyOf), escalationSteps.map(dateKeyOf)];
-  if (periodStarts.length > EVENT_FIELD_LIMIT || escalationSteps.length > EVENT_FIELD_LIMIT) {
+  const { asOfKey, endKey, periodStartKeys: periodKeys, escalationStepKeys: stepKeys } = query;
+  if (periodKeys.length > EVENT_FIELD_LIMIT || stepKeys.length > EVENT_FIELD_LIMIT) {
     throw new RangeError('The horizon has more periods or escalation years than a refresh row can code');
   }
   await settleQuerySettings(db);
@@ -493,8 +492,7 @@ export async function laterRefreshCellsByClient(
   query: RefreshCellsQuery & { clientIds: readonly string[] },
 ): Promise<LaterRefreshCellRow[]> {
   await settleQuerySettings(db);
-  const endKey = dateKeyOf(query.end);
-  const [periodKeys, stepKeys] = [query.periodStarts.map(dateKeyOf), query.escalationSteps.map(dateKeyOf)];
+  const { endKey, periodStartKeys: periodKeys, escalationStepKeys: stepKeys } = query;
   const result = await sql<LaterRefreshCellRow>`
     select client_id, period, esc_bps, esc_y, esc_base, sum(plain)::text as plain, count(*)::text as refreshes
     from (

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { addDaysToKey, addMonthsToKey, isoDateOfKey } from '../domain/dates.js';
+import { addDaysToKey, addMonthsToKey, dateKeyOf, type DateKey } from '../domain/dates.js';
 import { assetActionsOf, resolveForecastContext, type ForecastAccumulator } from '../domain/forecast.js';
 import { ASSET_CATEGORIES, type ForecastContext, type Initiative } from '../domain/forecast.types.js';
 import { escalate } from '../domain/money.js';
@@ -19,7 +19,7 @@ import * as repository from './forecast.repository.js';
  */
 
 /** Operating-system texts already looked up, across requests: the catalogue is fixed for the process's life. */
-const knownEndOfSupport = new Map<string, string | null>();
+const knownEndOfSupport = new Map<string, DateKey | null>();
 const KNOWN_LIMIT = 10_000;
 
 export interface ClientRefreshInputs {
@@ -50,12 +50,12 @@ export async function addRefreshCellsFromDatabase(
   // policies differ.
   const { context: sample } = first.value;
   const { asOfKey, horizon, rules } = resolveForecastContext(sample);
-  const afterEnd = isoDateOfKey(addDaysToKey(horizon.endKey, 1));
-  const escalationSteps: string[] = [];
+  const afterEnd = addDaysToKey(horizon.endKey, 1);
+  const escalationSteps: DateKey[] = [];
   for (let years = 1; ; years++) {
     const step = addMonthsToKey(asOfKey, 12 * years);
     if (step > horizon.endKey) break;
-    escalationSteps.push(isoDateOfKey(step));
+    escalationSteps.push(step);
   }
   const actions: repository.RefreshCellsQuery['actions'] = [];
   for (const [clientId, { context, initiatives }] of clients) {
@@ -63,16 +63,16 @@ export async function addRefreshCellsFromDatabase(
       actions.push({
         clientId,
         assetId,
-        replacedOn: action.replacementId === null ? null : isoDateOfKey(action.replacementKey),
+        replacedKey: action.replacementId === null ? null : action.replacementKey,
         upgraded: action.upgraded,
       });
     }
   }
   const query: repository.RefreshCellsQuery = {
-    asOf: isoDateOfKey(asOfKey),
-    end: isoDateOfKey(horizon.endKey),
-    periodStarts: [...horizon.periods.slice(1).map((period) => period.start), afterEnd],
-    escalationSteps: [...escalationSteps, afterEnd],
+    asOfKey,
+    endKey: horizon.endKey,
+    periodStartKeys: [...horizon.periods.slice(1).map((period) => dateKeyOf(period.start)), afterEnd],
+    escalationStepKeys: [...escalationSteps, afterEnd],
     policies: policiesOf(sample, clients),
     catalogue: [],
     actions,
@@ -213,16 +213,16 @@ async function withCatalogue<Row extends { unknown_os: readonly string[] | null 
 ): Promise<{ rows: Row[]; catalogue: repository.RefreshCellsQuery['catalogue'] }> {
   const lookedUp = new Map(knownEndOfSupport);
   const catalogueOf = () =>
-    [...lookedUp].map(([operatingSystem, endOfSupportOn]) => ({ operatingSystem, endOfSupportOn }));
+    [...lookedUp].map(([operatingSystem, endOfSupportKey]) => ({ operatingSystem, endOfSupportKey }));
   const first = catalogueOf();
   const rows = await run(first);
   const unknown = new Set(rows.flatMap((row) => row.unknown_os ?? []));
   if (unknown.size === 0) return { rows, catalogue: first };
   for (const operatingSystem of unknown) {
     const key = rules.catalogueFacts(operatingSystem).endOfSupportKey;
-    const endOfSupportOn = key < 0 ? null : isoDateOfKey(key);
-    lookedUp.set(operatingSystem, endOfSupportOn);
-    if (knownEndOfSupport.size < KNOWN_LIMIT) knownEndOfSupport.set(operatingSystem, endOfSupportOn);
+    const endOfSupportKey = key < 0 ? null : key;
+    lookedUp.set(operatingSystem, endOfSupportKey);
+    if (knownEndOfSupport.size < KNOWN_LIMIT) knownEndOfSupport.set(operatingSystem, endOfSupportKey);
   }
   const complete = catalogueOf();
   const again = await run(complete);

@@ -6,6 +6,7 @@ import type { AssetFields, DateSources } from '../../src/assets/asset.fields.js'
 import { createClientBody, updateClientBody } from '../../src/clients/client.schemas.js';
 import * as clientRepository from '../../src/clients/client.repository.js';
 import type { DB } from '../../src/db/schema.js';
+import { dateKeyOf } from '../../src/domain/dates.js';
 import { buildDemoBook } from '../../src/demo/demo-data.js';
 import * as dashboardRepository from '../../src/dashboard/dashboard.repository.js';
 import * as demoRepository from '../../src/demo/demo.repository.js';
@@ -66,10 +67,10 @@ const OTHER_ID = '00000000-0000-4000-8000-000000000004';
 
 /** The portfolio's refresh queries: a short horizon with a what-if, a catalogue text and a replacement. */
 const REFRESH_CELLS_QUERY = {
-  asOf: '2026-11-22',
-  end: '2027-09-30',
-  periodStarts: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'],
-  escalationSteps: ['2027-10-01'],
+  asOfKey: dateKeyOf('2026-11-22'),
+  endKey: dateKeyOf('2027-09-30'),
+  periodStartKeys: ['2027-01-01', '2027-04-01', '2027-07-01', '2027-10-01'].map(dateKeyOf),
+  escalationStepKeys: [dateKeyOf('2027-10-01')],
   policies: {
     msp: [
       { category: 'laptop', months: 36, cost: 150_000, bps: 300, dueSoonDays: 180, whatIf: 48 },
@@ -77,8 +78,8 @@ const REFRESH_CELLS_QUERY = {
     ],
     client: [{ clientId: CLIENT, category: 'server', months: 72, cost: null, bps: null, dueSoonDays: null }],
   },
-  catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportOn: '2025-10-14' }],
-  actions: [{ clientId: CLIENT, assetId: ID, replacedOn: '2027-03-01', upgraded: false }],
+  catalogue: [{ operatingSystem: 'Windows 10 Pro', endOfSupportKey: dateKeyOf('2025-10-14') }],
+  actions: [{ clientId: CLIENT, assetId: ID, replacedKey: dateKeyOf('2027-03-01'), upgraded: false }],
 };
 const AT = new Date('2026-11-22T09:00:00.000Z');
 
