@@ -168,27 +168,8 @@ from
                         from
                           assets a
                         join
-                          unnest($7::text[], $8::int[], $9::int[], $10::bigint[], $11::int[], $12::int[]) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
-                        where
-                          a.msp_id = $13
-                          and a.status in ('active', 'in_storage')
-                          and a.client_id = any($14::uuid[])
-                      ) t
-                  ) s
-                where
-                  (s.anchor >> 5) + (s.k0 + 2) * s.months <= $15::int
-              ) w
-          ) g
-        where
-          g.on_date <= $16::int
-      ) v
-  ) z
-group by
-  client_id,
-  period,
-  esc_bps,
-  esc_y,
-  esc_base
+                          unnest($7::text[], $8::int[], $9::int[], $10::bigint[], $11::int[], $12::int[]) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category -- The status predicate is written as the index's, so that the planner can read the index.
+      where a.msp_id = $13 and a.status in ('active', 'in_storage
 
 -- listInitiatives (the MSP)
 
@@ -415,14 +396,14 @@ from
       events,
       esc_bps,
       esc_base,
-      sum((plain >> 24)::int) as plain_high,
-      sum((plain & 16777215)::int) as plain_low,
-      count(*) as assets,
-      count(*) filter (where undated) as undated,
-      count(*) filter (where unpriced) as unpriced,
-      count(*) filter (where overdue) as overdue,
-      count(*) filter (where due_soon) as due_soon,
-      count(*) filter (where later) as later
+      sum(weight * (plain >> 24)::int) as plain_high,
+      sum(weight * (plain & 16777215)::int) as plain_low,
+      sum(weight) as assets,
+      sum(weight) filter (where "undated") as undated,
+      sum(weight) filter (where "unpriced") as unpriced,
+      sum(weight) filter (where "overdue") as overdue,
+      sum(weight) filter (where "due_soon") as due_soon,
+      sum(weight) filter (where "later") as later
     from
       (
         select
@@ -433,6 +414,7 @@ from
           e.overdue,
           e.due_soon,
           e.later,
+          weight,
           case when e.e0 <= $1::int then width_bucket(e.e0, $2::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::int[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::int then 4096 * (width_bucket(e.e1, $5::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::int[]) + 1) else 0 end) else 0 end as events,
           case when e.escalates then e.bps end as esc_bps,
           case when e.escalates then e.base end as esc_base,
@@ -444,6 +426,7 @@ from
               s.unknown_os,
               s.base,
               s.bps,
+              weight,
               s.base is not null and s.bps <> 0 as escalates,
               s.in_service is null as undated,
               s.base is null as unpriced,
@@ -473,8 +456,9 @@ from
                       coalesce(a.end_of_support_key, c.end_of_support) as end_of_support,
                       case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
                       (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1 then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
-                      x.replaced_on,
-                      coalesce(x.upgraded, false) as upgraded,
+                      1 as weight,
+                      null::int as replaced_on,
+                      false as upgraded,
                       pg_is_in_recovery() as unflattened
                     from
                       assets a
@@ -483,11 +467,49 @@ from
                     left join
                       unnest($19::uuid[], $20::text[], $21::int[], $22::bigint[], $23::int[], $24::int[]) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
                     left join
-                      unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system
-                    left join
-                      unnest($27::uuid[], $28::uuid[], $29::int[], $30::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                      unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system -- The status predicate is written as the index's, so that the planner can read the index.
+      where a.msp_id = $27 and a.status in ('active', 'in_storage')
+      
+      union all
+      
+      select a.client_id, coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+             coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+             coalesce(cp.bps, r.bps) as bps,
+             coalesce(cp.due_soon_until, r.due_soon_until) as due_soon_until,
+             a.in_service_key as in_service,
+             coalesce(a.end_of_support_key, c.end_of_support)
+               as end_of_support,
+             case when c.os is null and a.operating_system <> '' then a.operating_system end
+               as unknown_os,
+             (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months))
+                          else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1
+                           then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end
+                           else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
+             v.weight, v.replaced_on, v.upgraded,
+             pg_is_in_recovery() as unflattened
+      from assets a
+          join unnest(
+      $28::uuid[], $29::uuid[],
+      $30::int[], $31::boolean[]
+    ) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+          cross join lateral (values (-1, null::int, false), (1, x.replaced_on, coalesce(x.upgraded, false)))
+            as v(weight, replaced_on, upgraded)
+      join unnest(
+      $32::text[], $33::int[], $34::int[],
+      $35::bigint[], $36::int[],
+      $37::int[]
+    ) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
+      left join unnest(
+      $38::uuid[], $39::text[],
+      $40::int[], $41::bigint[],
+      $42::int[], $43::int[]
+    ) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
+      left join unnest(
+      $44::text[], $45::int[]
+    ) as c(os, end_of_support) on c.os = a.operating_system
+      -- The status predicate is written as the index's, so that the planner can read the index.
                     where
-                      a.msp_id = $31
+                      a.msp_id = $46
                       and a.status in ('active', 'in_storage')
                   ) t
               ) s
@@ -498,7 +520,9 @@ from
       unknown_os,
       events,
       esc_bps,
-      esc_base
+      esc_base -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
+    having
+      sum(weight) <> 0
   ) g
 group by
   client_id
@@ -539,14 +563,14 @@ from
       events,
       esc_bps,
       esc_base,
-      sum((plain >> 24)::int) as plain_high,
-      sum((plain & 16777215)::int) as plain_low,
-      count(*) as assets,
-      count(*) filter (where undated) as undated,
-      count(*) filter (where unpriced) as unpriced,
-      count(*) filter (where overdue) as overdue,
-      count(*) filter (where due_soon) as due_soon,
-      count(*) filter (where later) as later
+      sum(weight * (plain >> 24)::int) as plain_high,
+      sum(weight * (plain & 16777215)::int) as plain_low,
+      sum(weight) as assets,
+      sum(weight) filter (where "undated") as undated,
+      sum(weight) filter (where "unpriced") as unpriced,
+      sum(weight) filter (where "overdue") as overdue,
+      sum(weight) filter (where "due_soon") as due_soon,
+      sum(weight) filter (where "later") as later
     from
       (
         select
@@ -557,6 +581,7 @@ from
           e.overdue,
           e.due_soon,
           e.later,
+          weight,
           case when e.e0 <= $1::int then width_bucket(e.e0, $2::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e0, $3::int[]) + 1) else 0 end else 0 end + case when e.e1 <= $4::int then 4096 * (width_bucket(e.e1, $5::int[]) + 1 + case when e.escalates then 64 * (width_bucket(e.e1, $6::int[]) + 1) else 0 end) else 0 end as events,
           case when e.escalates then e.bps end as esc_bps,
           case when e.escalates then e.base end as esc_base,
@@ -568,6 +593,7 @@ from
               s.unknown_os,
               s.base,
               s.bps,
+              weight,
               s.base is not null and s.bps <> 0 as escalates,
               s.in_service is null as undated,
               s.base is null as unpriced,
@@ -597,8 +623,9 @@ from
                       coalesce(a.end_of_support_key, c.end_of_support) as end_of_support,
                       case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
                       (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1 then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
-                      x.replaced_on,
-                      coalesce(x.upgraded, false) as upgraded,
+                      1 as weight,
+                      null::int as replaced_on,
+                      false as upgraded,
                       pg_is_in_recovery() as unflattened
                     from
                       assets a
@@ -607,13 +634,51 @@ from
                     left join
                       unnest($19::uuid[], $20::text[], $21::int[], $22::bigint[], $23::int[], $24::int[]) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
                     left join
-                      unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system
-                    left join
-                      unnest($27::uuid[], $28::uuid[], $29::int[], $30::boolean[]) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+                      unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system -- The status predicate is written as the index's, so that the planner can read the index.
+      where a.msp_id = $27 and a.status in ('active', 'in_storage')
+      and a.client_id = any($28::uuid[])
+      union all
+      
+      select a.client_id, coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+             coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+             coalesce(cp.bps, r.bps) as bps,
+             coalesce(cp.due_soon_until, r.due_soon_until) as due_soon_until,
+             a.in_service_key as in_service,
+             coalesce(a.end_of_support_key, c.end_of_support)
+               as end_of_support,
+             case when c.os is null and a.operating_system <> '' then a.operating_system end
+               as unknown_os,
+             (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months))
+                          else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1
+                           then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end
+                           else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
+             v.weight, v.replaced_on, v.upgraded,
+             pg_is_in_recovery() as unflattened
+      from assets a
+          join unnest(
+      $29::uuid[], $30::uuid[],
+      $31::int[], $32::boolean[]
+    ) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+          cross join lateral (values (-1, null::int, false), (1, x.replaced_on, coalesce(x.upgraded, false)))
+            as v(weight, replaced_on, upgraded)
+      join unnest(
+      $33::text[], $34::int[], $35::int[],
+      $36::bigint[], $37::int[],
+      $38::int[]
+    ) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
+      left join unnest(
+      $39::uuid[], $40::text[],
+      $41::int[], $42::bigint[],
+      $43::int[], $44::int[]
+    ) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
+      left join unnest(
+      $45::text[], $46::int[]
+    ) as c(os, end_of_support) on c.os = a.operating_system
+      -- The status predicate is written as the index's, so that the planner can read the index.
                     where
-                      a.msp_id = $31
+                      a.msp_id = $47
                       and a.status in ('active', 'in_storage')
-                      and a.client_id = any($32::uuid[])
+                      and a.client_id = any($48::uuid[])
                   ) t
               ) s
           ) e
@@ -623,7 +688,9 @@ from
       unknown_os,
       events,
       esc_bps,
-      esc_base
+      esc_base -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
+    having
+      sum(weight) <> 0
   ) g
 group by
   client_id

@@ -343,7 +343,13 @@ export interface RefreshPolicies {
  * wherever it is used (flattened, the query costs 2.6 times the CPU); unlike `offset 0` it does not keep the query
  * from running in parallel workers, and the function only reads a flag (a set-returning function or
  * `clock_timestamp()` measurably cost more per row).
- * The joins the MSP's data does not need (client policies, the catalogue, initiatives' actions) are left out.
+ * The joins the MSP's data does not need (client policies, the catalogue) are left out.
+ *
+ * The assets come from their own index (migration 20261208000100), which has no asset ids. Initiatives act on a
+ * few assets by id (`query.actions`), so when there are any, each row carries a `weight`: every asset counts once
+ * as if nothing acted on it, and each acted-on asset, read again by id, once more with weight −1 as it was (which
+ * cancels it exactly, being the same inputs through the same expressions) and once with weight 1 as the action
+ * leaves it. The callers sum weights where they would count rows. Without actions there is no `weight` column.
  */
 function assetClocks(mspId: string, query: RefreshCellsQuery) {
   const { asOfKey } = query;
@@ -373,6 +379,39 @@ function assetClocks(mspId: string, query: RefreshCellsQuery) {
   const months = clientPolicies
     ? sql`coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)`
     : sql`coalesce(a.lifecycle_months, r.what_if, r.months)`;
+  // One asset row with its policy and catalogue facts; `assets` is where the rows come from and what they carry
+  // about actions. Each source joins the small tables itself, so that the planner sees the assets' own statistics.
+  const clocks = (assets: RawBuilder<unknown>, acted: RawBuilder<unknown>) => sql`
+      select a.client_id, ${months} as months,
+             coalesce(a.replacement_cost, ${clientPolicies ? sql`cp.cost, ` : sql``}r.cost, a.purchase_cost) as base,
+             ${clientPolicies ? sql`coalesce(cp.bps, r.bps)` : sql`r.bps`} as bps,
+             ${clientPolicies ? sql`coalesce(cp.due_soon_until, r.due_soon_until)` : sql`r.due_soon_until`} as due_soon_until,
+             a.in_service_key as in_service,
+             ${catalogue ? sql`coalesce(a.end_of_support_key, c.end_of_support)` : sql`a.end_of_support_key`}
+               as end_of_support,
+             case when ${catalogue ? sql`c.os is null and ` : sql``}a.operating_system <> '' then a.operating_system end
+               as unknown_os,
+             ${addMonthsSql(sql`a.in_service_key`, months)} as age_due,
+             ${acted},
+             pg_is_in_recovery() as unflattened
+      from ${assets}
+      join ${rules} on r.category = a.category
+      ${clientPolicies ? sql`left join ${ownRules} on cp.client_id = a.client_id and cp.category = a.category` : sql``}
+      ${catalogue ? sql`left join ${catalogueRows} on c.os = a.operating_system` : sql``}
+      -- The status predicate is written as the index's, so that the planner can read the index.
+      where a.msp_id = ${mspId} and a.status in ('active', 'in_storage')
+      ${query.clientIds === undefined ? sql`` : sql`and a.client_id = any(${[...query.clientIds]}::uuid[])`}`;
+  const rows = actions
+    ? sql`${clocks(sql`assets a`, sql`1 as weight, null::int as replaced_on, false as upgraded`)}
+      union all
+      ${clocks(
+        sql`assets a
+          join ${actionRows} on x.client_id = a.client_id and x.asset_id = a.id
+          cross join lateral (values (-1, null::int, false), (1, x.replaced_on, coalesce(x.upgraded, false)))
+            as v(weight, replaced_on, upgraded)`,
+        sql`v.weight, v.replaced_on, v.upgraded`,
+      )}`
+    : clocks(sql`assets a`, sql`null::int as replaced_on, false as upgraded`);
   return sql`
     select t.*,
            case when t.replaced_on is not null then 1 else 0 end as k0,
@@ -384,27 +423,7 @@ function assetClocks(mspId: string, query: RefreshCellsQuery) {
            case when t.end_of_support > t.in_service and t.end_of_support < t.age_due
                 then t.end_of_support else t.age_due end as due,
            pg_is_in_recovery() as unflattened
-    from (
-      select a.client_id, ${months} as months,
-             coalesce(a.replacement_cost, ${clientPolicies ? sql`cp.cost, ` : sql``}r.cost, a.purchase_cost) as base,
-             ${clientPolicies ? sql`coalesce(cp.bps, r.bps)` : sql`r.bps`} as bps,
-             ${clientPolicies ? sql`coalesce(cp.due_soon_until, r.due_soon_until)` : sql`r.due_soon_until`} as due_soon_until,
-             a.in_service_key as in_service,
-             ${catalogue ? sql`coalesce(a.end_of_support_key, c.end_of_support)` : sql`a.end_of_support_key`}
-               as end_of_support,
-             case when ${catalogue ? sql`c.os is null and ` : sql``}a.operating_system <> '' then a.operating_system end
-               as unknown_os,
-             ${addMonthsSql(sql`a.in_service_key`, months)} as age_due,
-             ${actions ? sql`x.replaced_on, coalesce(x.upgraded, false) as upgraded` : sql`null::int as replaced_on, false as upgraded`},
-             pg_is_in_recovery() as unflattened
-      from assets a
-      join ${rules} on r.category = a.category
-      ${clientPolicies ? sql`left join ${ownRules} on cp.client_id = a.client_id and cp.category = a.category` : sql``}
-      ${catalogue ? sql`left join ${catalogueRows} on c.os = a.operating_system` : sql``}
-      ${actions ? sql`left join ${actionRows} on x.client_id = a.client_id and x.asset_id = a.id` : sql``}
-      where a.msp_id = ${mspId} and a.status in ('active', 'in_storage')
-      ${query.clientIds === undefined ? sql`` : sql`and a.client_id = any(${[...query.clientIds]}::uuid[])`}
-    ) t`;
+    from (${rows}) t`;
 }
 
 /**
@@ -429,6 +448,14 @@ export async function refreshCellsByClient(
     throw new RangeError('The horizon has more periods or escalation years than a refresh row can code');
   }
   await settleQuerySettings(db);
+  // With initiatives' actions, rows are weighted (see assetClocks): counts become sums of weights.
+  const weighted = query.actions.length > 0;
+  const weight = weighted ? sql`, weight` : sql``;
+  const count = (condition?: string) => {
+    const total = weighted ? sql`sum(weight)` : sql`count(*)`;
+    return condition === undefined ? total : sql`${total} filter (where ${sql.ref(condition)})`;
+  };
+  const half = (value: RawBuilder<unknown>) => (weighted ? sql`sum(weight * ${value})` : sql`sum(${value})`);
   const result = await sql<RefreshCellRow>`
     -- The workers' partial groups (about two per final group) meet in one process, where each sum(bigint) state
     -- would be taken back from its numeric form: summed as two integer halves, a price (at most 10^14, under 2^47,
@@ -443,12 +470,11 @@ export async function refreshCellsByClient(
                       ';') as cells
     from (
     select client_id, unknown_os, events, esc_bps, esc_base,
-           sum((plain >> 24)::int) as plain_high, sum((plain & 16777215)::int) as plain_low, count(*) as assets,
-           count(*) filter (where undated) as undated, count(*) filter (where unpriced) as unpriced,
-           count(*) filter (where overdue) as overdue, count(*) filter (where due_soon) as due_soon,
-           count(*) filter (where later) as later
+           ${half(sql`(plain >> 24)::int`)} as plain_high, ${half(sql`(plain & 16777215)::int`)} as plain_low,
+           ${count()} as assets, ${count('undated')} as undated, ${count('unpriced')} as unpriced,
+           ${count('overdue')} as overdue, ${count('due_soon')} as due_soon, ${count('later')} as later
     from (
-      select e.client_id, e.unknown_os, e.undated, e.unpriced, e.overdue, e.due_soon, e.later,
+      select e.client_id, e.unknown_os, e.undated, e.unpriced, e.overdue, e.due_soon, e.later${weight},
              case when e.e0 <= ${endKey}::int
                   then width_bucket(e.e0, ${periodKeys}::int[]) + 1
                        + case when e.escalates then 64 * (width_bucket(e.e0, ${stepKeys}::int[]) + 1) else 0 end
@@ -461,7 +487,7 @@ export async function refreshCellsByClient(
              case when e.escalates then e.base end as esc_base,
              case when not e.escalates then e.base end as plain
       from (
-        select s.client_id, s.unknown_os, s.base, s.bps,
+        select s.client_id, s.unknown_os, s.base, s.bps${weight},
                s.base is not null and s.bps <> 0 as escalates,
                s.in_service is null as undated,
                s.base is null as unpriced,
@@ -476,6 +502,8 @@ export async function refreshCellsByClient(
       ) e
     ) z
     group by client_id, unknown_os, events, esc_bps, esc_base
+    -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
+    ${weighted ? sql`having sum(weight) <> 0` : sql``}
     ) g
     group by client_id`.execute(db);
   return result.rows;
@@ -493,24 +521,29 @@ export async function laterRefreshCellsByClient(
 ): Promise<LaterRefreshCellRow[]> {
   await settleQuerySettings(db);
   const { endKey, periodStartKeys: periodKeys, escalationStepKeys: stepKeys } = query;
+  // With initiatives' actions, rows are weighted (see assetClocks).
+  const weighted = query.actions.length > 0;
+  const weight = weighted ? sql`, weight` : sql``;
   const result = await sql<LaterRefreshCellRow>`
-    select client_id, period, esc_bps, esc_y, esc_base, sum(plain)::text as plain, count(*)::text as refreshes
+    select client_id, period, esc_bps, esc_y, esc_base,
+           ${weighted ? sql`sum(weight * plain)::text as plain, sum(weight)::text` : sql`sum(plain)::text as plain, count(*)::text`}
+             as refreshes
     from (
-      select v.client_id, v.period,
+      select v.client_id, v.period${weight},
              case when v.escalated then v.bps end as esc_bps,
              case when v.escalated then v.y end as esc_y,
              case when v.escalated then v.base end as esc_base,
              case when not v.escalated then v.base end as plain
       from (
-        select g.client_id, g.base, g.bps, width_bucket(g.on_date, ${periodKeys}::int[]) as period,
+        select g.client_id, g.base, g.bps${weight}, width_bucket(g.on_date, ${periodKeys}::int[]) as period,
                width_bucket(g.on_date, ${stepKeys}::int[]) as y,
                g.base is not null and g.bps <> 0 and width_bucket(g.on_date, ${stepKeys}::int[]) > 0 as escalated
         from (
-          select w.client_id, w.base, w.bps,
+          select w.client_id, w.base, w.bps${weight},
                  ${addMonthsSql(sql`w.anchor`, sql`w.k * w.months`)} as on_date,
                  pg_is_in_recovery() as unflattened
           from (
-            select s.client_id, s.base, s.bps, s.anchor, s.months,
+            select s.client_id, s.base, s.bps, s.anchor, s.months${weight},
                    generate_series(s.k0 + 2, (${endKey >> 5}::int - (s.anchor >> 5)) / s.months) as k
             from (${assetClocks(mspId, query)}) s
             where (s.anchor >> 5) + (s.k0 + 2) * s.months <= ${endKey >> 5}::int
@@ -519,7 +552,8 @@ export async function laterRefreshCellsByClient(
         where g.on_date <= ${endKey}::int
       ) v
     ) z
-    group by client_id, period, esc_bps, esc_y, esc_base`.execute(db);
+    group by client_id, period, esc_bps, esc_y, esc_base
+    ${weighted ? sql`having sum(weight) <> 0` : sql``}`.execute(db);
   return result.rows;
 }
 
@@ -544,8 +578,8 @@ export function addMonthsSql(key: RawBuilder<unknown>, months: RawBuilder<unknow
  * takes a tenth off the million-asset query; optimising and inlining the compiled code takes longer than the query
  * runs. The groups fit in memory.
  *
- * The assets are read from the index that carries the query's columns in client order (see migration
- * 20261206000100): the planner prices that scan above a sequential one, but in storage order every asset lands on a
+ * The assets are read from the countable assets' index, which carries the query's columns in client order (see
+ * migration 20261208000100): the planner prices that scan above a sequential one, but in storage order every asset lands on a
  * different one of ~35,000 groups and the grouping stalls on memory. It is chosen only while the pages vacuum last
  * marked all-visible are at least nine tenths of the table's pages now (rows written since then grow the table);
  * otherwise the scan would visit the table for many assets anyway, and an embedded database that never vacuums keeps

@@ -273,7 +273,13 @@ describe('portfolio forecast: refresh events summed in the database', () => {
         await sql`vacuum analyze assets`.execute(db);
         const { scans, seqscan, result } = await planned(auth, book);
         expect(seqscan).toBe('off');
-        expect(scans).toEqual(['Index Only Scan assets_msp_client_idx']);
+        // Every asset from the portfolio index alone; the few that initiatives act on, when there are any, read
+        // again by key (an index scan: a sequential scan is ruled out).
+        const onlyIndex = 'Index Only Scan assets_portfolio_idx';
+        expect(scans.filter((scan) => scan === onlyIndex)).toHaveLength(1);
+        expect(scans.filter((scan) => scan !== onlyIndex)).toEqual(
+          scans.length === 1 ? [] : [expect.stringMatching(/^Index Scan /)],
+        );
         expect(result).toEqual(
           await portfolioForecast(db, auth, queryOf(book), '2026-11-22', { refresh: 'engine' }),
         );
