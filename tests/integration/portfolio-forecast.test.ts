@@ -4,8 +4,19 @@ import type { Database } from '../../src/db/database.js';
 import { portfolioForecast } from '../../src/forecast/forecast.service.js';
 import { lifecycleRulesOf, refreshClockOf, type LifecycleRules } from '../../src/domain/refresh-clock.js';
 import { forecastContextFor, planningFactsByClient } from '../../src/forecast/forecast-context.js';
-import { addMonthsSql, assetBatches } from '../../src/forecast/forecast.repository.js';
-import { addMonthsToKey, dateKeyOf, isoDateOfKey } from '../../src/domain/dates.js';
+import {
+  addMonthsSql,
+  assetBatches,
+  thresholdsOnOrBeforeSql,
+} from '../../src/forecast/forecast.repository.js';
+import { fiscalPeriods } from '../../src/domain/fiscal-calendar.js';
+import {
+  addDaysToKey,
+  addMonthsToKey,
+  dateKeyOf,
+  isoDateOfKey,
+  type DateKey,
+} from '../../src/domain/dates.js';
 import { portfolioCacheOf } from '../../src/forecast/portfolio-cache.js';
 import { forgetKnownOperatingSystems } from '../../src/forecast/portfolio-refresh.js';
 import { portfolio, queryOf, store, type Portfolio } from '../support/portfolio-book.js';
@@ -54,6 +65,63 @@ describe('date keys in SQL', () => {
     expect(
       wrong.slice(0, 5).map((row) => ({ ...row, engine: isoDateOfKey(addMonthsToKey(row.key, row.months)) })),
     ).toEqual([]);
+  });
+
+  it('when an event on any day of a horizon is placed in its period and escalation year, then counting the thresholds it passed by arithmetic agrees with width_bucket, and with counting them one by one', async () => {
+    // The lists the portfolio builds: period starts after the first, escalation steps from asOf (clamped from a
+    // 29 February, so uneven), each closed by the day after the horizon; and uneven and lone thresholds.
+    const cases: { thresholds: DateKey[]; from: DateKey; last: DateKey }[] = [];
+    for (const asOf of ['2028-02-29', '2027-01-31', '2026-11-22', '2024-12-31', '2030-08-30']) {
+      for (const [granularity, periods] of [
+        ['quarter', 1],
+        ['quarter', 7],
+        ['quarter', 40],
+        ['year', 1],
+        ['year', 10],
+      ] as const) {
+        const horizon = fiscalPeriods({ asOf, granularity, periods, fiscalYearStartMonth: 4 });
+        const [from, last] = [dateKeyOf(asOf), dateKeyOf(horizon.at(-1)!.end)];
+        const afterEnd = addDaysToKey(last, 1);
+        const steps: DateKey[] = [];
+        for (let years = 1; addMonthsToKey(from, 12 * years) <= last; years++) {
+          steps.push(addMonthsToKey(from, 12 * years));
+        }
+        cases.push({
+          thresholds: [...horizon.slice(1).map((p) => dateKeyOf(p.start)), afterEnd],
+          from,
+          last,
+        });
+        cases.push({ thresholds: [...steps, afterEnd], from, last });
+      }
+    }
+    const [from, last] = [dateKeyOf('2026-11-22'), dateKeyOf('2029-06-30')];
+    for (const dates of [
+      ['2027-01-01', '2027-02-01', '2027-04-01'],
+      // Evenly spaced, but ending well before `last`, or starting well after `from`.
+      ['2027-01-01', '2027-04-01'],
+      ['2028-01-01', '2028-04-01', '2028-07-01', '2028-10-01', '2029-01-01', '2029-04-01'],
+      ['2028-03-15'],
+      [],
+      ['2029-07-01'],
+    ]) {
+      cases.push({ thresholds: dates.map(dateKeyOf), from, last });
+    }
+    const wrong: unknown[] = [];
+    for (const { thresholds, from, last } of cases) {
+      const day = sql`date_key(d::date)`;
+      const { rows } = await sql<{ key: number; counted: number; searched: number }>`
+        select ${day} as key, ${thresholdsOnOrBeforeSql(day, thresholds, from, last)} as counted,
+               coalesce(width_bucket(${day}, ${thresholds}::int[]), 0) as searched
+        from generate_series(${isoDateOfKey(from)}::date, ${isoDateOfKey(last)}::date, interval '1 day') d`.execute(
+        database.db,
+      );
+      for (const row of rows) {
+        const expected = thresholds.filter((threshold) => threshold <= row.key).length;
+        if (row.counted !== expected || row.searched !== expected)
+          wrong.push({ ...row, expected, thresholds });
+      }
+    }
+    expect(wrong.slice(0, 3)).toEqual([]);
   });
 });
 

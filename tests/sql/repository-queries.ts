@@ -357,19 +357,47 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
             clientIds: [CLIENT, OTHER_ID],
           }),
       },
+      // No initiative acts on an asset: rows are counted, not weighted; steps from a 29 February are uneven.
+      'no actions, escalation from 29 February': {
+        run: (db) =>
+          forecastRepository.refreshCellsByClient(db, MSP, {
+            ...REFRESH_CELLS_QUERY,
+            asOfKey: dateKeyOf('2028-02-29'),
+            endKey: dateKeyOf('2032-12-31'),
+            periodStartKeys: ['2029-01-01', '2030-01-01', '2031-01-01', '2032-01-01', '2033-01-01'].map(
+              dateKeyOf,
+            ),
+            // The 28th in common years, the 29th in 2032.
+            escalationStepKeys: ['2029-02-28', '2030-02-28', '2031-02-28', '2032-02-29', '2033-01-01'].map(
+              dateKeyOf,
+            ),
+            actions: [],
+          }),
+      },
     },
     forEachRefreshEvent: { notAQuery: 'reads the refresh events coded in a group' },
     forEachRefreshCell: { notAQuery: 'reads the groups packed in a row' },
     addMonthsSql: { notAQuery: 'an expression that the refresh queries are built from' },
-    laterRefreshCellsByClient: one((db) =>
-      forecastRepository.laterRefreshCellsByClient(db, MSP, {
-        ...REFRESH_CELLS_QUERY,
-        policies: { ...REFRESH_CELLS_QUERY.policies, client: [] },
-        catalogue: [],
-        actions: [],
-        clientIds: [CLIENT],
-      }),
-    ),
+    thresholdsOnOrBeforeSql: { notAQuery: 'an expression that the refresh queries are built from' },
+    laterRefreshCellsByClient: {
+      default: {
+        run: (db) =>
+          forecastRepository.laterRefreshCellsByClient(db, MSP, {
+            ...REFRESH_CELLS_QUERY,
+            policies: { ...REFRESH_CELLS_QUERY.policies, client: [] },
+            catalogue: [],
+            actions: [],
+            clientIds: [CLIENT],
+          }),
+      },
+      'with actions': {
+        run: (db) =>
+          forecastRepository.laterRefreshCellsByClient(db, MSP, {
+            ...REFRESH_CELLS_QUERY,
+            clientIds: [CLIENT],
+          }),
+      },
+    },
   }),
 
   'src/imports/import.repository.ts': repository(importRepository, {
