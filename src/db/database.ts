@@ -31,6 +31,35 @@ export async function runCompiledRead<Row>(db: Executor, query: CompiledQuery<Ro
   return (await db.executeQuery(query)).rows;
 }
 
+/** Whether `db` runs on a pool of PostgreSQL sessions (not on the embedded database's one). */
+export function isPooled(db: Executor): boolean {
+  return pools.has(db);
+}
+
+/**
+ * Takes up to `wanted` sessions from the pool behind `db`, only as many as it can give without anyone waiting: idle
+ * ones, or room to open new ones, and none while other callers queue. A caller that already holds a session and
+ * waited for another could wait forever, every session held by callers doing the same. The check and the requests
+ * happen in one synchronous step, so no other caller in this process takes them in between. Each session must be
+ * released. None on the embedded database, which has one session.
+ */
+export function spareSessions(db: Executor, wanted: number): Promise<pg.PoolClient>[] {
+  const pool = pools.get(db);
+  if (!pool || pool.ending || pool.waitingCount > 0) return [];
+  const spare = pool.idleCount + Math.max(0, (pool.options.max ?? 10) - pool.totalCount);
+  return Array.from({ length: Math.max(0, Math.min(wanted, spare)) }, () => pool.connect());
+}
+
+/**
+ * A Kysely instance that runs every query on `session` (taken with {@link spareSessions}), for the repositories,
+ * which take an executor. Destroying it leaves the session to its owner.
+ */
+export function sessionExecutor(session: pg.PoolClient): Db {
+  const borrowed = { query: session.query.bind(session), release: () => undefined };
+  const pool = { connect: async () => borrowed, end: async () => undefined };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+}
+
 export interface Database {
   readonly kind: 'embedded' | 'postgres';
   readonly db: Db;

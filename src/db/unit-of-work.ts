@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { Db, Executor } from './database.js';
+import { sql, type Transaction } from 'kysely';
+import { isPooled, sessionExecutor, spareSessions, type Db, type Executor } from './database.js';
 import type { DB } from './schema.js';
 
 /** Work that must wait until the data is committed: forgetting cached state, rendering, queueing, notifying. */
@@ -97,4 +97,59 @@ async function runHooks(hooks: readonly CommitHook[]): Promise<void> {
     }
   }
   if (failure) throw failure.error;
+}
+
+/**
+ * Runs `work` with up to `parts` executors that all read the snapshot of `tx`: `tx` itself and more sessions of its
+ * pool, each in a read-only REPEATABLE READ transaction that imports the snapshot `tx` exports (as pg_dump's
+ * parallel jobs share one). No more than the server would run one query on (`max_parallel_workers_per_gather`), nor
+ * than the pool can spare without waiting ({@link spareSessions}); just `tx` on the embedded database, or when
+ * `tx` is not a snapshot read. The other sessions' transactions end, and the sessions go back to the pool, when
+ * `work` settles.
+ */
+export async function withSnapshotSessions<T>(
+  tx: Executor,
+  parts: number,
+  work: (sessions: readonly Executor[]) => Promise<T>,
+): Promise<T> {
+  if (parts < 2 || !isUnitOfWork(tx) || !tx.snapshot || !isPooled(tx.database)) {
+    return work([tx]);
+  }
+  const { snapshot, workers } = (
+    await sql<{ snapshot: string; workers: number }>`
+      select pg_export_snapshot() as snapshot,
+             current_setting('max_parallel_workers_per_gather')::int as workers`.execute(tx)
+  ).rows[0]!;
+  const taken = spareSessions(tx.database, Math.min(parts, workers) - 1);
+  if (taken.length === 0) return work([tx]);
+  // A session that could not be opened leaves its part to the others.
+  const sessions = (await Promise.allSettled(taken)).flatMap((result) =>
+    result.status === 'fulfilled' ? [result.value] : [],
+  );
+  const executors: Db[] = [];
+  let failure: unknown;
+  try {
+    for (const session of sessions) {
+      await session.query('begin isolation level repeatable read read only');
+      await session.query(`set transaction snapshot '${snapshot.replace(/'/g, "''")}'`);
+      executors.push(sessionExecutor(session));
+    }
+    return await work([tx, ...executors]);
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    await Promise.all(executors.map((executor) => executor.destroy()));
+    await Promise.all(
+      sessions.map(async (session) => {
+        // Read only: ending it either way writes nothing. A session that cannot end it is not handed out again.
+        try {
+          await session.query(failure === undefined ? 'commit' : 'rollback');
+          session.release();
+        } catch (error) {
+          session.release(error instanceof Error ? error : true);
+        }
+      }),
+    );
+  }
 }

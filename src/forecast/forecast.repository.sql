@@ -270,6 +270,8 @@ from
                           unnest($18::text[], $19::int[]) as c(os, end_of_support) on c.os = a.operating_system -- The status predicate is written as the index's, so that the planner can read the index.
       where a.msp_id = $20 and a.status in ('active', 'in_storage')
       and a.client_id = any($21::uuid[])
+      
+      
       union all
       
       select a.client_id, coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
@@ -630,6 +632,8 @@ from
                       unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system -- The status predicate is written as the index's, so that the planner can read the index.
       where a.msp_id = $27 and a.status in ('active', 'in_storage')
       
+      
+      
       union all
       
       select a.client_id, coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
@@ -797,6 +801,8 @@ from
                       unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system -- The status predicate is written as the index's, so that the planner can read the index.
       where a.msp_id = $27 and a.status in ('active', 'in_storage')
       and a.client_id = any($28::uuid[])
+      
+      
       union all
       
       select a.client_id, coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
@@ -839,6 +845,178 @@ from
                       a.msp_id = $47
                       and a.status in ('active', 'in_storage')
                       and a.client_id = any($48::uuid[])
+                  ) t
+              ) s
+          ) e
+      ) z
+    group by
+      client_id,
+      unknown_os,
+      events,
+      esc_bps,
+      esc_base -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
+    having
+      sum(weight) <> 0
+  ) g
+group by
+  client_id
+
+-- refreshCellsByClient (a part of the clients)
+
+select
+  set_config('jit_optimize_above_cost', '-1', true),
+  set_config('jit_inline_above_cost', '-1', true),
+  set_config('work_mem', '64MB', true),
+  set_config('max_parallel_workers_per_gather', '0', true),
+  set_config('enable_seqscan', case when v.index_only then 'off' else current_setting('enable_seqscan') end, true),
+  set_config('enable_bitmapscan', case when v.index_only then 'off' else current_setting('enable_bitmapscan') end, true)
+from
+  (
+    select
+      c.relallvisible > 0 and c.relallvisible >= 0.9 * pg_relation_size(c.oid) / current_setting('block_size')::int as index_only
+    from
+      pg_class c
+    where
+      c.oid = 'assets'::regclass
+  ) v
+
+-- The workers' partial groups (about two per final group) meet in one process, where each sum(bigint) state
+    -- would be taken back from its numeric form: summed as two integer halves, a price (at most 10^14, under 2^47,
+    -- as the tables and policies check) needs no conversion, and that last step takes a third less time.
+    -- array_agg without distinct: a distinct aggregate needs its rows sorted, which costs more than the caller's
+Set
+  .
+select
+  client_id,
+  array_agg(unknown_os) filter (where unknown_os is not null) as unknown_os,
+  string_agg(events || ',' || coalesce(esc_bps::text, '') || ',' || coalesce(esc_base::text, '') || ',' || coalesce((plain_high::numeric * 16777216 + plain_low)::text, '') || ',' || assets || ',' || coalesce(nullif(undated, 0)::text, '') || ',' || coalesce(nullif(unpriced, 0)::text, '') || ',' || coalesce(nullif(overdue, 0)::text, '') || ',' || coalesce(nullif(due_soon, 0)::text, '') || ',' || coalesce(nullif(later, 0)::text, ''), ';') as cells
+from
+  (
+    select
+      client_id,
+      unknown_os,
+      events,
+      esc_bps,
+      esc_base,
+      sum(weight * (plain >> 24)::int) as plain_high,
+      sum(weight * (plain & 16777215)::int) as plain_low,
+      sum(weight) as assets,
+      sum(weight) filter (where "undated") as undated,
+      sum(weight) filter (where "unpriced") as unpriced,
+      sum(weight) filter (where "overdue") as overdue,
+      sum(weight) filter (where "due_soon") as due_soon,
+      sum(weight) filter (where "later") as later
+    from
+      (
+        select
+          e.client_id,
+          e.unknown_os,
+          e.undated,
+          e.unpriced,
+          e.overdue,
+          e.due_soon,
+          e.later,
+          weight,
+          case when e.e0 <= $1::int then ((e.e0 - $2::int) / $3::int) + 1 + case when e.escalates then 64 * (0 + 1) else 0 end else 0 end + case when e.e1 <= $4::int then 4096 * (((e.e1 - $5::int) / $6::int) + 1 + case when e.escalates then 64 * (0 + 1) else 0 end) else 0 end as events,
+          case when e.escalates then e.bps end as esc_bps,
+          case when e.escalates then e.base end as esc_base,
+          case when not e.escalates then e.base end as plain
+        from
+          (
+            select
+              s.client_id,
+              s.unknown_os,
+              s.base,
+              s.bps,
+              weight,
+              s.base is not null and s.bps <> 0 as escalates,
+              s.in_service is null as undated,
+              s.base is null as unpriced,
+              s.due < $7::int as overdue,
+              s.due >= $8::int and s.due <= s.due_soon_until as due_soon,
+              case when s.k0 = 0 then s.anchor else (case when s.anchor & 31 <= 28 then s.anchor + 32 * (s.months) else ((s.anchor >> 5) + s.months) * 32 + least(s.anchor & 31, case when ((s.anchor >> 5) + s.months) % 12 = 1 then case when (((s.anchor >> 5) + s.months) / 12) % 4 = 0 and ((((s.anchor >> 5) + s.months) / 12) % 100 <> 0 or (((s.anchor >> 5) + s.months) / 12) % 400 = 0) then 29 else 28 end else 31 - ((s.anchor >> 5) + s.months) % 12 % 7 % 2 end) end) end as e0,
+              case when (s.anchor >> 5) + (s.k0 + 1) * s.months <= $9::int then (case when s.anchor & 31 <= 28 then s.anchor + 32 * ((s.k0 + 1) * s.months) else ((s.anchor >> 5) + (s.k0 + 1) * s.months) * 32 + least(s.anchor & 31, case when ((s.anchor >> 5) + (s.k0 + 1) * s.months) % 12 = 1 then case when (((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 4 = 0 and ((((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 100 <> 0 or (((s.anchor >> 5) + (s.k0 + 1) * s.months) / 12) % 400 = 0) then 29 else 28 end else 31 - ((s.anchor >> 5) + (s.k0 + 1) * s.months) % 12 % 7 % 2 end) end) end as e1,
+              (s.anchor >> 5) + (s.k0 + 2) * s.months <= $10::int as later,
+              pg_is_in_recovery() as unflattened
+            from
+              (
+                select
+                  t.*,
+                  case when t.replaced_on is not null then 1 else 0 end as k0,
+                  case when t.replaced_on is not null then t.replaced_on when t.in_service is null then null when not t.upgraded and t.end_of_support > t.in_service and t.end_of_support < t.age_due then greatest(t.end_of_support, $11::int) else greatest(t.age_due, $12::int) end as anchor,
+                  case when t.end_of_support > t.in_service and t.end_of_support < t.age_due then t.end_of_support else t.age_due end as due,
+                  pg_is_in_recovery() as unflattened
+                from
+                  (
+                    select
+                      a.client_id,
+                      coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+                      coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+                      coalesce(cp.bps, r.bps) as bps,
+                      coalesce(cp.due_soon_until, r.due_soon_until) as due_soon_until,
+                      a.in_service_key as in_service,
+                      coalesce(a.end_of_support_key, c.end_of_support) as end_of_support,
+                      case when c.os is null and a.operating_system <> '' then a.operating_system end as unknown_os,
+                      (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1 then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
+                      1 as weight,
+                      null::int as replaced_on,
+                      false as upgraded,
+                      pg_is_in_recovery() as unflattened
+                    from
+                      assets a
+                    join
+                      unnest($13::text[], $14::int[], $15::int[], $16::bigint[], $17::int[], $18::int[]) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
+                    left join
+                      unnest($19::uuid[], $20::text[], $21::int[], $22::bigint[], $23::int[], $24::int[]) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
+                    left join
+                      unnest($25::text[], $26::int[]) as c(os, end_of_support) on c.os = a.operating_system -- The status predicate is written as the index's, so that the planner can read the index.
+      where a.msp_id = $27 and a.status in ('active', 'in_storage')
+      
+      and a.client_id >= $28::uuid
+      and a.client_id < $29::uuid
+      union all
+      
+      select a.client_id, coalesce(a.lifecycle_months, r.what_if, cp.months, r.months) as months,
+             coalesce(a.replacement_cost, cp.cost, r.cost, a.purchase_cost) as base,
+             coalesce(cp.bps, r.bps) as bps,
+             coalesce(cp.due_soon_until, r.due_soon_until) as due_soon_until,
+             a.in_service_key as in_service,
+             coalesce(a.end_of_support_key, c.end_of_support)
+               as end_of_support,
+             case when c.os is null and a.operating_system <> '' then a.operating_system end
+               as unknown_os,
+             (case when a.in_service_key & 31 <= 28 then a.in_service_key + 32 * (coalesce(a.lifecycle_months, r.what_if, cp.months, r.months))
+                          else ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) * 32 + least(a.in_service_key & 31, case when ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 = 1
+                           then case when (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 4 = 0 and ((((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 100 <> 0 or (((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) / 12) % 400 = 0) then 29 else 28 end
+                           else 31 - ((a.in_service_key >> 5) + coalesce(a.lifecycle_months, r.what_if, cp.months, r.months)) % 12 % 7 % 2 end) end) as age_due,
+             v.weight, v.replaced_on, v.upgraded,
+             pg_is_in_recovery() as unflattened
+      from assets a
+          join unnest(
+      $30::uuid[], $31::uuid[],
+      $32::int[], $33::boolean[]
+    ) as x(client_id, asset_id, replaced_on, upgraded) on x.client_id = a.client_id and x.asset_id = a.id
+          cross join lateral (values (-1, null::int, false), (1, x.replaced_on, coalesce(x.upgraded, false)))
+            as v(weight, replaced_on, upgraded)
+      join unnest(
+      $34::text[], $35::int[], $36::int[],
+      $37::bigint[], $38::int[],
+      $39::int[]
+    ) as r(category, what_if, months, cost, bps, due_soon_until) on r.category = a.category
+      left join unnest(
+      $40::uuid[], $41::text[],
+      $42::int[], $43::bigint[],
+      $44::int[], $45::int[]
+    ) as cp(client_id, category, months, cost, bps, due_soon_until) on cp.client_id = a.client_id and cp.category = a.category
+      left join unnest(
+      $46::text[], $47::int[]
+    ) as c(os, end_of_support) on c.os = a.operating_system
+      -- The status predicate is written as the index's, so that the planner can read the index.
+                    where
+                      a.msp_id = $48
+                      and a.status in ('active', 'in_storage')
+                      and a.client_id >= $49::uuid
+                      and a.client_id < $50::uuid
                   ) t
               ) s
           ) e

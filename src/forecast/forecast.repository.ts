@@ -206,6 +206,11 @@ export interface RefreshCellsQuery {
   actions: { clientId: string; assetId: string; replacedKey: DateKey | null; upgraded: boolean }[];
   /** Only these clients' assets (a warm portfolio's stale clients); all of the MSP's when absent. */
   clientIds?: readonly string[];
+  /**
+   * Only the clients whose ids are from `from` (or the first) up to before `before` (or the last), read without
+   * parallel workers: one of several parts of the MSP read side by side (see withSnapshotSessions).
+   */
+  clientRange?: { from: string | null; before: string | null };
 }
 
 /**
@@ -357,6 +362,7 @@ function assetClocks(mspId: string, query: RefreshCellsQuery) {
   const clientPolicies = client.length > 0;
   const catalogue = query.catalogue.length > 0;
   const actions = query.actions.length > 0;
+  const range = query.clientRange;
   // The last day of each policy's due-soon window: the query compares keys only.
   const dueSoonUntil = (days: number | null) => (days === null ? null : addDaysToKey(asOfKey, days));
   const rules = sql`unnest(
@@ -400,7 +406,9 @@ function assetClocks(mspId: string, query: RefreshCellsQuery) {
       ${catalogue ? sql`left join ${catalogueRows} on c.os = a.operating_system` : sql``}
       -- The status predicate is written as the index's, so that the planner can read the index.
       where a.msp_id = ${mspId} and a.status in ('active', 'in_storage')
-      ${query.clientIds === undefined ? sql`` : sql`and a.client_id = any(${[...query.clientIds]}::uuid[])`}`;
+      ${query.clientIds === undefined ? sql`` : sql`and a.client_id = any(${[...query.clientIds]}::uuid[])`}
+      ${range?.from ? sql`and a.client_id >= ${range.from}::uuid` : sql``}
+      ${range?.before ? sql`and a.client_id < ${range.before}::uuid` : sql``}`;
   const rows = actions
     ? sql`${clocks(sql`assets a`, sql`1 as weight, null::int as replaced_on, false as upgraded`)}
       union all
@@ -451,7 +459,7 @@ export async function refreshCellsByClient(
     throw new RangeError('The horizon has more periods or escalation years than a refresh row can code');
   }
   const { period, years } = eventBucketsOf(query);
-  await settleQuerySettings(db);
+  await settleQuerySettings(db, query.clientRange !== undefined);
   // With initiatives' actions, rows are weighted (see assetClocks): counts become sums of weights.
   const weighted = query.actions.length > 0;
   const weight = weighted ? sql`, weight` : sql``;
@@ -523,7 +531,7 @@ export async function laterRefreshCellsByClient(
   mspId: string,
   query: RefreshCellsQuery & { clientIds: readonly string[] },
 ): Promise<LaterRefreshCellRow[]> {
-  await settleQuerySettings(db);
+  await settleQuerySettings(db, query.clientRange !== undefined);
   const { endKey } = query;
   const { period, years } = eventBucketsOf(query);
   // With initiatives' actions, rows are weighted (see assetClocks).
@@ -635,13 +643,15 @@ export function addMonthsSql(key: RawBuilder<unknown>, months: RawBuilder<unknow
  * otherwise the scan would visit the table for many assets anyway, and an embedded database that never vacuums keeps
  * the sequential scan. Updates since the last vacuum are not counted, as the planner does not count them either:
  * autovacuum comes by before a fifth of the rows have changed. The settings last until the transaction ends; what it
- * reads after these queries is one client's assets at most, by index either way.
+ * reads after these queries is one client's assets at most, by index either way. `serial` rules out parallel workers:
+ * the query is one part of several that other sessions read at the same time.
  */
-async function settleQuerySettings(db: Executor): Promise<void> {
+async function settleQuerySettings(db: Executor, serial: boolean): Promise<void> {
   // `set_config(…, true)` is `set local`: one statement, so that they cost one round trip.
   await sql`
     select set_config('jit_optimize_above_cost', '-1', true), set_config('jit_inline_above_cost', '-1', true),
            set_config('work_mem', '64MB', true),
+           ${serial ? sql`set_config('max_parallel_workers_per_gather', '0', true),` : sql``}
            set_config('enable_seqscan', case when v.index_only then 'off' else current_setting('enable_seqscan') end, true),
            set_config('enable_bitmapscan', case when v.index_only then 'off' else current_setting('enable_bitmapscan') end, true)
     from (select c.relallvisible > 0

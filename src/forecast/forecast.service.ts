@@ -268,6 +268,8 @@ export async function portfolioForecast(
     refresh?: PortfolioRefreshPath;
     /** Filled with each client's count of assets due soon, from the same pass (database path only). */
     dueSoon?: Map<string, number>;
+    /** The fewest clients for which the database path reads the assets in parts (tests; see CLIENTS_PER_PART). */
+    clientsPerPart?: number;
   } = {},
 ): Promise<PortfolioForecast> {
   const asOf = query.asOf ?? today;
@@ -304,7 +306,10 @@ export async function portfolioForecast(
     }
     if (stale.length > 0) {
       const scope = stale.length === clients.length ? 'all' : 'some';
-      const computed = await computePortfolioEntries(trx, auth.mspId, stale, scope, view, periods, engine);
+      const computed = await computePortfolioEntries(trx, auth.mspId, stale, scope, view, periods, {
+        engine,
+        clientsPerPart: options.clientsPerPart,
+      });
       for (const client of clients) {
         const entry = computed.get(client.id);
         if (entry === undefined) continue;
@@ -416,7 +421,7 @@ async function computePortfolioEntries(
   scope: 'all' | 'some',
   view: PortfolioView,
   periods: readonly { key: string }[],
-  engine: boolean,
+  { engine, clientsPerPart }: { engine: boolean; clientsPerPart: number | undefined },
 ): Promise<Map<string, PortfolioEntry>> {
   const only = scope === 'all' ? undefined : clientIds;
   const factsOf = await planningFactsByClient(trx, mspId, only);
@@ -460,7 +465,14 @@ async function computePortfolioEntries(
       }
     }
   } else {
-    for (const clientId of await addRefreshCellsFromDatabase(trx, mspId, inputs, dueSoon, only))
+    for (const clientId of await addRefreshCellsFromDatabase(
+      trx,
+      mspId,
+      inputs,
+      dueSoon,
+      only,
+      clientsPerPart,
+    ))
       recount.add(clientId);
   }
   for (const [clientId] of inputs) {

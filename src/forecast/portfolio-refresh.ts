@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.js';
+import { withSnapshotSessions } from '../db/unit-of-work.js';
 import { addDaysToKey, addMonthsToKey, dateKeyOf, type DateKey } from '../domain/dates.js';
 import { assetActionsOf, resolveForecastContext, type ForecastAccumulator } from '../domain/forecast.js';
 import { ASSET_CATEGORIES, type ForecastContext, type Initiative } from '../domain/forecast.types.js';
@@ -22,6 +23,12 @@ import * as repository from './forecast.repository.js';
 const knownEndOfSupport = new Map<string, DateKey | null>();
 const KNOWN_LIMIT = 10_000;
 
+/**
+ * Clients per part when the MSP's assets are read in parts side by side (see {@link addRefreshCellsFromDatabase});
+ * a smaller book is read in one query, whose few milliseconds another session would not shorten.
+ */
+export const CLIENTS_PER_PART = 50;
+
 export interface ClientRefreshInputs {
   context: ForecastContext;
   initiatives: readonly Initiative[];
@@ -35,6 +42,13 @@ export interface ClientRefreshInputs {
  * receives each client's count of clocks due soon (their lifecycle status `due_soon`), from the same pass.
  * `only` names the clients when they are only some of the MSP's (a warm portfolio's stale ones): the queries then
  * read their assets alone.
+ *
+ * All of a large MSP's clients are read in parts, runs of client ids that sessions sharing the transaction's
+ * snapshot read at the same time (withSnapshotSessions), each without parallel workers: every part groups its
+ * clients to the end in its own process, where one parallel query hands its workers' partial groups to one process
+ * to finish and pack. On the 1,000,000-asset benchmark that takes a fifth off the query. The parts cut the clients
+ * into equal counts, not equal assets; `clientsPerPart` (default {@link CLIENTS_PER_PART}) sets how many clients
+ * a part needs at least.
  */
 export async function addRefreshCellsFromDatabase(
   db: Executor,
@@ -42,6 +56,7 @@ export async function addRefreshCellsFromDatabase(
   clients: ReadonlyMap<string, ClientRefreshInputs>,
   dueSoon?: Map<string, number>,
   only?: readonly string[],
+  clientsPerPart = CLIENTS_PER_PART,
 ): Promise<Set<string>> {
   const failed = new Set<string>();
   const first = clients.values().next();
@@ -78,11 +93,26 @@ export async function addRefreshCellsFromDatabase(
     actions,
   };
 
+  const parts = only === undefined ? Math.floor(clients.size / clientsPerPart) : 1;
   const { rows, catalogue } = await withCatalogue(rules, (known) =>
-    repository.refreshCellsByClient(db, mspId, {
-      ...query,
-      catalogue: known,
-      ...(only === undefined ? {} : { clientIds: only }),
+    withSnapshotSessions(db, parts, async (sessions) => {
+      const cells = { ...query, catalogue: known, ...(only === undefined ? {} : { clientIds: only }) };
+      if (sessions.length === 1) return repository.refreshCellsByClient(db, mspId, cells);
+      // Client ids in PostgreSQL's uuid order (lower-case hex orders as the bytes do).
+      const ids = [...clients.keys()].sort();
+      const bound = (part: number) =>
+        part === 0 || part === sessions.length
+          ? null
+          : ids[Math.floor((part * ids.length) / sessions.length)]!;
+      const read = await Promise.all(
+        sessions.map((session, part) =>
+          repository.refreshCellsByClient(session, mspId, {
+            ...cells,
+            clientRange: { from: bound(part), before: bound(part + 1) },
+          }),
+        ),
+      );
+      return read.flat();
     }),
   );
 

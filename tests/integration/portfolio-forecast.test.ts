@@ -141,6 +141,35 @@ describe('portfolio forecast: refresh events summed in the database', () => {
     );
   });
 
+  it('when the MSP is read in parts, each by a session of its own on the same snapshot, then it still agrees cell by cell with the engine', async () => {
+    // A database of its own, whose pool (two sessions) only this test uses: one part per session.
+    const scratch = await openScratchDatabase();
+    try {
+      let books = 0;
+      await fc.assert(
+        fc.asyncProperty(portfolio, async (book) => {
+          const auth = await store(scratch.db, book);
+          const query = queryOf(book);
+          const engine = await portfolioForecast(scratch.db, auth, query, '2026-11-22', {
+            refresh: 'engine',
+          });
+          portfolioCacheOf(scratch.db).clear();
+          const inParts = await portfolioForecast(scratch.db, auth, query, '2026-11-22', {
+            clientsPerPart: 1,
+          });
+          expect(inParts).toEqual(engine);
+          books += 1;
+        }),
+        { numRuns: onPostgres() ? 40 : 10 },
+      );
+      expect(books).toBeGreaterThan(0);
+      // On PostgreSQL the second session was opened for a part (the embedded database has none to open).
+      if (scratch.pool) expect(scratch.pool.totalCount).toBe(2);
+    } finally {
+      await scratch.close();
+    }
+  });
+
   it('when a client goes past the exact range through an escalated refresh, then it is reported as the engine reports it', async () => {
     const book: Portfolio = {
       mspPolicies: [

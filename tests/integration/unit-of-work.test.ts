@@ -3,8 +3,14 @@ import { SelectQueryNode, type KyselyPlugin, type QueryId } from 'kysely';
 import { createAsset } from '../../src/assets/asset.service.js';
 import { createApiKey, revokeApiKey } from '../../src/api-keys/api-key.service.js';
 import { createClient } from '../../src/clients/client.service.js';
-import type { Database } from '../../src/db/database.js';
-import { readSnapshot, withTransaction, type UnitOfWork } from '../../src/db/unit-of-work.js';
+import type { Database, Executor } from '../../src/db/database.js';
+import {
+  readSnapshot,
+  withSnapshotSessions,
+  withTransaction,
+  type UnitOfWork,
+} from '../../src/db/unit-of-work.js';
+import { sql } from 'kysely';
 import { systemPrincipal, type Principal } from '../../src/auth/principal.js';
 import { policiesInEffect, putPolicy } from '../../src/lifecycle-policies/lifecycle-policy.service.js';
 import { policyCacheOf } from '../../src/lifecycle-policies/policy-cache.js';
@@ -13,7 +19,7 @@ import { findMsp } from '../../src/msps/msp.repository.js';
 import { preparePacket } from '../../src/packets/packet.service.js';
 import { fixedClock } from '../../src/shared/clock.js';
 import { testAccess, unique } from '../support/test-app.js';
-import { onPostgres, openTestDatabase } from '../support/test-database.js';
+import { onPostgres, openScratchDatabase, openTestDatabase } from '../support/test-database.js';
 
 let database: Database;
 
@@ -133,6 +139,59 @@ describe('the unit of work', () => {
     await expect(
       database.db.transaction().execute((trx) => withTransaction(trx, async () => 'joined')),
     ).rejects.toThrow(/did not open/);
+  });
+});
+
+describe('sessions that share a snapshot', () => {
+  const mspCount = async (db: Executor) =>
+    Number((await sql<{ n: string }>`select count(*) as n from msps`.execute(db)).rows[0]!.n);
+
+  it('when a snapshot read asks for more sessions, then each reads what the transaction reads, not what committed since, and the sessions go back to the pool', async () => {
+    // A database of its own: its pool (two sessions) is this test's alone.
+    const scratch = await openScratchDatabase();
+    try {
+      const counts = await readSnapshot(scratch.db, async (tx) => {
+        const before = await mspCount(tx);
+        // Committed by another session after the snapshot was taken (the embedded database's one session is the
+        // transaction's until it ends).
+        if (onPostgres()) await createMsp(scratch.db, { name: unique('Committed meanwhile') });
+        return withSnapshotSessions(tx, 4, (sessions) =>
+          Promise.all(sessions.map(async (session) => ({ before, seen: await mspCount(session) }))),
+        );
+      });
+      // On PostgreSQL the pool's second session joins; the embedded database has one session.
+      expect(counts).toHaveLength(onPostgres() ? 2 : 1);
+      for (const { before, seen } of counts) expect(seen).toBe(before);
+      if (scratch.pool) {
+        expect(scratch.pool.idleCount).toBe(scratch.pool.totalCount);
+        // Nothing was left open on the session that was lent.
+        const inTransaction = await scratch.pool.query(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'",
+        );
+        expect(inTransaction.rows[0].n).toBe(0);
+      }
+    } finally {
+      await scratch.close();
+    }
+  });
+
+  it('when the pool has no session to spare, or the transaction is not a snapshot read, then the work runs on the transaction alone', async () => {
+    const scratch = await openScratchDatabase();
+    try {
+      const held = scratch.pool ? await scratch.pool.connect() : undefined;
+      try {
+        await readSnapshot(scratch.db, (tx) =>
+          withSnapshotSessions(tx, 4, async (sessions) => expect(sessions).toEqual([tx])),
+        );
+      } finally {
+        held?.release();
+      }
+      await withTransaction(scratch.db, (tx) =>
+        withSnapshotSessions(tx, 4, async (sessions) => expect(sessions).toEqual([tx])),
+      );
+    } finally {
+      await scratch.close();
+    }
   });
 });
 

@@ -357,6 +357,13 @@ export const repositoryQueries: Record<string, RepositoryCases> = {
             clientIds: [CLIENT, OTHER_ID],
           }),
       },
+      'a part of the clients': {
+        run: (db) =>
+          forecastRepository.refreshCellsByClient(db, MSP, {
+            ...REFRESH_CELLS_QUERY,
+            clientRange: { from: CLIENT, before: OTHER_ID },
+          }),
+      },
       // No initiative acts on an asset: rows are counted, not weighted; steps from a 29 February are uneven.
       'no actions, escalation from 29 February': {
         run: (db) =>
