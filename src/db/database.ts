@@ -22,12 +22,23 @@ const pools = new WeakMap<Executor, pg.Pool>();
 /**
  * Runs a compiled read and returns its rows. Outside a transaction on PostgreSQL it goes straight to the pool (one
  * `pool.query`, as Kysely's driver would, without the promises of its connection acquire and release around it),
- * which the hottest reads would otherwise pay on every request. A transaction, and the embedded database, whose driver
- * hands its single session out one query or transaction at a time, run it through Kysely.
+ * which the hottest reads would otherwise pay on every request. Given a `name`, it is a prepared statement there:
+ * each session parses it once and, after a few runs, plans it once (PostgreSQL's cached generic plan), where an
+ * unnamed statement is parsed and planned on every run; the name must belong to this SQL alone. A transaction, and
+ * the embedded database, whose driver hands its single session out one query or transaction at a time, run it
+ * through Kysely.
  */
-export async function runCompiledRead<Row>(db: Executor, query: CompiledQuery<Row>): Promise<Row[]> {
+export async function runCompiledRead<Row>(
+  db: Executor,
+  query: CompiledQuery<Row>,
+  name?: string,
+): Promise<Row[]> {
   const pool = pools.get(db);
-  if (pool) return (await pool.query<Row & pg.QueryResultRow>(query.sql, query.parameters as unknown[])).rows;
+  if (pool) {
+    const values = query.parameters as unknown[];
+    const config = name === undefined ? { text: query.sql, values } : { name, text: query.sql, values };
+    return (await pool.query<Row & pg.QueryResultRow>(config)).rows;
+  }
   return (await db.executeQuery(query)).rows;
 }
 

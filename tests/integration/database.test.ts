@@ -6,7 +6,8 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { schemaColumns } from '../../src/db/schema.js';
 import { testDatabaseUrl, urlForDatabase, withAdminClient } from '../support/databases.js';
-import { openTestDatabase } from '../support/test-database.js';
+import { onPostgres, openScratchDatabase, openTestDatabase } from '../support/test-database.js';
+import { compiledOnce } from '../../src/db/compiled-once.js';
 
 describe('migrations', () => {
   it('when applied to an empty embedded database, then every table of the domain exists and a second run applies nothing', async () => {
@@ -256,4 +257,48 @@ describe('the embedded database on disk', () => {
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+describe('reads compiled once', () => {
+  (onPostgres() ? it : it.skip)(
+    'when one runs on PostgreSQL outside a transaction (runs only with TEST_DATABASE_URL), then it is a prepared statement named by its SQL, and gives the same rows as the query built each time',
+    async () => {
+      // A database of its own: its pool's sessions are this test's alone.
+      const scratch = await openScratchDatabase();
+      try {
+        const { db, pool } = scratch;
+        const { id } = await db
+          .insertInto('msps')
+          .values({ name: 'Prepared MSP', currency: 'USD' })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const build = (on: typeof db, mspId: string) =>
+          on.selectFrom('msps').select('name').where('id', '=', mspId);
+        const read = compiledOnce(build);
+        expect(await read(db, id)).toEqual(await build(db, id).execute());
+        expect(await read(db, id)).toEqual([{ name: 'Prepared MSP' }]);
+        // Every session of the pool (two at most): the one that ran it holds the statement.
+        const sessions = await Promise.all([pool!.connect(), pool!.connect()]);
+        try {
+          const prepared = await Promise.all(
+            sessions.map((session) =>
+              session.query<{ name: string; statement: string }>(
+                'select name, statement from pg_prepared_statements',
+              ),
+            ),
+          );
+          expect(prepared.flatMap((result) => result.rows)).toEqual([
+            {
+              name: expect.stringMatching(/^compiled_[0-9a-f]{32}$/),
+              statement: build(db, id).compile().sql,
+            },
+          ]);
+        } finally {
+          for (const session of sessions) session.release();
+        }
+      } finally {
+        await scratch.close();
+      }
+    },
+  );
 });
