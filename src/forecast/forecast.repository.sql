@@ -540,9 +540,10 @@ from
       c.oid = 'assets'::regclass
   ) v
 
--- The workers' partial groups (about two per final group) meet in one process, where each sum(bigint) state
-    -- would be taken back from its numeric form: summed as two integer halves, a price (at most 10^14, under 2^47,
-    -- as the tables and policies check) needs no conversion, and that last step takes a third less time.
+-- Run in parallel, the workers' partial groups (about two per final group) meet in one process, where each
+    -- sum(bigint) state would be taken back from its numeric form: summed as two integer halves, a price (at most
+    -- 10^14, under 2^47, as the tables and policies check) needs no conversion, and that last step takes a third
+    -- less time.
     -- array_agg without distinct: a distinct aggregate needs its rows sorted, which costs more than the caller's
 Set
   .
@@ -709,9 +710,10 @@ from
       c.oid = 'assets'::regclass
   ) v
 
--- The workers' partial groups (about two per final group) meet in one process, where each sum(bigint) state
-    -- would be taken back from its numeric form: summed as two integer halves, a price (at most 10^14, under 2^47,
-    -- as the tables and policies check) needs no conversion, and that last step takes a third less time.
+-- Run in parallel, the workers' partial groups (about two per final group) meet in one process, where each
+    -- sum(bigint) state would be taken back from its numeric form: summed as two integer halves, a price (at most
+    -- 10^14, under 2^47, as the tables and policies check) needs no conversion, and that last step takes a third
+    -- less time.
     -- array_agg without distinct: a distinct aggregate needs its rows sorted, which costs more than the caller's
 Set
   .
@@ -880,9 +882,10 @@ from
       c.oid = 'assets'::regclass
   ) v
 
--- The workers' partial groups (about two per final group) meet in one process, where each sum(bigint) state
-    -- would be taken back from its numeric form: summed as two integer halves, a price (at most 10^14, under 2^47,
-    -- as the tables and policies check) needs no conversion, and that last step takes a third less time.
+-- Run in parallel, the workers' partial groups (about two per final group) meet in one process, where each
+    -- sum(bigint) state would be taken back from its numeric form: summed as two integer halves, a price (at most
+    -- 10^14, under 2^47, as the tables and policies check) needs no conversion, and that last step takes a third
+    -- less time.
     -- array_agg without distinct: a distinct aggregate needs its rows sorted, which costs more than the caller's
 Set
   .
@@ -1051,9 +1054,10 @@ from
       c.oid = 'assets'::regclass
   ) v
 
--- The workers' partial groups (about two per final group) meet in one process, where each sum(bigint) state
-    -- would be taken back from its numeric form: summed as two integer halves, a price (at most 10^14, under 2^47,
-    -- as the tables and policies check) needs no conversion, and that last step takes a third less time.
+-- Run in parallel, the workers' partial groups (about two per final group) meet in one process, where each
+    -- sum(bigint) state would be taken back from its numeric form: summed as two integer halves, a price (at most
+    -- 10^14, under 2^47, as the tables and policies check) needs no conversion, and that last step takes a third
+    -- less time.
     -- array_agg without distinct: a distinct aggregate needs its rows sorted, which costs more than the caller's
 Set
   .

@@ -469,9 +469,10 @@ export async function refreshCellsByClient(
   };
   const half = (value: RawBuilder<unknown>) => (weighted ? sql`sum(weight * ${value})` : sql`sum(${value})`);
   const result = await sql<RefreshCellRow>`
-    -- The workers' partial groups (about two per final group) meet in one process, where each sum(bigint) state
-    -- would be taken back from its numeric form: summed as two integer halves, a price (at most 10^14, under 2^47,
-    -- as the tables and policies check) needs no conversion, and that last step takes a third less time.
+    -- Run in parallel, the workers' partial groups (about two per final group) meet in one process, where each
+    -- sum(bigint) state would be taken back from its numeric form: summed as two integer halves, a price (at most
+    -- 10^14, under 2^47, as the tables and policies check) needs no conversion, and that last step takes a third
+    -- less time.
     -- array_agg without distinct: a distinct aggregate needs its rows sorted, which costs more than the caller's Set.
     select client_id, array_agg(unknown_os) filter (where unknown_os is not null) as unknown_os,
            string_agg(events || ',' || coalesce(esc_bps::text, '') || ',' || coalesce(esc_base::text, '') || ','
