@@ -685,7 +685,7 @@ from
       unknown_os,
       events,
       esc_bps,
-      esc_base -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
+      esc_base
     having
       sum(weight) <> 0
   ) g
@@ -856,7 +856,7 @@ from
       unknown_os,
       events,
       esc_bps,
-      esc_base -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
+      esc_base
     having
       sum(weight) <> 0
   ) g
@@ -1029,7 +1029,7 @@ from
       unknown_os,
       events,
       esc_bps,
-      esc_base -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
+      esc_base
     having
       sum(weight) <> 0
   ) g

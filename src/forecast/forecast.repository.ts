@@ -460,14 +460,7 @@ export async function refreshCellsByClient(
   }
   const { period, years } = eventBucketsOf(query);
   await settleQuerySettings(db, query.clientRange !== undefined);
-  // With initiatives' actions, rows are weighted (see assetClocks): counts become sums of weights.
-  const weighted = query.actions.length > 0;
-  const weight = weighted ? sql`, weight` : sql``;
-  const count = (condition?: string) => {
-    const total = weighted ? sql`sum(weight)` : sql`count(*)`;
-    return condition === undefined ? total : sql`${total} filter (where ${sql.ref(condition)})`;
-  };
-  const half = (value: RawBuilder<unknown>) => (weighted ? sql`sum(weight * ${value})` : sql`sum(${value})`);
+  const { weight, count, sum, netted } = weightingOf(query);
   const result = await sql<RefreshCellRow>`
     -- Run in parallel, the workers' partial groups (about two per final group) meet in one process, where each
     -- sum(bigint) state would be taken back from its numeric form: summed as two integer halves, a price (at most
@@ -483,7 +476,7 @@ export async function refreshCellsByClient(
                       ';') as cells
     from (
     select client_id, unknown_os, events, esc_bps, esc_base,
-           ${half(sql`(plain >> 24)::int`)} as plain_high, ${half(sql`(plain & 16777215)::int`)} as plain_low,
+           ${sum(sql`(plain >> 24)::int`)} as plain_high, ${sum(sql`(plain & 16777215)::int`)} as plain_low,
            ${count()} as assets, ${count('undated')} as undated, ${count('unpriced')} as unpriced,
            ${count('overdue')} as overdue, ${count('due_soon')} as due_soon, ${count('later')} as later
     from (
@@ -515,8 +508,7 @@ export async function refreshCellsByClient(
       ) e
     ) z
     group by client_id, unknown_os, events, esc_bps, esc_base
-    -- A group of acted-on assets alone nets to nothing: every one of its sums is zero.
-    ${weighted ? sql`having sum(weight) <> 0` : sql``}
+    ${netted}
     ) g
     group by client_id`.execute(db);
   return result.rows;
@@ -535,13 +527,9 @@ export async function laterRefreshCellsByClient(
   await settleQuerySettings(db, query.clientRange !== undefined);
   const { endKey } = query;
   const { period, years } = eventBucketsOf(query);
-  // With initiatives' actions, rows are weighted (see assetClocks).
-  const weighted = query.actions.length > 0;
-  const weight = weighted ? sql`, weight` : sql``;
+  const { weight, count, sum, netted } = weightingOf(query);
   const result = await sql<LaterRefreshCellRow>`
-    select client_id, period, esc_bps, esc_y, esc_base,
-           ${weighted ? sql`sum(weight * plain)::text as plain, sum(weight)::text` : sql`sum(plain)::text as plain, count(*)::text`}
-             as refreshes
+    select client_id, period, esc_bps, esc_y, esc_base, ${sum(sql`plain`)}::text as plain, ${count()}::text as refreshes
     from (
       select v.client_id, v.period${weight},
              case when v.escalated then v.bps end as esc_bps,
@@ -567,8 +555,27 @@ export async function laterRefreshCellsByClient(
       ) v
     ) z
     group by client_id, period, esc_bps, esc_y, esc_base
-    ${weighted ? sql`having sum(weight) <> 0` : sql``}`.execute(db);
+    ${netted}`.execute(db);
   return result.rows;
+}
+
+/**
+ * How a refresh query counts and sums its rows. With initiatives' actions the rows are weighted (see assetClocks):
+ * `weight` carries the column up through the query's levels, counts and sums are of weights, and `netted` drops a
+ * group of acted-on assets alone, which nets to nothing (every one of its sums is zero). Without, rows are counted.
+ */
+function weightingOf(query: RefreshCellsQuery) {
+  const weighted = query.actions.length > 0;
+  return {
+    weight: weighted ? sql`, weight` : sql``,
+    /** The rows' count, or of those meeting a boolean column. */
+    count: (condition?: string) => {
+      const total = weighted ? sql`sum(weight)` : sql`count(*)`;
+      return condition === undefined ? total : sql`${total} filter (where ${sql.ref(condition)})`;
+    },
+    sum: (value: RawBuilder<unknown>) => (weighted ? sql`sum(weight * ${value})` : sql`sum(${value})`),
+    netted: weighted ? sql`having sum(weight) <> 0` : sql``,
+  };
 }
 
 /**

@@ -268,7 +268,7 @@ export async function portfolioForecast(
     refresh?: PortfolioRefreshPath;
     /** Filled with each client's count of assets due soon, from the same pass (database path only). */
     dueSoon?: Map<string, number>;
-    /** The fewest clients for which the database path reads the assets in parts (tests; see CLIENTS_PER_PART). */
+    /** The clients each part needs when the database path reads the assets in parts (tests; see CLIENTS_PER_PART). */
     clientsPerPart?: number;
   } = {},
 ): Promise<PortfolioForecast> {
